@@ -1,0 +1,90 @@
+"""Creator CRM: the app factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from crm import config as config_module
+from crm import database
+from crm.paths import data_dir
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then CRM_* environment variables, then `config`."""
+    overrides = dict(config or {})
+    app = Flask(
+        __name__,
+        template_folder=str(data_dir("templates")),
+        instance_path=overrides.pop("INSTANCE_PATH", None) or _instance_path(),
+        instance_relative_config=True,
+    )
+    app.config.update(config_module.build(Path(app.instance_path), overrides))
+    _configure_flask(app)
+    database.init_app(app)
+    _register_extensions(app)
+    _register_blueprints(app)
+    _register_web(app)
+    _register_cli(app)
+    if app.config["AUTO_MIGRATE"] and app.config["DATABASE_URL"].startswith("sqlite"):
+        _migrate_local_database(app)
+    return app
+
+
+def _instance_path() -> str | None:
+    import os
+
+    return os.environ.get("CRM_INSTANCE_PATH") or None
+
+
+def _configure_flask(app: Flask) -> None:
+    from datetime import timedelta
+
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=app.config["SESSION_LIFETIME_HOURS"]),
+        MAX_CONTENT_LENGTH=app.config["MAX_UPLOAD_BYTES"],
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+    )
+    app.config.setdefault("WTF_CSRF_ENABLED", True)
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+
+def _register_extensions(app: Flask) -> None:
+    from crm.extensions import csrf, login_manager
+
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from crm.accounts.views import bp as accounts_bp
+    from crm.dashboard.views import bp as dashboard_bp
+    from crm.stats.views import bp as stats_bp
+
+    for blueprint in (accounts_bp, dashboard_bp, stats_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_web(app: Flask) -> None:
+    from crm import web
+
+    web.init_app(app)
+
+
+def _register_cli(app: Flask) -> None:
+    from crm.cli import register
+
+    register(app)
+
+
+def _migrate_local_database(app: Flask) -> None:
+    """A laptop install: create and migrate the SQLite file on first start."""
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    database.upgrade(app.config["DATABASE_URL"])

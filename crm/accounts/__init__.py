@@ -1,0 +1,1 @@
+"""Accounts: creators, their login sessions and their profile."""

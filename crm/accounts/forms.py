@@ -1,0 +1,131 @@
+"""Account and profile forms."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import (
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
+
+from crm.accounts.services import MIN_PASSWORD_LENGTH
+from crm.forms import choices
+from crm.money import CURRENCY_CHOICES
+from crm.rates.seed import market
+
+EXPERIENCE_CHOICES = [
+    ("beginner", "Beginner (building a portfolio)"),
+    ("experienced", "Experienced (strong portfolio)"),
+]
+
+
+def _email_field() -> EmailField:
+    return EmailField(
+        "Email",
+        validators=[
+            InputRequired(),
+            Length(max=254),
+            Email(
+                check_deliverability=False, message="Enter an email address like you@example.com."
+            ),
+        ],
+        render_kw={"autocomplete": "email"},
+    )
+
+
+class RegisterForm(FlaskForm):
+    email = _email_field()
+    password = PasswordField(
+        "Password",
+        validators=[InputRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+        description=f"At least {MIN_PASSWORD_LENGTH} characters.",
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "Repeat password",
+        validators=[InputRequired(), EqualTo("password", message="The passwords don't match.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class LoginForm(FlaskForm):
+    email = _email_field()
+    password = PasswordField(
+        "Password",
+        validators=[InputRequired(), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password",
+        validators=[InputRequired(), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = PasswordField(
+        "New password",
+        validators=[InputRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+        description=f"At least {MIN_PASSWORD_LENGTH} characters. Logs you out everywhere else.",
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "Repeat new password",
+        validators=[InputRequired(), EqualTo("new_password", message="The passwords don't match.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField(
+        "Your name",
+        validators=[Optional(), Length(max=80)],
+        description="How pitch emails sign off.",
+    )
+    tiktok_handle = StringField(
+        "TikTok handle",
+        validators=[
+            Optional(),
+            Length(max=25),
+            Regexp(
+                r"^@?[A-Za-z0-9_.]{2,24}$",
+                message="A handle has 2-24 letters, numbers, underscores or dots.",
+            ),
+        ],
+        render_kw={"placeholder": "@yourhandle"},
+    )
+    niche = SelectField("Niche", validators=[InputRequired()])
+    followers = IntegerField(
+        "TikTok followers",
+        validators=[
+            InputRequired("Enter your follower count (0 or more)."),
+            NumberRange(min=0, max=1_000_000_000, message="Followers can't be negative."),
+        ],
+    )
+    ugc_experience = SelectField("UGC experience", choices=choices(EXPERIENCE_CHOICES))
+    currency = SelectField("Currency", choices=choices(CURRENCY_CHOICES))
+    turnaround_days = IntegerField(
+        "Turnaround (days)",
+        validators=[
+            InputRequired(),
+            NumberRange(min=1, max=90, message="Turnaround is 1 to 90 days."),
+        ],
+        description="How many days you need to deliver a video.",
+    )
+    posts_per_week = IntegerField(
+        "Posts per week",
+        validators=[
+            InputRequired(),
+            NumberRange(min=0, max=100, message="Posts per week is 0 to 100."),
+        ],
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.niche.choices = choices(market().niche_choices())

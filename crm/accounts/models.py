@@ -1,0 +1,78 @@
+"""Users (creators), their server-side login sessions, and failed-login records."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.database import Base, UTCDateTime, utcnow
+
+
+class User(Base):
+    """A creator: the login and the profile the rates and pitches are built from."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    display_name: Mapped[str] = mapped_column(String(80), default="")
+    tiktok_handle: Mapped[str] = mapped_column(String(24), default="")
+    niche: Mapped[str] = mapped_column(String(32), default="other")
+    followers: Mapped[int] = mapped_column(default=0)
+    ugc_experience: Mapped[str] = mapped_column(String(16), default="beginner")
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    turnaround_days: Mapped[int] = mapped_column(default=5)
+    posts_per_week: Mapped[int] = mapped_column(default=5)
+    # Days between follow-ups after a pitch is sent, e.g. "4,7,7".
+    followup_cadence: Mapped[str] = mapped_column(String(64), default="4,7,7")
+
+    sessions: Mapped[list[LoginSession]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def handle_display(self) -> str:
+        return f"@{self.tiktok_handle}" if self.tiktok_handle else ""
+
+    # Flask-Login asks these of the object it holds as current_user.
+    is_active = True
+    is_authenticated = True
+    is_anonymous = False
+    session_token = None  # set per request from the cookie, never stored
+
+    def get_id(self) -> str | None:
+        """The login-session token, not the user id: revoking the row ends the session."""
+        return self.session_token
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+
+class LoginSession(Base):
+    """A signed-in browser; the cookie holds its token, the database its hash."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(back_populates="sessions")
+
+
+class LoginFailure(Base):
+    """One failed login, counted per account and per client address."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(320))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

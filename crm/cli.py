@@ -1,0 +1,106 @@
+"""The `crm` command: Flask's CLI (run, routes, shell) plus the project's own commands."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from crm.accounts import services as accounts
+from crm.database import db_session, downgrade, upgrade
+
+
+def _create_app() -> Flask:
+    from crm import create_app
+    from crm.config import ConfigError
+
+    try:
+        return create_app()
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+def main() -> None:
+    """Creator CRM: brands, pitches, rates, deals and income for TikTok creators."""
+
+
+def register(app: Flask) -> None:
+    """Attach the project's commands to `app.cli`."""
+    app.cli.add_command(db_group)
+    app.cli.add_command(user_group)
+    from crm.demo import demo_command
+
+    app.cli.add_command(demo_command)
+
+
+@click.group("db")
+def db_group() -> None:
+    """Database schema (Alembic migrations)."""
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Bring the database to REVISION (default: the newest)."""
+    upgrade(current_app.config["DATABASE_URL"], revision)
+    click.echo(f"Database is at {revision}.")
+
+
+@db_group.command("downgrade")
+@click.argument("revision")
+@with_appcontext
+def db_downgrade(revision: str) -> None:
+    """Take the database down to REVISION ('base' empties it)."""
+    downgrade(current_app.config["DATABASE_URL"], revision)
+    click.echo(f"Database is at {revision}.")
+
+
+@db_group.command("revision")
+@click.option("-m", "--message", required=True, help="What the migration changes.")
+@with_appcontext
+def db_revision(message: str) -> None:
+    """Write a new migration from the difference between the models and the database."""
+    from alembic import command
+
+    from crm.database import alembic_config
+
+    command.revision(
+        alembic_config(current_app.config["DATABASE_URL"]), message=message, autogenerate=True
+    )
+
+
+@click.group("user")
+def user_group() -> None:
+    """Accounts."""
+
+
+@user_group.command("create")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def user_create(email: str, password_stdin: bool) -> None:
+    """Create an account for EMAIL; asks for the password unless --password-stdin."""
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise click.ClickException(f"{email!r} is not a valid email address: {error}") from None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    session = db_session()
+    try:
+        user = accounts.register(
+            session, email, password, current_app.config["PASSWORD_HASH_PROFILE"]
+        )
+    except accounts.AccountError as error:
+        session.rollback()
+        raise click.ClickException(error.message) from None
+    session.commit()
+    click.echo(f"Created account {user.email}.")

@@ -1,0 +1,95 @@
+"""Configuration: defaults, then CRM_* environment variables, then a test's dict."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    # Empty means: a SQLite file in the instance folder (local install).
+    "DATABASE_URL": "",
+    "SECRET_KEY": "",
+    # Redis for the login throttle when several hosts share it; database otherwise.
+    "REDIS_URL": "",
+    "SMTP_URL": "",
+    "SMTP_TIMEOUT": 10,
+    # Migrate a new SQLite file on first start (the laptop case).
+    "AUTO_MIGRATE": True,
+    "SESSION_LIFETIME_HOURS": 24 * 14,
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
+    "LOGIN_THROTTLE_WINDOW_SECONDS": 15 * 60,
+    # Number of reverse proxies in front of the app whose X-Forwarded-* to trust.
+    "PROXY_COUNT": 0,
+    # Argon2id cost: "owasp" in production; tests may pick "fast".
+    "PASSWORD_HASH_PROFILE": "owasp",
+    "MAX_UPLOAD_BYTES": 2 * 1024 * 1024,
+    "PAGE_SIZE": 25,
+}
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run the app; the message says which setting."""
+
+
+def _coerce(key: str, raw: str, default: Any) -> Any:
+    if isinstance(default, bool):
+        value = raw.strip().lower()
+        if value in _TRUE:
+            return True
+        if value in _FALSE:
+            return False
+        raise ConfigError(f"CRM_{key} must be true or false, not {raw!r}.")
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except ValueError:
+            raise ConfigError(f"CRM_{key} must be a whole number, not {raw!r}.") from None
+    return raw
+
+
+def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    """Read every CRM_<KEY> for a known key, typed like its default."""
+    found: dict[str, Any] = {}
+    for key, default in DEFAULTS.items():
+        raw = environ.get(f"CRM_{key}")
+        if raw is not None:
+            found[key] = _coerce(key, raw, default)
+    return found
+
+
+def build(instance_path: Path, overrides: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Merge defaults, environment and overrides, and fill in the local-install values."""
+    config = dict(DEFAULTS)
+    config.update(from_environment(os.environ))
+    config.update(overrides or {})
+    local = not config["DATABASE_URL"]
+    if local:
+        config["DATABASE_URL"] = f"sqlite:///{instance_path / 'crm.sqlite3'}"
+    if not config["SECRET_KEY"]:
+        if not local:
+            raise ConfigError(
+                "CRM_SECRET_KEY is required when CRM_DATABASE_URL is set; "
+                'generate one with: python -c "import secrets; print(secrets.token_hex(32))"'
+            )
+        config["SECRET_KEY"] = _local_secret_key(instance_path)
+    return config
+
+
+def _local_secret_key(instance_path: Path) -> str:
+    """Keep a generated key in the instance folder so sessions survive restarts."""
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

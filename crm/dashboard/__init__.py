@@ -1,0 +1,1 @@
+"""The dashboard: the creator's week at a glance."""

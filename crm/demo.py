@@ -1,0 +1,77 @@
+"""`crm demo`: a demo account with realistic data, then the app on a local port."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import import_module
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+from sqlalchemy.orm import Session
+
+from crm.accounts import services as accounts
+from crm.accounts.models import User
+from crm.database import db_session
+
+DEMO_EMAIL = "demo@example.com"
+DEMO_PASSWORD = "demo-password"  # noqa: S105 (a published demo login, local only)
+
+# Each area's populate(session, user) fills its part once; it skips when the
+# demo user already has data there, so re-running changes nothing.
+POPULATORS = [
+    "crm.stats.demo:populate",
+]
+
+
+def _populator(path: str) -> Callable[[Session, User], None]:
+    module, name = path.split(":")
+    return getattr(import_module(module), name)  # type: ignore[no-any-return]
+
+
+def ensure_demo_account(session: Session, hash_profile: str) -> tuple[User, bool]:
+    """The demo user with all demo data; True when anything was created."""
+    user = accounts.find_user_by_email(session, DEMO_EMAIL)
+    created = user is None
+    if user is None:
+        user = accounts.register(session, DEMO_EMAIL, DEMO_PASSWORD, hash_profile)
+        accounts.update_profile(
+            session,
+            user,
+            accounts.ProfileData(
+                display_name="Maya Lopez",
+                tiktok_handle="maya.makes.home",
+                niche="home",
+                followers=4_310,
+                ugc_experience="beginner",
+                currency="USD",
+                turnaround_days=5,
+                posts_per_week=5,
+            ),
+        )
+    for path in POPULATORS:
+        created = bool(_populator(path)(session, user)) or created
+    return user, created
+
+
+@click.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--no-serve", is_flag=True, help="Create the demo data and exit.")
+@with_appcontext
+def demo_command(host: str, port: int, no_serve: bool) -> None:
+    """Create the demo account (once) and serve the app."""
+    session = db_session()
+    _user, created = ensure_demo_account(session, current_app.config["PASSWORD_HASH_PROFILE"])
+    session.commit()
+    click.echo("Demo data created." if created else "Demo data already there; nothing changed.")
+    click.echo(f"Open  http://{host}:{port}/")
+    click.echo(f"Login {DEMO_EMAIL} / {DEMO_PASSWORD}")
+    if not no_serve:
+        _serve(current_app._get_current_object(), host, port)  # type: ignore[attr-defined]
+
+
+def _serve(app: Flask, host: str, port: int) -> None:
+    from werkzeug.serving import run_simple
+
+    run_simple(host, port, app, threaded=True, use_reloader=False)

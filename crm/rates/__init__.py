@@ -1,0 +1,1 @@
+"""Rates: pure functions over the market facts in seed/market.toml."""

@@ -1,0 +1,1 @@
+"""Stats: dated account snapshots and the portfolio videos pitches cite."""

@@ -1,0 +1,52 @@
+"""Stats snapshots and portfolio videos."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from crm.database import Base, UTCDateTime, utcnow
+from crm.ownership import Owned
+
+
+class StatsSnapshot(Owned, Base):
+    """The account's numbers on one day: followers now, and totals over the last `period_days`."""
+
+    __tablename__ = "stats_snapshots"
+    __table_args__ = (
+        UniqueConstraint("owner_id", "taken_on"),
+        CheckConstraint(
+            "followers >= 0 AND video_views >= 0 AND likes >= 0 AND comments >= 0"
+            " AND shares >= 0 AND posts >= 0",
+            name="counts_not_negative",
+        ),
+        CheckConstraint("period_days > 0", name="period_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    taken_on: Mapped[date] = mapped_column(Date)
+    period_days: Mapped[int] = mapped_column(default=7)
+    followers: Mapped[int]
+    video_views: Mapped[int]
+    likes: Mapped[int]
+    comments: Mapped[int]
+    shares: Mapped[int]
+    posts: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class PortfolioVideo(Owned, Base):
+    """A sample video a pitch can link to, with its product category and results."""
+
+    __tablename__ = "portfolio_videos"
+    __table_args__ = (CheckConstraint("views >= 0 AND likes >= 0", name="counts_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(500))
+    title: Mapped[str] = mapped_column(String(200))
+    product_category: Mapped[str] = mapped_column(String(32), default="other")
+    views: Mapped[int] = mapped_column(default=0)
+    likes: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,193 @@
+"""Stats operations and read models: snapshots with their derived rates, portfolio videos."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func
+from sqlalchemy.orm import Session
+
+from crm.ownership import get_owned, owned
+from crm.stats import metrics
+from crm.stats.models import PortfolioVideo, StatsSnapshot
+
+
+class StatsError(Exception):
+    """A refused stats change; `field` names the form field it belongs next to."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@dataclass(frozen=True)
+class SnapshotData:
+    taken_on: date
+    period_days: int
+    followers: int
+    video_views: int
+    likes: int
+    comments: int
+    shares: int
+    posts: int
+
+
+@dataclass(frozen=True)
+class SnapshotRow:
+    """A snapshot with what is computed from it."""
+
+    snapshot: StatsSnapshot
+    engagement: float | None
+    growth: float | None
+    growth_since: date | None
+    average_views: float | None
+
+
+@dataclass(frozen=True)
+class StatsSummary:
+    latest: SnapshotRow | None
+    snapshot_count: int
+    video_count: int
+
+
+@dataclass(frozen=True)
+class VideoData:
+    url: str
+    title: str
+    product_category: str
+    views: int
+    likes: int
+
+
+def check_snapshot(data: SnapshotData, today: date) -> None:
+    """Refuse numbers that cannot be true together."""
+    if data.taken_on > today:
+        raise StatsError("The date can't be in the future.", field="taken_on")
+    engaged = data.likes + data.comments + data.shares
+    if data.video_views == 0 and engaged > 0:
+        raise StatsError("Likes, comments or shares need at least one view.", field="video_views")
+    if data.likes > data.video_views:
+        raise StatsError("Likes can't be more than video views.", field="likes")
+
+
+def save_snapshot(
+    session: Session, owner_id: int, data: SnapshotData, today: date, snapshot_id: int | None = None
+) -> StatsSnapshot:
+    """Create or update the snapshot for a date; one snapshot per day."""
+    check_snapshot(data, today)
+    clash = session.scalars(
+        owned(StatsSnapshot, owner_id).where(StatsSnapshot.taken_on == data.taken_on)
+    ).one_or_none()
+    if clash is not None and clash.id != snapshot_id:
+        raise StatsError(
+            "There is already a snapshot for this date; edit that one instead.", field="taken_on"
+        )
+    snapshot = (
+        get_owned(session, StatsSnapshot, snapshot_id, owner_id) if snapshot_id else None
+    ) or StatsSnapshot(owner_id=owner_id)
+    for field, value in data.__dict__.items():
+        setattr(snapshot, field, value)
+    session.add(snapshot)
+    session.flush()
+    return snapshot
+
+
+def snapshot_rows(snapshots: list[StatsSnapshot]) -> list[SnapshotRow]:
+    """Derive engagement, week-over-week growth and average views; input oldest first."""
+    points = [metrics.Point(s.taken_on, s.followers) for s in snapshots]
+    rows = []
+    for index, snap in enumerate(snapshots):
+        previous = metrics.week_ago(points, index)
+        rows.append(
+            SnapshotRow(
+                snapshot=snap,
+                engagement=metrics.engagement_rate(
+                    snap.likes, snap.comments, snap.shares, snap.video_views
+                ),
+                growth=metrics.growth_rate(previous.followers, snap.followers)
+                if previous
+                else None,
+                growth_since=previous.taken_on if previous else None,
+                average_views=metrics.average_views(snap.video_views, snap.posts),
+            )
+        )
+    return rows
+
+
+def history(session: Session, owner_id: int, limit: int = 104) -> list[SnapshotRow]:
+    """The newest `limit` snapshots with their rates, newest first (two queries at most)."""
+    newest = list(
+        session.scalars(
+            owned(StatsSnapshot, owner_id).order_by(StatsSnapshot.taken_on.desc()).limit(limit)
+        )
+    )
+    older: list[StatsSnapshot] = []
+    if newest and len(newest) == limit:
+        # Snapshots are one a day, so the 8 before the oldest shown cover its week back.
+        older = list(
+            session.scalars(
+                owned(StatsSnapshot, owner_id)
+                .where(StatsSnapshot.taken_on < newest[-1].taken_on)
+                .order_by(StatsSnapshot.taken_on.desc())
+                .limit(8)
+            )
+        )
+    rows = snapshot_rows(list(reversed(newest + older)))
+    return list(reversed(rows))[: len(newest)]
+
+
+def latest(session: Session, owner_id: int) -> SnapshotRow | None:
+    """The newest snapshot with its rates, or None before the first one."""
+    rows = history(session, owner_id, limit=1)
+    return rows[0] if rows else None
+
+
+def delete_snapshot(session: Session, snapshot: StatsSnapshot) -> None:
+    session.delete(snapshot)
+    session.flush()
+
+
+def save_video(
+    session: Session, owner_id: int, data: VideoData, video: PortfolioVideo | None = None
+) -> PortfolioVideo:
+    """Add or update a portfolio video."""
+    video = video or PortfolioVideo(owner_id=owner_id)
+    for field, value in data.__dict__.items():
+        setattr(video, field, value)
+    session.add(video)
+    session.flush()
+    return video
+
+
+def videos(session: Session, owner_id: int) -> list[PortfolioVideo]:
+    """The portfolio, best performing first."""
+    return list(
+        session.scalars(
+            owned(PortfolioVideo, owner_id).order_by(
+                PortfolioVideo.views.desc(), PortfolioVideo.id.desc()
+            )
+        )
+    )
+
+
+def pick_videos(
+    session: Session, owner_id: int, category: str | None, count: int = 3
+) -> list[PortfolioVideo]:
+    """Up to `count` videos for a pitch: the brand's category first, then the best performing."""
+    candidates = videos(session, owner_id)
+    matching = [v for v in candidates if category and v.product_category == category]
+    others = [v for v in candidates if v not in matching]
+    return (matching + others)[:count]
+
+
+def stats_summary(session: Session, owner_id: int) -> StatsSummary:
+    """Latest snapshot and counts for the dashboard."""
+    snapshot_count = session.scalar(owned(StatsSnapshot, owner_id, func.count())) or 0
+    video_count = session.scalar(owned(PortfolioVideo, owner_id, func.count())) or 0
+    return StatsSummary(
+        latest=latest(session, owner_id) if snapshot_count else None,
+        snapshot_count=snapshot_count,
+        video_count=video_count,
+    )

@@ -1,0 +1,136 @@
+"""What every page shares: security headers, error pages, template filters, navigation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from crm.money import format_money
+from crm.rates.seed import market
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+# The main navigation: (endpoint, label). Areas appear once their blueprint is registered.
+NAVIGATION: list[tuple[str, str]] = [
+    ("dashboard.index", "Dashboard"),
+    ("brands.index", "Brands"),
+    ("pitches.board", "Pipeline"),
+    ("pitches.followups", "Follow-ups"),
+    ("deals.index", "Deals"),
+    ("income.index", "Income"),
+    ("stats.index", "Stats"),
+    ("rates.calculators", "Rates"),
+]
+
+ERROR_TITLES = {
+    400: "That request could not be understood",
+    403: "You can't do that",
+    404: "Page not found",
+    405: "That action isn't allowed here",
+    413: "That upload is too large",
+    429: "Too many attempts",
+    500: "Something went wrong on our side",
+}
+
+
+def init_app(app: Flask) -> None:
+    """Wire headers, error handlers, filters and the navigation into `app`."""
+    app.after_request(_security_headers)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)
+    app.add_template_filter(format_money, "money")
+    app.add_template_filter(_thousands, "thousands")
+    app.add_template_global(_navigation, "navigation")
+    app.add_template_global(market, "market")
+
+
+def _security_headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if response.mimetype == "text/html":
+        # Pages hold the creator's data: never keep them in shared caches.
+        headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _navigation() -> list[dict[str, Any]]:
+    from flask import current_app
+
+    items = []
+    for endpoint, label in NAVIGATION:
+        if endpoint in current_app.view_functions:
+            blueprint = endpoint.split(".", 1)[0]
+            items.append(
+                {
+                    "url": url_for(endpoint),
+                    "label": label,
+                    "active": request.endpoint == endpoint
+                    or (request.blueprint == blueprint and blueprint not in ("pitches",)),
+                }
+            )
+    return items
+
+
+def _thousands(value: int | float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def render_error(code: int, message: str | None = None) -> tuple[str, int]:
+    """The error page for `code`, saying nothing about the app's insides."""
+    title = ERROR_TITLES.get(code, "Something went wrong")
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def _csrf_error(error: CSRFError) -> tuple[str, int]:
+    return render_error(
+        400, "The form expired or came from somewhere else. Go back, reload the page and try again."
+    )
+
+
+def _http_error(error: HTTPException) -> Any:
+    if error.code is None or error.code < 400:
+        return error
+    message = None
+    if error.code == 413:
+        limit = request.max_content_length or 0
+        message = f"Uploads can be at most {limit // (1024 * 1024)} MB."
+    elif error.code == 429:
+        message = error.description
+    response = render_error(error.code, message)
+    if error.code == 405:
+        return response[0], 405, {"Allow": ", ".join(error.valid_methods or [])}
+    return response
+
+
+def _unexpected_error(error: Exception) -> tuple[str, int]:
+    from flask import current_app
+
+    if isinstance(error, HTTPException):
+        return _http_error(error)
+    current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+    if current_app.config.get("PROPAGATE_EXCEPTIONS"):
+        raise error
+    return render_error(500)
