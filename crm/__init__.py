@@ -63,13 +63,21 @@ def _register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
 
 
-def _register_blueprints(app: Flask) -> None:
-    from crm.accounts.views import bp as accounts_bp
-    from crm.dashboard.views import bp as dashboard_bp
-    from crm.stats.views import bp as stats_bp
+BLUEPRINTS = [
+    "crm.accounts.views",
+    "crm.dashboard.views",
+    "crm.stats.views",
+    "crm.brands.views",
+    "crm.pitches.views",
+    "crm.rates.views",
+]
 
-    for blueprint in (accounts_bp, dashboard_bp, stats_bp):
-        app.register_blueprint(blueprint)
+
+def _register_blueprints(app: Flask) -> None:
+    from importlib import import_module
+
+    for module in BLUEPRINTS:
+        app.register_blueprint(import_module(module).bp)
 
 
 def _register_web(app: Flask) -> None:

@@ -21,6 +21,8 @@ DEMO_PASSWORD = "demo-password"  # noqa: S105 (a published demo login, local onl
 # demo user already has data there, so re-running changes nothing.
 POPULATORS = [
     "crm.stats.demo:populate",
+    "crm.brands.demo:populate",
+    "crm.pitches.demo:populate",
 ]
 
 

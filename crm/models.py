@@ -1,6 +1,19 @@
 """Every area's models, imported so that Base.metadata knows all tables (Alembic, tests)."""
 
 from crm.accounts.models import LoginFailure, LoginSession, User
+from crm.brands.models import Brand, BrandActivity, BrandTag, Contact
+from crm.pitches.models import Pitch
 from crm.stats.models import PortfolioVideo, StatsSnapshot
 
-__all__ = ["LoginFailure", "LoginSession", "PortfolioVideo", "StatsSnapshot", "User"]
+__all__ = [
+    "Brand",
+    "BrandActivity",
+    "BrandTag",
+    "Contact",
+    "LoginFailure",
+    "LoginSession",
+    "Pitch",
+    "PortfolioVideo",
+    "StatsSnapshot",
+    "User",
+]

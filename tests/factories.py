@@ -66,7 +66,15 @@ def make_video(session: Session, owner: User, **overrides: Any) -> PortfolioVide
     return video
 
 
-ID_FACTORIES: dict[str, Callable[[Session, User], Any]] = {
-    "snapshot_id": make_snapshot,
-    "video_id": make_video,
-}
+def _all_id_factories() -> dict[str, Callable[[Session, User], Any]]:
+    from tests import factories_brands, factories_pitches
+
+    return {
+        "snapshot_id": make_snapshot,
+        "video_id": make_video,
+        **factories_brands.ID_FACTORIES,
+        **factories_pitches.ID_FACTORIES,
+    }
+
+
+ID_FACTORIES = _all_id_factories()

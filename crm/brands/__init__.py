@@ -1,0 +1,1 @@
+"""Brands: leads and UGC clients, their contacts, tags and activity timeline."""

@@ -1,0 +1,189 @@
+"""Brands, contacts, tags and the brand activity timeline."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.database import Base, UTCDateTime, utcnow
+from crm.ownership import Owned
+
+
+class BrandStatus(enum.StrEnum):
+    LEAD = "lead"
+    CONTACTED = "contacted"
+    IN_TALKS = "in_talks"
+    CLIENT = "client"
+    DORMANT = "dormant"
+    NOT_A_FIT = "not_a_fit"
+
+    @property
+    def label(self) -> str:
+        return {"in_talks": "In talks", "not_a_fit": "Not a fit"}.get(
+            self.value, self.value.title()
+        )
+
+
+class BrandKind(enum.StrEnum):
+    LOCAL = "local"
+    DTC = "dtc"
+    MID_SIZE = "mid_size"
+    AGENCY = "agency"
+    MARKETPLACE = "marketplace"
+
+    @property
+    def label(self) -> str:
+        return {
+            "local": "Local business",
+            "dtc": "Direct-to-consumer",
+            "mid_size": "Mid-size company",
+            "agency": "Agency",
+            "marketplace": "Marketplace",
+        }[self.value]
+
+
+class BrandSource(enum.StrEnum):
+    AD_LIBRARY = "ad_library"
+    BILLO = "billo"
+    TREND = "trend"
+    JOINBRANDS = "joinbrands"
+    REFERRAL = "referral"
+    INBOUND = "inbound"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {
+            "ad_library": "TikTok Ad Library",
+            "billo": "Billo",
+            "trend": "Trend",
+            "joinbrands": "JoinBrands",
+            "referral": "Referral",
+            "inbound": "Inbound",
+            "other": "Other",
+        }[self.value]
+
+
+def _enum(kind: type[enum.StrEnum], name: str) -> sa.Enum:
+    return sa.Enum(
+        kind,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
+class Brand(Owned, Base):
+    """A brand: a lead at first, a UGC client once work is won; the same record."""
+
+    __tablename__ = "brands"
+    __table_args__ = (
+        Index("ix_brands_owner_status", "owner_id", "status"),
+        Index("ix_brands_owner_name", "owner_id", "name_key"),
+        Index("ix_brands_owner_handle", "owner_id", "tiktok_handle"),
+        Index("ix_brands_owner_domain", "owner_id", "website_domain"),
+        Index("ix_brands_owner_updated", "owner_id", "updated_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # Lower-cased name, for matching and case-insensitive sorting on any database.
+    name_key: Mapped[str] = mapped_column(String(200))
+    website: Mapped[str] = mapped_column(String(300), default="")
+    # "glowco.com" from "https://www.GlowCo.com/shop": how imports recognise a brand.
+    website_domain: Mapped[str] = mapped_column(String(255), default="")
+    # Without the @, lower-cased.
+    tiktok_handle: Mapped[str] = mapped_column(String(24), default="")
+    tiktok_followers: Mapped[int | None]
+    product_category: Mapped[str] = mapped_column(String(32), default="other")
+    kind: Mapped[BrandKind] = mapped_column(_enum(BrandKind, "brand_kind"), default=BrandKind.DTC)
+    source: Mapped[BrandSource] = mapped_column(
+        _enum(BrandSource, "brand_source"), default=BrandSource.OTHER
+    )
+    runs_tiktok_ads: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[BrandStatus] = mapped_column(
+        _enum(BrandStatus, "brand_status"), default=BrandStatus.LEAD
+    )
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    contacts: Mapped[list[Contact]] = relationship(
+        back_populates="brand",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="(Contact.is_primary.desc(), Contact.name)",
+    )
+    tags: Mapped[list[BrandTag]] = relationship(
+        back_populates="brand",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="BrandTag.name",
+    )
+
+
+class Contact(Owned, Base):
+    """A person at a brand; at most one per brand is the primary contact."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (
+        Index(
+            "ix_contacts_one_primary",
+            "brand_id",
+            unique=True,
+            sqlite_where=sa.text("is_primary"),
+            postgresql_where=sa.text("is_primary"),
+        ),
+        Index("ix_contacts_owner_email", "owner_id", "email"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254), default="")
+    role: Mapped[str] = mapped_column(String(120), default="")
+    is_primary: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    brand: Mapped[Brand] = relationship(back_populates="contacts")
+
+
+class BrandTag(Owned, Base):
+    """A free tag on a brand ("skincare", "q4"), lower-cased."""
+
+    __tablename__ = "brand_tags"
+    __table_args__ = (
+        UniqueConstraint("brand_id", "name"),
+        Index("ix_brand_tags_owner_name", "owner_id", "name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(40))
+
+    brand: Mapped[Brand] = relationship(back_populates="tags")
+
+
+class BrandActivity(Owned, Base):
+    """One line of a brand's timeline: a note, a status change, a pitch event."""
+
+    __tablename__ = "brand_activities"
+    __table_args__ = (Index("ix_brand_activities_brand_at", "brand_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id", ondelete="CASCADE"))
+    # note, brand_created, status_changed, contact_added, imported, pitch_created,
+    # pitch_status, followup_logged, ...
+    # Set when the line is about one pitch (its creation, a status change, a follow-up).
+    pitch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("pitches.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,33 @@
+"""The brand timeline: every area writes what happened with a brand through here."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from crm.brands.models import Brand, BrandActivity
+from crm.database import utcnow
+
+
+def log_activity(
+    session: Session,
+    brand: Brand,
+    kind: str,
+    text: str,
+    *,
+    pitch_id: int | None = None,
+    at: datetime | None = None,
+) -> BrandActivity:
+    """Add a line to `brand`'s timeline (flushes; the caller commits)."""
+    activity = BrandActivity(
+        owner_id=brand.owner_id,
+        brand_id=brand.id,
+        pitch_id=pitch_id,
+        kind=kind,
+        text=text,
+        at=at or utcnow(),
+    )
+    session.add(activity)
+    session.flush()
+    return activity

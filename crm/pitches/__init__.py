@@ -1,0 +1,1 @@
+"""Pitches: outreach to brands, their state machine, and follow-ups."""

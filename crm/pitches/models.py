@@ -1,0 +1,102 @@
+"""A pitch: one outreach to a brand, moving through an explicit state machine."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.brands.models import Brand, Contact
+from crm.database import Base, UTCDateTime, utcnow
+from crm.ownership import Owned
+
+
+class PitchKind(enum.StrEnum):
+    UGC = "ugc"
+    SPONSORSHIP = "sponsorship"
+    AFFILIATE = "affiliate"
+    RETAINER = "retainer"
+
+    @property
+    def label(self) -> str:
+        return {"ugc": "UGC"}.get(self.value, self.value.title())
+
+
+class PitchChannel(enum.StrEnum):
+    EMAIL = "email"
+    DM = "dm"
+    MARKETPLACE = "marketplace"
+    IN_PERSON = "in_person"
+
+    @property
+    def label(self) -> str:
+        return {"dm": "DM", "in_person": "In person"}.get(self.value, self.value.title())
+
+
+class PitchStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SENT = "sent"
+    REPLIED = "replied"
+    NEGOTIATING = "negotiating"
+    WON = "won"
+    LOST = "lost"
+    GHOSTED = "ghosted"
+    DECLINED = "declined"
+
+    @property
+    def label(self) -> str:
+        return self.value.title()
+
+
+def _enum(kind: type[enum.StrEnum], name: str) -> sa.Enum:
+    return sa.Enum(
+        kind,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
+class Pitch(Owned, Base):
+    """Outreach to a brand: what was offered, how, and where it stands."""
+
+    __tablename__ = "pitches"
+    __table_args__ = (
+        Index("ix_pitches_owner_status", "owner_id", "status"),
+        Index("ix_pitches_owner_followup", "owner_id", "next_followup_on"),
+        Index("ix_pitches_brand_created", "brand_id", "created_at"),
+        CheckConstraint("quoted_cents IS NULL OR quoted_cents >= 0", name="quote_not_negative"),
+        CheckConstraint("followups_sent >= 0", name="followups_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id", ondelete="CASCADE"))
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="SET NULL"), index=True
+    )
+    kind: Mapped[PitchKind] = mapped_column(_enum(PitchKind, "pitch_kind"), default=PitchKind.UGC)
+    channel: Mapped[PitchChannel] = mapped_column(
+        _enum(PitchChannel, "pitch_channel"), default=PitchChannel.EMAIL
+    )
+    quoted_cents: Mapped[int | None]
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    subject: Mapped[str] = mapped_column(String(200), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[PitchStatus] = mapped_column(
+        _enum(PitchStatus, "pitch_status"), default=PitchStatus.DRAFT
+    )
+    followups_sent: Mapped[int] = mapped_column(default=0)
+    next_followup_on: Mapped[date | None] = mapped_column(Date)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    brand: Mapped[Brand] = relationship()
+    contact: Mapped[Contact | None] = relationship()
