@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.brands.models import Brand, Contact
@@ -70,6 +70,11 @@ class Pitch(Owned, Base):
         Index("ix_pitches_owner_status", "owner_id", "status"),
         Index("ix_pitches_owner_followup", "owner_id", "next_followup_on"),
         Index("ix_pitches_brand_created", "brand_id", "created_at"),
+        # The pitch list filters by kind and sorts by last change.
+        Index("ix_pitches_owner_kind", "owner_id", "kind"),
+        Index("ix_pitches_owner_updated", "owner_id", "updated_at"),
+        # One pitch per new-pitch form: a second submit of the same form finds the first.
+        UniqueConstraint("owner_id", "creation_token"),
         CheckConstraint("quoted_cents IS NULL OR quoted_cents >= 0", name="quote_not_negative"),
         CheckConstraint("followups_sent >= 0", name="followups_not_negative"),
     )
@@ -95,6 +100,8 @@ class Pitch(Owned, Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The one-time token of the form that created the pitch (see crm.pitches.services).
+    creation_token: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
