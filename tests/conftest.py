@@ -55,7 +55,7 @@ def connection(engine: sa.Engine) -> Iterator[sa.Connection]:
         transaction.rollback()
 
 
-def test_config(database_url: str, tmp_path: Any, **overrides: Any) -> dict[str, Any]:
+def app_config(database_url: str, tmp_path: Any, **overrides: Any) -> dict[str, Any]:
     """The config every test app starts from."""
     config = {
         "DATABASE_URL": database_url,
@@ -85,7 +85,7 @@ def make_app(database_url: str, connection: sa.Connection, tmp_path: Any):
     """Build an app with config overrides, bound to the test's transaction."""
 
     def build(**overrides: Any) -> Flask:
-        return bind_to(create_app(test_config(database_url, tmp_path, **overrides)), connection)
+        return bind_to(create_app(app_config(database_url, tmp_path, **overrides)), connection)
 
     return build
 

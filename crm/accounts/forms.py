@@ -19,6 +19,8 @@ from crm.forms import choices
 from crm.money import CURRENCY_CHOICES
 from crm.rates.seed import market
 
+_PASSWORD_RULE = f"Use at least {MIN_PASSWORD_LENGTH} characters (200 at most)."
+
 EXPERIENCE_CHOICES = [
     ("beginner", "Beginner (building a portfolio)"),
     ("experienced", "Experienced (strong portfolio)"),
@@ -43,7 +45,7 @@ class RegisterForm(FlaskForm):
     email = _email_field()
     password = PasswordField(
         "Password",
-        validators=[InputRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+        validators=[InputRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200, message=_PASSWORD_RULE)],
         description=f"At least {MIN_PASSWORD_LENGTH} characters.",
         render_kw={"autocomplete": "new-password"},
     )
@@ -71,7 +73,7 @@ class ChangePasswordForm(FlaskForm):
     )
     new_password = PasswordField(
         "New password",
-        validators=[InputRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+        validators=[InputRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200, message=_PASSWORD_RULE)],
         description=f"At least {MIN_PASSWORD_LENGTH} characters. Logs you out everywhere else.",
         render_kw={"autocomplete": "new-password"},
     )

@@ -1,0 +1,89 @@
+"""Configuration: defaults, then CRM_* variables, then the test's dict; the local install."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from crm import create_app
+from crm.config import ConfigError
+
+
+def test_environment_overrides_defaults_and_the_dict_overrides_both(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("CRM_PAGE_SIZE", "40")
+    monkeypatch.setenv("CRM_LOGIN_MAX_FAILURES_PER_ACCOUNT", "7")
+    app = create_app(
+        {"INSTANCE_PATH": str(tmp_path), "LOGIN_MAX_FAILURES_PER_ACCOUNT": 9, "AUTO_MIGRATE": False}
+    )
+    assert app.config["PAGE_SIZE"] == 40
+    assert app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"] == 9
+    assert app.config["SMTP_TIMEOUT"] == 10
+
+
+def test_a_malformed_environment_value_is_a_clear_error(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("CRM_PAGE_SIZE", "lots")
+    with pytest.raises(ConfigError, match="CRM_PAGE_SIZE must be a whole number"):
+        create_app({"INSTANCE_PATH": str(tmp_path)})
+
+
+def test_a_hosted_database_requires_a_secret_key(monkeypatch, tmp_path) -> None:
+    monkeypatch.delenv("CRM_SECRET_KEY", raising=False)
+    monkeypatch.setenv("CRM_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1/none")
+    with pytest.raises(ConfigError, match="CRM_SECRET_KEY is required"):
+        create_app({"INSTANCE_PATH": str(tmp_path)})
+
+
+def test_a_local_install_keeps_a_generated_secret_key(monkeypatch, tmp_path) -> None:
+    monkeypatch.delenv("CRM_SECRET_KEY", raising=False)
+    monkeypatch.delenv("CRM_DATABASE_URL", raising=False)
+    first = create_app({"INSTANCE_PATH": str(tmp_path)})
+    second = create_app({"INSTANCE_PATH": str(tmp_path)})
+    assert len(first.config["SECRET_KEY"]) == 64
+    assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_first_start_creates_and_migrates_the_sqlite_file(monkeypatch, tmp_path) -> None:
+    monkeypatch.delenv("CRM_DATABASE_URL", raising=False)
+    app = create_app({"INSTANCE_PATH": str(tmp_path / "instance")})
+    database = tmp_path / "instance" / "crm.sqlite3"
+    assert app.config["DATABASE_URL"] == f"sqlite:///{database}"
+    assert database.exists()
+    tables = sa.inspect(sa.create_engine(app.config["DATABASE_URL"])).get_table_names()
+    assert {"users", "stats_snapshots", "alembic_version"} <= set(tables)
+
+
+def test_sqlite_connections_are_hardened(tmp_path) -> None:
+    from crm.database import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+    engine.dispose()
+
+
+def test_sqlite_begins_a_transaction_before_reads(tmp_path) -> None:
+    from crm.database import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    with engine.connect() as connection:
+        connection.exec_driver_sql("SELECT 1").scalar()
+        # pysqlite alone would still be in autocommit here; our BEGIN opened a transaction.
+        assert connection.connection.dbapi_connection.in_transaction
+    engine.dispose()
+
+
+def test_sqlite_rolls_back_everything_of_a_failed_transaction(tmp_path) -> None:
+    from crm.database import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+    with pytest.raises(RuntimeError), engine.begin() as connection:
+        connection.exec_driver_sql("INSERT INTO t VALUES (1)")
+        raise RuntimeError("half-way")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM t").scalar() == 0
+    engine.dispose()
