@@ -91,14 +91,13 @@ def test_session_cookie_flags(make_app, user) -> None:
     assert app.permanent_session_lifetime <= timedelta(days=31)
 
 
-def test_secure_cookie_over_https(make_app, user) -> None:
-    app = make_app(SESSION_COOKIE_SECURE=True)
-    response = app.test_client().post(
-        "/login",
-        data={"email": user.email, "password": TEST_PASSWORD},
-        base_url="https://localhost",
-    )
-    assert "Secure" in response.headers["Set-Cookie"]
+def test_the_cookie_is_secure_over_https_only(client, user) -> None:
+    data = {"email": user.email, "password": TEST_PASSWORD}
+    over_https = client.post("/login", data=data, base_url="https://localhost")
+    assert "Secure" in over_https.headers["Set-Cookie"]
+    client.post("/logout", base_url="https://localhost")
+    over_http = client.post("/login", data=data)
+    assert "Secure" not in over_http.headers["Set-Cookie"]
 
 
 def _copy_cookie(source, target) -> None:
