@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from crm import config as config_module
 from crm import database
 from crm.paths import data_dir
+from crm.rates import seed as market_seed
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -25,6 +26,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config_module.build(Path(app.instance_path), overrides))
     _configure_flask(app)
     database.init_app(app)
+    market_seed.init_app(app)  # a broken seed file stops start-up here, naming the key
     _register_extensions(app)
     _register_blueprints(app)
     _register_web(app)

@@ -3,9 +3,11 @@
 from crm.accounts.models import LoginFailure, LoginSession, User
 from crm.brands.models import Brand, BrandActivity, BrandTag, Contact
 from crm.pitches.models import Pitch
+from crm.rates.models import AddOnUplift
 from crm.stats.models import PortfolioVideo, StatsSnapshot
 
 __all__ = [
+    "AddOnUplift",
     "Brand",
     "BrandActivity",
     "BrandTag",

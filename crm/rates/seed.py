@@ -1,4 +1,10 @@
-"""The one reader of seed/market.toml. (Minimal for now: niches and product categories.)"""
+"""The one reader of seed/market.toml: every key typed and checked on load.
+
+A broken or incomplete file raises SeedError naming the key at fault, e.g.
+"seed/market.toml: tiers[2].streams.ugc must be [low, high] with low <= high"
+(list positions count from 0). Money in the file is USD in major units; the
+Market holds it as integer cents.
+"""
 
 from __future__ import annotations
 
@@ -9,24 +15,140 @@ from pathlib import Path
 from typing import Any
 
 from crm.paths import data_dir
+from crm.rates.ranges import CentsRange, Range
+from crm.rates.reader import Reader, SeedError
 
+__all__ = [
+    "AddOn",
+    "CentsRange",
+    "Choice",
+    "Market",
+    "Range",
+    "SeedError",
+    "Tier",
+    "init_app",
+    "load_market_file",
+    "market",
+    "parse_market",
+]
 
-class SeedError(RuntimeError):
-    """The seed file is broken; the message names the key at fault."""
+BENCHMARK_STREAMS = ("affiliate", "ugc", "brand", "live")
+EXPERIENCE_LEVELS = ("beginner", "experienced")
 
 
 @dataclass(frozen=True)
 class Choice:
     key: str
     label: str
+    high_value: bool = False
+
+
+@dataclass(frozen=True)
+class Stream:
+    key: str
+    label: str
+    min_followers: int = 0
+
+
+@dataclass(frozen=True)
+class Tier:
+    """A follower tier: `min` inclusive, `max` exclusive, monthly income per stream."""
+
+    key: str
+    min: int
+    max: int
+    streams: dict[str, CentsRange]
+
+    @property
+    def total(self) -> CentsRange:
+        """The sum of the streams, low with low and high with high."""
+        total = CentsRange(0, 0)
+        for stream in self.streams.values():
+            total = total + stream
+        return total
+
+
+@dataclass(frozen=True)
+class Threshold:
+    followers: int
+    unlocks: tuple[str, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    assumed_posts_per_week: int
+    no_benchmark_message: str
+
+
+@dataclass(frozen=True)
+class Engagement:
+    typical: Range
+    typical_followers: Range
+    beats_most_above: float
+    large_account_multiple: float
+
+
+@dataclass(frozen=True)
+class Sponsored:
+    per_thousand: CentsRange
+    high_value_multiplier: Range
+
+
+@dataclass(frozen=True)
+class Ugc:
+    per_video: dict[str, CentsRange]
+    retainer_monthly: CentsRange
+    ads_ctr_advantage: Range
+    portfolio_videos: Range
+    brand_sweet_spot_followers: Range
+    marketplaces: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Program:
+    name: str
+    commission_percent: Range
+    min_followers: int
+
+
+@dataclass(frozen=True)
+class Affiliate:
+    click_through_percent: Range
+    conversion_percent: Range
+    commission_per_sale: CentsRange
+    programs: tuple[Program, ...]
+
+
+@dataclass(frozen=True)
+class AddOn:
+    """An uplift a creator may charge on top of a quote; the default is a starting policy."""
+
+    key: str
+    label: str
+    default_percent: int
+    help: str
 
 
 @dataclass(frozen=True)
 class Market:
+    currency: str
+    tiers: tuple[Tier, ...]
+    benchmark: Benchmark
+    streams: tuple[Stream, ...]
+    thresholds: tuple[Threshold, ...]
+    engagement: Engagement
+    sponsored: Sponsored
+    ugc: Ugc
+    affiliate: Affiliate
+    add_ons: tuple[AddOn, ...]
     niches: tuple[Choice, ...]
-    high_value_niches: frozenset[str]
     product_categories: tuple[Choice, ...]
     raw: dict[str, Any]
+
+    @property
+    def high_value_niches(self) -> frozenset[str]:
+        return frozenset(n.key for n in self.niches if n.high_value)
 
     def niche_choices(self) -> list[tuple[str, str]]:
         return [(n.key, n.label) for n in self.niches]
@@ -40,43 +162,249 @@ class Market:
     def niche_label(self, key: str) -> str:
         return next((n.label for n in self.niches if n.key == key), key)
 
+    def stream_label(self, key: str) -> str:
+        return next((s.label for s in self.streams if s.key == key), key)
 
-def _choices(data: dict[str, Any], key: str) -> tuple[Choice, ...]:
-    items = data.get(key)
-    if not isinstance(items, list) or not items:
-        raise SeedError(f"seed/market.toml: '{key}' must be a non-empty list")
-    found = []
-    for index, item in enumerate(items):
-        if not isinstance(item.get("key"), str) or not isinstance(item.get("label"), str):
-            raise SeedError(f"seed/market.toml: '{key}[{index}]' needs a text 'key' and 'label'")
-        found.append(Choice(item["key"], item["label"]))
+    def is_niche(self, key: str) -> bool:
+        return any(n.key == key for n in self.niches)
+
+    @property
+    def benchmark_ceiling(self) -> int:
+        """Followers from which no built-in tier exists."""
+        return self.tiers[-1].max
+
+
+def _choices(reader: Reader, key: str, *, flag: str | None = None) -> tuple[Choice, ...]:
+    found: list[Choice] = []
+    for item in reader.tables(key):
+        item.only("key", "label", *([flag] if flag else []))
+        high_value = item.flag(flag, default=False) if flag else False
+        found.append(Choice(item.text("key"), item.text("label"), high_value))
+    reader.unique(key, [c.key for c in found])
     return tuple(found)
 
 
-def parse_market(data: dict[str, Any]) -> Market:
+def _streams(reader: Reader) -> tuple[Stream, ...]:
+    found = []
+    for item in reader.tables("streams"):
+        item.only("key", "label", "min_followers")
+        found.append(
+            Stream(item.text("key"), item.text("label"), item.count("min_followers", default=0))
+        )
+    reader.unique("streams", [s.key for s in found])
+    missing = [k for k in BENCHMARK_STREAMS if k not in {s.key for s in found}]
+    if missing:
+        reader.fail("streams", f"must include the benchmark streams {', '.join(missing)}")
+    return tuple(found)
+
+
+def _tiers(reader: Reader) -> tuple[Tier, ...]:
+    tiers: list[Tier] = []
+    for item in reader.tables("tiers"):
+        item.only("key", "min", "max", "streams")
+        low, high = item.count("min"), item.count("max")
+        if high <= low:
+            item.fail("max", f"must be more than min ({low})")
+        expected = tiers[-1].max if tiers else 0
+        if low != expected:
+            problem = "a gap" if low > expected else "an overlap"
+            item.fail(
+                "min", f"must be {expected} (where the tier before ends): tiers have {problem}"
+            )
+        streams_reader = item.table("streams")
+        streams_reader.only(*BENCHMARK_STREAMS)
+        streams = {key: streams_reader.money_range(key) for key in BENCHMARK_STREAMS}
+        tiers.append(Tier(item.text("key"), low, high, streams))
+    reader.unique("tiers", [t.key for t in tiers])
+    return tuple(tiers)
+
+
+def _thresholds(reader: Reader) -> tuple[Threshold, ...]:
+    found: list[Threshold] = []
+    for item in reader.tables("thresholds"):
+        item.only("followers", "unlocks", "note")
+        followers = item.count("followers")
+        if found and followers <= found[-1].followers:
+            item.fail(
+                "followers", f"must be more than the threshold before ({found[-1].followers})"
+            )
+        found.append(Threshold(followers, item.texts("unlocks"), item.text("note", default="")))
+    return tuple(found)
+
+
+def _engagement(reader: Reader) -> Engagement:
+    item = reader.table("engagement")
+    item.only(
+        "typical_low",
+        "typical_high",
+        "typical_followers",
+        "beats_most_above",
+        "large_account_multiple",
+    )
+    typical = item.pair_range("typical_low", "typical_high")
+    return Engagement(
+        typical=typical,
+        typical_followers=item.range("typical_followers", whole=True),
+        beats_most_above=item.number("beats_most_above"),
+        large_account_multiple=item.number("large_account_multiple"),
+    )
+
+
+def _sponsored(reader: Reader) -> Sponsored:
+    item = reader.table("sponsored")
+    item.only("per_thousand", "high_value_multiplier")
+    multiplier = item.range("high_value_multiplier")
+    if multiplier.low < 1:
+        # A high-value niche must never lower a quote.
+        item.fail("high_value_multiplier", "must be at least [1, 1]")
+    return Sponsored(item.money_range("per_thousand"), multiplier)
+
+
+def _ugc(reader: Reader) -> Ugc:
+    item = reader.table("ugc")
+    item.only(
+        *EXPERIENCE_LEVELS,
+        "retainer_monthly",
+        "ads_ctr_advantage",
+        "portfolio_videos",
+        "brand_sweet_spot_followers",
+        "marketplaces",
+    )
+    return Ugc(
+        per_video={level: item.money_range(level) for level in EXPERIENCE_LEVELS},
+        retainer_monthly=item.money_range("retainer_monthly"),
+        ads_ctr_advantage=item.range("ads_ctr_advantage"),
+        portfolio_videos=item.range("portfolio_videos", whole=True),
+        brand_sweet_spot_followers=item.range("brand_sweet_spot_followers", whole=True),
+        marketplaces=item.texts("marketplaces"),
+    )
+
+
+def _affiliate(reader: Reader) -> Affiliate:
+    item = reader.table("affiliate")
+    item.only("click_through_percent", "conversion_percent", "commission_per_sale", "programs")
+    programs = []
+    for program in item.tables("programs"):
+        program.only("name", "commission_percent", "min_followers")
+        programs.append(
+            Program(
+                program.text("name"),
+                program.range("commission_percent", most=100),
+                program.count("min_followers", default=0),
+            )
+        )
+    return Affiliate(
+        click_through_percent=item.range("click_through_percent", most=100),
+        conversion_percent=item.range("conversion_percent", most=100),
+        commission_per_sale=item.money_range("commission_per_sale"),
+        programs=tuple(programs),
+    )
+
+
+def _add_ons(reader: Reader) -> tuple[AddOn, ...]:
+    found = []
+    for item in reader.tables("add_ons"):
+        item.only("key", "label", "default_percent", "help")
+        percent = item.count("default_percent")
+        if percent > 500:
+            item.fail("default_percent", "must be 0 to 500")
+        found.append(AddOn(item.text("key"), item.text("label"), percent, item.text("help")))
+    reader.unique("add_ons", [a.key for a in found])
+    return tuple(found)
+
+
+def _benchmark(reader: Reader) -> Benchmark:
+    item = reader.table("benchmark")
+    item.only("assumed_posts_per_week", "no_benchmark_message")
+    posts = item.count("assumed_posts_per_week")
+    if posts < 1:
+        item.fail("assumed_posts_per_week", "must be at least 1")
+    return Benchmark(posts, item.text("no_benchmark_message"))
+
+
+_TOP_LEVEL = (
+    "currency",
+    "tiers",
+    "benchmark",
+    "streams",
+    "thresholds",
+    "engagement",
+    "sponsored",
+    "ugc",
+    "affiliate",
+    "add_ons",
+    "niches",
+    "product_categories",
+)
+
+
+def parse_market(data: dict[str, Any], name: str = "seed/market.toml") -> Market:
     """Check the parsed TOML and build the Market, naming the first key at fault."""
-    niches = _choices(data, "niches")
+    reader = Reader(data, name)
+    reader.only(*_TOP_LEVEL)
+    currency = reader.text("currency")
+    if len(currency) != 3 or not currency.isalpha() or not currency.isupper():
+        reader.fail("currency", "must be a three-letter code like USD")
+    tiers = _tiers(reader)
+    thresholds = _thresholds(reader)
+    if tiers[-1].max not in {t.followers for t in thresholds}:
+        reader.fail("thresholds", f"must include the end of the last tier ({tiers[-1].max})")
     return Market(
-        niches=niches,
-        high_value_niches=frozenset(n["key"] for n in data["niches"] if n.get("high_value")),
-        product_categories=_choices(data, "product_categories"),
+        currency=currency,
+        tiers=tiers,
+        benchmark=_benchmark(reader),
+        streams=_streams(reader),
+        thresholds=thresholds,
+        engagement=_engagement(reader),
+        sponsored=_sponsored(reader),
+        ugc=_ugc(reader),
+        affiliate=_affiliate(reader),
+        add_ons=_add_ons(reader),
+        niches=_choices(reader, "niches", flag="high_value"),
+        product_categories=_choices(reader, "product_categories"),
         raw=data,
     )
 
 
-def load_market_file(path: Path) -> Market:
-    """Read and check one market file."""
+DEFAULT_PATH_NAME = "seed/market.toml"
+
+
+def default_path() -> Path:
+    """The installed market file."""
+    return data_dir("seed") / "market.toml"
+
+
+def load_market_file(path: Path, name: str | None = None) -> Market:
+    """Read and check one market file; `name` is how messages call it."""
+    name = name or str(path)
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
     except FileNotFoundError:
-        raise SeedError(f"seed file not found: {path}") from None
+        raise SeedError(f"{name}: file not found") from None
     except tomllib.TOMLDecodeError as exc:
-        raise SeedError(f"{path.name}: {exc}") from None
-    return parse_market(data)
+        raise SeedError(f"{name}: not valid TOML: {exc}") from None
+    return parse_market(data, name)
 
 
 @cache
+def installed_market() -> Market:
+    """The installed market facts, read and checked once per process."""
+    return load_market_file(default_path(), DEFAULT_PATH_NAME)
+
+
+def init_app(app: Any) -> None:
+    """Check the seed at start-up (config SEED_PATH overrides the installed file)."""
+    path = app.config.get("SEED_PATH")
+    app.extensions["crm.market"] = load_market_file(Path(path)) if path else installed_market()
+
+
 def market() -> Market:
-    """The installed market facts, read once per process."""
-    return load_market_file(data_dir("seed") / "market.toml")
+    """The market facts the running app checked at start-up, else the installed file."""
+    from flask import current_app, has_app_context
+
+    if has_app_context():
+        found = current_app.extensions.get("crm.market")
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+    return installed_market()

@@ -1,0 +1,126 @@
+"""The monthly affiliate estimate: views x videos x click-through x conversion x commission."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+
+from crm.money import format_money
+from crm.rates import seed
+from crm.rates.errors import RatesError
+from crm.rates.ranges import CentsRange, Range, round_to_cents
+from crm.rates.seed import Market, Program
+
+FORMULA = (
+    "average views per video × affiliate videos per month × click-through rate"
+    " × conversion rate × commission per sale"
+)
+
+
+@dataclass(frozen=True)
+class AffiliateEstimate:
+    """A month's affiliate income, low inputs with low and high with high, in cents."""
+
+    views: int
+    videos: int
+    click_through: Range
+    conversion: Range
+    commission: CentsRange
+    clicks: Range
+    sales: Range
+    low_cents: int
+    high_cents: int
+    typical: frozenset[str]
+    reasons: tuple[str, ...]
+    currency: str = "USD"
+
+
+def _check(
+    views: int, videos: int, percents: dict[str, float | None], commission: int | None
+) -> None:
+    for name, value in (("views", views), ("videos", videos)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise RatesError(f"{name.capitalize()} must be a whole number, 0 or more.", field=name)
+    for name, percent in percents.items():
+        if percent is not None and (not math.isfinite(percent) or not 0 <= percent <= 100):
+            raise RatesError("Enter a percentage from 0 to 100.", field=name)
+    if commission is not None and commission < 0:
+        raise RatesError("Commission can't be negative.", field="commission")
+
+
+def _pick(given: float | None, typical: Range) -> Range:
+    return typical if given is None else Range(given, given)
+
+
+def _pct(band: Range) -> str:
+    if band.low == band.high:
+        return f"{band.low:g}%"
+    return f"{band.low:g}-{band.high:g}%"
+
+
+def affiliate_estimate(
+    views: int,
+    videos: int,
+    *,
+    ctr: float | None = None,
+    conversion: float | None = None,
+    commission_cents: int | None = None,
+    market: Market | None = None,
+) -> AffiliateEstimate:
+    """Estimate a month; an input not given takes the seed's typical range."""
+    m = market or seed.market()
+    _check(views, videos, {"ctr": ctr, "conversion": conversion}, commission_cents)
+    facts = m.affiliate
+    click_through = _pick(ctr, facts.click_through_percent)
+    convert = _pick(conversion, facts.conversion_percent)
+    commission = (
+        facts.commission_per_sale
+        if commission_cents is None
+        else CentsRange(commission_cents, commission_cents)
+    )
+    typical = frozenset(
+        name
+        for name, given in (
+            ("ctr", ctr),
+            ("conversion", conversion),
+            ("commission", commission_cents),
+        )
+        if given is None
+    )
+
+    def month(ctr_pct: float, conv_pct: float, cents: int) -> tuple[Fraction, Fraction, Fraction]:
+        clicks = views * videos * Fraction(ctr_pct) / 100
+        sales = clicks * Fraction(conv_pct) / 100
+        return clicks, sales, sales * cents
+
+    low = month(click_through.low, convert.low, commission.low)
+    high = month(click_through.high, convert.high, commission.high)
+    reasons = (
+        f"Formula: {FORMULA}.",
+        f"{views:,} views × {videos} videos × {_pct(click_through)} click-through"
+        f" × {_pct(convert)} conversion = {float(low[1]):,.1f}-{float(high[1]):,.1f} sales a month.",
+        f"× {format_money(commission.low, m.currency)}-{format_money(commission.high, m.currency)}"
+        " commission per sale; low inputs pair with low and high with high.",
+        "Older videos keep earning, so affiliate income compounds as your library grows.",
+    )
+    return AffiliateEstimate(
+        views=views,
+        videos=videos,
+        click_through=click_through,
+        conversion=convert,
+        commission=commission,
+        clicks=Range(float(low[0]), float(high[0])),
+        sales=Range(float(low[1]), float(high[1])),
+        low_cents=round_to_cents(low[2]),
+        high_cents=round_to_cents(high[2]),
+        typical=typical,
+        reasons=reasons,
+        currency=m.currency,
+    )
+
+
+def programs_for(followers: int, *, market: Market | None = None) -> list[tuple[Program, bool]]:
+    """Each affiliate program with whether `followers` meets its requirement."""
+    m = market or seed.market()
+    return [(p, followers >= p.min_followers) for p in m.affiliate.programs]
