@@ -44,7 +44,7 @@ def ensure_demo_account(session: Session, hash_profile: str) -> tuple[User, bool
                 display_name="Maya Lopez",
                 tiktok_handle="maya.makes.home",
                 niche="home",
-                followers=4_310,
+                followers=4_424,
                 ugc_experience="beginner",
                 currency="USD",
                 turnaround_days=5,

@@ -61,6 +61,15 @@ def test_adding_a_snapshot_shows_its_engagement_and_formula(logged_in, session, 
     assert session.scalar(select(func.count()).select_from(StatsSnapshot)) == 1
 
 
+def test_the_newest_snapshot_updates_the_profile_followers(logged_in, session, user) -> None:
+    today = utcnow().date()
+    logged_in.post("/stats/snapshots/new", data=_snapshot_form(followers="4200"))
+    older = (today - timedelta(days=7)).isoformat()
+    logged_in.post("/stats/snapshots/new", data=_snapshot_form(taken_on=older, followers="3900"))
+    session.refresh(user)
+    assert user.followers == 4200
+
+
 def test_history_shows_week_over_week_growth(logged_in, session, user) -> None:
     today = utcnow().date()
     make_snapshot(session, user, taken_on=today - timedelta(days=7), followers=4000)

@@ -58,6 +58,7 @@ def populate(session: Session, user: User) -> bool:
     today = utcnow().date()
     followers = 3_020
     for week in range(12, -1, -1):
+        user.followers = followers
         views = 14_000 + (12 - week) * 900
         session.add(
             StatsSnapshot(

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlalchemy.orm import Session
 
+from crm.accounts.models import User
 from crm.ownership import get_owned, owned
 from crm.stats import metrics
 from crm.stats.models import PortfolioVideo, StatsSnapshot
@@ -91,7 +92,20 @@ def save_snapshot(
         setattr(snapshot, field, value)
     session.add(snapshot)
     session.flush()
+    _sync_profile_followers(session, owner_id)
     return snapshot
+
+
+def _sync_profile_followers(session: Session, owner_id: int) -> None:
+    """The profile's follower count follows the newest snapshot, so quotes use it."""
+    newest = session.scalars(
+        owned(StatsSnapshot, owner_id, StatsSnapshot.followers)
+        .order_by(StatsSnapshot.taken_on.desc())
+        .limit(1)
+    ).first()
+    user = session.get(User, owner_id)
+    if newest is not None and user is not None:
+        user.followers = newest
 
 
 def snapshot_rows(snapshots: list[StatsSnapshot]) -> list[SnapshotRow]:
@@ -145,6 +159,7 @@ def latest(session: Session, owner_id: int) -> SnapshotRow | None:
 
 
 def delete_snapshot(session: Session, snapshot: StatsSnapshot) -> None:
+    """Delete a snapshot; the profile keeps the follower count it had."""
     session.delete(snapshot)
     session.flush()
 
