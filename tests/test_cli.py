@@ -80,3 +80,17 @@ def test_demo_rejects_a_bad_port(runner) -> None:
     result = runner.invoke(args=["demo", "--no-serve", "--port", "99999"])
     assert result.exit_code == 2
     assert "99999" in result.output
+
+
+def test_a_config_error_is_one_clear_line_and_a_non_zero_exit(monkeypatch, tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from crm.cli import main
+
+    monkeypatch.delenv("CRM_SECRET_KEY", raising=False)
+    monkeypatch.setenv("CRM_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1/x")
+    monkeypatch.setenv("CRM_INSTANCE_PATH", str(tmp_path))
+    result = CliRunner().invoke(main, ["db", "upgrade"])
+    assert result.exit_code == 1
+    assert "Error: CRM_SECRET_KEY is required" in result.output
+    assert "Traceback" not in result.output
