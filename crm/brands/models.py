@@ -89,6 +89,9 @@ class Brand(Owned, Base):
         Index("ix_brands_owner_handle", "owner_id", "tiktok_handle"),
         Index("ix_brands_owner_domain", "owner_id", "website_domain"),
         Index("ix_brands_owner_updated", "owner_id", "updated_at"),
+        # The brand list filters on these.
+        Index("ix_brands_owner_category", "owner_id", "product_category"),
+        Index("ix_brands_owner_source", "owner_id", "source"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

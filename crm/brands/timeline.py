@@ -20,14 +20,18 @@ def log_activity(
     at: datetime | None = None,
 ) -> BrandActivity:
     """Add a line to `brand`'s timeline (flushes; the caller commits)."""
+    at = at or utcnow()
     activity = BrandActivity(
         owner_id=brand.owner_id,
         brand_id=brand.id,
         pitch_id=pitch_id,
         kind=kind,
         text=text,
-        at=at or utcnow(),
+        at=at,
     )
     session.add(activity)
+    # The brand list sorts by last activity: anything on the timeline counts.
+    if brand.updated_at is None or at > brand.updated_at:
+        brand.updated_at = at
     session.flush()
     return activity

@@ -1,5 +1,205 @@
-"""Brands pages (placeholder: the brands blueprint, filled in by its issue)."""
+"""Brand pages: the list, a brand's page, adding and editing, status, timeline notes."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from werkzeug.wrappers import Response
+
+from crm.accounts.login import creator
+from crm.brands import detail as brand_detail
+from crm.brands import listing, services
+from crm.brands.forms import BrandForm, FilterForm, NoteForm, StatusForm
+from crm.brands.models import Brand, BrandActivity, BrandKind, BrandSource, BrandStatus
+from crm.brands.normalise import is_good_target
+from crm.database import db_session
+from crm.ownership import get_owned_or_404
 
 bp = Blueprint("brands", __name__, url_prefix="/brands")
+
+
+@bp.before_request
+@login_required
+def _require_login() -> None:
+    """Every brand page is the creator's own."""
+
+
+def show_error(form: Any, error: services.BrandError) -> None:
+    """Put a refused change's message beside its field, or at the top of the page."""
+    field = getattr(form, error.field or "", None)
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        flash(error.message, "error")
+
+
+def page_number(name: str = "page") -> int:
+    """The page asked for in the query string; anything odd means page 1."""
+    return request.args.get(name, 1, type=int) or 1
+
+
+def filters_from(form: FilterForm) -> listing.BrandFilters:
+    """The list filters the form holds, leaving out any value that did not validate."""
+    form.validate()
+
+    def value(name: str) -> str:
+        field = getattr(form, name)
+        return "" if field.errors else (field.data or "").strip()
+
+    return listing.BrandFilters(
+        q=value("q"),
+        status=value("status"),
+        category=value("category"),
+        source=value("source"),
+        tag=value("tag"),
+        good_only=bool(form.good.data),
+        sort=value("sort") or listing.DEFAULT_SORT,
+    )
+
+
+@bp.get("/")
+def index() -> str:
+    session, owner_id = db_session(), creator().id
+    form = FilterForm(services.tag_names(session, owner_id), formdata=request.args)
+    filters = filters_from(form)
+    page = listing.list_brands(
+        session, owner_id, filters, page_number(), current_app.config["PAGE_SIZE"]
+    )
+    return render_template(
+        "brands/index.html",
+        form=form,
+        filters=filters,
+        page=page,
+        good={b.id for b in page.items if is_good_target(b.tiktok_followers, b.runs_tiktok_ads)},
+        has_brands=page.total > 0 or services.brand_count(session, owner_id) > 0,
+    )
+
+
+def _brand_data(form: BrandForm) -> services.BrandData:
+    return services.BrandData(
+        name=form.name.data or "",
+        website=form.website.data or "",
+        tiktok_handle=form.tiktok_handle.data or "",
+        tiktok_followers=form.tiktok_followers.data,
+        product_category=form.product_category.data,
+        kind=BrandKind(form.kind.data),
+        source=BrandSource(form.source.data),
+        runs_tiktok_ads=bool(form.runs_tiktok_ads.data),
+        status=BrandStatus(form.status.data),
+        tags=form.tags.data or "",
+        notes=form.notes.data or "",
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new() -> str | Response:
+    return _save_brand(BrandForm(), None)
+
+
+@bp.route("/<int:brand_id>/edit", methods=["GET", "POST"])
+def edit(brand_id: int) -> str | Response:
+    brand = get_owned_or_404(db_session(), Brand, brand_id, creator().id)
+    form = BrandForm(obj=brand)
+    if request.method == "GET":
+        form.tiktok_handle.data = f"@{brand.tiktok_handle}" if brand.tiktok_handle else ""
+        form.tags.data = ", ".join(tag.name for tag in brand.tags)
+    return _save_brand(form, brand)
+
+
+def _save_brand(form: BrandForm, brand: Brand | None) -> str | Response:
+    duplicate_id = None
+    if form.validate_on_submit():
+        session = db_session()
+        try:
+            saved = services.save_brand(session, creator().id, _brand_data(form), brand)
+        except services.BrandError as error:
+            session.rollback()
+            show_error(form, error)
+            duplicate_id = error.brand_id
+        else:
+            session.commit()
+            flash(f"{saved.name} saved.", "success")
+            return redirect(url_for("brands.detail", brand_id=saved.id))
+    return render_template("brands/form.html", form=form, brand=brand, duplicate_id=duplicate_id)
+
+
+@bp.get("/<int:brand_id>")
+def detail(brand_id: int) -> str:
+    session = db_session()
+    brand = get_owned_or_404(session, Brand, brand_id, creator().id)
+    shown = brand_detail.brand_page(session, brand, page_number(), current_app.config["PAGE_SIZE"])
+    return render_template(
+        "brands/detail.html",
+        page=shown,
+        brand=brand,
+        note_form=NoteForm(),
+        status_form=StatusForm(status=brand.status.value),
+    )
+
+
+@bp.post("/<int:brand_id>/delete")
+def delete(brand_id: int) -> Response:
+    session = db_session()
+    brand = get_owned_or_404(session, Brand, brand_id, creator().id)
+    name = brand.name
+    services.delete_brand(session, brand)
+    session.commit()
+    flash(f"{name} deleted, with its contacts, pitches and timeline.", "info")
+    return redirect(url_for("brands.index"))
+
+
+@bp.post("/<int:brand_id>/status")
+def change_status(brand_id: int) -> Response:
+    session = db_session()
+    brand = get_owned_or_404(session, Brand, brand_id, creator().id)
+    form = StatusForm()
+    if not form.validate_on_submit():
+        flash("Pick one of the statuses in the list.", "error")
+    elif services.change_status(session, brand, BrandStatus(form.status.data)):
+        session.commit()
+        flash(f"{brand.name} is now: {brand.status.label}.", "success")
+    else:
+        flash(f"{brand.name} already is: {brand.status.label}.", "info")
+    return redirect(url_for("brands.detail", brand_id=brand.id))
+
+
+@bp.post("/<int:brand_id>/notes")
+def add_note(brand_id: int) -> str | Response:
+    session = db_session()
+    brand = get_owned_or_404(session, Brand, brand_id, creator().id)
+    form = NoteForm()
+    if form.validate_on_submit():
+        try:
+            services.add_note(session, brand, form.text.data or "")
+        except services.BrandError as error:
+            session.rollback()
+            show_error(form, error)
+        else:
+            session.commit()
+            flash("Note added to the timeline.", "success")
+            return redirect(url_for("brands.detail", brand_id=brand.id) + "#timeline")
+    shown = brand_detail.brand_page(session, brand, 1, current_app.config["PAGE_SIZE"])
+    status_form = StatusForm(formdata=None, status=brand.status.value)
+    return render_template(
+        "brands/detail.html", page=shown, brand=brand, note_form=form, status_form=status_form
+    )
+
+
+@bp.post("/notes/<int:note_id>/delete")
+def delete_note(note_id: int) -> Response:
+    session = db_session()
+    note = get_owned_or_404(session, BrandActivity, note_id, creator().id)
+    try:
+        services.delete_note(session, note)
+    except services.BrandError as error:
+        flash(error.message, "error")
+    else:
+        session.commit()
+        flash("Note deleted.", "info")
+    return redirect(url_for("brands.detail", brand_id=note.brand_id) + "#timeline")
+
+
+# The contact and CSV pages register on the same blueprint.
+from crm.brands import contact_views, transfer_views  # noqa: E402, F401

@@ -1,0 +1,89 @@
+"""The brands CSV format, and export: one row per contact, brand columns repeated."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from sqlalchemy.orm import Session, selectinload
+
+from crm.brands.listing import BrandFilters, filtered
+from crm.brands.models import Brand, Contact
+from crm.rates.seed import market
+
+BRAND_COLUMNS = [
+    "name",
+    "website",
+    "tiktok_handle",
+    "tiktok_followers",
+    "product_category",
+    "kind",
+    "source",
+    "runs_tiktok_ads",
+    "status",
+    "tags",
+    "notes",
+]
+CONTACT_COLUMNS = ["contact_name", "contact_email", "contact_role", "contact_primary"]
+COLUMNS = BRAND_COLUMNS + CONTACT_COLUMNS
+
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: str) -> str:
+    """Make a cell that a spreadsheet would run as a formula plain text, with a leading '."""
+    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
+
+
+def restore(cell: str) -> str:
+    """Undo neutralise() on import, so an exported file re-imports to the same values."""
+    if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS):
+        return cell[1:]
+    return cell
+
+
+def _yes(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def brand_cells(brand: Brand) -> list[str]:
+    """The brand columns of one row."""
+    return [
+        brand.name,
+        brand.website,
+        # Without the @: a cell starting with @ would need neutralising.
+        brand.tiktok_handle,
+        "" if brand.tiktok_followers is None else str(brand.tiktok_followers),
+        market().category_label(brand.product_category),
+        brand.kind.label,
+        brand.source.label,
+        _yes(brand.runs_tiktok_ads),
+        brand.status.label,
+        ", ".join(tag.name for tag in brand.tags),
+        brand.notes,
+    ]
+
+
+def contact_cells(contact: Contact | None) -> list[str]:
+    """The contact columns of one row (empty for a brand without contacts)."""
+    if contact is None:
+        return ["", "", "", ""]
+    return [contact.name, contact.email, contact.role, _yes(contact.is_primary)]
+
+
+def export_csv(session: Session, owner_id: int, filters: BrandFilters) -> str:
+    """The creator's brands matching `filters` as CSV text, formulas neutralised."""
+    brands = session.scalars(
+        filtered(owner_id, filters)
+        .order_by(Brand.name_key, Brand.id)
+        .options(selectinload(Brand.tags), selectinload(Brand.contacts))
+    ).all()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for brand in brands:
+        for contact in brand.contacts or [None]:
+            cells = brand_cells(brand) + contact_cells(contact)
+            writer.writerow([neutralise(cell) for cell in cells])
+    return out.getvalue()

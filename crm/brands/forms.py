@@ -1,0 +1,146 @@
+"""Brand, contact, note, status, filter and import forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+
+from crm.brands import normalise
+from crm.brands.listing import SORTS
+from crm.brands.models import BrandKind, BrandSource, BrandStatus
+from crm.forms import choices
+from crm.rates.seed import market
+
+
+def enum_choices(kind: type[BrandKind | BrandSource | BrandStatus]) -> list[tuple[str, str]]:
+    """(value, label) pairs of a brand enum."""
+    return [(member.value, member.label) for member in kind]
+
+
+class BrandForm(FlaskForm):
+    name = StringField(
+        "Brand name",
+        validators=[InputRequired("Enter the brand's name."), Length(max=normalise.NAME_MAX)],
+    )
+    website = StringField(
+        "Website",
+        validators=[Optional(), Length(max=normalise.WEBSITE_MAX)],
+        render_kw={"placeholder": "https://glowco.com", "inputmode": "url"},
+    )
+    tiktok_handle = StringField(
+        "TikTok handle",
+        validators=[Optional(), Length(max=60)],
+        render_kw={"placeholder": "@glowco", "autocapitalize": "off"},
+        description="The handle or a link to the brand's TikTok profile.",
+    )
+    tiktok_followers = IntegerField(
+        "Brand's TikTok followers",
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=normalise.FOLLOWERS_MAX, message="0 or more, please."),
+        ],
+        render_kw={"min": 0, "inputmode": "numeric"},
+        description="Brands with 500-5,000 followers answer pitches most often.",
+    )
+    product_category = SelectField("Product category")
+    kind = SelectField("Kind of business", choices=choices(enum_choices(BrandKind)))
+    source = SelectField("Found through", choices=choices(enum_choices(BrandSource)))
+    runs_tiktok_ads = BooleanField(
+        "Runs TikTok ads",
+        description="Seen in the TikTok Ad Library: they have a budget and need creator content.",
+    )
+    status = SelectField("Status", choices=choices(enum_choices(BrandStatus)))
+    tags = StringField(
+        "Tags",
+        validators=[Optional(), Length(max=600)],
+        description="Separate with commas: skincare, q4, gifting.",
+    )
+    notes = TextAreaField("Notes", validators=[Optional(), Length(max=normalise.NOTES_MAX)])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.product_category.choices = choices(market().category_choices())
+
+
+class ContactForm(FlaskForm):
+    name = StringField(
+        "Name",
+        validators=[
+            InputRequired("Enter the contact's name."),
+            Length(max=normalise.CONTACT_NAME_MAX),
+        ],
+    )
+    email = EmailField(
+        "Email",
+        validators=[
+            Optional(),
+            Length(max=normalise.EMAIL_MAX),
+            Email(check_deliverability=False, message="Enter an email like anna@glowco.com."),
+        ],
+        render_kw={"autocomplete": "off"},
+    )
+    role = StringField(
+        "Role",
+        validators=[Optional(), Length(max=normalise.ROLE_MAX)],
+        render_kw={"placeholder": "Marketing manager"},
+    )
+    is_primary = BooleanField("Primary contact", description="Pitches go to this person first.")
+
+
+class NoteForm(FlaskForm):
+    text = TextAreaField(
+        "Add a note",
+        validators=[InputRequired("Write something in the note first."), Length(max=2_000)],
+        render_kw={"rows": 3, "placeholder": "Called the shop; the owner asked for rates."},
+    )
+
+
+class StatusForm(FlaskForm):
+    status = SelectField("Status", choices=choices(enum_choices(BrandStatus)))
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        "CSV file",
+        validators=[FileRequired("Choose a .csv file to import.")],
+        render_kw={"accept": ".csv,text/csv"},
+    )
+
+
+class FilterForm(FlaskForm):
+    """The brand list's search and filters: read from the query string, no CSRF (GET)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(
+        "Search",
+        validators=[Optional(), Length(max=100)],
+        render_kw={"placeholder": "Name, @handle or contact email", "type": "search"},
+    )
+    status = SelectField("Status", validators=[Optional()])
+    category = SelectField("Category", validators=[Optional()])
+    source = SelectField("Source", validators=[Optional()])
+    tag = SelectField("Tag", validators=[Optional()])
+    good = BooleanField("Good targets only")
+    sort = SelectField("Sort by", validators=[Optional()])
+
+    def __init__(self, tags: list[str], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        anything = [("", "Any")]
+        self.status.choices = choices(anything + enum_choices(BrandStatus))
+        self.category.choices = choices(anything + market().category_choices())
+        self.source.choices = choices(anything + enum_choices(BrandSource))
+        self.tag.choices = choices(anything + [(tag, tag) for tag in tags])
+        self.sort.choices = choices([(key, label) for key, (label, _order) in SORTS.items()])

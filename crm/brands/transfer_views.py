@@ -1,0 +1,58 @@
+"""CSV import and export of brands with their contacts."""
+
+from __future__ import annotations
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from crm.accounts.login import creator
+from crm.brands import services
+from crm.brands.csvfile import COLUMNS, export_csv
+from crm.brands.forms import FilterForm, ImportForm
+from crm.brands.importing import ImportRejected, read_rows
+from crm.brands.merging import ImportResult, import_brands
+from crm.brands.views import bp, filters_from
+from crm.database import db_session, utcnow
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def import_csv() -> str | BaseResponse:
+    form = ImportForm()
+    problems = []
+    if form.validate_on_submit():
+        session = db_session()
+        try:
+            rows = read_rows(form.file.data.read())
+            result = import_brands(session, creator().id, rows)
+        except ImportRejected as rejected:
+            session.rollback()
+            problems = rejected.problems
+        else:
+            session.commit()
+            flash(_summary(result), "success")
+            return redirect(url_for("brands.index"))
+    return render_template("brands/import.html", form=form, problems=problems, columns=COLUMNS)
+
+
+def _summary(result: ImportResult) -> str:
+    parts = [
+        f"{result.created} new brand{'s' if result.created != 1 else ''}",
+        f"{result.updated} updated",
+        f"{result.unchanged} unchanged",
+        f"{result.contacts_added} new contact{'s' if result.contacts_added != 1 else ''}",
+    ]
+    return "Import done: " + ", ".join(parts) + "."
+
+
+@bp.get("/export.csv")
+def export() -> Response:
+    session, owner_id = db_session(), creator().id
+    form = FilterForm(services.tag_names(session, owner_id), formdata=request.args)
+    # A BOM so that Excel reads the file as UTF-8.
+    body = "\ufeff" + export_csv(session, owner_id, filters_from(form))
+    filename = f"brands-{utcnow().date().isoformat()}.csv"
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

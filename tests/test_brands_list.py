@@ -1,0 +1,140 @@
+"""The brand list: search, filters, sorting, pagination, good targets, constant queries."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from crm.brands.listing import BrandFilters, list_brands
+from crm.brands.models import BrandSource, BrandStatus
+from crm.brands.timeline import log_activity
+from tests.factories_brands import make_brand, make_contact
+
+
+def names(session, user, size: int = 50, page: int = 1, **filters) -> list[str]:
+    found = list_brands(session, user.id, BrandFilters(**filters), page=page, size=size)
+    return [brand.name for brand in found.items]
+
+
+@pytest.fixture
+def brands(session, user, other_user):
+    glow = make_brand(
+        session,
+        user,
+        name="Glow Theory",
+        tiktok_handle="glow_theory",
+        product_category="beauty",
+        source=BrandSource.AD_LIBRARY,
+        tags="skincare, q4",
+        tiktok_followers=3_800,
+    )
+    make_contact(session, user, glow, name="Dana", email="dana@glowtheory.com")
+    crumb = make_brand(
+        session,
+        user,
+        name="Crumb & Co",
+        product_category="food",
+        status=BrandStatus.CONTACTED,
+        source=BrandSource.REFERRAL,
+        tags="local",
+        tiktok_followers=200,
+    )
+    make_contact(session, user, crumb, name="Marco", email="marco@crumb.example")
+    make_brand(
+        session,
+        user,
+        name="Lumen Lamps",
+        product_category="tech",
+        runs_tiktok_ads=True,
+        status=BrandStatus.CLIENT,
+        tiktok_followers=40_000,
+        tags="q4",
+    )
+    make_brand(session, other_user, name="Glow Secret", tags="skincare")
+    return {"glow": glow, "crumb": crumb}
+
+
+def test_search_matches_name_handle_and_contact_email(session, user, brands) -> None:
+    assert names(session, user, q="glow") == ["Glow Theory"]
+    assert names(session, user, q="@glow_theory") == ["Glow Theory"]
+    assert names(session, user, q="marco@crumb") == ["Crumb & Co"]
+    assert names(session, user, q="  LUMEN ") == ["Lumen Lamps"]
+
+
+def test_search_treats_like_wildcards_as_plain_text(session, user, brands) -> None:
+    make_brand(session, user, name="100% Natural")
+    assert names(session, user, q="%") == ["100% Natural"]
+    assert names(session, user, q="_") == ["Glow Theory"]  # only the handle has an underscore
+
+
+def test_filters_by_status_category_source_and_tag(session, user, brands) -> None:
+    assert names(session, user, status="contacted") == ["Crumb & Co"]
+    assert names(session, user, category="tech") == ["Lumen Lamps"]
+    assert names(session, user, source="ad_library") == ["Glow Theory"]
+    assert sorted(names(session, user, tag="q4")) == ["Glow Theory", "Lumen Lamps"]
+    assert names(session, user, tag="q4", status="client") == ["Lumen Lamps"]
+
+
+def test_good_targets_filter_is_sweet_spot_or_ads(session, user, brands) -> None:
+    assert sorted(names(session, user, good_only=True)) == ["Glow Theory", "Lumen Lamps"]
+
+
+def test_another_creators_brands_never_show(session, user, brands) -> None:
+    assert "Glow Secret" not in names(session, user)
+    assert names(session, user, tag="skincare") == ["Glow Theory"]
+
+
+def test_unknown_filter_values_are_ignored(session, user, brands) -> None:
+    assert len(names(session, user, status="bogus", source="nope", sort="sideways")) == 3
+
+
+def test_sorting(session, user, brands) -> None:
+    assert names(session, user, sort="name") == ["Crumb & Co", "Glow Theory", "Lumen Lamps"]
+    assert names(session, user, sort="followers") == ["Lumen Lamps", "Glow Theory", "Crumb & Co"]
+    assert names(session, user, sort="newest")[0] == "Lumen Lamps"
+
+
+def test_recent_activity_sort_follows_the_timeline(session, user, brands) -> None:
+    log_activity(
+        session, brands["crumb"], "note", "Visited.", at=datetime.now(UTC) + timedelta(days=1)
+    )
+    session.commit()
+    assert names(session, user, sort="recent")[0] == "Crumb & Co"
+
+
+def test_pages_split_the_list_without_overlap(session, user) -> None:
+    for number in range(7):
+        make_brand(session, user, name=f"Brand {number:02}")
+    first = list_brands(session, user.id, BrandFilters(sort="name"), page=1, size=3)
+    last = list_brands(session, user.id, BrandFilters(sort="name"), page=3, size=3)
+    assert (first.total, first.pages, first.has_next, first.has_prev) == (7, 3, True, False)
+    assert [b.name for b in last.items] == ["Brand 06"]
+    all_names = [
+        b.name
+        for n in (1, 2, 3)
+        for b in list_brands(session, user.id, BrandFilters(sort="name"), page=n, size=3).items
+    ]
+    assert len(set(all_names)) == 7
+
+
+def test_a_page_past_the_end_shows_the_last_page(session, user, brands) -> None:
+    page = list_brands(session, user.id, BrandFilters(sort="name"), page=99, size=2)
+    assert page.number == 2
+    assert [b.name for b in page.items] == ["Lumen Lamps"]
+
+
+def test_list_page_runs_the_same_number_of_queries_for_more_brands(
+    app, logged_in, session, user, count_queries
+) -> None:
+    for number in range(3):
+        brand = make_brand(session, user, tags="a, b")
+        make_contact(session, user, brand, email=f"c{number}@x.example")
+    with count_queries() as few:
+        assert logged_in.get("/brands/").status_code == 200
+    for number in range(20):
+        brand = make_brand(session, user, tags="a, c")
+        make_contact(session, user, brand, email=f"d{number}@x.example")
+    with count_queries() as many:
+        assert logged_in.get("/brands/?tag=a&q=x.example").status_code == 200
+    assert len(many) == len(few)
