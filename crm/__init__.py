@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,14 +39,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _instance_path() -> str | None:
-    import os
-
     return os.environ.get("CRM_INSTANCE_PATH") or None
 
 
 def _configure_flask(app: Flask) -> None:
-    from datetime import timedelta
-
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
