@@ -34,6 +34,9 @@ def register(app: Flask) -> None:
     from crm.demo import demo_command
 
     app.cli.add_command(demo_command)
+    from crm.rates.cli import rates_group
+
+    app.cli.add_command(rates_group)
 
 
 @click.group("db")

@@ -96,10 +96,11 @@ def affiliate_estimate(
 
     low = month(click_through.low, convert.low, commission.low)
     high = month(click_through.high, convert.high, commission.high)
+    sales = f"{float(low[1]):,.1f}-{float(high[1]):,.1f}"
     reasons = (
         f"Formula: {FORMULA}.",
         f"{views:,} views × {videos} videos × {_pct(click_through)} click-through"
-        f" × {_pct(convert)} conversion = {float(low[1]):,.1f}-{float(high[1]):,.1f} sales a month.",
+        f" × {_pct(convert)} conversion = {sales} sales a month.",
         f"× {format_money(commission.low, m.currency)}-{format_money(commission.high, m.currency)}"
         " commission per sale; low inputs pair with low and high with high.",
         "Older videos keep earning, so affiliate income compounds as your library grows.",

@@ -105,11 +105,12 @@ def engagement_reason(engagement: float | None, m: Market, followers: int | None
         return (
             "No engagement rate yet, so the suggestion stays at the low end: add a stats snapshot."
         )
+    yours = f"Your {engagement:.1f}% engagement is"
     if engagement < typical.low:
-        return f"Your {engagement:.1f}% engagement is below {where}: the suggestion stays near the low end."
+        return f"{yours} below {where}: the suggestion stays near the low end."
     if engagement <= typical.high:
-        return f"Your {engagement:.1f}% engagement is inside {where}: the suggestion sits mid-band."
-    return f"Your {engagement:.1f}% engagement is above {where}: the suggestion moves toward the high end."
+        return f"{yours} inside {where}: the suggestion sits mid-band."
+    return f"{yours} above {where}: the suggestion moves toward the high end."
 
 
 def _beats_most(engagement: float | None, m: Market) -> list[str]:
@@ -130,7 +131,7 @@ def sponsored_quote(
     *,
     market: Market | None = None,
 ) -> Quote:
-    """A sponsored-post quote: followers/1,000 x the per-1,000 band, niche multiplier, engagement."""
+    """A sponsored-post quote: followers/1,000 x the band, niche multiplier, engagement."""
     m = market or seed.market()
     check_followers(followers)
     check_engagement(engagement)
@@ -148,7 +149,8 @@ def sponsored_quote(
         low, high = low * Fraction(times.low), high * Fraction(times.high)
         reasons.append(
             f"{label} is a high-value niche: {times.low:g}-{times.high:g}x the standard rate "
-            f"(low end x{times.low:g}, high end x{times.high:g}) gives {_money(low)}-{_money(high)}."
+            f"(low end x{times.low:g}, high end x{times.high:g}) "
+            f"gives {_money(low)}-{_money(high)}."
         )
     position = engagement_position(engagement, m.engagement.typical)
     suggested = _within(low, high, position)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from crm.rates.errors import RatesError
 from crm.rates import seed
+from crm.rates.errors import RatesError
 from crm.rates.seed import Market, Threshold, Tier
 
 

@@ -1,5 +1,182 @@
-"""Rates pages (placeholder: the rates blueprint, filled in by its issue)."""
+"""The rates calculators page and the creator's add-on policy."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from werkzeug.wrappers import Response
+
+from crm.accounts.login import creator
+from crm.database import db_session
+from crm.rates import affiliate, benchmark, quotes, seed, services, tiers
+from crm.rates.addons import AddOnPolicy, apply_add_ons
+from crm.rates.errors import RatesError
+from crm.rates.forms import CalculatorForm, add_on_policy_form, policy_field_name
 
 bp = Blueprint("rates", __name__, url_prefix="/rates")
+
+T = TypeVar("T")
+
+# The inputs each calculator reads: a bad value in one stops only that calculator.
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "tier": ("followers", "posts_per_week", "income_affiliate", "income_ugc", "income_brand",
+             "income_live"),
+    "sponsored": ("followers", "niche", "engagement", "sponsored_add_ons"),
+    "ugc": ("experience", "videos", "retainer", "portfolio_videos", "engagement", "ugc_add_ons"),
+    "affiliate": ("followers", "average_views", "affiliate_videos", "ctr", "conversion",
+                  "commission"),
+}  # fmt: skip
+INCOME_FIELDS = {"affiliate": "income_affiliate", "ugc": "income_ugc", "brand": "income_brand",
+                 "live": "income_live"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Results:
+    standing: tiers.TierStanding | None
+    month: benchmark.MonthBenchmark | None
+    sponsored: quotes.Quote | None
+    ugc: quotes.Quote | None
+    affiliate: affiliate.AffiliateEstimate | None
+
+
+@bp.before_request
+@login_required
+def _require_login() -> None:
+    """Every rates page is the creator's own."""
+
+
+def _section(form: CalculatorForm, name: str, compute: Callable[[], T]) -> T | None:
+    """Run one calculator unless its inputs are bad; a refusal lands beside its field."""
+    if any(form[field].errors for field in SECTIONS[name]):
+        return None
+    try:
+        return compute()
+    except RatesError as error:
+        field = form._fields.get(error.field or "") or form.followers
+        field.errors = [*field.errors, error.message]
+        return None
+
+
+def _month(form: CalculatorForm) -> benchmark.MonthBenchmark | None:
+    income = {key: form[name].data for key, name in INCOME_FIELDS.items()}
+    if all(cents is None for cents in income.values()):
+        return None  # nothing entered: show the ranges, not a comparison with zero
+    amounts = {key: cents for key, cents in income.items() if cents is not None}
+    return benchmark.compare_month(form.followers.data, amounts, form.posts_per_week.data)
+
+
+def _affiliate(form: CalculatorForm) -> affiliate.AffiliateEstimate | None:
+    if form.average_views.data is None or form.affiliate_videos.data is None:
+        return None
+    return affiliate.affiliate_estimate(
+        form.average_views.data,
+        form.affiliate_videos.data,
+        ctr=form.ctr.data,
+        conversion=form.conversion.data,
+        commission_cents=form.commission.data,
+    )
+
+
+def _results(d: CalculatorForm, policy: AddOnPolicy) -> Results:
+    return Results(
+        standing=_section(d, "tier", lambda: tiers.standing(d.followers.data)),
+        month=_section(d, "tier", lambda: _month(d)),
+        sponsored=_section(
+            d,
+            "sponsored",
+            lambda: apply_add_ons(
+                quotes.sponsored_quote(d.followers.data, d.niche.data, d.engagement.data),
+                d.sponsored_add_ons.data or [],
+                policy,
+            ),
+        ),
+        ugc=_section(
+            d,
+            "ugc",
+            lambda: apply_add_ons(
+                quotes.ugc_quote(
+                    d.experience.data,
+                    d.videos.data,
+                    retainer=bool(d.retainer.data),
+                    portfolio_videos=d.portfolio_videos.data,
+                    engagement=d.engagement.data,
+                ),
+                d.ugc_add_ons.data or [],
+                policy,
+            ),
+        ),
+        affiliate=_section(d, "affiliate", lambda: _affiliate(d)),
+    )
+
+
+@bp.get("/")
+def calculators() -> str:
+    session, user = db_session(), creator()
+    defaults = services.calculator_defaults(session, user)
+    submitted = bool(request.args)
+    form = CalculatorForm(formdata=request.args if submitted else None, data=defaults.form_data())
+    if submitted:
+        form.validate()
+    policy = services.add_on_policy(session, user.id)
+    policy_form = add_on_policy_form(formdata=None, data=_policy_data(policy))
+    return _render(form, policy_form, policy, defaults)
+
+
+def _policy_data(policy: AddOnPolicy) -> dict[str, Any]:
+    return {policy_field_name(key): percent for key, percent in policy.percents.items()}
+
+
+def _render(form: Any, policy_form: Any, policy: AddOnPolicy, defaults: Any) -> str:
+    results = _results(form, policy)
+    return render_template(
+        "rates/calculators.html",
+        form=form,
+        policy_form=policy_form,
+        policy=policy,
+        defaults=defaults,
+        results=results,
+        broken={name for name, fields in SECTIONS.items() if any(form[f].errors for f in fields)},
+        market=seed.market(),
+        programs=affiliate.programs_for(form.followers.data or 0)
+        if not form.followers.errors
+        else [],
+        formula=affiliate.FORMULA,
+    )
+
+
+@bp.post("/add-ons")
+def save_add_ons() -> str | Response:
+    session, user = db_session(), creator()
+    policy_form = add_on_policy_form()
+    if policy_form.validate_on_submit():
+        percents = {
+            a.key: policy_form[policy_field_name(a.key)].data for a in seed.market().add_ons
+        }
+        try:
+            services.save_add_on_policy(session, user.id, percents)
+        except RatesError as error:
+            session.rollback()
+            field = policy_form._fields.get(policy_field_name(error.field or ""))
+            if field is not None:
+                field.errors = [*field.errors, error.message]
+        else:
+            session.commit()
+            flash("Add-on policy saved: quotes with add-ons use your percentages.", "success")
+            return redirect(url_for("rates.calculators") + "#add-ons")
+    defaults = services.calculator_defaults(session, user)
+    form = CalculatorForm(formdata=None, data=defaults.form_data())
+    policy = services.add_on_policy(session, user.id)
+    return _render(form, policy_form, policy, defaults)
+
+
+@bp.post("/add-ons/reset")
+def reset_add_ons() -> Response:
+    session = db_session()
+    services.reset_add_on_policy(session, creator().id)
+    session.commit()
+    flash("Add-on policy back to the starting values.", "info")
+    return redirect(url_for("rates.calculators") + "#add-ons")
