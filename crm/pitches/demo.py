@@ -1,10 +1,154 @@
-"""Demo pitches (placeholder until the pitches area is built)."""
+"""Demo pitches: every stage of the pipeline over the demo brands, with follow-ups due."""
 
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func
 from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
+from crm.brands.models import Brand
+from crm.database import utcnow
+from crm.ownership import owned
+from crm.pitches import followups, services
+from crm.pitches.models import Pitch, PitchChannel, PitchKind, PitchStatus
+
+S = PitchStatus
+
+BODY = """Hi {contact},
+
+I'm {creator}, a home and lifestyle creator on TikTok. My videos average an engagement
+rate above 8%, well past most creators, and I'd love to make {what} for {brand}.
+
+You'd get native-feeling videos you can post or run as ads. Samples are linked below;
+I deliver within 5 days.
+
+Would a quick call this week work?
+
+{creator}
+"""
+
+
+@dataclass(frozen=True)
+class Story:
+    """One demo pitch: what it offers and (status, days ago) for each move it made."""
+
+    kind: PitchKind
+    channel: PitchChannel
+    quote: int | None
+    subject: str
+    moves: tuple[tuple[PitchStatus | str, int], ...]
+
+
+K, C = PitchKind, PitchChannel
+
+# Pitches whose dates don't depend on the cadence: (status, days ago) for each move.
+SETTLED: tuple[Story, ...] = (
+    Story(K.UGC, C.EMAIL, 350_00, "3 UGC videos for your spring launch", ()),
+    Story(K.SPONSORSHIP, C.DM, 180_00, "Sponsored kitchen-organising video", ()),
+    Story(K.SPONSORSHIP, C.EMAIL, 250_00, "Sponsored post for the holiday drop", ((S.SENT, 1),)),
+    Story(
+        K.UGC, C.MARKETPLACE, 200_00, "Billo brief: unboxing video", ((S.SENT, 10), (S.REPLIED, 6))
+    ),
+    Story(
+        K.RETAINER,
+        C.EMAIL,
+        1_500_00,
+        "Monthly UGC retainer: 4 videos",
+        ((S.SENT, 20), (S.REPLIED, 15), (S.NEGOTIATING, 12)),
+    ),
+    Story(
+        K.UGC,
+        C.EMAIL,
+        400_00,
+        "UGC bundle for your cookware line",
+        ((S.SENT, 40), (S.REPLIED, 35), (S.NEGOTIATING, 33), (S.WON, 30)),
+    ),
+    Story(
+        K.UGC,
+        C.DM,
+        150_00,
+        "Short UGC clip for your new flavour",
+        ((S.SENT, 8), (S.REPLIED, 5), (S.WON, 3)),
+    ),
+    Story(
+        K.SPONSORSHIP,
+        C.EMAIL,
+        300_00,
+        "Sponsored review video",
+        ((S.SENT, 50), (S.REPLIED, 45), (S.LOST, 40)),
+    ),
+    Story(K.UGC, C.EMAIL, 250_00, "UGC for your summer range", ((S.SENT, 60), (S.GHOSTED, 30))),
+    Story(
+        K.AFFILIATE,
+        C.DM,
+        None,
+        "Affiliate link in my home-tour videos",
+        ((S.SENT, 25), (S.DECLINED, 20)),
+    ),
+)
+
+
+def _due_stories(steps: tuple[int, ...]) -> list[Story]:
+    """Sent pitches placed by the cadence: one due today, two overdue."""
+    first, second = steps[0], steps[min(1, len(steps) - 1)]
+    return [
+        Story(K.UGC, C.EMAIL, 300_00, "UGC ad videos: quick idea", ((S.SENT, first),)),
+        Story(K.AFFILIATE, C.EMAIL, None, "Affiliate partnership idea", ((S.SENT, first + 5),)),
+        Story(
+            K.UGC,
+            C.EMAIL,
+            450_00,
+            "Two UGC videos for your TikTok ads",
+            ((S.SENT, first + second + 1), ("followup", second + 1)),
+        ),
+    ]
+
+
+def _create(session: Session, user: User, brand: Brand, story: Story, created: datetime) -> Pitch:
+    contact = next((c for c in brand.contacts if c.is_primary), None)
+    what = {"ugc": "UGC videos", "retainer": "a monthly set of UGC videos"}.get(
+        story.kind.value, "a sponsored video"
+    )
+    body = BODY.format(
+        contact=contact.name.split()[0] if contact else "there",
+        creator=user.display_name or "me",
+        what=what,
+        brand=brand.name,
+    )
+    data = services.PitchData(
+        kind=story.kind,
+        channel=story.channel,
+        contact_id=contact.id if contact else None,
+        quoted_cents=story.quote,
+        currency=user.currency,
+        subject=story.subject,
+        body=body,
+    )
+    return services.create_pitch(session, user.id, brand.id, data, created)
 
 
 def populate(session: Session, user: User) -> bool:
-    """Add demo pitches for `user` unless there are some already; True if anything was added."""
-    return False
+    """Add demo pitches over the user's brands unless there are pitches already."""
+    if session.scalar(owned(Pitch, user.id, func.count(Pitch.id))):
+        return False
+    brands = list(session.scalars(owned(Brand, user.id).order_by(Brand.id)))
+    if not brands:
+        return False
+    steps = followups.user_cadence(user)
+    now = utcnow()
+    for index, story in enumerate([*_due_stories(steps), *SETTLED]):
+        brand = brands[index % len(brands)]
+        days = [days for _move, days in story.moves] or [1]
+        created = now - timedelta(days=max(days) + 1, hours=index)
+        pitch = _create(session, user, brand, story, created)
+        for move, days_ago in story.moves:
+            # Whole days back, so a follow-up placed on today really is due today.
+            at = now - timedelta(days=days_ago)
+            if move == "followup":
+                followups.log_followup(session, pitch, at, steps)
+            else:
+                services.transition(session, pitch, PitchStatus(move), at, steps)
+    return True

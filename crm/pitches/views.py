@@ -1,17 +1,318 @@
-"""Pitches pages (placeholder: the pitches blueprint, filled in by its issue)."""
+"""Pitches pages: list, new/edit, one pitch, status moves, follow-ups, the board, the cadence."""
 
-from flask import Blueprint, abort
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from werkzeug.wrappers import Response
+
+from crm.accounts.login import creator
+from crm.brands.models import Brand, BrandActivity
+from crm.database import db_session, utcnow
+from crm.money import to_major
+from crm.ownership import get_owned_or_404, owned
+from crm.pitches import cadence, followups, pipeline, services, states
+from crm.pitches.forms import CadenceForm, NewPitchForm, PitchForm, StatusForm
+from crm.pitches.models import Pitch, PitchChannel, PitchKind, PitchStatus
 
 bp = Blueprint("pitches", __name__, url_prefix="/pitches")
 
+# Where a status or follow-up button sends the creator back to; a fixed list, never a URL.
+RETURN_TO = {
+    "board": "pitches.board",
+    "followups": "pitches.followups",
+    "list": "pitches.index",
+}
 
-@bp.get("/new")
-def new() -> None:
-    """Start a pitch (?brand_id=N). Placeholder until the pitches area lands."""
-    abort(404)
+
+@bp.before_request
+@login_required
+def _require_login() -> None:
+    """Every pitches page is the creator's own."""
+
+
+def _page_arg() -> int:
+    return max(1, request.args.get("page", 1, type=int) or 1)
+
+
+def _enum_arg(kind: type[PitchStatus] | type[PitchKind], name: str) -> object:
+    """The query argument `name` as a member of `kind`, or None when absent or unknown."""
+    try:
+        return kind(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _back(pitch: Pitch) -> Response:
+    """Redirect to where the button was pressed (board, follow-ups, list), else the pitch."""
+    endpoint = RETURN_TO.get(request.form.get("return_to", ""))
+    if endpoint:
+        return redirect(url_for(endpoint))
+    if request.form.get("return_to") == "brand":
+        return redirect(url_for("brands.detail", brand_id=pitch.brand_id))
+    return redirect(url_for("pitches.detail", pitch_id=pitch.id))
+
+
+def _field_error(form: PitchForm, error: services.PitchError) -> None:
+    field = getattr(form, error.field or "", None)
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        flash(error.message, "error")
+
+
+def _pitch_data(form: PitchForm) -> services.PitchData:
+    return services.PitchData(
+        kind=PitchKind(form.kind.data),
+        channel=PitchChannel(form.channel.data),
+        contact_id=form.chosen_contact_id(),
+        quoted_cents=form.quoted_cents(),
+        currency=form.currency.data,
+        subject=form.subject.data or "",
+        body=form.body.data or "",
+    )
+
+
+@bp.get("/")
+def index() -> str:
+    filters = pipeline.PitchFilters(
+        status=_enum_arg(PitchStatus, "status"),  # type: ignore[arg-type]
+        kind=_enum_arg(PitchKind, "kind"),  # type: ignore[arg-type]
+    )
+    page = pipeline.list_pitches(
+        db_session(), creator().id, filters, _page_arg(), current_app.config["PAGE_SIZE"]
+    )
+    return render_template(
+        "pitches/index.html",
+        page=page,
+        filters=filters,
+        statuses=list(PitchStatus),
+        kinds=list(PitchKind),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new() -> str | Response:
+    session = db_session()
+    owner_id = creator().id
+    brand_id = request.args.get("brand_id", type=int)
+    if brand_id is None:
+        brands = session.execute(
+            owned(Brand, owner_id, Brand.id, Brand.name).order_by(Brand.name_key, Brand.id)
+        ).all()
+        return render_template("pitches/pick_brand.html", brands=brands)
+    brand = get_owned_or_404(session, Brand, brand_id, owner_id)
+    form = NewPitchForm()
+    form.set_contacts(brand.contacts)
+    if request.method == "GET":
+        _new_defaults(form, brand)
+    elif form.validate_on_submit():
+        try:
+            pitch = services.create_pitch(
+                session, owner_id, brand.id, _pitch_data(form), utcnow(), token=form.token.data
+            )
+        except services.AlreadyCreated as duplicate:
+            session.rollback()
+            flash(duplicate.message, "info")
+            return redirect(url_for("pitches.detail", pitch_id=duplicate.pitch.id))
+        except services.PitchError as error:
+            session.rollback()
+            _field_error(form, error)
+        else:
+            session.commit()
+            flash("Pitch saved as a draft. Mark it sent once it's out.", "success")
+            return redirect(url_for("pitches.detail", pitch_id=pitch.id))
+    earlier = services.recent_or_open_pitch(session, owner_id, brand.id, utcnow())
+    return render_template(
+        "pitches/form.html",
+        form=form,
+        brand=brand,
+        pitch=None,
+        earlier=earlier,
+        recent_days=services.RECENT_PITCH_DAYS,
+    )
+
+
+def _new_defaults(form: NewPitchForm, brand: Brand) -> None:
+    """A fresh form: a new one-time token, the creator's currency, the primary contact."""
+    # Why a token and not only redirect-after-POST: a double click sends two POSTs before
+    # the first redirect arrives. The token is stored on the pitch under a unique
+    # (owner, token) constraint, so this holds across processes and hosts.
+    form.token.data = secrets.token_urlsafe(24)
+    form.currency.data = creator().currency
+    primary = next((c for c in brand.contacts if c.is_primary), None)
+    form.contact_id.data = str(primary.id) if primary else ""
 
 
 @bp.get("/<int:pitch_id>")
-def detail(pitch_id: int) -> None:
-    """One pitch. Placeholder until the pitches area lands."""
-    abort(404)
+def detail(pitch_id: int) -> str:
+    session = db_session()
+    owner_id = creator().id
+    pitch = get_owned_or_404(session, Pitch, pitch_id, owner_id)
+    history = session.scalars(
+        owned(BrandActivity, owner_id)
+        .where(BrandActivity.pitch_id == pitch.id)
+        .order_by(BrandActivity.at.desc(), BrandActivity.id.desc())
+    ).all()
+    steps = followups.user_cadence(creator())
+    return render_template(
+        "pitches/detail.html",
+        pitch=pitch,
+        history=history,
+        steps=steps,
+        moves=states.next_statuses(pitch.status),
+        transitions=states.TRANSITIONS,
+        action_labels=states.ACTION_LABELS,
+        cadence_done=cadence.cadence_done(pitch.followups_sent, steps),
+        today=utcnow().date(),
+    )
+
+
+@bp.route("/<int:pitch_id>/edit", methods=["GET", "POST"])
+def edit(pitch_id: int) -> str | Response:
+    session = db_session()
+    owner_id = creator().id
+    pitch = get_owned_or_404(session, Pitch, pitch_id, owner_id)
+    form = PitchForm()
+    form.set_contacts(pitch.brand.contacts)
+    if request.method == "GET":
+        _fill(form, pitch)
+    elif form.validate_on_submit():
+        try:
+            services.update_pitch(session, owner_id, pitch, _pitch_data(form))
+        except services.PitchError as error:
+            session.rollback()
+            _field_error(form, error)
+        else:
+            session.commit()
+            flash("Pitch saved.", "success")
+            return redirect(url_for("pitches.detail", pitch_id=pitch.id))
+    return render_template(
+        "pitches/form.html", form=form, brand=pitch.brand, pitch=pitch, earlier=None
+    )
+
+
+def _fill(form: PitchForm, pitch: Pitch) -> None:
+    form.kind.data = pitch.kind.value
+    form.channel.data = pitch.channel.value
+    form.contact_id.data = str(pitch.contact_id) if pitch.contact_id else ""
+    form.quoted_rate.data = "" if pitch.quoted_cents is None else str(to_major(pitch.quoted_cents))
+    form.currency.data = pitch.currency
+    form.subject.data = pitch.subject
+    form.body.data = pitch.body
+
+
+@bp.post("/<int:pitch_id>/status")
+def transition(pitch_id: int) -> Response:
+    session = db_session()
+    pitch = get_owned_or_404(session, Pitch, pitch_id, creator().id)
+    form = StatusForm()
+    if not form.validate_on_submit():
+        flash("Pick the status to move the pitch to.", "error")
+        return _back(pitch)
+    target = PitchStatus(form.status.data)
+    try:
+        services.transition(session, pitch, target, utcnow(), followups.user_cadence(creator()))
+    except states.TransitionRefused as refused:
+        session.rollback()
+        flash(refused.message, "error")
+    else:
+        session.commit()
+        flash(_moved_message(pitch), "success")
+    return _back(pitch)
+
+
+def _moved_message(pitch: Pitch) -> str:
+    message = f"{pitch.brand.name}: pitch marked {pitch.status.label.lower()}."
+    if pitch.status == PitchStatus.SENT and pitch.next_followup_on:
+        message += f" First follow-up due {pitch.next_followup_on:%a %d %b}."
+    return message
+
+
+@bp.post("/<int:pitch_id>/followup")
+def log_followup(pitch_id: int) -> Response:
+    session = db_session()
+    pitch = get_owned_or_404(session, Pitch, pitch_id, creator().id)
+    steps = followups.user_cadence(creator())
+    try:
+        result = followups.log_followup(session, pitch, utcnow(), steps)
+    except services.PitchError as error:
+        session.rollback()
+        flash(error.message, "error")
+        return _back(pitch)
+    session.commit()
+    if result.ghosted:
+        flash(f"{pitch.brand.name}: the cadence ran out with no answer; marked ghosted.", "info")
+    elif result.next_on is not None and result.number < len(steps):
+        flash(
+            f"Follow-up {result.number} logged. Next one due {result.next_on:%a %d %b}.", "success"
+        )
+    else:
+        flash(
+            f"Last follow-up logged. With no answer by {result.next_on:%a %d %b} "
+            "the pitch is marked ghosted.",
+            "success",
+        )
+    return _back(pitch)
+
+
+@bp.post("/<int:pitch_id>/delete")
+def delete(pitch_id: int) -> Response:
+    session = db_session()
+    pitch = get_owned_or_404(session, Pitch, pitch_id, creator().id)
+    brand_id = pitch.brand_id
+    services.delete_pitch(session, pitch, utcnow())
+    session.commit()
+    flash("Pitch deleted.", "info")
+    return redirect(url_for("brands.detail", brand_id=brand_id))
+
+
+@bp.get("/board")
+def board() -> str:
+    columns = pipeline.board(db_session(), creator().id)
+    return render_template(
+        "pitches/board.html",
+        columns=columns,
+        transitions=states.TRANSITIONS,
+        action_labels=states.ACTION_LABELS,
+    )
+
+
+@bp.get("/followups", endpoint="followups")
+def followups_due() -> str:
+    session = db_session()
+    owner_id = creator().id
+    steps = followups.user_cadence(creator())
+    now = utcnow()
+    # The one write on a GET, on purpose: ghosting is the cadence's deterministic
+    # consequence of today's date, idempotent, and never depends on what the request says.
+    ghosted = followups.ghost_expired(session, owner_id, now, steps)
+    if ghosted:
+        session.commit()
+        flash(
+            f"{ghosted} pitch(es) got no answer after your last follow-up: marked ghosted.", "info"
+        )
+    page = followups.due_followups(
+        session, owner_id, now.date(), _page_arg(), current_app.config["PAGE_SIZE"]
+    )
+    return render_template("pitches/followups.html", page=page, steps=steps, today=now.date())
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def settings() -> str | Response:
+    user = creator()
+    form = CadenceForm()
+    if request.method == "GET":
+        form.cadence.data = ", ".join(str(d) for d in followups.user_cadence(user))
+    elif form.validate_on_submit():
+        session = db_session()
+        followups.set_cadence(session, user, cadence.parse_cadence(form.cadence.data))
+        session.commit()
+        flash("Follow-up cadence saved. It applies to pitches you send from now on.", "success")
+        return redirect(url_for("pitches.settings"))
+    steps = followups.user_cadence(user)
+    return render_template(
+        "pitches/settings.html", form=form, steps=steps, description=cadence.describe(steps)
+    )

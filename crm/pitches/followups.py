@@ -1,0 +1,125 @@
+"""Follow-ups: logging one, ghosting when the cadence runs out, the due list, the cadence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func
+from sqlalchemy.orm import Session, joinedload
+
+from crm.accounts.models import User
+from crm.brands.timeline import log_activity
+from crm.ownership import owned
+from crm.pitches import cadence
+from crm.pitches.models import Pitch, PitchStatus
+from crm.pitches.pipeline import Page
+from crm.pitches.services import PitchError, pitch_title, transition
+
+
+@dataclass(frozen=True)
+class FollowupResult:
+    """What logging a follow-up did: counted one, or found the cadence over and ghosted."""
+
+    ghosted: bool
+    number: int
+    next_on: date | None
+
+
+def user_cadence(user: User) -> tuple[int, ...]:
+    """The creator's follow-up cadence as days."""
+    return cadence.cadence_or_default(user.followup_cadence)
+
+
+def set_cadence(session: Session, user: User, steps: tuple[int, ...]) -> None:
+    """Store a new cadence; pitches already sent keep the date they have."""
+    user.followup_cadence = cadence.format_cadence(steps)
+    session.flush()
+
+
+def _ghost(session: Session, pitch: Pitch, now: datetime, steps: tuple[int, ...]) -> None:
+    reason = f", no answer after {pitch.followups_sent} follow-up(s)"
+    transition(session, pitch, PitchStatus.GHOSTED, now, steps, reason=reason)
+
+
+def log_followup(
+    session: Session, pitch: Pitch, now: datetime, steps: tuple[int, ...]
+) -> FollowupResult:
+    """Record that the creator followed up today and set the next date from the cadence.
+
+    If the cadence has run out and the brand's time to answer has passed, the pitch
+    is ghosted instead (the same rule the follow-ups page applies when it loads).
+    """
+    if pitch.status != PitchStatus.SENT:
+        raise PitchError(
+            f"Only a sent pitch can be followed up; this one is {pitch.status.label.lower()}."
+        )
+    today = now.date()
+    if cadence.is_ghosted(pitch.followups_sent, pitch.next_followup_on, today, steps):
+        _ghost(session, pitch, now, steps)
+        return FollowupResult(ghosted=True, number=pitch.followups_sent, next_on=None)
+    if cadence.cadence_done(pitch.followups_sent, steps):
+        raise PitchError(
+            f"You've sent all {len(steps)} follow-ups of your cadence. With no answer by "
+            f"{pitch.next_followup_on:%d %b %Y} the pitch is marked ghosted; or mark it now."
+        )
+    pitch.followups_sent += 1
+    pitch.next_followup_on = cadence.next_after_followup(today, pitch.followups_sent, steps)
+    pitch.updated_at = now
+    session.flush()
+    text = f"Follow-up {pitch.followups_sent} of {len(steps)} sent: {pitch_title(pitch)}."
+    log_activity(session, pitch.brand, "followup_logged", text, pitch_id=pitch.id, at=now)
+    return FollowupResult(
+        ghosted=False, number=pitch.followups_sent, next_on=pitch.next_followup_on
+    )
+
+
+def ghost_expired(session: Session, owner_id: int, now: datetime, steps: tuple[int, ...]) -> int:
+    """Ghost every sent pitch whose cadence ran out with no answer; returns how many.
+
+    Idempotent: a second run finds nothing. Rows are locked (PostgreSQL) and locked
+    rows skipped, so two page loads at once never ghost, and log, the same pitch twice.
+    """
+    expired = session.scalars(
+        owned(Pitch, owner_id)
+        .where(
+            Pitch.status == PitchStatus.SENT,
+            Pitch.followups_sent >= len(steps),
+            Pitch.next_followup_on <= now.date(),
+        )
+        .options(joinedload(Pitch.brand))
+        .order_by(Pitch.next_followup_on, Pitch.id)
+        .with_for_update(skip_locked=True, of=Pitch)
+    ).all()
+    for pitch in expired:
+        _ghost(session, pitch, now, steps)
+    return len(expired)
+
+
+def due_followups(
+    session: Session, owner_id: int, today: date, page: int, size: int
+) -> Page[Pitch]:
+    """Sent pitches with a follow-up due today or overdue, oldest due date first."""
+    due = owned(Pitch, owner_id).where(
+        Pitch.status == PitchStatus.SENT, Pitch.next_followup_on <= today
+    )
+    total = session.scalar(due.with_only_columns(func.count(Pitch.id))) or 0
+    items = session.scalars(
+        due.options(joinedload(Pitch.brand), joinedload(Pitch.contact))
+        .order_by(Pitch.next_followup_on, Pitch.sent_at, Pitch.id)
+        .limit(size)
+        .offset((page - 1) * size)
+    ).all()
+    return Page(items=items, number=page, size=size, total=total)
+
+
+def count_due(session: Session, owner_id: int, today: date) -> int:
+    """How many follow-ups are due today or overdue (for a badge or the dashboard)."""
+    return (
+        session.scalar(
+            owned(Pitch, owner_id, func.count(Pitch.id)).where(
+                Pitch.status == PitchStatus.SENT, Pitch.next_followup_on <= today
+            )
+        )
+        or 0
+    )

@@ -1,0 +1,106 @@
+"""Pitch, status and cadence forms."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from crm.brands.models import Contact
+from crm.forms import choices
+from crm.money import CURRENCY_CHOICES, MoneyError, parse_cents
+from crm.pitches import cadence
+from crm.pitches.models import PitchChannel, PitchKind, PitchStatus
+from crm.pitches.services import BODY_MAX, SUBJECT_MAX
+
+NO_CONTACT = ""
+_TOO_LONG = "Keep the {what} under {n:,} characters."
+
+
+class PitchForm(FlaskForm):
+    kind = SelectField("Kind", choices=choices((k.value, k.label) for k in PitchKind))
+    channel = SelectField("Channel", choices=choices((c.value, c.label) for c in PitchChannel))
+    contact_id = SelectField("Contact", choices=choices([(NO_CONTACT, "— No contact —")]))
+    quoted_rate = StringField(
+        "Quoted rate",
+        validators=[Optional(), Length(max=20, message="Enter an amount like 450 or 1,250.50.")],
+        description="Leave empty if you haven't named a price yet.",
+        render_kw={"inputmode": "decimal", "placeholder": "450"},
+    )
+    currency = SelectField("Currency", choices=choices(CURRENCY_CHOICES))
+    subject = StringField(
+        "Subject",
+        validators=[
+            Length(max=SUBJECT_MAX, message=f"Keep the subject under {SUBJECT_MAX} characters.")
+        ],
+        render_kw={"maxlength": SUBJECT_MAX},
+    )
+    body = TextAreaField(
+        "Message",
+        validators=[
+            Length(max=BODY_MAX, message=f"Keep the message under {BODY_MAX:,} characters.")
+        ],
+        render_kw={"rows": 12},
+    )
+
+    def set_contacts(self, contacts: list[Contact]) -> None:
+        """Offer the brand's contacts (the primary one first, as the brand orders them)."""
+        options = [(NO_CONTACT, "— No contact —")]
+        for contact in contacts:
+            label = f"{contact.name} ({contact.role})" if contact.role else contact.name
+            options.append((str(contact.id), label + (" · primary" if contact.is_primary else "")))
+        self.contact_id.choices = choices(options)
+
+    def validate_quoted_rate(self, field: StringField) -> None:
+        if not field.data:
+            return
+        try:
+            cents = parse_cents(field.data)
+        except MoneyError:
+            raise ValidationError("Enter an amount like 450 or 1,250.50.") from None
+        if cents < 0:
+            raise ValidationError("A rate can't be negative.")
+
+    def quoted_cents(self) -> int | None:
+        """The rate as cents, or None when left empty (call after validate)."""
+        return parse_cents(self.quoted_rate.data) if self.quoted_rate.data else None
+
+    def chosen_contact_id(self) -> int | None:
+        return int(self.contact_id.data) if self.contact_id.data else None
+
+
+class NewPitchForm(PitchForm):
+    # One-time token: a second submit of the same rendered form finds the first pitch.
+    token = HiddenField(
+        validators=[
+            InputRequired("The form expired; submit it again."),
+            Length(min=16, max=64, message="The form expired; submit it again."),
+        ]
+    )
+
+
+class StatusForm(FlaskForm):
+    status = SelectField(
+        "Move to",
+        choices=choices((s.value, s.label) for s in PitchStatus),
+        validators=[InputRequired()],
+    )
+    return_to = HiddenField()
+
+
+class CadenceForm(FlaskForm):
+    cadence = StringField(
+        "Days between follow-ups",
+        validators=[InputRequired("Enter the days between follow-ups, for example 4, 7, 7.")],
+        description=(
+            f"Comma-separated: {cadence.MIN_STEPS} to {cadence.MAX_STEPS} waits of "
+            f"{cadence.MIN_DAYS} to {cadence.MAX_DAYS} days each, e.g. 4, 7, 7."
+        ),
+        render_kw={"inputmode": "numeric", "placeholder": "4, 7, 7"},
+    )
+
+    def validate_cadence(self, field: StringField) -> None:
+        try:
+            cadence.parse_cadence(field.data)
+        except cadence.CadenceError as error:
+            raise ValidationError(str(error)) from None

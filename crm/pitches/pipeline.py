@@ -1,0 +1,126 @@
+"""Reading pitches: the filtered list and the pipeline board, in a constant number of queries."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from sqlalchemy import func
+from sqlalchemy.orm import Session, joinedload
+
+from crm.ownership import owned
+from crm.pitches.models import Pitch, PitchKind, PitchStatus
+
+T = TypeVar("T")
+
+# Board columns, in pipeline order.
+BOARD_COLUMNS: tuple[PitchStatus, ...] = tuple(PitchStatus)
+# Cards shown per column; the rest are one click away in the filtered list.
+CARDS_PER_COLUMN = 30
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a longer list."""
+
+    items: Sequence[T]
+    number: int
+    size: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.size))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+@dataclass(frozen=True)
+class PitchFilters:
+    """The pitch list's filters; None means any."""
+
+    status: PitchStatus | None = None
+    kind: PitchKind | None = None
+
+    def query_args(self) -> dict[str, str]:
+        """The filters as URL query arguments (for pagination links)."""
+        args = {"status": self.status, "kind": self.kind}
+        return {key: value.value for key, value in args.items() if value is not None}
+
+
+def list_pitches(
+    session: Session, owner_id: int, filters: PitchFilters, page: int, size: int
+) -> Page[Pitch]:
+    """The owner's pitches, most recently changed first, one page of them (two queries)."""
+    statement = owned(Pitch, owner_id)
+    if filters.status is not None:
+        statement = statement.where(Pitch.status == filters.status)
+    if filters.kind is not None:
+        statement = statement.where(Pitch.kind == filters.kind)
+    total = session.scalar(statement.with_only_columns(func.count(Pitch.id))) or 0
+    items = session.scalars(
+        statement.options(joinedload(Pitch.brand), joinedload(Pitch.contact))
+        .order_by(Pitch.updated_at.desc(), Pitch.id.desc())
+        .limit(size)
+        .offset((page - 1) * size)
+    ).all()
+    return Page(items=items, number=page, size=size, total=total)
+
+
+@dataclass
+class Column:
+    """One status column of the board: its cards, how many there are, and their value."""
+
+    status: PitchStatus
+    count: int = 0
+    # (currency, total quoted cents), one entry per currency that has a quote.
+    totals: list[tuple[str, int]] = field(default_factory=list)
+    cards: list[Pitch] = field(default_factory=list)
+
+    @property
+    def hidden(self) -> int:
+        return self.count - len(self.cards)
+
+
+def board(session: Session, owner_id: int) -> list[Column]:
+    """The pipeline: a column per status with its total quoted value (two queries)."""
+    columns = {status: Column(status) for status in BOARD_COLUMNS}
+    sums = session.execute(
+        owned(Pitch, owner_id, Pitch.status, Pitch.currency)
+        .add_columns(func.count(Pitch.id), func.sum(Pitch.quoted_cents))
+        .group_by(Pitch.status, Pitch.currency)
+        .order_by(Pitch.status, Pitch.currency)
+    ).all()
+    for status, currency, count, total in sums:
+        column = columns[status]
+        column.count += count
+        if total is not None:
+            column.totals.append((currency, int(total)))
+    for pitch in _board_cards(session, owner_id):
+        columns[pitch.status].cards.append(pitch)
+    return list(columns.values())
+
+
+def _board_cards(session: Session, owner_id: int) -> Sequence[Pitch]:
+    """The newest CARDS_PER_COLUMN pitches of each status, in one query (a window function)."""
+    rank = (
+        func.row_number()
+        .over(partition_by=Pitch.status, order_by=(Pitch.updated_at.desc(), Pitch.id.desc()))
+        .label("rank")
+    )
+    ranked = owned(Pitch, owner_id, Pitch.id, rank).subquery()
+    return session.scalars(
+        owned(Pitch, owner_id)
+        .join(ranked, ranked.c.id == Pitch.id)
+        .where(ranked.c.rank <= CARDS_PER_COLUMN)
+        .options(joinedload(Pitch.brand))
+        .order_by(Pitch.updated_at.desc(), Pitch.id.desc())
+    ).all()
