@@ -2,6 +2,7 @@
 
 from crm.accounts.models import LoginFailure, LoginSession, User
 from crm.brands.models import Brand, BrandActivity, BrandTag, Contact
+from crm.emails.models import PitchEmailTemplate
 from crm.pitches.models import Pitch
 from crm.rates.models import AddOnUplift
 from crm.stats.models import PortfolioVideo, StatsSnapshot
@@ -15,6 +16,7 @@ __all__ = [
     "LoginFailure",
     "LoginSession",
     "Pitch",
+    "PitchEmailTemplate",
     "PortfolioVideo",
     "StatsSnapshot",
     "User",

@@ -1,0 +1,25 @@
+"""A creator's own version of an email template (subject and body), one per email kind."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from crm.database import Base, UTCDateTime, utcnow
+from crm.ownership import Owned
+
+
+class PitchEmailTemplate(Owned, Base):
+    """The creator's template for one email kind; no row means the built-in default."""
+
+    __tablename__ = "pitch_email_templates"
+    __table_args__ = (UniqueConstraint("owner_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # An EmailKind value (crm.emails.kinds): ugc_pitch, first_followup, ...
+    kind: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(500))
+    body: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
