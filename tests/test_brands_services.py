@@ -159,6 +159,18 @@ def test_the_same_email_twice_at_one_brand_is_refused(session, user) -> None:
     assert refused.value.field == "email"
 
 
+def test_the_same_person_twice_is_refused(session, user) -> None:
+    brand = make_brand(session, user)
+    make_contact(session, user, brand, name="Ben")
+    with pytest.raises(services.BrandError, match="already a contact") as refused:
+        services.save_contact(session, brand, services.ContactData(name="ben"))
+    assert refused.value.field == "name"
+    ben_at_work = services.save_contact(
+        session, brand, services.ContactData(name="Ben", email="ben@glow.com")
+    )
+    assert ben_at_work.id
+
+
 def test_contact_values_are_checked(session, user) -> None:
     brand = make_brand(session, user)
     for data, field in [

@@ -322,3 +322,25 @@ def test_another_creators_brand_contact_or_note_is_a_404(
     assert session.get(Brand, brand.id) is not None
     assert session.get(Contact, contact.id) is not None
     assert session.get(BrandActivity, note.id) is not None
+
+
+def test_brand_forms_carry_the_csrf_token(make_app, session, user) -> None:
+    client = make_app(WTF_CSRF_ENABLED=True).test_client()
+    login_page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page).group(1)
+    client.post(
+        "/login",
+        data={"email": user.email, "password": "correct-horse-battery", "csrf_token": token},
+    )
+    brand = make_brand(session, user)
+    make_contact(session, user, brand)
+    page = client.get(f"/brands/{brand.id}").get_data(as_text=True)
+    # Note form, status form, delete, make-primary and remove buttons all carry it.
+    assert page.count('name="csrf_token"') >= 5
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    refused = client.post(f"/brands/{brand.id}/notes", data={"text": "No token."})
+    assert refused.status_code == 400
+    accepted = client.post(
+        f"/brands/{brand.id}/notes", data={"text": "With token.", "csrf_token": token}
+    )
+    assert accepted.status_code == 302

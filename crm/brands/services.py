@@ -233,29 +233,29 @@ def save_contact(
 ) -> Contact:
     """Add a contact to `brand` or update `contact`; a brand's first contact is its primary."""
     values = _clean_contact(data)
-    if values["email"]:
-        clash = session.scalars(
-            owned(Contact, brand.owner_id).where(
-                Contact.brand_id == brand.id,
-                Contact.email == values["email"],
-                Contact.id != (contact.id if contact else 0),
-            )
-        ).first()
-        if clash is not None:
-            raise BrandError(f"{clash.name} already has this email at {brand.name}.", "email")
+    others = [c for c in _contacts(session, brand) if contact is None or c.id != contact.id]
+    _check_contact_clash(brand, others, values)
     created = contact is None
     contact = contact or Contact(owner_id=brand.owner_id, brand_id=brand.id)
     for name, value in values.items():
         setattr(contact, name, value)
     session.add(contact)
     session.flush()
-    has_primary = any(c.is_primary for c in _contacts(session, brand) if c.id != contact.id)
-    if data.is_primary or not has_primary:
+    if data.is_primary or not any(c.is_primary for c in others):
         make_primary(session, contact)
     if created:
         role = f" ({contact.role})" if contact.role else ""
         log_activity(session, brand, "contact_added", f"Added contact {contact.name}{role}.")
     return contact
+
+
+def _check_contact_clash(brand: Brand, others: list[Contact], values: dict[str, Any]) -> None:
+    """Refuse the same email twice at a brand, and the same person twice (a double submit)."""
+    for other in others:
+        if values["email"] and other.email == values["email"]:
+            raise BrandError(f"{other.name} already has this email at {brand.name}.", "email")
+        if other.name.casefold() == values["name"].casefold() and other.email == values["email"]:
+            raise BrandError(f"{other.name} is already a contact at {brand.name}.", "name")
 
 
 def _contacts(session: Session, brand: Brand) -> list[Contact]:
