@@ -334,3 +334,18 @@ class TestList:
         with count_queries() as many:
             logged_in.get("/pitches/")
         assert len(many) == len(few)
+
+
+class TestListByBrand:
+    def test_lists_one_brands_pitches(self, logged_in, session, user) -> None:
+        brand = brand_for(session, user, name="Only This Brand")
+        make_pitch(session, user, brand=brand, subject="Mine here")
+        make_pitch(session, user, subject="Elsewhere")
+        page = logged_in.get(f"/pitches/?brand_id={brand.id}").get_data(as_text=True)
+        assert "Mine here" in page
+        assert "Elsewhere" not in page
+        assert "Only This Brand" in page
+
+    def test_another_users_brand_is_404(self, logged_in, session, other_user) -> None:
+        theirs = brand_for(session, other_user)
+        assert logged_in.get(f"/pitches/?brand_id={theirs.id}").status_code == 404

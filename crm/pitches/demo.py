@@ -17,18 +17,14 @@ from crm.pitches.models import Pitch, PitchChannel, PitchKind, PitchStatus
 
 S = PitchStatus
 
-BODY = """Hi {contact},
-
-I'm {creator}, a home and lifestyle creator on TikTok. My videos average an engagement
-rate above 8%, well past most creators, and I'd love to make {what} for {brand}.
-
-You'd get native-feeling videos you can post or run as ads. Samples are linked below;
-I deliver within 5 days.
-
-Would a quick call this week work?
-
-{creator}
-"""
+BODY = (
+    "Hi {contact},\n\n"
+    "I'm {creator}, a home and lifestyle creator on TikTok. My videos average an engagement "
+    "rate above 8%, well past most creators, and I'd love to make {what} for {brand}.\n\n"
+    "You'd get native-feeling videos you can post or run as ads, delivered within 5 days. "
+    "Happy to send samples from my portfolio.\n\n"
+    "Would a quick call this week work?\n\n{creator}\n"
+)
 
 
 @dataclass(frozen=True)

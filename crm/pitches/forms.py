@@ -25,7 +25,7 @@ class PitchForm(FlaskForm):
         "Quoted rate",
         validators=[Optional(), Length(max=20, message="Enter an amount like 450 or 1,250.50.")],
         description="Leave empty if you haven't named a price yet.",
-        render_kw={"inputmode": "decimal", "placeholder": "450"},
+        render_kw={"inputmode": "decimal", "placeholder": "e.g. 450"},
     )
     currency = SelectField("Currency", choices=choices(CURRENCY_CHOICES))
     subject = StringField(

@@ -49,11 +49,19 @@ class PitchFilters:
 
     status: PitchStatus | None = None
     kind: PitchKind | None = None
+    brand_id: int | None = None
 
     def query_args(self) -> dict[str, str]:
         """The filters as URL query arguments (for pagination links)."""
         args = {"status": self.status, "kind": self.kind}
-        return {key: value.value for key, value in args.items() if value is not None}
+        found = {key: value.value for key, value in args.items() if value is not None}
+        if self.brand_id is not None:
+            found["brand_id"] = str(self.brand_id)
+        return found
+
+    @property
+    def active(self) -> bool:
+        return bool(self.status or self.kind or self.brand_id)
 
 
 def list_pitches(
@@ -65,6 +73,8 @@ def list_pitches(
         statement = statement.where(Pitch.status == filters.status)
     if filters.kind is not None:
         statement = statement.where(Pitch.kind == filters.kind)
+    if filters.brand_id is not None:
+        statement = statement.where(Pitch.brand_id == filters.brand_id)
     total = session.scalar(statement.with_only_columns(func.count(Pitch.id))) or 0
     items = session.scalars(
         statement.options(joinedload(Pitch.brand), joinedload(Pitch.contact))

@@ -77,17 +77,22 @@ def _pitch_data(form: PitchForm) -> services.PitchData:
 
 @bp.get("/")
 def index() -> str:
+    session = db_session()
+    brand_id = request.args.get("brand_id", type=int)
+    brand = get_owned_or_404(session, Brand, brand_id, creator().id) if brand_id else None
     filters = pipeline.PitchFilters(
         status=_enum_arg(PitchStatus, "status"),  # type: ignore[arg-type]
         kind=_enum_arg(PitchKind, "kind"),  # type: ignore[arg-type]
+        brand_id=brand.id if brand else None,
     )
     page = pipeline.list_pitches(
-        db_session(), creator().id, filters, _page_arg(), current_app.config["PAGE_SIZE"]
+        session, creator().id, filters, _page_arg(), current_app.config["PAGE_SIZE"]
     )
     return render_template(
         "pitches/index.html",
         page=page,
         filters=filters,
+        brand=brand,
         statuses=list(PitchStatus),
         kinds=list(PitchKind),
     )
