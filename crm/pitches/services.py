@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from crm.brands.models import Brand, Contact
 from crm.brands.services import change_status
 from crm.brands.timeline import log_activity
-from crm.money import CURRENCIES, format_money
+from crm.money import CURRENCIES
 from crm.ownership import get_owned, owned
 from crm.pitches import cadence, states
 from crm.pitches.models import Pitch, PitchChannel, PitchKind, PitchStatus
@@ -123,15 +123,7 @@ def create_pitch(
         updated_at=now,
     )
     _apply(pitch, data)
-    try:
-        with session.begin_nested():
-            session.add(pitch)
-            session.flush()
-    except IntegrityError:
-        existing = find_by_token(session, owner_id, token) if token else None
-        if existing is None:
-            raise
-        raise AlreadyCreated(existing) from None
+    _insert(session, pitch)
     log_activity(
         session,
         brand,
@@ -141,6 +133,20 @@ def create_pitch(
         at=now,
     )
     return pitch
+
+
+def _insert(session: Session, pitch: Pitch) -> None:
+    """Add `pitch` in a savepoint, so losing a double-submit race leaves the session usable."""
+    try:
+        with session.begin_nested():
+            session.add(pitch)
+            session.flush()
+    except IntegrityError:
+        token = pitch.creation_token
+        existing = find_by_token(session, pitch.owner_id, token) if token else None
+        if existing is None:
+            raise
+        raise AlreadyCreated(existing) from None
 
 
 def update_pitch(session: Session, owner_id: int, pitch: Pitch, data: PitchData) -> Pitch:
@@ -218,10 +224,3 @@ def recent_or_open_pitch(
         .order_by(Pitch.created_at.desc(), Pitch.id.desc())
         .limit(1)
     ).first()
-
-
-def quote_text(pitch: Pitch) -> str:
-    """The quoted rate as shown to the creator ('$450' or 'no rate')."""
-    if pitch.quoted_cents is None:
-        return "no rate"
-    return format_money(pitch.quoted_cents, pitch.currency)
