@@ -45,7 +45,10 @@ class RegisterForm(FlaskForm):
     email = _email_field()
     password = PasswordField(
         "Password",
-        validators=[InputRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200, message=_PASSWORD_RULE)],
+        validators=[
+            InputRequired(),
+            Length(min=MIN_PASSWORD_LENGTH, max=200, message=_PASSWORD_RULE),
+        ],
         description=f"At least {MIN_PASSWORD_LENGTH} characters.",
         render_kw={"autocomplete": "new-password"},
     )
@@ -73,7 +76,10 @@ class ChangePasswordForm(FlaskForm):
     )
     new_password = PasswordField(
         "New password",
-        validators=[InputRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200, message=_PASSWORD_RULE)],
+        validators=[
+            InputRequired(),
+            Length(min=MIN_PASSWORD_LENGTH, max=200, message=_PASSWORD_RULE),
+        ],
         description=f"At least {MIN_PASSWORD_LENGTH} characters. Logs you out everywhere else.",
         render_kw={"autocomplete": "new-password"},
     )
