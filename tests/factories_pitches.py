@@ -26,7 +26,8 @@ def brand_for(session: Session, owner: User, **overrides: Any) -> Brand:
 
 def contact_for(session: Session, brand: Brand, **overrides: Any) -> Contact:
     """A contact at `brand` (the brands area's factory)."""
-    values: dict[str, Any] = {"name": f"Contact {next(_counter)}", "email": "hi@example.com"}
+    number = next(_counter)
+    values: dict[str, Any] = {"name": f"Contact {number}", "email": f"contact{number}@example.com"}
     values.update(overrides)
     return make_contact(session, session.get(User, brand.owner_id), brand=brand, **values)
 

@@ -41,3 +41,13 @@ def test_demo_follows_the_users_own_cadence(session, user) -> None:
     brand_for(session, user)
     demo.populate(session, user)
     assert followups.count_due(session, user.id, utcnow().date()) >= 3
+
+
+def test_over_the_demo_brands_every_column_of_the_board_fills(session, user) -> None:
+    from crm.brands import demo as brands_demo
+    from crm.pitches import pipeline
+
+    assert brands_demo.populate(session, user) is True
+    assert demo.populate(session, user) is True
+    columns = pipeline.board(session, user.id)
+    assert all(column.count for column in columns)

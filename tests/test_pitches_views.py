@@ -349,3 +349,16 @@ class TestListByBrand:
     def test_another_users_brand_is_404(self, logged_in, session, other_user) -> None:
         theirs = brand_for(session, other_user)
         assert logged_in.get(f"/pitches/?brand_id={theirs.id}").status_code == 404
+
+
+def test_the_new_form_starts_in_the_creators_currency_with_the_primary_contact(
+    logged_in, session, user
+) -> None:
+    user.currency = "EUR"
+    session.commit()
+    brand = brand_for(session, user)
+    contact_for(session, brand, name="Someone")
+    primary = contact_for(session, brand, name="The Boss", is_primary=True)
+    page = logged_in.get(f"/pitches/new?brand_id={brand.id}").get_data(as_text=True)
+    assert re.search(r'<option selected value="EUR">', page)
+    assert re.search(rf'<option selected value="{primary.id}">The Boss', page)
