@@ -59,6 +59,41 @@ def _pct(band: Range) -> str:
     return f"{band.low:g}-{band.high:g}%"
 
 
+@dataclass(frozen=True)
+class _Month:
+    """Clicks, sales and commission (exact cents) for one set of inputs."""
+
+    clicks: Fraction
+    sales: Fraction
+    cents: Fraction
+
+
+def _month(views: int, videos: int, ctr_pct: float, conv_pct: float, cents: int) -> _Month:
+    clicks = views * videos * Fraction(ctr_pct) / 100
+    sales = clicks * Fraction(conv_pct) / 100
+    return _Month(clicks, sales, sales * cents)
+
+
+def _reasons(
+    views: int,
+    videos: int,
+    inputs: tuple[Range, Range, CentsRange],
+    low: _Month,
+    high: _Month,
+    currency: str,
+) -> tuple[str, ...]:
+    click_through, convert, commission = inputs
+    sales = f"{float(low.sales):,.1f}-{float(high.sales):,.1f}"
+    money = f"{format_money(commission.low, currency)}-{format_money(commission.high, currency)}"
+    return (
+        f"Formula: {FORMULA}.",
+        f"{views:,} views × {videos} videos × {_pct(click_through)} click-through"
+        f" × {_pct(convert)} conversion = {sales} sales a month.",
+        f"× {money} commission per sale; low inputs pair with low and high with high.",
+        "Older videos keep earning, so affiliate income compounds as your library grows.",
+    )
+
+
 def affiliate_estimate(
     views: int,
     videos: int,
@@ -70,53 +105,31 @@ def affiliate_estimate(
 ) -> AffiliateEstimate:
     """Estimate a month; an input not given takes the seed's typical range."""
     m = market or seed.market()
+    given = {"ctr": ctr, "conversion": conversion, "commission": commission_cents}
     _check(views, videos, {"ctr": ctr, "conversion": conversion}, commission_cents)
-    facts = m.affiliate
-    click_through = _pick(ctr, facts.click_through_percent)
-    convert = _pick(conversion, facts.conversion_percent)
+    click_through = _pick(ctr, m.affiliate.click_through_percent)
+    convert = _pick(conversion, m.affiliate.conversion_percent)
     commission = (
-        facts.commission_per_sale
+        m.affiliate.commission_per_sale
         if commission_cents is None
         else CentsRange(commission_cents, commission_cents)
     )
-    typical = frozenset(
-        name
-        for name, given in (
-            ("ctr", ctr),
-            ("conversion", conversion),
-            ("commission", commission_cents),
-        )
-        if given is None
-    )
-
-    def month(ctr_pct: float, conv_pct: float, cents: int) -> tuple[Fraction, Fraction, Fraction]:
-        clicks = views * videos * Fraction(ctr_pct) / 100
-        sales = clicks * Fraction(conv_pct) / 100
-        return clicks, sales, sales * cents
-
-    low = month(click_through.low, convert.low, commission.low)
-    high = month(click_through.high, convert.high, commission.high)
-    sales = f"{float(low[1]):,.1f}-{float(high[1]):,.1f}"
-    reasons = (
-        f"Formula: {FORMULA}.",
-        f"{views:,} views × {videos} videos × {_pct(click_through)} click-through"
-        f" × {_pct(convert)} conversion = {sales} sales a month.",
-        f"× {format_money(commission.low, m.currency)}-{format_money(commission.high, m.currency)}"
-        " commission per sale; low inputs pair with low and high with high.",
-        "Older videos keep earning, so affiliate income compounds as your library grows.",
-    )
+    low = _month(views, videos, click_through.low, convert.low, commission.low)
+    high = _month(views, videos, click_through.high, convert.high, commission.high)
     return AffiliateEstimate(
         views=views,
         videos=videos,
         click_through=click_through,
         conversion=convert,
         commission=commission,
-        clicks=Range(float(low[0]), float(high[0])),
-        sales=Range(float(low[1]), float(high[1])),
-        low_cents=round_to_cents(low[2]),
-        high_cents=round_to_cents(high[2]),
-        typical=typical,
-        reasons=reasons,
+        clicks=Range(float(low.clicks), float(high.clicks)),
+        sales=Range(float(low.sales), float(high.sales)),
+        low_cents=round_to_cents(low.cents),
+        high_cents=round_to_cents(high.cents),
+        typical=frozenset(name for name, value in given.items() if value is None),
+        reasons=_reasons(
+            views, videos, (click_through, convert, commission), low, high, m.currency
+        ),
         currency=m.currency,
     )
 

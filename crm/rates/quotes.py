@@ -232,6 +232,20 @@ def _ads_angle(m: Market) -> str:
     )
 
 
+def _retainer(videos: int, per_video: int, m: Market) -> tuple[int, int, int, str]:
+    """The monthly retainer band, and N x the per-video suggestion brought into it."""
+    monthly = m.ugc.retainer_monthly
+    wanted = videos * per_video
+    suggested = min(max(wanted, monthly.low), monthly.high)
+    note = "" if suggested == wanted else f", brought into the retainer range: {_money(suggested)}"
+    line = (
+        f"Monthly retainers run {_span(monthly)} for a set number of videos a month; "
+        f"{videos} video{'s' if videos != 1 else ''} x {_money(per_video)} = "
+        f"{_money(wanted)}{note}."
+    )
+    return monthly.low, monthly.high, suggested, line
+
+
 def ugc_quote(
     experience: str,
     videos: int = 1,
@@ -246,25 +260,16 @@ def ugc_quote(
     _check_ugc(experience, videos, portfolio_videos, m)
     check_engagement(engagement)
     band, per_video, position, reasons = _per_video(experience, portfolio_videos, engagement, m)
-    low, high, suggested = videos * band.low, videos * band.high, videos * per_video
-    if videos > 1 and not retainer:
-        reasons.append(
-            f"{videos} videos x {_span(band)} = {_span(CentsRange(low, high))}; "
-            f"suggested {videos} x {_money(per_video)} = {_money(suggested)}."
-        )
     if retainer:
-        monthly = m.ugc.retainer_monthly
-        low, high = monthly.low, monthly.high
-        clamped = min(max(suggested, low), high)
-        note = (
-            "" if clamped == suggested else f", brought into the retainer range: {_money(clamped)}"
-        )
-        reasons.append(
-            f"Monthly retainers run {_span(monthly)} for a set number of videos a month; "
-            f"{videos} video{'s' if videos != 1 else ''} x {_money(per_video)} = "
-            f"{_money(suggested)}{note}."
-        )
-        suggested = clamped
+        low, high, suggested, line = _retainer(videos, per_video, m)
+        reasons.append(line)
+    else:
+        low, high, suggested = videos * band.low, videos * band.high, videos * per_video
+        if videos > 1:
+            reasons.append(
+                f"{videos} videos x {_span(band)} = {_span(CentsRange(low, high))}; "
+                f"suggested {videos} x {_money(per_video)} = {_money(suggested)}."
+            )
     reasons.append(_ads_angle(m))
     return Quote(
         kind="ugc",

@@ -9,12 +9,25 @@ Market holds it as integer cents.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from crm.paths import data_dir
+from crm.rates.facts import (
+    AddOn,
+    Affiliate,
+    Benchmark,
+    Choice,
+    Engagement,
+    Market,
+    Program,
+    Sponsored,
+    Stream,
+    Threshold,
+    Tier,
+    Ugc,
+)
 from crm.rates.ranges import CentsRange, Range
 from crm.rates.reader import Reader, SeedError
 
@@ -23,8 +36,10 @@ __all__ = [
     "CentsRange",
     "Choice",
     "Market",
+    "Program",
     "Range",
     "SeedError",
+    "Threshold",
     "Tier",
     "init_app",
     "load_market_file",
@@ -34,144 +49,6 @@ __all__ = [
 
 BENCHMARK_STREAMS = ("affiliate", "ugc", "brand", "live")
 EXPERIENCE_LEVELS = ("beginner", "experienced")
-
-
-@dataclass(frozen=True)
-class Choice:
-    key: str
-    label: str
-    high_value: bool = False
-
-
-@dataclass(frozen=True)
-class Stream:
-    key: str
-    label: str
-    min_followers: int = 0
-
-
-@dataclass(frozen=True)
-class Tier:
-    """A follower tier: `min` inclusive, `max` exclusive, monthly income per stream."""
-
-    key: str
-    min: int
-    max: int
-    streams: dict[str, CentsRange]
-
-    @property
-    def total(self) -> CentsRange:
-        """The sum of the streams, low with low and high with high."""
-        total = CentsRange(0, 0)
-        for stream in self.streams.values():
-            total = total + stream
-        return total
-
-
-@dataclass(frozen=True)
-class Threshold:
-    followers: int
-    unlocks: tuple[str, ...]
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Benchmark:
-    assumed_posts_per_week: int
-    no_benchmark_message: str
-
-
-@dataclass(frozen=True)
-class Engagement:
-    typical: Range
-    typical_followers: Range
-    beats_most_above: float
-    large_account_multiple: float
-
-
-@dataclass(frozen=True)
-class Sponsored:
-    per_thousand: CentsRange
-    high_value_multiplier: Range
-
-
-@dataclass(frozen=True)
-class Ugc:
-    per_video: dict[str, CentsRange]
-    retainer_monthly: CentsRange
-    ads_ctr_advantage: Range
-    portfolio_videos: Range
-    brand_sweet_spot_followers: Range
-    marketplaces: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Program:
-    name: str
-    commission_percent: Range
-    min_followers: int
-
-
-@dataclass(frozen=True)
-class Affiliate:
-    click_through_percent: Range
-    conversion_percent: Range
-    commission_per_sale: CentsRange
-    programs: tuple[Program, ...]
-
-
-@dataclass(frozen=True)
-class AddOn:
-    """An uplift a creator may charge on top of a quote; the default is a starting policy."""
-
-    key: str
-    label: str
-    default_percent: int
-    help: str
-
-
-@dataclass(frozen=True)
-class Market:
-    currency: str
-    tiers: tuple[Tier, ...]
-    benchmark: Benchmark
-    streams: tuple[Stream, ...]
-    thresholds: tuple[Threshold, ...]
-    engagement: Engagement
-    sponsored: Sponsored
-    ugc: Ugc
-    affiliate: Affiliate
-    add_ons: tuple[AddOn, ...]
-    niches: tuple[Choice, ...]
-    product_categories: tuple[Choice, ...]
-    raw: dict[str, Any]
-
-    @property
-    def high_value_niches(self) -> frozenset[str]:
-        return frozenset(n.key for n in self.niches if n.high_value)
-
-    def niche_choices(self) -> list[tuple[str, str]]:
-        return [(n.key, n.label) for n in self.niches]
-
-    def category_choices(self) -> list[tuple[str, str]]:
-        return [(c.key, c.label) for c in self.product_categories]
-
-    def category_label(self, key: str) -> str:
-        return next((c.label for c in self.product_categories if c.key == key), key)
-
-    def niche_label(self, key: str) -> str:
-        return next((n.label for n in self.niches if n.key == key), key)
-
-    def stream_label(self, key: str) -> str:
-        return next((s.label for s in self.streams if s.key == key), key)
-
-    def is_niche(self, key: str) -> bool:
-        return any(n.key == key for n in self.niches)
-
-    @property
-    def benchmark_ceiling(self) -> int:
-        """Followers from which no built-in tier exists."""
-        return self.tiers[-1].max
 
 
 def _choices(reader: Reader, key: str, *, flag: str | None = None) -> tuple[Choice, ...]:
