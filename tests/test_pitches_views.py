@@ -362,3 +362,13 @@ def test_the_new_form_starts_in_the_creators_currency_with_the_primary_contact(
     page = logged_in.get(f"/pitches/new?brand_id={brand.id}").get_data(as_text=True)
     assert re.search(r'<option selected value="EUR">', page)
     assert re.search(rf'<option selected value="{primary.id}">The Boss', page)
+
+
+def test_a_page_past_the_end_shows_the_last_page(make_app, session, user) -> None:
+    client = make_app(PAGE_SIZE=2).test_client()
+    client.post("/login", data={"email": user.email, "password": "correct-horse-battery"})
+    for n in range(3):
+        make_pitch(session, user, subject=f"Pitch {n}", updated_at=NOW + timedelta(minutes=n))
+    page = client.get("/pitches/?page=99").get_data(as_text=True)
+    assert "Page 2 of 2" in page
+    assert "Pitch 0" in page

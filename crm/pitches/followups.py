@@ -13,7 +13,7 @@ from crm.brands.timeline import log_activity
 from crm.ownership import owned
 from crm.pitches import cadence
 from crm.pitches.models import Pitch, PitchStatus
-from crm.pitches.pipeline import Page
+from crm.pitches.pipeline import Page, last_page_at_most
 from crm.pitches.services import PitchError, pitch_title, transition
 
 
@@ -104,6 +104,7 @@ def due_followups(
         Pitch.status == PitchStatus.SENT, Pitch.next_followup_on <= today
     )
     total = session.scalar(due.with_only_columns(func.count(Pitch.id))) or 0
+    page = last_page_at_most(page, total, size)
     items = session.scalars(
         due.options(joinedload(Pitch.brand), joinedload(Pitch.contact))
         .order_by(Pitch.next_followup_on, Pitch.sent_at, Pitch.id)

@@ -43,6 +43,11 @@ class Page(Generic[T]):
         return self.number < self.pages
 
 
+def last_page_at_most(page: int, total: int, size: int) -> int:
+    """`page`, or the last page when `page` is past the end (a stale link after deletes)."""
+    return max(1, min(page, math.ceil(total / size) or 1))
+
+
 @dataclass(frozen=True)
 class PitchFilters:
     """The pitch list's filters; None means any."""
@@ -76,6 +81,7 @@ def list_pitches(
     if filters.brand_id is not None:
         statement = statement.where(Pitch.brand_id == filters.brand_id)
     total = session.scalar(statement.with_only_columns(func.count(Pitch.id))) or 0
+    page = last_page_at_most(page, total, size)
     items = session.scalars(
         statement.options(joinedload(Pitch.brand), joinedload(Pitch.contact))
         .order_by(Pitch.updated_at.desc(), Pitch.id.desc())
