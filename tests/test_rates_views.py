@@ -138,6 +138,11 @@ def test_no_income_entered_shows_the_ranges_without_a_verdict(user, logged_in):
     assert "rates-within" not in calc(logged_in).get_data(as_text=True)
 
 
+def test_posting_less_than_the_benchmark_assumes_is_said_even_without_income(user, logged_in):
+    assert "you post 3" in text(calc(logged_in, posts_per_week="3"))
+    assert "assumes at least" not in text(calc(logged_in, posts_per_week="4"))
+
+
 def test_ten_thousand_followers_have_no_built_in_benchmark(user, logged_in):
     page = text(calc(logged_in, followers="10000", income_ugc="450"))
     assert "No built-in benchmark." in page

@@ -41,6 +41,7 @@ class Results:
     sponsored: quotes.Quote | None
     ugc: quotes.Quote | None
     affiliate: affiliate.AffiliateEstimate | None
+    posting_note: str | None
 
 
 @bp.before_request
@@ -110,6 +111,9 @@ def _results(d: CalculatorForm, policy: AddOnPolicy) -> Results:
             ),
         ),
         affiliate=_section(d, "affiliate", lambda: _affiliate(d)),
+        posting_note=None
+        if d.posts_per_week.errors
+        else benchmark.posting_note(d.posts_per_week.data, seed.market()),
     )
 
 
