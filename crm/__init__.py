@@ -70,6 +70,7 @@ BLUEPRINTS = [
     "crm.brands.views",
     "crm.pitches.views",
     "crm.rates.views",
+    "crm.emails.views",
 ]
 
 

@@ -1,0 +1,122 @@
+"""The creator's own templates: read, check against real and empty numbers, save, reset."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from crm.accounts.models import User
+from crm.brands.models import Brand
+from crm.database import utcnow
+from crm.emails import wording
+from crm.emails.facts import Facts, PitchFact, gather
+from crm.emails.kinds import PITCH_KIND_FOR, EmailKind, TemplateSource
+from crm.emails.models import PitchEmailTemplate
+from crm.emails.sandbox import TemplateProblem, render_email
+from crm.ownership import owned
+from crm.pitches.models import PitchKind
+from crm.rates.seed import Market
+
+SAMPLE_BRAND = "Sample Brand"
+SAMPLE_CONTACT = "Alex Morgan"
+
+
+def saved_row(session: Session, owner_id: int, kind: EmailKind) -> PitchEmailTemplate | None:
+    return session.scalars(
+        owned(PitchEmailTemplate, owner_id).where(PitchEmailTemplate.kind == kind.value)
+    ).one_or_none()
+
+
+def saved_template(session: Session, owner_id: int, kind: EmailKind) -> TemplateSource | None:
+    """The creator's version of `kind`, or None when they use the default."""
+    row = saved_row(session, owner_id, kind)
+    return TemplateSource(row.subject, row.body) if row else None
+
+
+def customised_kinds(session: Session, owner_id: int) -> set[str]:
+    """The kinds the creator has their own version of."""
+    return set(session.scalars(owned(PitchEmailTemplate, owner_id, PitchEmailTemplate.kind)))
+
+
+def sample_facts(session: Session, user: User, kind: EmailKind) -> Facts:
+    """The creator's real numbers, pitching a made-up brand (for previews and checks)."""
+    category = user.niche if user.niche != "other" else "home"
+    brand = Brand(name=SAMPLE_BRAND, product_category=category, contacts=[])
+    facts = gather(session, user, brand)
+    pitch = None
+    if not kind.is_pitch:
+        pitch_kind = PITCH_KIND_FOR.get(kind, PitchKind.UGC)
+        pitch = PitchFact(pitch_kind, f"UGC videos for {SAMPLE_BRAND}", None, user.currency, 0)
+    return replace(
+        facts,
+        brand_id=0,
+        contact_id=0,
+        contact_name=SAMPLE_CONTACT,
+        contact_email="alex@example.com",
+        pitch=pitch,
+    )
+
+
+def empty_facts(facts: Facts) -> Facts:
+    """The same creator with none of the optional numbers: templates must cope with this too."""
+    return replace(
+        facts,
+        creator_name="",
+        creator_handle="",
+        followers=0,
+        has_snapshot=False,
+        engagement=None,
+        average_views=None,
+        videos=(),
+        portfolio_count=0,
+        contact_id=None,
+        contact_name="",
+        contact_email="",
+    )
+
+
+def check_template(source: TemplateSource, kind: EmailKind, facts: Facts, m: Market) -> None:
+    """Render with the real numbers and with none; raises TemplateProblem (with its part)."""
+    for case, label in ((facts, ""), (empty_facts(facts), "with no stats, videos or contact")):
+        try:
+            render_email(
+                source.subject, source.body, wording.variables(case, kind, m), wording.KNOWN
+            )
+        except TemplateProblem as problem:
+            if label:
+                problem.message = f"{problem.message} (when rendered {label})"
+            raise
+
+
+def save_template(
+    session: Session,
+    owner_id: int,
+    kind: EmailKind,
+    source: TemplateSource,
+    facts: Facts,
+    m: Market,
+) -> PitchEmailTemplate:
+    """Check, then store the creator's version of `kind` (nothing is stored if it fails)."""
+    check_template(source, kind, facts, m)
+    row = saved_row(session, owner_id, kind) or PitchEmailTemplate(
+        owner_id=owner_id, kind=kind.value
+    )
+    row.subject = source.subject
+    row.body = source.body
+    row.updated_at = utcnow()
+    session.add(row)
+    session.flush()
+    return row
+
+
+def reset_template(session: Session, owner_id: int, kind: EmailKind) -> bool:
+    """Delete the creator's version of `kind`; True when there was one."""
+    result = session.execute(
+        delete(PitchEmailTemplate).where(
+            PitchEmailTemplate.owner_id == owner_id, PitchEmailTemplate.kind == kind.value
+        )
+    )
+    session.flush()
+    return bool(result.rowcount)

@@ -1,0 +1,81 @@
+"""The email editor and the template editor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from crm.emails.sandbox import SOURCE_MAX
+from crm.money import MoneyError, parse_cents
+from crm.pitches.services import BODY_MAX, QUOTE_MAX_CENTS, SUBJECT_MAX
+
+
+def _one_line(value: Any) -> Any:
+    """A subject is one line: a pasted line break would be a header injection."""
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+class EmailForm(FlaskForm):
+    kind = HiddenField()
+    # One-time token for a new draft: a double click saves one pitch, not two.
+    token = HiddenField()
+    subject = StringField(
+        "Subject",
+        filters=[_one_line],
+        validators=[
+            DataRequired("Give the email a subject."),
+            Length(max=SUBJECT_MAX, message=f"Keep the subject under {SUBJECT_MAX} characters."),
+        ],
+        render_kw={"maxlength": SUBJECT_MAX},
+    )
+    body = TextAreaField(
+        "Message",
+        validators=[
+            DataRequired("Write the message."),
+            Length(max=BODY_MAX, message=f"Keep the message under {BODY_MAX:,} characters."),
+        ],
+        render_kw={"rows": 20},
+    )
+    quoted_rate = StringField(
+        "Quoted rate",
+        validators=[Optional(), Length(max=20, message="Enter an amount like 270 or 1,250.50.")],
+        description="Saved on the pitch. Change it here too if you change it in the message.",
+        render_kw={"inputmode": "decimal"},
+    )
+
+    def validate_quoted_rate(self, field: StringField) -> None:
+        if not field.data:
+            return
+        try:
+            cents = parse_cents(field.data)
+        except MoneyError:
+            raise ValidationError("Enter an amount like 270 or 1,250.50.") from None
+        if cents < 0:
+            raise ValidationError("A rate can't be negative.")
+        if cents > QUOTE_MAX_CENTS:
+            raise ValidationError("That rate looks too large; check the amount.")
+
+    def quoted_cents(self) -> int | None:
+        """The rate in cents, or None when empty (after validation)."""
+        return parse_cents(self.quoted_rate.data) if self.quoted_rate.data else None
+
+
+class TemplateForm(FlaskForm):
+    subject = StringField(
+        "Subject",
+        validators=[
+            InputRequired("A template needs a subject."),
+            Length(max=SOURCE_MAX["subject"], message="Keep the subject template shorter."),
+        ],
+    )
+    body = TextAreaField(
+        "Body",
+        validators=[
+            InputRequired("A template needs a body."),
+            Length(max=SOURCE_MAX["body"], message="Keep the body template shorter."),
+        ],
+        render_kw={"rows": 24, "spellcheck": "false"},
+    )

@@ -1,0 +1,89 @@
+"""The creator's own email templates: list, edit with a live check and preview, reset."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from crm.accounts.login import creator
+from crm.database import db_session
+from crm.emails import custom, wording
+from crm.emails.forms import TemplateForm
+from crm.emails.generator import render_source
+from crm.emails.kinds import EmailKind, TemplateSource, default_template
+from crm.emails.sandbox import TemplateProblem
+from crm.emails.views import bp
+from crm.rates.seed import market
+
+
+def _kind(value: str) -> EmailKind:
+    try:
+        return EmailKind(value)
+    except ValueError:
+        abort(404)
+
+
+@bp.get("/templates")
+def templates() -> str:
+    own = custom.customised_kinds(db_session(), creator().id)
+    return render_template("emails/pages/templates.html", kinds=list(EmailKind), own=own)
+
+
+def _preview(source: TemplateSource, kind: EmailKind) -> tuple[str, str] | None:
+    facts = custom.sample_facts(db_session(), creator(), kind)
+    try:
+        return render_source(source, facts, kind, market())
+    except TemplateProblem:
+        return None
+
+
+def _show_problem(form: TemplateForm, problem: TemplateProblem) -> None:
+    field = form.subject if problem.part == "subject" else form.body
+    field.errors = [*field.errors, str(problem)]
+
+
+@bp.route("/templates/<kind>", methods=["GET", "POST"])
+def edit_template(kind: str) -> str | Response:
+    """Edit one template; 'Preview' renders it, 'Save' checks it first and keeps it."""
+    email_kind = _kind(kind)
+    session, user = db_session(), creator()
+    saved = custom.saved_template(session, user.id, email_kind)
+    form = TemplateForm()
+    if request.method == "GET":
+        current = saved or default_template(email_kind)
+        form.subject.data, form.body.data = current.subject, current.body
+    shown = TemplateSource(form.subject.data or "", form.body.data or "")
+    if request.method == "POST" and form.validate_on_submit():
+        facts = custom.sample_facts(session, user, email_kind)
+        try:
+            if request.form.get("action") == "save":
+                custom.save_template(session, user.id, email_kind, shown, facts, market())
+            else:
+                custom.check_template(shown, email_kind, facts, market())
+        except TemplateProblem as problem:
+            session.rollback()
+            _show_problem(form, problem)
+        else:
+            if request.form.get("action") == "save":
+                session.commit()
+                flash(f"Your {email_kind.label.lower()} template is saved.", "success")
+                return redirect(url_for("emails.edit_template", kind=email_kind.value))
+    return render_template(
+        "emails/pages/template_form.html",
+        form=form,
+        kind=email_kind,
+        saved=saved is not None,
+        preview=None if form.errors else _preview(shown, email_kind),
+        variables=wording.VARIABLES,
+        sample_brand=custom.SAMPLE_BRAND,
+    )
+
+
+@bp.post("/templates/<kind>/reset")
+def reset_template(kind: str) -> Response:
+    email_kind = _kind(kind)
+    session = db_session()
+    custom.reset_template(session, creator().id, email_kind)
+    session.commit()
+    flash(f"The {email_kind.label.lower()} template is back to the built-in one.", "info")
+    return redirect(url_for("emails.edit_template", kind=email_kind.value))
