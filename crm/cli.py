@@ -37,6 +37,9 @@ def register(app: Flask) -> None:
     from crm.rates.cli import rates_group
 
     app.cli.add_command(rates_group)
+    from crm.pitches.cli import pitches_group
+
+    app.cli.add_command(pitches_group)
 
 
 @click.group("db")

@@ -183,19 +183,50 @@ class TestPage:
         assert pitch.status == S.REPLIED
         assert pitch.next_followup_on is None
 
-    def test_loading_the_page_ghosts_pitches_past_their_last_wait(
+    def test_loading_the_page_changes_nothing_and_offers_to_ghost(
         self, logged_in, session, user, today_is
     ) -> None:
         pitch = _sent(session, user, followups_sent=3, next_followup_on=date(2026, 4, 1))
         today_is(date(2026, 3, 31))
-        logged_in.get("/pitches/followups")
-        session.refresh(pitch)
-        assert pitch.status == S.SENT
+        assert "Mark it ghosted" not in logged_in.get("/pitches/followups").get_data(as_text=True)
         today_is(date(2026, 4, 1))
         page = logged_in.get("/pitches/followups").get_data(as_text=True)
-        assert "1 pitch(es) got no answer" in page
+        assert "got no answer after your last follow-up" in page
+        assert 'action="/pitches/followups/ghost"' in page
+        assert f'action="/pitches/{pitch.id}/followup"' not in page  # no 4th follow-up
         session.refresh(pitch)
-        assert pitch.status == S.GHOSTED
+        assert pitch.status == S.SENT  # a GET never writes
+
+    def test_mark_them_ghosted_is_one_post(self, logged_in, session, user, today_is) -> None:
+        pitch = _sent(session, user, followups_sent=3, next_followup_on=date(2026, 4, 1))
+        waiting = _sent(session, user, followups_sent=1, next_followup_on=date(2026, 4, 1))
+        today_is(date(2026, 4, 1))
+        response = logged_in.post("/pitches/followups/ghost", follow_redirects=True)
+        assert "1 pitch with no answer after your last follow-up marked ghosted." in (
+            response.get_data(as_text=True)
+        )
+        session.refresh(pitch)
+        session.refresh(waiting)
+        assert (pitch.status, waiting.status) == (S.GHOSTED, S.SENT)
+
+    def test_the_cron_command_ghosts_for_every_creator_by_their_cadence(
+        self, runner, session, user, other_user, monkeypatch
+    ) -> None:
+        from crm.pitches import cli as pitches_cli
+
+        other_user.followup_cadence = "2"
+        mine = _sent(session, user, followups_sent=3, next_followup_on=date(2026, 4, 1))
+        theirs = _sent(session, other_user, followups_sent=1, next_followup_on=date(2026, 4, 1))
+        not_done = _sent(session, other_user, followups_sent=0, next_followup_on=date(2026, 4, 1))
+        monkeypatch.setattr(pitches_cli, "utcnow", lambda: _on(date(2026, 4, 2)))
+        result = runner.invoke(args=["pitches", "ghost-expired"])
+        assert result.exit_code == 0, result.output
+        assert "Marked 2 pitches ghosted." in result.output
+        for pitch in (mine, theirs, not_done):
+            session.refresh(pitch)
+        assert (mine.status, theirs.status, not_done.status) == (S.GHOSTED, S.GHOSTED, S.SENT)
+        again = runner.invoke(args=["pitches", "ghost-expired"])
+        assert "Marked 0 pitches ghosted." in again.output
 
     def test_the_last_follow_up_says_when_ghosting_happens(
         self, logged_in, session, user, today_is

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from crm.accounts.models import User
@@ -48,7 +48,7 @@ def log_followup(
     """Record that the creator followed up today and set the next date from the cadence.
 
     If the cadence has run out and the brand's time to answer has passed, the pitch
-    is ghosted instead (the same rule the follow-ups page applies when it loads).
+    is ghosted instead (the same rule as the follow-ups page's "mark ghosted").
     """
     if pitch.status != PitchStatus.SENT:
         raise PitchError(
@@ -74,19 +74,29 @@ def log_followup(
     )
 
 
+def _expired(owner_id: int, today: date, steps: tuple[int, ...]) -> Select[tuple[Pitch]]:
+    """Sent pitches whose cadence ran out and whose time to answer is over."""
+    return owned(Pitch, owner_id).where(
+        Pitch.status == PitchStatus.SENT,
+        Pitch.followups_sent >= len(steps),
+        Pitch.next_followup_on <= today,
+    )
+
+
+def count_expired(session: Session, owner_id: int, today: date, steps: tuple[int, ...]) -> int:
+    """How many pitches are waiting to be marked ghosted (read only)."""
+    statement = _expired(owner_id, today, steps).with_only_columns(func.count(Pitch.id))
+    return session.scalar(statement) or 0
+
+
 def ghost_expired(session: Session, owner_id: int, now: datetime, steps: tuple[int, ...]) -> int:
     """Ghost every sent pitch whose cadence ran out with no answer; returns how many.
 
     Idempotent: a second run finds nothing. Rows are locked (PostgreSQL) and locked
-    rows skipped, so two page loads at once never ghost, and log, the same pitch twice.
+    rows skipped, so two runs at once never ghost, and log, the same pitch twice.
     """
     expired = session.scalars(
-        owned(Pitch, owner_id)
-        .where(
-            Pitch.status == PitchStatus.SENT,
-            Pitch.followups_sent >= len(steps),
-            Pitch.next_followup_on <= now.date(),
-        )
+        _expired(owner_id, now.date(), steps)
         .options(joinedload(Pitch.brand))
         .order_by(Pitch.next_followup_on, Pitch.id)
         .with_for_update(skip_locked=True, of=Pitch)
@@ -94,6 +104,20 @@ def ghost_expired(session: Session, owner_id: int, now: datetime, steps: tuple[i
     for pitch in expired:
         _ghost(session, pitch, now, steps)
     return len(expired)
+
+
+def ghost_expired_for_everyone(session: Session, now: datetime) -> int:
+    """Ghost expired pitches of every creator, each by their own cadence (for cron)."""
+    owners = session.scalars(
+        select(User).where(
+            User.id.in_(
+                select(Pitch.owner_id).where(
+                    Pitch.status == PitchStatus.SENT, Pitch.next_followup_on <= now.date()
+                )
+            )
+        )
+    ).all()
+    return sum(ghost_expired(session, user.id, now, user_cadence(user)) for user in owners)
 
 
 def due_followups(

@@ -290,19 +290,30 @@ def followups_due() -> str:
     session = db_session()
     owner_id = creator().id
     steps = followups.user_cadence(creator())
-    now = utcnow()
-    # The one write on a GET, on purpose: ghosting is the cadence's deterministic
-    # consequence of today's date, idempotent, and never depends on what the request says.
-    ghosted = followups.ghost_expired(session, owner_id, now, steps)
-    if ghosted:
-        session.commit()
-        flash(
-            f"{ghosted} pitch(es) got no answer after your last follow-up: marked ghosted.", "info"
-        )
+    today = utcnow().date()
     page = followups.due_followups(
-        session, owner_id, now.date(), _page_arg(), current_app.config["PAGE_SIZE"]
+        session, owner_id, today, _page_arg(), current_app.config["PAGE_SIZE"]
     )
-    return render_template("pitches/followups.html", page=page, steps=steps, today=now.date())
+    return render_template(
+        "pitches/followups.html",
+        page=page,
+        steps=steps,
+        today=today,
+        expired=followups.count_expired(session, owner_id, today, steps),
+    )
+
+
+@bp.post("/followups/ghost")
+def ghost_expired() -> Response:
+    """Mark every pitch whose follow-ups ran out with no answer as ghosted."""
+    session = db_session()
+    ghosted = followups.ghost_expired(
+        session, creator().id, utcnow(), followups.user_cadence(creator())
+    )
+    session.commit()
+    noun = "pitch" if ghosted == 1 else "pitches"
+    flash(f"{ghosted} {noun} with no answer after your last follow-up marked ghosted.", "info")
+    return redirect(url_for("pitches.followups"))
 
 
 @bp.route("/settings", methods=["GET", "POST"])
