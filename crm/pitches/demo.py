@@ -36,17 +36,38 @@ class Story:
     quote: int | None
     subject: str
     moves: tuple[tuple[PitchStatus | str, int], ...]
+    # The demo brand (seed/demo_brands.toml) it fits; any brand when that one is gone.
+    brand: str = ""
 
 
 K, C = PitchKind, PitchChannel
 
 # Pitches whose dates don't depend on the cadence: (status, days ago) for each move.
 SETTLED: tuple[Story, ...] = (
-    Story(K.UGC, C.EMAIL, 350_00, "3 UGC videos for your spring launch", ()),
-    Story(K.SPONSORSHIP, C.DM, 180_00, "Sponsored kitchen-organising video", ()),
-    Story(K.SPONSORSHIP, C.EMAIL, 250_00, "Sponsored post for the holiday drop", ((S.SENT, 1),)),
+    Story(K.UGC, C.EMAIL, 350_00, "3 UGC videos for your spring launch", (), brand="PawPantry"),
     Story(
-        K.UGC, C.MARKETPLACE, 200_00, "Billo brief: unboxing video", ((S.SENT, 10), (S.REPLIED, 6))
+        K.SPONSORSHIP,
+        C.DM,
+        180_00,
+        "Sponsored kitchen-organising video",
+        (),
+        brand="Fold Kitchen Tools",
+    ),
+    Story(
+        K.SPONSORSHIP,
+        C.EMAIL,
+        250_00,
+        "Sponsored post for the holiday drop",
+        ((S.SENT, 1),),
+        brand="Herb & Hearth Candles",
+    ),
+    Story(
+        K.UGC,
+        C.MARKETPLACE,
+        200_00,
+        "Billo brief: unboxing video",
+        ((S.SENT, 10), (S.REPLIED, 6)),
+        brand="Lumen Desk Lamps",
     ),
     Story(
         K.RETAINER,
@@ -54,20 +75,23 @@ SETTLED: tuple[Story, ...] = (
         1_500_00,
         "Monthly UGC retainer: 4 videos",
         ((S.SENT, 20), (S.REPLIED, 15), (S.NEGOTIATING, 12)),
+        brand="Tidy Tots",
     ),
     Story(
         K.UGC,
         C.EMAIL,
         400_00,
-        "UGC bundle for your cookware line",
+        "UGC bundle for your storage line",
         ((S.SENT, 40), (S.REPLIED, 35), (S.NEGOTIATING, 33), (S.WON, 30)),
+        brand="Nestwell Storage",
     ),
     Story(
         K.UGC,
         C.DM,
         150_00,
-        "Short UGC clip for your new flavour",
+        "Short UGC clip for the new drawer organiser",
         ((S.SENT, 8), (S.REPLIED, 5), (S.WON, 3)),
+        brand="Nestwell Storage",
     ),
     Story(
         K.SPONSORSHIP,
@@ -75,14 +99,23 @@ SETTLED: tuple[Story, ...] = (
         300_00,
         "Sponsored review video",
         ((S.SENT, 50), (S.REPLIED, 45), (S.LOST, 40)),
+        brand="Verde Plant Studio",
     ),
-    Story(K.UGC, C.EMAIL, 250_00, "UGC for your summer range", ((S.SENT, 60), (S.GHOSTED, 30))),
+    Story(
+        K.UGC,
+        C.EMAIL,
+        250_00,
+        "UGC for your summer range",
+        ((S.SENT, 60), (S.GHOSTED, 30)),
+        brand="Blue Harbor Coffee",
+    ),
     Story(
         K.AFFILIATE,
         C.DM,
         None,
         "Affiliate link in my home-tour videos",
         ((S.SENT, 25), (S.DECLINED, 20)),
+        brand="StrideFit Bands",
     ),
 )
 
@@ -91,14 +124,29 @@ def _due_stories(steps: tuple[int, ...]) -> list[Story]:
     """Sent pitches placed by the cadence: one due today, two overdue."""
     first, second = steps[0], steps[min(1, len(steps) - 1)]
     return [
-        Story(K.UGC, C.EMAIL, 300_00, "UGC ad videos: quick idea", ((S.SENT, first),)),
-        Story(K.AFFILIATE, C.EMAIL, None, "Affiliate partnership idea", ((S.SENT, first + 5),)),
+        Story(
+            K.UGC,
+            C.EMAIL,
+            300_00,
+            "UGC ad videos: quick idea",
+            ((S.SENT, first),),
+            brand="Nestwell Storage",
+        ),
+        Story(
+            K.AFFILIATE,
+            C.EMAIL,
+            None,
+            "Affiliate partnership idea",
+            ((S.SENT, first + 5),),
+            brand="Glow Theory Skincare",
+        ),
         Story(
             K.UGC,
             C.EMAIL,
             450_00,
             "Two UGC videos for your TikTok ads",
             ((S.SENT, first + second + 1), ("followup", second + 1)),
+            brand="Crumb & Co Bakery",
         ),
     ]
 
@@ -135,8 +183,9 @@ def populate(session: Session, user: User) -> bool:
         return False
     steps = followups.user_cadence(user)
     now = utcnow()
+    by_name = {brand.name: brand for brand in brands}
     for index, story in enumerate([*_due_stories(steps), *SETTLED]):
-        brand = brands[index % len(brands)]
+        brand = by_name.get(story.brand) or brands[index % len(brands)]
         days = [days for _move, days in story.moves] or [1]
         created = now - timedelta(days=max(days) + 1, hours=index)
         pitch = _create(session, user, brand, story, created)
