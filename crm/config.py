@@ -27,6 +27,8 @@ DEFAULTS: dict[str, Any] = {
     # Argon2id cost: "owasp" in production; tests may pick "fast".
     "PASSWORD_HASH_PROFILE": "owasp",
     "MAX_UPLOAD_BYTES": 2 * 1024 * 1024,
+    # Market facts file; empty means the reviewed seed/market.toml that ships with the app.
+    "SEED_PATH": "",
     "PAGE_SIZE": 25,
 }
 

@@ -25,3 +25,22 @@ def test_query_count_does_not_grow_with_data(logged_in, session, user, count_que
         make_video(session, user)
     assert _queries(count_queries, logged_in, path) == few
     assert few <= 8
+
+
+def test_dashboard_counts_follow_ups_and_the_open_pipeline(logged_in, session, user) -> None:
+    from crm.database import utcnow
+    from crm.pitches.models import PitchStatus
+    from tests.factories_pitches import make_pitch
+
+    today = utcnow().date()
+    make_pitch(session, user, status=PitchStatus.SENT, next_followup_on=today, quoted_cents=300_00)
+    make_pitch(session, user, status=PitchStatus.NEGOTIATING, quoted_cents=1_200_00)
+    make_pitch(session, user, status=PitchStatus.WON, quoted_cents=9_999_00)
+    user.followers = 4_000
+    session.commit()
+    page = logged_in.get("/dashboard").get_data(as_text=True)
+    assert "$1,500 quoted" in page
+    assert "3K-5K" in page
+    assert "1,000 followers to TikTok Shop Affiliate" in page
+    due = page.index("Follow-ups due")
+    assert '<p class="value">1</p>' in page[due : due + 200]
