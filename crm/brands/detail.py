@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlalchemy.orm import Session
 
-from crm.brands.listing import Page
 from crm.brands.models import Brand, BrandActivity, Contact
 from crm.brands.normalise import is_good_target
 from crm.ownership import owned
+from crm.pagination import Page, paginate
 from crm.pitches.models import Pitch
 
 PITCHES_SHOWN = 50
@@ -39,15 +39,13 @@ def brand_pitches(session: Session, brand: Brand) -> tuple[list[Pitch], int]:
 def timeline_page(session: Session, brand: Brand, page: int, size: int) -> Page[BrandActivity]:
     """One page of everything that happened with `brand`, newest first."""
     statement = owned(BrandActivity, brand.owner_id).where(BrandActivity.brand_id == brand.id)
-    total = session.scalar(statement.with_only_columns(func.count(BrandActivity.id))) or 0
-    pages = max(1, -(-total // size))
-    number = min(max(page, 1), pages)
-    items = session.scalars(
-        statement.order_by(BrandActivity.at.desc(), BrandActivity.id.desc())
-        .limit(size)
-        .offset((number - 1) * size)
-    ).all()
-    return Page(items=items, number=number, size=size, total=total)
+    return paginate(
+        session,
+        statement,
+        page,
+        size,
+        order_by=(BrandActivity.at.desc(), BrandActivity.id.desc()),
+    )
 
 
 def brand_page(session: Session, brand: Brand, timeline_number: int, size: int) -> BrandPage:

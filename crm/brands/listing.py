@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, func, or_
+from sqlalchemy import ColumnElement, Select, exists, or_
 from sqlalchemy.orm import Session, selectinload
 
 from crm.brands.models import Brand, BrandSource, BrandStatus, BrandTag, Contact
 from crm.brands.normalise import sweet_spot
 from crm.ownership import owned
-
-T = TypeVar("T")
+from crm.pagination import Page, paginate
 
 # Sort key -> (label, ORDER BY). Every order ends on id so pages never overlap.
 SORTS: dict[str, tuple[str, tuple[Any, ...]]] = {
@@ -57,28 +54,6 @@ class BrandFilters:
     @property
     def active(self) -> bool:
         return any((self.q, self.status, self.category, self.source, self.tag, self.good_only))
-
-
-@dataclass(frozen=True)
-class Page(Generic[T]):
-    """One page of a longer list."""
-
-    items: Sequence[T]
-    number: int
-    size: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.size))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
 
 
 def good_target_clause() -> ColumnElement[bool]:
@@ -145,14 +120,12 @@ def list_brands(
     session: Session, owner_id: int, filters: BrandFilters, page: int, size: int
 ) -> Page[Brand]:
     """One page of brands with their tags and contacts loaded: four queries, whatever the page."""
-    statement = filtered(owner_id, filters)
-    total = session.scalar(statement.with_only_columns(func.count(Brand.id)).order_by(None)) or 0
-    pages = max(1, math.ceil(total / size))
-    number = min(max(page, 1), pages)
-    rows = session.scalars(
-        ordered(statement, filters.sort)
-        .options(selectinload(Brand.tags), selectinload(Brand.contacts))
-        .limit(size)
-        .offset((number - 1) * size)
-    ).all()
-    return Page(items=rows, number=number, size=size, total=total)
+    _label, order = SORTS.get(filters.sort, SORTS[DEFAULT_SORT])
+    return paginate(
+        session,
+        filtered(owner_id, filters),
+        page,
+        size,
+        order_by=order,
+        options=(selectinload(Brand.tags), selectinload(Brand.contacts)),
+    )

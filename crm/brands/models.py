@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm.database import Base, UTCDateTime, utcnow
+from crm.database import Base, UTCDateTime, str_enum, utcnow
 from crm.ownership import Owned
 
 
@@ -68,17 +68,6 @@ class BrandSource(enum.StrEnum):
         }[self.value]
 
 
-def _enum(kind: type[enum.StrEnum], name: str) -> sa.Enum:
-    return sa.Enum(
-        kind,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=20,
-        values_callable=lambda members: [m.value for m in members],
-    )
-
-
 class Brand(Owned, Base):
     """A brand: a lead at first, a UGC client once work is won; the same record."""
 
@@ -105,13 +94,15 @@ class Brand(Owned, Base):
     tiktok_handle: Mapped[str] = mapped_column(String(24), default="")
     tiktok_followers: Mapped[int | None]
     product_category: Mapped[str] = mapped_column(String(32), default="other")
-    kind: Mapped[BrandKind] = mapped_column(_enum(BrandKind, "brand_kind"), default=BrandKind.DTC)
+    kind: Mapped[BrandKind] = mapped_column(
+        str_enum(BrandKind, "brand_kind"), default=BrandKind.DTC
+    )
     source: Mapped[BrandSource] = mapped_column(
-        _enum(BrandSource, "brand_source"), default=BrandSource.OTHER
+        str_enum(BrandSource, "brand_source"), default=BrandSource.OTHER
     )
     runs_tiktok_ads: Mapped[bool] = mapped_column(default=False)
     status: Mapped[BrandStatus] = mapped_column(
-        _enum(BrandStatus, "brand_status"), default=BrandStatus.LEAD
+        str_enum(BrandStatus, "brand_status"), default=BrandStatus.LEAD
     )
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session, joinedload
 from crm.accounts.models import User
 from crm.brands.timeline import log_activity
 from crm.ownership import owned
+from crm.pagination import Page, paginate
 from crm.pitches import cadence
 from crm.pitches.models import Pitch, PitchStatus
-from crm.pitches.pipeline import Page, last_page_at_most
 from crm.pitches.services import PitchError, pitch_title, transition
 
 
@@ -127,15 +127,14 @@ def due_followups(
     due = owned(Pitch, owner_id).where(
         Pitch.status == PitchStatus.SENT, Pitch.next_followup_on <= today
     )
-    total = session.scalar(due.with_only_columns(func.count(Pitch.id))) or 0
-    page = last_page_at_most(page, total, size)
-    items = session.scalars(
-        due.options(joinedload(Pitch.brand), joinedload(Pitch.contact))
-        .order_by(Pitch.next_followup_on, Pitch.sent_at, Pitch.id)
-        .limit(size)
-        .offset((page - 1) * size)
-    ).all()
-    return Page(items=items, number=page, size=size, total=total)
+    return paginate(
+        session,
+        due,
+        page,
+        size,
+        order_by=(Pitch.next_followup_on, Pitch.sent_at, Pitch.id),
+        options=(joinedload(Pitch.brand), joinedload(Pitch.contact)),
+    )
 
 
 def count_due(session: Session, owner_id: int, today: date) -> int:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-import sqlalchemy as sa
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.brands.models import Brand, Contact
-from crm.database import Base, UTCDateTime, utcnow
+from crm.database import Base, UTCDateTime, str_enum, utcnow
 from crm.ownership import Owned
 
 
@@ -51,17 +50,6 @@ class PitchStatus(enum.StrEnum):
         return self.value.title()
 
 
-def _enum(kind: type[enum.StrEnum], name: str) -> sa.Enum:
-    return sa.Enum(
-        kind,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=20,
-        values_callable=lambda members: [m.value for m in members],
-    )
-
-
 class Pitch(Owned, Base):
     """Outreach to a brand: what was offered, how, and where it stands."""
 
@@ -84,16 +72,18 @@ class Pitch(Owned, Base):
     contact_id: Mapped[int | None] = mapped_column(
         ForeignKey("contacts.id", ondelete="SET NULL"), index=True
     )
-    kind: Mapped[PitchKind] = mapped_column(_enum(PitchKind, "pitch_kind"), default=PitchKind.UGC)
+    kind: Mapped[PitchKind] = mapped_column(
+        str_enum(PitchKind, "pitch_kind"), default=PitchKind.UGC
+    )
     channel: Mapped[PitchChannel] = mapped_column(
-        _enum(PitchChannel, "pitch_channel"), default=PitchChannel.EMAIL
+        str_enum(PitchChannel, "pitch_channel"), default=PitchChannel.EMAIL
     )
     quoted_cents: Mapped[int | None]
     currency: Mapped[str] = mapped_column(String(3), default="USD")
     subject: Mapped[str] = mapped_column(String(200), default="")
     body: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[PitchStatus] = mapped_column(
-        _enum(PitchStatus, "pitch_status"), default=PitchStatus.DRAFT
+        str_enum(PitchStatus, "pitch_status"), default=PitchStatus.DRAFT
     )
     followups_sent: Mapped[int] = mapped_column(default=0)
     next_followup_on: Mapped[date | None] = mapped_column(Date)

@@ -2,50 +2,20 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
 
 from sqlalchemy import func
 from sqlalchemy.orm import Session, joinedload
 
 from crm.ownership import owned
+from crm.pagination import Page, paginate
 from crm.pitches.models import Pitch, PitchKind, PitchStatus
-
-T = TypeVar("T")
 
 # Board columns, in pipeline order.
 BOARD_COLUMNS: tuple[PitchStatus, ...] = tuple(PitchStatus)
 # Cards shown per column; the rest are one click away in the filtered list.
 CARDS_PER_COLUMN = 30
-
-
-@dataclass(frozen=True)
-class Page(Generic[T]):
-    """One page of a longer list."""
-
-    items: Sequence[T]
-    number: int
-    size: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.size))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
-
-
-def last_page_at_most(page: int, total: int, size: int) -> int:
-    """`page`, or the last page when `page` is past the end (a stale link after deletes)."""
-    return max(1, min(page, math.ceil(total / size) or 1))
 
 
 @dataclass(frozen=True)
@@ -80,15 +50,14 @@ def list_pitches(
         statement = statement.where(Pitch.kind == filters.kind)
     if filters.brand_id is not None:
         statement = statement.where(Pitch.brand_id == filters.brand_id)
-    total = session.scalar(statement.with_only_columns(func.count(Pitch.id))) or 0
-    page = last_page_at_most(page, total, size)
-    items = session.scalars(
-        statement.options(joinedload(Pitch.brand), joinedload(Pitch.contact))
-        .order_by(Pitch.updated_at.desc(), Pitch.id.desc())
-        .limit(size)
-        .offset((page - 1) * size)
-    ).all()
-    return Page(items=items, number=page, size=size, total=total)
+    return paginate(
+        session,
+        statement,
+        page,
+        size,
+        order_by=(Pitch.updated_at.desc(), Pitch.id.desc()),
+        options=(joinedload(Pitch.brand), joinedload(Pitch.contact)),
+    )
 
 
 @dataclass
