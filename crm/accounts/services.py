@@ -14,17 +14,13 @@ from crm.accounts.models import LoginSession, User
 from crm.accounts.passwords import hash_password, needs_rehash, verify_password
 from crm.accounts.throttle import LoginThrottle
 from crm.database import utcnow
+from crm.errors import FieldError
 
 MIN_PASSWORD_LENGTH = 10
 
 
-class AccountError(Exception):
+class AccountError(FieldError):
     """A refused account operation; `field` names the form field it belongs next to."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class LoginThrottled(AccountError):

@@ -10,16 +10,9 @@ from crm.accounts import login as auth
 from crm.accounts import services
 from crm.accounts.forms import ChangePasswordForm, LoginForm, ProfileForm, RegisterForm
 from crm.database import db_session
+from crm.forms import show_error
 
 bp = Blueprint("accounts", __name__)
-
-
-def _apply_error(form: object, error: services.AccountError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "error")
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -34,7 +27,7 @@ def register() -> str | Response:
                 session, form.email.data, form.password.data, auth.hash_profile()
             )
         except services.AccountError as error:
-            _apply_error(form, error)
+            show_error(form, error)
         else:
             auth.log_in(user)
             session.commit()
@@ -102,7 +95,7 @@ def change_password() -> str | Response:
                 auth.hash_profile(),
             )
         except services.AccountError as error:
-            _apply_error(form, error)
+            show_error(form, error)
         else:
             session.commit()
             auth.rebind(user)

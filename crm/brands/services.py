@@ -23,6 +23,7 @@ from crm.brands.models import (
 )
 from crm.brands.timeline import log_activity
 from crm.database import utcnow
+from crm.errors import FieldError
 from crm.ownership import owned
 
 NOTE_MAX = 2_000
@@ -30,13 +31,11 @@ NOTE_MAX = 2_000
 DOUBLE_SUBMIT_WINDOW = timedelta(minutes=2)
 
 
-class BrandError(Exception):
+class BrandError(FieldError):
     """A refused brand change; `field` names the form field it belongs next to."""
 
     def __init__(self, message: str, field: str | None = None, brand_id: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+        super().__init__(message, field)
         # The existing brand a duplicate clashes with, for a link beside the message.
         self.brand_id = brand_id
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
@@ -15,6 +13,7 @@ from crm.brands.forms import BrandForm, FilterForm, NoteForm, StatusForm
 from crm.brands.models import Brand, BrandActivity, BrandKind, BrandSource, BrandStatus
 from crm.brands.normalise import is_good_target
 from crm.database import db_session
+from crm.forms import show_error
 from crm.ownership import get_owned_or_404
 
 bp = Blueprint("brands", __name__, url_prefix="/brands")
@@ -24,15 +23,6 @@ bp = Blueprint("brands", __name__, url_prefix="/brands")
 @login_required
 def _require_login() -> None:
     """Every brand page is the creator's own."""
-
-
-def show_error(form: Any, error: services.BrandError) -> None:
-    """Put a refused change's message beside its field, or at the top of the page."""
-    field = getattr(form, error.field or "", None)
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "error")
 
 
 def page_number(name: str = "page") -> int:

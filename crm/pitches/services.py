@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from crm.brands.models import Brand, Contact
 from crm.brands.services import change_status
 from crm.brands.timeline import log_activity
+from crm.errors import FieldError
 from crm.money import CURRENCIES
 from crm.ownership import get_owned, owned
 from crm.pitches import cadence, states
@@ -25,13 +26,8 @@ BODY_MAX = 20_000
 QUOTE_MAX_CENTS = 100_000_000
 
 
-class PitchError(Exception):
+class PitchError(FieldError):
     """A refused pitch change; `field` names the form field it belongs next to."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class AlreadyCreated(PitchError):

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from crm.accounts.login import creator
 from crm.brands.models import Brand, BrandActivity
 from crm.database import db_session, utcnow
+from crm.forms import show_error
 from crm.money import to_major
 from crm.ownership import get_owned_or_404, owned
 from crm.pitches import cadence, followups, pipeline, services, states
@@ -53,14 +54,6 @@ def _back(pitch: Pitch) -> Response:
     if request.form.get("return_to") == "brand":
         return redirect(url_for("brands.detail", brand_id=pitch.brand_id))
     return redirect(url_for("pitches.detail", pitch_id=pitch.id))
-
-
-def _field_error(form: PitchForm, error: services.PitchError) -> None:
-    field = getattr(form, error.field or "", None)
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "error")
 
 
 def _pitch_data(form: PitchForm) -> services.PitchData:
@@ -124,7 +117,7 @@ def new() -> str | Response:
             return redirect(url_for("pitches.detail", pitch_id=duplicate.pitch.id))
         except services.PitchError as error:
             session.rollback()
-            _field_error(form, error)
+            show_error(form, error)
         else:
             session.commit()
             flash("Pitch saved as a draft. Mark it sent once it's out.", "success")
@@ -189,7 +182,7 @@ def edit(pitch_id: int) -> str | Response:
             services.update_pitch(session, owner_id, pitch, _pitch_data(form))
         except services.PitchError as error:
             session.rollback()
-            _field_error(form, error)
+            show_error(form, error)
         else:
             session.commit()
             flash("Pitch saved.", "success")

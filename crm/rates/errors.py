@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
+from crm.errors import FieldError
 
-class RatesError(ValueError):
+
+class RatesError(FieldError, ValueError):
     """Input a calculation refuses; `field` names the input it belongs next to."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field

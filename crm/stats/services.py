@@ -9,18 +9,14 @@ from sqlalchemy import func
 from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
+from crm.errors import FieldError
 from crm.ownership import get_owned, owned
 from crm.stats import metrics
 from crm.stats.models import PortfolioVideo, StatsSnapshot
 
 
-class StatsError(Exception):
+class StatsError(FieldError):
     """A refused stats change; `field` names the form field it belongs next to."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 @dataclass(frozen=True)

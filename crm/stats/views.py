@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from crm.accounts.login import creator
 from crm.database import db_session, utcnow
+from crm.forms import show_error
 from crm.ownership import get_owned_or_404
 from crm.stats import metrics, services
 from crm.stats.forms import SnapshotForm, VideoForm
@@ -43,14 +44,6 @@ def _video_data(form: VideoForm) -> services.VideoData:
         views=form.views.data,
         likes=form.likes.data,
     )
-
-
-def _field_error(form: object, error: services.StatsError) -> None:
-    field = getattr(form, error.field or "", None)
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "error")
 
 
 @bp.get("/")
@@ -93,7 +86,7 @@ def _save_snapshot(form: SnapshotForm, snapshot: StatsSnapshot | None) -> str | 
             )
         except services.StatsError as error:
             session.rollback()
-            _field_error(form, error)
+            show_error(form, error)
         else:
             session.commit()
             flash("Stats saved.", "success")
