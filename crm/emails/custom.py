@@ -11,7 +11,7 @@ from crm.accounts.models import User
 from crm.brands.models import Brand
 from crm.database import utcnow
 from crm.emails import wording
-from crm.emails.facts import Facts, PitchFact, gather
+from crm.emails.facts import Facts, PitchFact, VideoFact, gather
 from crm.emails.kinds import PITCH_KIND_FOR, EmailKind, TemplateSource
 from crm.emails.models import PitchEmailTemplate
 from crm.emails.sandbox import TemplateProblem, render_email
@@ -21,6 +21,10 @@ from crm.rates.seed import Market
 
 SAMPLE_BRAND = "Sample Brand"
 SAMPLE_CONTACT = "Alex Morgan"
+SAMPLE_VIDEOS = tuple(
+    VideoFact(f"Sample video {n}", f"https://www.tiktok.com/@you/video/{n}", 10_000, "other")
+    for n in (1, 2, 3)
+)
 
 
 def saved_row(session: Session, owner_id: int, kind: EmailKind) -> PitchEmailTemplate | None:
@@ -77,9 +81,25 @@ def empty_facts(facts: Facts) -> Facts:
     )
 
 
+def full_facts(facts: Facts) -> Facts:
+    """Every optional number present, so every `if` branch and loop body gets rendered."""
+    return replace(
+        facts,
+        creator_name=facts.creator_name or "Your Name",
+        creator_handle=facts.creator_handle or "@you",
+        followers=facts.followers or 6_000,
+        has_snapshot=True,
+        engagement=facts.engagement if facts.engagement is not None else 10.0,
+        average_views=facts.average_views or 2_000,
+        videos=facts.videos or SAMPLE_VIDEOS,
+        portfolio_count=max(facts.portfolio_count, len(SAMPLE_VIDEOS)),
+    )
+
+
 def check_template(source: TemplateSource, kind: EmailKind, facts: Facts, m: Market) -> None:
-    """Render with the real numbers and with none; raises TemplateProblem (with its part)."""
-    for case, label in ((facts, ""), (empty_facts(facts), "with no stats, videos or contact")):
+    """Render with every number, then with none; raises TemplateProblem (with its part)."""
+    cases = ((full_facts(facts), ""), (empty_facts(facts), "with no stats, videos or contact"))
+    for case, label in cases:
         try:
             render_email(
                 source.subject, source.body, wording.variables(case, kind, m), wording.KNOWN

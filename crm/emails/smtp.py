@@ -137,6 +137,10 @@ def _text(raw: bytes | str) -> str:
 
 def _explain(error: Exception, settings: SmtpSettings) -> str:
     """A sentence for the creator: what the server said, and what to check."""
+    if isinstance(error, smtplib.SMTPServerDisconnected) and isinstance(
+        error.__context__, TimeoutError
+    ):
+        error = error.__context__  # smtplib words a timeout while waiting as a disconnect
     if isinstance(error, smtplib.SMTPAuthenticationError):
         return (
             f"The mail server refused the login ({error.smtp_code} {_text(error.smtp_error)}). "
@@ -157,8 +161,7 @@ def _explain(error: Exception, settings: SmtpSettings) -> str:
     if isinstance(error, TimeoutError):
         unit = "second" if settings.timeout == 1 else "seconds"
         return (
-            f"The mail server at {settings.where} didn't answer within "
-            f"{settings.timeout:g} {unit}."
+            f"The mail server at {settings.where} didn't answer within {settings.timeout:g} {unit}."
         )
     if isinstance(error, ConnectionRefusedError):
         return f"Couldn't connect to the mail server at {settings.where}: connection refused."

@@ -71,7 +71,7 @@ def _rate_field(cents: int | None) -> str:
 def _text(form: EmailForm, with_rate: bool) -> services.EmailText:
     return services.EmailText(
         subject=form.subject.data.strip(),
-        body=form.body.data.replace("\r\n", "\n").strip() + "\n",
+        body=form.body.data.replace("\r\n", "\n").strip(),
         quoted_cents=form.quoted_cents() if with_rate else None,
     )
 
