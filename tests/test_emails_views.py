@@ -300,3 +300,25 @@ def test_another_creators_brand_and_pitch_are_404(logged_in, session, other_user
     assert logged_in.post(f"/emails/brands/{theirs.id}", data=form()).status_code == 404
     assert logged_in.get(f"/emails/pitches/{pitch.id}").status_code == 404
     assert session.scalar(select(func.count(Pitch.id))) == 1
+
+
+def test_rates_sent_on_a_sent_pitch_mean_it_was_answered(
+    logged_in, session, creator, brand
+) -> None:
+    pitch = make_pitch(session, creator, brand, status=S.SENT, sent_at=NOW)
+    data = {"kind": "rates_reply", "subject": "Re: rates", "body": "My rates..."}
+    logged_in.post(f"/emails/pitches/{pitch.id}/sent", data=data)
+    session.refresh(pitch)
+    assert pitch.status == S.NEGOTIATING and pitch.replied_at == NOW
+
+
+def test_a_creator_in_another_currency_is_told_the_rate_is_in_usd(
+    logged_in, session, creator, brand
+) -> None:
+    creator.currency = "EUR"
+    session.commit()
+    page = logged_in.get(f"/emails/brands/{brand.id}").get_data(as_text=True)
+    assert "The market rates are in USD" in page
+    assert "Quoted rate (USD)" in page
+    logged_in.post(f"/emails/brands/{brand.id}", data=form())
+    assert pitches(session)[0].currency == "USD"

@@ -80,6 +80,9 @@ def _page(form: EmailForm, email: GeneratedEmail, **extra: Any) -> str:
     """Render the editor page: the text in the form decides the mail link."""
     settings, smtp_error = smtp_settings()
     to_address = email.facts.contact_email
+    pitch = extra.get("pitch")
+    currency = pitch.currency if pitch else (email.rate.currency if email.rate else None)
+    form.quoted_rate.label.text = f"Quoted rate ({currency or creator().currency})"
     return render_template(
         "emails/pages/editor.html",
         form=form,
