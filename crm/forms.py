@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask import flash
-from wtforms import SelectChoice
+from wtforms import Field, SelectChoice
 
 from crm.errors import FieldError
 
@@ -18,7 +18,7 @@ def choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
 def show_error(form: object, error: FieldError) -> None:
     """Put a refused change's message beside its field, or flash it when no field fits."""
     field = getattr(form, error.field or "", None)
-    if field is not None:
+    if isinstance(field, Field):
         field.errors = [*field.errors, error.message]
     else:
         flash(error.message, "error")

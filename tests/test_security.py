@@ -173,3 +173,10 @@ def test_pages_behind_login_redirect_to_login_with_local_next(client) -> None:
     response = client.get("/stats/")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login?next=")
+
+
+def test_fields_never_render_none_attributes(logged_in) -> None:
+    html = logged_in.post("/profile", data={"followers": "-1"}).get_data(as_text=True)
+    assert '="None"' not in html
+    assert 'aria-invalid="true"' in html  # the field with the error says so
+    assert 'aria-describedby="followers-error"' in html

@@ -17,6 +17,7 @@ from crm.emails.forms import EmailForm
 from crm.emails.generator import GeneratedEmail, write_email
 from crm.emails.kinds import PITCH_EMAILS, EmailKind, emails_for_pitch
 from crm.emails.mailto import mailto_link
+from crm.forms import show_error
 from crm.money import to_major
 from crm.ownership import get_owned_or_404
 from crm.pitches import followups, states
@@ -52,16 +53,6 @@ def _kind_arg(allowed: list[EmailKind] | tuple[EmailKind, ...]) -> EmailKind | N
     if wanted in allowed:
         return wanted
     return allowed[0] if allowed else None
-
-
-def _field_error(form: EmailForm, error: pitch_services.PitchError) -> None:
-    field = {"quoted_rate": form.quoted_rate, "subject": form.subject, "body": form.body}.get(
-        error.field or ""
-    )
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "error")
 
 
 def _rate_field(cents: int | None) -> str:
@@ -130,7 +121,7 @@ def write(brand_id: int) -> str | Response:
             return redirect(url_for("emails.pitch", pitch_id=duplicate.pitch.id))
         except pitch_services.PitchError as error:
             session.rollback()
-            _field_error(form, error)
+            show_error(form, error)
         else:
             session.commit()
             flash("Draft saved. Open it in your mail app, copy it or send it from here.", "success")
@@ -217,7 +208,7 @@ def save(pitch_id: int) -> str | Response:
         )
     except pitch_services.PitchError as error:
         session.rollback()
-        _field_error(form, error)
+        show_error(form, error)
         return _again(pitch, form, email)
     session.commit()
     flash("Draft saved.", "success")
