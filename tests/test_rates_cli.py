@@ -188,5 +188,6 @@ def test_benchmark_text_mentions_posting_less_than_assumed(runner):
 def test_bad_arguments_exit_non_zero_with_a_one_line_message(runner, args, message):
     result = runner.invoke(args=["rates", *args])
     assert result.exit_code == 2
-    errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
-    assert len(errors) == 1 and message in errors[0], result.output
+    lines = result.output.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error:"), result.output
+    assert message in lines[0], result.output

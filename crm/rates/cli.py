@@ -19,7 +19,25 @@ from crm.rates.errors import RatesError
 from crm.rates.quotes import Quote, sponsored_quote, ugc_quote
 from crm.rates.tiers import standing
 
-rates_group = AppGroup("rates", help="Market rates for creators under 10K (figures in USD).")
+
+class OneLineUsageError(click.UsageError):
+    """A bad argument shown as one 'Error: ...' line, without the usage block."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"Error: {self.format_message()}", err=True, file=file)
+
+
+class RatesGroup(AppGroup):
+    """The rates commands: a bad argument anywhere below is one line and exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as error:
+            raise OneLineUsageError(error.format_message()) from None
+
+
+rates_group = RatesGroup("rates", help="Market rates for creators under 10K (figures in USD).")
 
 # Which option a calculation's error field belongs to.
 OPTION_FOR = {"ctr": "--ctr", "add_ons": "--add-on", "portfolio_videos": "--portfolio"}
