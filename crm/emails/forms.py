@@ -6,11 +6,11 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from crm.emails.sandbox import SOURCE_MAX
-from crm.money import MoneyError, parse_cents
-from crm.pitches.services import BODY_MAX, QUOTE_MAX_CENTS, SUBJECT_MAX
+from crm.forms import RateField
+from crm.pitches.services import BODY_MAX, SUBJECT_MAX
 
 
 def _one_line(value: Any) -> Any:
@@ -39,28 +39,15 @@ class EmailForm(FlaskForm):
         ],
         render_kw={"rows": 20},
     )
-    quoted_rate = StringField(
+    quoted_rate = RateField(
         "Quoted rate",
-        validators=[Optional(), Length(max=20, message="Enter an amount like 270 or 1,250.50.")],
+        example="270",
         description="Saved on the pitch. Change it here too if you change it in the message.",
-        render_kw={"inputmode": "decimal"},
     )
-
-    def validate_quoted_rate(self, field: StringField) -> None:
-        if not field.data:
-            return
-        try:
-            cents = parse_cents(field.data)
-        except MoneyError:
-            raise ValidationError("Enter an amount like 270 or 1,250.50.") from None
-        if cents < 0:
-            raise ValidationError("A rate can't be negative.")
-        if cents > QUOTE_MAX_CENTS:
-            raise ValidationError("That rate looks too large; check the amount.")
 
     def quoted_cents(self) -> int | None:
         """The rate in cents, or None when empty (after validation)."""
-        return parse_cents(self.quoted_rate.data) if self.quoted_rate.data else None
+        return self.quoted_rate.cents
 
 
 class TemplateForm(FlaskForm):

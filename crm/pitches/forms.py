@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, ValidationError
 
 from crm.brands.models import Contact
-from crm.forms import choices
-from crm.money import CURRENCY_CHOICES, MoneyError, parse_cents
+from crm.forms import RateField, choices
+from crm.money import CURRENCY_CHOICES
 from crm.pitches import cadence
 from crm.pitches.models import PitchChannel, PitchKind, PitchStatus
 from crm.pitches.services import BODY_MAX, SUBJECT_MAX
@@ -21,11 +21,10 @@ class PitchForm(FlaskForm):
     kind = SelectField("Kind", choices=choices((k.value, k.label) for k in PitchKind))
     channel = SelectField("Channel", choices=choices((c.value, c.label) for c in PitchChannel))
     contact_id = SelectField("Contact", choices=choices([(NO_CONTACT, "— No contact —")]))
-    quoted_rate = StringField(
+    quoted_rate = RateField(
         "Quoted rate",
-        validators=[Optional(), Length(max=20, message="Enter an amount like 450 or 1,250.50.")],
         description="Leave empty if you haven't named a price yet.",
-        render_kw={"inputmode": "decimal", "placeholder": "e.g. 450"},
+        render_kw={"placeholder": "e.g. 450"},
     )
     currency = SelectField("Currency", choices=choices(CURRENCY_CHOICES))
     subject = StringField(
@@ -51,19 +50,9 @@ class PitchForm(FlaskForm):
             options.append((str(contact.id), label + (" · primary" if contact.is_primary else "")))
         self.contact_id.choices = choices(options)
 
-    def validate_quoted_rate(self, field: StringField) -> None:
-        if not field.data:
-            return
-        try:
-            cents = parse_cents(field.data)
-        except MoneyError:
-            raise ValidationError("Enter an amount like 450 or 1,250.50.") from None
-        if cents < 0:
-            raise ValidationError("A rate can't be negative.")
-
     def quoted_cents(self) -> int | None:
         """The rate as cents, or None when left empty (call after validate)."""
-        return parse_cents(self.quoted_rate.data) if self.quoted_rate.data else None
+        return self.quoted_rate.cents
 
     def chosen_contact_id(self) -> int | None:
         return int(self.contact_id.data) if self.contact_id.data else None
