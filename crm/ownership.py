@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from flask import abort
-from sqlalchemy import ForeignKey, Select, select
+from sqlalchemy import Delete, ForeignKey, Select, delete, select
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
 
@@ -24,6 +24,11 @@ def owned(model: type[OwnedT], owner_id: int, *columns: Any) -> Select[Any]:
     """A SELECT of `model` (or of `columns` from it) limited to rows of `owner_id`."""
     statement = select(*columns) if columns else select(model)
     return statement.where(model.owner_id == owner_id)
+
+
+def owned_delete(model: type[OwnedT], owner_id: int) -> Delete:
+    """A DELETE of `model` limited to rows of `owner_id` (add further conditions with .where)."""
+    return delete(model).where(model.owner_id == owner_id)
 
 
 def get_owned(

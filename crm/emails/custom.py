@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
@@ -15,7 +14,7 @@ from crm.emails.facts import Facts, PitchFact, VideoFact, gather
 from crm.emails.kinds import PITCH_KIND_FOR, EmailKind, TemplateSource
 from crm.emails.models import PitchEmailTemplate
 from crm.emails.sandbox import TemplateProblem, render_email
-from crm.ownership import owned
+from crm.ownership import owned, owned_delete
 from crm.pitches.models import PitchKind
 from crm.rates.seed import Market
 
@@ -134,9 +133,7 @@ def save_template(
 def reset_template(session: Session, owner_id: int, kind: EmailKind) -> bool:
     """Delete the creator's version of `kind`; True when there was one."""
     result = session.execute(
-        delete(PitchEmailTemplate).where(
-            PitchEmailTemplate.owner_id == owner_id, PitchEmailTemplate.kind == kind.value
-        )
+        owned_delete(PitchEmailTemplate, owner_id).where(PitchEmailTemplate.kind == kind.value)
     )
     session.flush()
     return bool(result.rowcount)

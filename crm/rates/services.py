@@ -6,11 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
-from crm.ownership import owned
+from crm.ownership import owned, owned_delete
 from crm.rates import seed
 from crm.rates.addons import AddOnPolicy, check_percent, policy_from
 from crm.rates.errors import RatesError
@@ -47,7 +46,7 @@ def save_add_on_policy(session: Session, owner_id: int, percents: Mapping[str, i
 
 def reset_add_on_policy(session: Session, owner_id: int) -> None:
     """Forget the creator's percentages: the starting values apply again."""
-    session.execute(delete(AddOnUplift).where(AddOnUplift.owner_id == owner_id))
+    session.execute(owned_delete(AddOnUplift, owner_id))
     session.flush()
 
 
