@@ -90,8 +90,11 @@ def _harden_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
-        # BEGIN before reads too, so a read-then-write is one transaction.
-        connection.exec_driver_sql("BEGIN")
+        # BEGIN before reads too, so a read-then-write is one transaction. IMMEDIATE takes
+        # the write lock up front: two requests at once (a double submit) queue behind the
+        # busy timeout instead of failing with "database is locked" when the later one
+        # tries to write on a stale snapshot.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class Database:

@@ -87,3 +87,38 @@ def test_sqlite_rolls_back_everything_of_a_failed_transaction(tmp_path) -> None:
     with engine.connect() as connection:
         assert connection.exec_driver_sql("SELECT count(*) FROM t").scalar() == 0
     engine.dispose()
+
+
+def test_concurrent_read_then_write_transactions_queue_instead_of_failing(tmp_path) -> None:
+    import threading
+
+    from crm.database import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+    first_read = threading.Event()
+    errors: list[BaseException] = []
+
+    def second_writer() -> None:
+        first_read.wait()
+        try:
+            with engine.begin() as connection:
+                connection.exec_driver_sql("INSERT INTO t VALUES (2)")
+        except BaseException as error:
+            errors.append(error)
+
+    thread = threading.Thread(target=second_writer)
+    thread.start()
+    with engine.begin() as connection:
+        connection.exec_driver_sql("SELECT count(*) FROM t").scalar()
+        first_read.set()
+        # Give the second writer time to try: with a plain BEGIN it would commit now and our
+        # INSERT below would fail on a stale snapshot; with IMMEDIATE it waits for us.
+        thread.join(timeout=0.2)
+        connection.exec_driver_sql("INSERT INTO t VALUES (1)")
+    thread.join()
+    assert errors == []
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM t").scalar() == 2
+    engine.dispose()
