@@ -201,3 +201,21 @@ def test_pick_videos_prefers_the_brands_category_then_the_best(session, user) ->
 def test_another_creators_videos_are_never_picked(session, user, other_user) -> None:
     make_video(session, other_user, product_category="home")
     assert services.pick_videos(session, user.id, "home") == []
+
+
+def test_the_history_table_pages_and_keeps_growth_across_pages(make_app, session, user) -> None:
+    client = make_app(PAGE_SIZE=5).test_client()
+    client.post("/login", data={"email": user.email, "password": "correct-horse-battery"})
+    start = date(2026, 1, 5)
+    for week in range(12):
+        followers = 1000 + week * 100
+        make_snapshot(session, user, taken_on=start + timedelta(weeks=week), followers=followers)
+    first = client.get("/stats/").get_data(as_text=True)
+    assert "Page 1 of 3" in first
+    assert "2026-03-23" in first and "2026-02-16" not in first
+    second = client.get("/stats/?page=2").get_data(as_text=True)
+    assert "2026-02-16" in second and "2026-01-19" in second and "2026-03-23" not in second
+    # The oldest row on page 2 (1,200 on 2026-01-19) keeps its growth from the week before.
+    assert f"{(1200 - 1100) / 1100 * 100:+.1f}%" in second
+    # The headline card shows the newest snapshot's growth on every page.
+    assert f"{(2100 - 2000) / 2000 * 100:+.2f}%" in second

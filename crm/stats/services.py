@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from crm.accounts.models import User
 from crm.errors import FieldError
 from crm.ownership import get_owned, owned
+from crm.pagination import Page, last_page_at_most
 from crm.stats import metrics
 from crm.stats.models import PortfolioVideo, StatsSnapshot
 
@@ -126,11 +127,14 @@ def snapshot_rows(snapshots: list[StatsSnapshot]) -> list[SnapshotRow]:
     return rows
 
 
-def history(session: Session, owner_id: int, limit: int = 104) -> list[SnapshotRow]:
-    """The newest `limit` snapshots with their rates, newest first (two queries at most)."""
+def _rows(session: Session, owner_id: int, offset: int, limit: int) -> list[SnapshotRow]:
+    """Snapshots offset..offset+limit, newest first, with their rates (two queries at most)."""
     newest = list(
         session.scalars(
-            owned(StatsSnapshot, owner_id).order_by(StatsSnapshot.taken_on.desc()).limit(limit)
+            owned(StatsSnapshot, owner_id)
+            .order_by(StatsSnapshot.taken_on.desc())
+            .offset(offset)
+            .limit(limit)
         )
     )
     older: list[StatsSnapshot] = []
@@ -146,6 +150,19 @@ def history(session: Session, owner_id: int, limit: int = 104) -> list[SnapshotR
         )
     rows = snapshot_rows(list(reversed(newest + older)))
     return list(reversed(rows))[: len(newest)]
+
+
+def history(session: Session, owner_id: int, limit: int = 104) -> list[SnapshotRow]:
+    """The newest `limit` snapshots with their rates, newest first (two queries at most)."""
+    return _rows(session, owner_id, 0, limit)
+
+
+def history_page(session: Session, owner_id: int, page: int, size: int) -> Page[SnapshotRow]:
+    """One page of the history table, newest first (three queries at most)."""
+    total = session.scalar(owned(StatsSnapshot, owner_id, func.count(StatsSnapshot.id))) or 0
+    number = last_page_at_most(page, total, size)
+    rows = _rows(session, owner_id, (number - 1) * size, size)
+    return Page(items=rows, number=number, size=size, total=total)
 
 
 def latest(session: Session, owner_id: int) -> SnapshotRow | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
@@ -50,9 +50,14 @@ def _video_data(form: VideoForm) -> services.VideoData:
 def index() -> str:
     owner_id = creator().id
     session = db_session()
+    page = request.args.get("page", 1, type=int) or 1
+    history = services.history_page(session, owner_id, page, current_app.config["PAGE_SIZE"])
     return render_template(
         "stats/index.html",
-        rows=services.history(session, owner_id),
+        history=history,
+        latest=history.items[0]
+        if history.number == 1 and history.items
+        else services.latest(session, owner_id),
         videos=services.videos(session, owner_id),
         engagement_formula=metrics.ENGAGEMENT_FORMULA,
         growth_formula=metrics.GROWTH_FORMULA,
