@@ -219,3 +219,32 @@ def test_the_history_table_pages_and_keeps_growth_across_pages(make_app, session
     assert f"{(1200 - 1100) / 1100 * 100:+.1f}%" in second
     # The headline card shows the newest snapshot's growth on every page.
     assert f"{(2100 - 2000) / 2000 * 100:+.2f}%" in second
+
+
+def test_the_same_video_link_twice_is_refused(logged_in, session, user) -> None:
+    data = {
+        "url": "https://www.tiktok.com/@me/video/42",
+        "title": "Desk tour",
+        "product_category": "tech",
+        "views": "10",
+        "likes": "1",
+    }
+    assert logged_in.post("/stats/videos/new", data=data).status_code == 302
+    again = logged_in.post("/stats/videos/new", data=data)
+    assert again.status_code == 200
+    assert "This video is already in your portfolio." in again.get_data(as_text=True)
+    assert session.scalar(select(func.count()).select_from(PortfolioVideo)) == 1
+
+
+def test_editing_a_video_keeps_its_own_link(logged_in, session, user) -> None:
+    video = make_video(session, user, url="https://www.tiktok.com/@me/video/7")
+    data = {
+        "url": video.url,
+        "title": "New title",
+        "product_category": "home",
+        "views": "5",
+        "likes": "1",
+    }
+    assert logged_in.post(f"/stats/videos/{video.id}/edit", data=data).status_code == 302
+    session.refresh(video)
+    assert video.title == "New title"

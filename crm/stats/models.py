@@ -41,7 +41,11 @@ class PortfolioVideo(Owned, Base):
     """A sample video a pitch can link to, with its product category and results."""
 
     __tablename__ = "portfolio_videos"
-    __table_args__ = (CheckConstraint("views >= 0 AND likes >= 0", name="counts_not_negative"),)
+    __table_args__ = (
+        # One row per video: a double submit or a second paste of a link adds nothing.
+        UniqueConstraint("owner_id", "url"),
+        CheckConstraint("views >= 0 AND likes >= 0", name="counts_not_negative"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(String(500))

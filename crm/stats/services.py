@@ -180,7 +180,12 @@ def delete_snapshot(session: Session, snapshot: StatsSnapshot) -> None:
 def save_video(
     session: Session, owner_id: int, data: VideoData, video: PortfolioVideo | None = None
 ) -> PortfolioVideo:
-    """Add or update a portfolio video."""
+    """Add or update a portfolio video; the same link twice is refused."""
+    clash = session.scalars(
+        owned(PortfolioVideo, owner_id).where(PortfolioVideo.url == data.url)
+    ).first()
+    if clash is not None and clash is not video:
+        raise StatsError("This video is already in your portfolio.", field="url")
     video = video or PortfolioVideo(owner_id=owner_id)
     for field, value in data.__dict__.items():
         setattr(video, field, value)

@@ -123,10 +123,14 @@ def edit_video(video_id: int) -> str | Response:
 def _save_video(form: VideoForm, video: PortfolioVideo | None) -> str | Response:
     if form.validate_on_submit():
         session = db_session()
-        services.save_video(session, creator().id, _video_data(form), video)
-        session.commit()
-        flash("Video saved to your portfolio.", "success")
-        return redirect(url_for("stats.index") + "#portfolio")
+        try:
+            services.save_video(session, creator().id, _video_data(form), video)
+        except services.StatsError as error:
+            show_error(form, error)
+        else:
+            session.commit()
+            flash("Video saved to your portfolio.", "success")
+            return redirect(url_for("stats.index") + "#portfolio")
     return render_template("stats/video_form.html", form=form, video=video)
 
 
