@@ -85,10 +85,21 @@ def test_only_harmless_calls_are_allowed() -> None:
         ("{% include 'base.html' %}", "can't be used"),
         ("{% for c in brand_name ~ brand_name %}{% endfor %}", "A loop can go over"),
         ("{{ lipsum(1000) }}", "no variable called 'lipsum'"),
+        (
+            "{{ '" + "y" * 300 + "'|replace('', '" + "z" * 300 + "') }}",
+            "would make the email longer",
+        ),
     ],
 )
 def test_templates_cannot_do_unbounded_work(source: str, words: str) -> None:
     assert words in problem_for(source).message
+
+
+def test_replace_still_works_within_bounds() -> None:
+    source = "{{ brand_name|replace('a', 'A') }}|{{ 'aaaa'|replace('a', 'b', 2) }}"
+    assert render(compile_template(source, NAMES), VALUES).startswith(
+        VALUES["brand_name"].replace("a", "A") + "|bbaa"
+    )
 
 
 def test_loops_nest_at_most_two_deep() -> None:

@@ -23,7 +23,14 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, meta, nodes
+from jinja2 import (
+    StrictUndefined,
+    TemplateError,
+    TemplateSyntaxError,
+    meta,
+    nodes,
+    pass_eval_context,
+)
 from jinja2.defaults import DEFAULT_FILTERS
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
@@ -91,6 +98,20 @@ def _limited_range(*args: int) -> range:
     return numbers
 
 
+@pass_eval_context
+def _limited_replace(eval_ctx: Any, s: Any, old: Any, new: Any, count: int | None = None) -> str:
+    """Jinja's replace, refused when the result would outgrow an email (replace('', long) x2)."""
+    text, old, new = str(s), str(old), str(new)
+    hits = text.count(old) if old else len(text) + 1
+    if count is not None:
+        hits = min(hits, max(count, 0))
+    if len(text) + hits * (len(new) - len(old)) > OUTPUT_MAX:
+        raise SecurityError(
+            f"that replace would make the email longer than {OUTPUT_MAX:,} characters."
+        )
+    return str(DEFAULT_FILTERS["replace"](eval_ctx, text, old, new, count))
+
+
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
@@ -131,6 +152,7 @@ def make_environment() -> EmailSandbox:
         keep_trailing_newline=False,
     )
     env.filters = {name: DEFAULT_FILTERS[name] for name in ALLOWED_FILTERS}
+    env.filters["replace"] = _limited_replace
     env.globals = {"range": _limited_range}
     return env
 
