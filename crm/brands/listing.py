@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, or_
+from sqlalchemy import ColumnElement, Select, or_
 from sqlalchemy.orm import Session, selectinload
 
 from crm.brands.models import Brand, BrandSource, BrandStatus, BrandTag, Contact
@@ -72,10 +72,9 @@ def _search(statement: Select[Any], owner_id: int, q: str) -> Select[Any]:
     text = " ".join(q.split()).casefold()
     pattern = _like(text)
     handle = _like(text.lstrip("@"))
-    contact_match = exists().where(
-        Contact.brand_id == Brand.id,
-        Contact.owner_id == owner_id,
-        Contact.email.like(pattern, escape="\\"),
+    # Not correlated: the owner's matching contacts are found once, not once per brand.
+    contact_match = Brand.id.in_(
+        owned(Contact, owner_id, Contact.brand_id).where(Contact.email.like(pattern, escape="\\"))
     )
     return statement.where(
         or_(
@@ -99,10 +98,10 @@ def filtered(owner_id: int, filters: BrandFilters) -> Select[Any]:
         statement = statement.where(Brand.source == BrandSource(filters.source))
     if filters.tag:
         statement = statement.where(
-            exists().where(
-                BrandTag.brand_id == Brand.id,
-                BrandTag.owner_id == owner_id,
-                BrandTag.name == filters.tag.casefold(),
+            Brand.id.in_(
+                owned(BrandTag, owner_id, BrandTag.brand_id).where(
+                    BrandTag.name == filters.tag.casefold()
+                )
             )
         )
     if filters.good_only:
