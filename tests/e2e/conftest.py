@@ -96,5 +96,6 @@ def page(browser, base_url):
     page.click("button[type=submit]")
     page.wait_for_url(base_url + "/dashboard")
     yield page
+    page.wait_for_load_state("networkidle")
     context.close()
     assert not errors, errors

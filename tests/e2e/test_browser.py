@@ -10,6 +10,11 @@ from sqlalchemy import select
 from crm.database import db_session
 from crm.pitches.models import Pitch, PitchStatus
 
+# The development server leaves a static file unclosed when the browser drops a
+# connection mid-response (werkzeug's connection_dropped); that is the test server's
+# housekeeping, not the app's, so it must not fail a test.
+pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+
 MAIN_PAGES = [
     "/dashboard",
     "/brands/",
@@ -66,7 +71,7 @@ def test_the_card_form_moves_a_pitch_without_javascript(browser, base_url, live_
     form = page.locator(f'.board-card[data-pitch="{draft.id}"] form')
     form.locator("select[name=status]").select_option("sent")
     form.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    page.wait_for_load_state("networkidle")
     assert _status_of(live_app, draft.id) == PitchStatus.SENT
     context.close()
 
@@ -80,6 +85,7 @@ def test_pages_fit_a_phone_screen(browser, base_url, path) -> None:
     page.fill("input[name=password]", "demo-password")
     page.click("button[type=submit]")
     response = page.goto(base_url + path)
+    page.wait_for_load_state("networkidle")
     assert response.status == 200
     # Wide tables and the board scroll inside their own box; the page itself never does.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
