@@ -313,3 +313,26 @@ def test_an_upload_past_the_size_limit_gets_a_clear_error(logged_in, session, us
     assert response.status_code == 413
     assert "Uploads can be at most 2 MB." in response.get_data(as_text=True)
     assert counts(session, user) == (0, 0, 0)
+
+
+def test_the_import_template_downloads_and_imports_as_it_is(logged_in, session, user) -> None:
+    response = logged_in.get("/brands/import-template.csv")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].endswith('"brands-import-template.csv"')
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeffname,website,tiktok_handle")
+    assert 'href="/brands/import-template.csv"' in logged_in.get("/brands/import").get_data(
+        as_text=True
+    )
+    imported = logged_in.post(
+        "/brands/import",
+        data={"file": (io.BytesIO(text.encode("utf-8")), "template.csv")},
+        content_type="multipart/form-data",
+    )
+    assert imported.status_code == 302
+    brand = session.scalars(select(Brand).where(Brand.owner_id == user.id)).one()
+    assert (brand.name, brand.tiktok_handle, brand.contacts[0].email) == (
+        "Glow Theory Skincare",
+        "glowtheory",
+        "dana@glowtheory.com",
+    )

@@ -72,6 +72,35 @@ def contact_cells(contact: Contact | None) -> list[str]:
     return [contact.name, contact.email, contact.role, _yes(contact.is_primary)]
 
 
+# One filled-in example for the downloadable template, in the column order above.
+TEMPLATE_EXAMPLE = [
+    "Glow Theory Skincare",
+    "https://glowtheory.com",
+    "@glowtheory",
+    "3870",
+    "beauty",
+    "dtc",
+    "ad_library",
+    "yes",
+    "lead",
+    "skincare, q4",
+    "Runs Spark Ads, little organic content",
+    "Dana Reyes",
+    "dana@glowtheory.com",
+    "Brand partnerships",
+    "yes",
+]
+
+
+def template_csv() -> str:
+    """The import template: the header and one example row."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    writer.writerow(TEMPLATE_EXAMPLE)
+    return out.getvalue()
+
+
 def export_csv(session: Session, owner_id: int, filters: BrandFilters) -> str:
     """The creator's brands matching `filters` as CSV text, formulas neutralised."""
     brands = session.scalars(

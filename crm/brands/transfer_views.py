@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from crm.accounts.login import creator
 from crm.brands import services
-from crm.brands.csvfile import COLUMNS, export_csv
+from crm.brands.csvfile import COLUMNS, export_csv, template_csv
 from crm.brands.forms import FilterForm, ImportForm
 from crm.brands.importing import ImportRejected, read_rows
 from crm.brands.merging import ImportResult, import_brands
@@ -44,15 +44,23 @@ def _summary(result: ImportResult) -> str:
     return "Import done: " + ", ".join(parts) + "."
 
 
+def _csv_download(body: str, filename: str) -> Response:
+    # A BOM so that Excel reads the file as UTF-8.
+    return Response(
+        "\ufeff" + body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.get("/import-template.csv")
+def import_template() -> Response:
+    return _csv_download(template_csv(), "brands-import-template.csv")
+
+
 @bp.get("/export.csv")
 def export() -> Response:
     session, owner_id = db_session(), creator().id
     form = FilterForm(services.tag_names(session, owner_id), formdata=request.args)
-    # A BOM so that Excel reads the file as UTF-8.
-    body = "\ufeff" + export_csv(session, owner_id, filters_from(form))
-    filename = f"brands-{utcnow().date().isoformat()}.csv"
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    body = export_csv(session, owner_id, filters_from(form))
+    return _csv_download(body, f"brands-{utcnow().date().isoformat()}.csv")
