@@ -96,4 +96,7 @@ def _register_cli(app: Flask) -> None:
 def _migrate_local_database(app: Flask) -> None:
     """A laptop install: create and migrate the SQLite file on first start."""
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    database.upgrade(app.config["DATABASE_URL"])
+    url = app.config["DATABASE_URL"]
+    # Every `crm` command builds the app: skip Alembic's full run when nothing is pending.
+    if not database.is_at_head(url):
+        database.upgrade(url)

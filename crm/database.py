@@ -154,6 +154,20 @@ def upgrade(url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
 
 
+def is_at_head(url: str) -> bool:
+    """True when the database at `url` already has the newest migration (a cheap check)."""
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    heads = set(ScriptDirectory.from_config(alembic_config(url)).get_heads())
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return set(MigrationContext.configure(connection).get_current_heads()) == heads
+    finally:
+        engine.dispose()
+
+
 def downgrade(url: str, revision: str = "base") -> None:
     """Take the database at `url` down to `revision`."""
     command.downgrade(alembic_config(url), revision)

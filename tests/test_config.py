@@ -122,3 +122,20 @@ def test_concurrent_read_then_write_transactions_queue_instead_of_failing(tmp_pa
     with engine.connect() as connection:
         assert connection.exec_driver_sql("SELECT count(*) FROM t").scalar() == 2
     engine.dispose()
+
+
+def test_a_database_at_head_is_not_migrated_again(monkeypatch, tmp_path) -> None:
+    from crm import database
+
+    monkeypatch.delenv("CRM_DATABASE_URL", raising=False)
+    create_app({"INSTANCE_PATH": str(tmp_path)})
+    url = f"sqlite:///{tmp_path / 'crm.sqlite3'}"
+    assert database.is_at_head(url)
+    calls: list[str] = []
+    monkeypatch.setattr(database, "upgrade", lambda url, revision="head": calls.append(url))
+    create_app({"INSTANCE_PATH": str(tmp_path)})
+    assert calls == []
+    database.downgrade(url, "0006")
+    assert not database.is_at_head(url)
+    create_app({"INSTANCE_PATH": str(tmp_path)})
+    assert calls == [url]
