@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from crm.emails import wording
+from crm.emails.custom import empty_facts
 from crm.emails.facts import Facts, PitchFact, VideoFact
 from crm.emails.generator import GeneratedEmail, write_from_facts
 from crm.emails.kinds import EmailKind, TemplateSource
@@ -85,19 +86,7 @@ def test_every_kind_reads_as_something_to_send(kind: EmailKind) -> None:
 
 @pytest.mark.parametrize("kind", list(EmailKind))
 def test_every_kind_reads_well_with_no_numbers_at_all(kind: EmailKind) -> None:
-    bare = facts(
-        creator_name="",
-        followers=0,
-        has_snapshot=False,
-        engagement=None,
-        average_views=None,
-        videos=(),
-        portfolio_count=0,
-        contact_id=None,
-        contact_name="",
-        contact_email="",
-        pitch=None if kind.is_pitch else sent_pitch(quoted_cents=None),
-    )
+    bare = empty_facts(facts(pitch=None if kind.is_pitch else sent_pitch(quoted_cents=None)))
     email = write(kind, bare)
     assert_reads_as_sent(email)
     assert email.body.startswith("Hi Glow Theory Skincare team,\n")
