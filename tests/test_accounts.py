@@ -190,9 +190,10 @@ def test_the_default_config_uses_the_owasp_profile() -> None:
     assert DEFAULTS["PASSWORD_HASH_PROFILE"] == "owasp"
 
 
-def test_a_weaker_hash_is_upgraded_at_login(session, user) -> None:
-    from crm.accounts.throttle import DatabaseCounter, LoginThrottle
+def test_a_weaker_hash_is_upgraded_at_login(app, session, user) -> None:
+    from crm.accounts.throttle import DatabaseCounter, Limits, Throttle
 
-    throttle = LoginThrottle(DatabaseCounter(session, timedelta(minutes=15)), 5, 20)
+    counter = DatabaseCounter(app.extensions["crm.db"].sessionmaker, timedelta(minutes=15))
+    throttle = Throttle(counter, Limits())
     services.authenticate(session, throttle, user.email, TEST_PASSWORD, "127.0.0.1", "owasp")
     assert extract_parameters(user.password_hash).memory_cost == 64 * 1024
