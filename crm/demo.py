@@ -11,8 +11,8 @@ from flask.cli import with_appcontext
 from sqlalchemy.orm import Session
 
 from crm.accounts import services as accounts
-from crm.accounts.passwords import hash_password
 from crm.accounts.models import User
+from crm.accounts.passwords import hash_password
 from crm.database import db_session
 
 DEMO_EMAIL = "demo@example.com"

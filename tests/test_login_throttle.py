@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import uuid
@@ -142,11 +143,8 @@ def _hammer(throttle: Throttle, sessions, monkeypatch, attempts: int = 50) -> in
 
     def attempt() -> None:
         start.wait()
-        with sessions() as session:
-            try:
-                services.authenticate(session, throttle, email, "wrong-guess", "192.0.2.99", "fast")
-            except services.AccountError:
-                pass
+        with sessions() as session, contextlib.suppress(services.AccountError):
+            services.authenticate(session, throttle, email, "wrong-guess", "192.0.2.99", "fast")
 
     threads = [threading.Thread(target=attempt) for _ in range(attempts)]
     for thread in threads:
