@@ -35,7 +35,10 @@ def start_password_reset(session: Session, user: User, now: datetime) -> str:
     token = secrets.token_urlsafe(32)
     session.add(
         PasswordReset(
-            user_id=user.id, token_hash=_token_hash(token), expires_at=now + RESET_LIFETIME
+            user_id=user.id,
+            token_hash=_token_hash(token),
+            created_at=now,
+            expires_at=now + RESET_LIFETIME,
         )
     )
     session.flush()
