@@ -232,3 +232,33 @@ def test_an_unreachable_redis_gives_a_clear_503_and_a_log_line(make_app, user, c
 def test_every_counted_page_survives_an_unreachable_redis(make_app, path, data) -> None:
     client = make_app(REDIS_URL="redis://127.0.0.1:5639/0").test_client()
     assert client.post(path, data=data).status_code == 503
+
+
+def test_no_sqlite_lock_is_held_while_the_password_is_checked(
+    own_engine, database_url, monkeypatch
+) -> None:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite's write lock")
+    import sqlite3
+
+    path = database_url.removeprefix("sqlite:///")
+    free: list[bool] = []
+
+    def verify_while_another_writer_tries(*args) -> bool:
+        other = sqlite3.connect(path, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # fails at once if anyone holds the write lock
+            other.execute("ROLLBACK")
+            free.append(True)
+        except sqlite3.OperationalError:
+            free.append(False)
+        finally:
+            other.close()
+        return False
+
+    monkeypatch.setattr(services, "verify_password", verify_while_another_writer_tries)
+    throttle = Throttle(DatabaseCounter(own_engine, timedelta(minutes=15)), Limits())
+    with own_engine() as session, contextlib.suppress(services.AccountError):
+        services.find_user_by_email(session, "x@example.com")  # a read left open
+        services.authenticate(session, throttle, "x@example.com", "guess", "192.0.2.7", "fast")
+    assert free == [True]

@@ -85,7 +85,11 @@ def create_account(session: Session, email: str, password_hash: str) -> User:
 
 
 def end_read(session: Session) -> None:
-    """End a read-only transaction before a slow hash, so no lock is held during it."""
+    """End a read-only transaction before a count or a slow hash.
+
+    The counter commits on its own connection, and on SQLite a POST's transaction holds
+    the write lock: kept open, it would block the count and hold the lock through the hash.
+    """
     if session.new or session.dirty or session.deleted:
         raise RuntimeError("uncommitted changes: the caller must not mix them with a hash")
     session.rollback()
@@ -100,6 +104,7 @@ def authenticate(
     hash_profile: str = "owasp",
 ) -> User:
     """The user for these credentials; the attempt is counted first, refused when over."""
+    end_read(session)
     if not throttle.login_attempt(email, address):
         raise LoginThrottled("Too many failed attempts. Wait a few minutes before trying again.")
     user = find_user_by_email(session, email)
@@ -166,17 +171,17 @@ def change_password(
     hash_profile: str = "owasp",
 ) -> str:
     """Change the password, end every session, and return a fresh session token."""
-    if not throttle.password_check(user.id):
+    user_id, email, stored = user.id, user.email, user.password_hash
+    end_read(session)
+    if not throttle.password_check(user_id):
         raise LoginThrottled(
             "Too many wrong passwords. Wait a few minutes, or reset it by email.",
             field="current_password",
         )
-    refuse_weak_password(new, user.email, field="new_password")
-    stored = user.password_hash
-    end_read(session)
+    refuse_weak_password(new, email, field="new_password")
     if not verify_password(stored, current, hash_profile):
         raise AccountError("That is not your current password.", field="current_password")
-    throttle.password_check_succeeded(user.id)
+    throttle.password_check_succeeded(user_id)
     user.password_hash = hash_password(new, hash_profile)
     end_all_login_sessions(session, user)
     session.flush()
