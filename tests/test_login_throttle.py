@@ -262,3 +262,17 @@ def test_no_sqlite_lock_is_held_while_the_password_is_checked(
         services.find_user_by_email(session, "x@example.com")  # a read left open
         services.authenticate(session, throttle, "x@example.com", "guess", "192.0.2.7", "fast")
     assert free == [True]
+
+
+def test_rows_of_finished_windows_are_pruned(app, session, monkeypatch) -> None:
+    from sqlalchemy import select
+
+    from crm.accounts import throttle as throttle_module
+
+    counter = DatabaseCounter(app.extensions["crm.db"].sessionmaker, timedelta(minutes=15))
+    counter.hit(["login:address:192.0.2.1"])
+    later = database.utcnow() + timedelta(minutes=16)
+    monkeypatch.setattr(database, "utcnow", lambda: later)
+    monkeypatch.setattr(throttle_module, "PRUNE_ONE_IN", 1)
+    assert counter.hit(["login:address:192.0.2.2"]) == [1]
+    assert session.scalars(select(ThrottleCount.key)).all() == ["login:address:192.0.2.2"]

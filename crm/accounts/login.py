@@ -40,6 +40,7 @@ def _load_user(token: str) -> User | None:
 
 
 def idle_seconds() -> float:
+    """How long a browser may go without a request before its login ends."""
     return float(current_app.config["SESSION_IDLE_HOURS"]) * 3600
 
 
@@ -49,10 +50,12 @@ def creator() -> User:
 
 
 def session_lifetime() -> timedelta:
+    """The absolute lifetime of a login."""
     return cast(timedelta, current_app.permanent_session_lifetime)
 
 
 def hash_profile() -> str:
+    """The Argon2id profile the settings ask for."""
     return cast(str, current_app.config["PASSWORD_HASH_PROFILE"])
 
 
@@ -100,6 +103,7 @@ def is_safe_next(target: str | None) -> bool:
 
 
 def client_address() -> str:
+    """The client's address (ProxyFix makes it the real one behind a proxy)."""
     return request.remote_addr or "unknown"
 
 

@@ -63,6 +63,7 @@ def _host(base_url: str) -> str:
 
 
 def sign_up_body(link: str) -> str:
+    """The email with the link that finishes sign-up."""
     return (
         "Someone (hopefully you) started creating a Creator CRM account with this address.\n\n"
         f"Finish it here (the link works for 24 hours):\n{link}\n\n"
@@ -71,6 +72,7 @@ def sign_up_body(link: str) -> str:
 
 
 def already_registered_body(login_link: str, reset_link: str) -> str:
+    """The "someone tried to sign up with your address" email."""
     return (
         "Someone tried to create a Creator CRM account with this address, "
         "but you already have one.\n\n"
@@ -81,6 +83,7 @@ def already_registered_body(login_link: str, reset_link: str) -> str:
 
 
 def reset_body(link: str) -> str:
+    """The email with a password-reset link."""
     return (
         "Someone (hopefully you) asked to reset the password of your Creator CRM account.\n\n"
         f"Choose a new password here (the link works once, for one hour):\n{link}\n\n"

@@ -46,10 +46,12 @@ class ProfileData:
 
 
 def normalize_email(email: str) -> str:
+    """The form an email is stored and compared in."""
     return email.strip().lower()
 
 
 def find_user_by_email(session: Session, email: str) -> User | None:
+    """The account with this email (any case), or None."""
     return session.scalars(select(User).where(User.email == normalize_email(email))).one_or_none()
 
 
@@ -61,6 +63,7 @@ def refuse_weak_password(password: str, email: str, field: str = "password") -> 
 
 
 def email_taken(session: Session, email: str) -> bool:
+    """True when an account has this email (any case)."""
     return bool(session.scalar(select(func.count()).where(User.email == normalize_email(email))))
 
 
@@ -172,13 +175,14 @@ def change_password(
 ) -> str:
     """Change the password, end every session, and return a fresh session token."""
     user_id, email, stored = user.id, user.email, user.password_hash
+    # Checked before counting: a weak new password says nothing about the current one.
+    refuse_weak_password(new, email, field="new_password")
     end_read(session)
     if not throttle.password_check(user_id):
         raise LoginThrottled(
             "Too many wrong passwords. Wait a few minutes, or reset it by email.",
             field="current_password",
         )
-    refuse_weak_password(new, email, field="new_password")
     if not verify_password(stored, current, hash_profile):
         raise AccountError("That is not your current password.", field="current_password")
     throttle.password_check_succeeded(user_id)

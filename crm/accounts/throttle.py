@@ -8,6 +8,7 @@ limit. Checking first and counting after a failure let parallel guesses all read
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -20,6 +21,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from crm import database
 from crm.accounts.models import ThrottleCount
 from crm.database import UTCDateTime
+
+# One count in this many also deletes the rows of finished windows.
+PRUNE_ONE_IN = 200
 
 
 class CounterUnavailable(Exception):
@@ -44,9 +48,17 @@ class DatabaseCounter:
         self.window = window
 
     def hit(self, keys: Sequence[str]) -> list[int]:
+        """Add one attempt to each key; the counts after it, in the same order."""
         now = database.utcnow()
         with self.sessions() as session, session.begin():
-            return [session.execute(self._upsert(session, key, now)).scalar_one() for key in keys]
+            counts = [session.execute(self._upsert(session, key, now)).scalar_one() for key in keys]
+            if secrets.randbelow(PRUNE_ONE_IN) == 0:
+                # Rows of finished windows count for nothing; drop them now and then so
+                # guesses at many made-up emails don't grow the table for good.
+                table = ThrottleCount.__table__
+                stale = literal(now - self.window, UTCDateTime())
+                session.execute(delete(table).where(table.c.window_start <= stale))
+            return counts
 
     def _upsert(self, session: Session, key: str, now: Any) -> Any:
         table = ThrottleCount.__table__
@@ -68,6 +80,7 @@ class DatabaseCounter:
         )
 
     def forgive(self, keys: Sequence[str]) -> None:
+        """Take one attempt back (a success proved the owner)."""
         table = ThrottleCount.__table__
         with self.sessions() as session, session.begin():
             session.execute(
@@ -77,6 +90,7 @@ class DatabaseCounter:
             )
 
     def clear(self, keys: Sequence[str], prefixes: Sequence[str] = ()) -> None:
+        """Forget these keys, and every key that starts with one of `prefixes`."""
         table = ThrottleCount.__table__
         with self.sessions() as session, session.begin():
             session.execute(delete(table).where(table.c.key.in_(keys)))
@@ -105,6 +119,7 @@ class RedisCounter:
             raise CounterUnavailable(str(error)) from error
 
     def hit(self, keys: Sequence[str]) -> list[int]:
+        """Add one attempt to each key; the counts after it, in the same order."""
         seconds = max(1, int(self.window.total_seconds()))
 
         def build(pipe: Any) -> None:
@@ -115,7 +130,15 @@ class RedisCounter:
         return [int(count) for count in self._run(build)[::2]]
 
     def forgive(self, keys: Sequence[str]) -> None:
-        self._run(lambda pipe: [pipe.decr(self.prefix + key) for key in keys])
+        seconds = max(1, int(self.window.total_seconds()))
+
+        def build(pipe: Any) -> None:
+            for key in keys:
+                pipe.decr(self.prefix + key)
+                # A key that expired meanwhile comes back at -1: let it expire again.
+                pipe.expire(self.prefix + key, seconds, nx=True)
+
+        self._run(build)
 
     def clear(self, keys: Sequence[str], prefixes: Sequence[str] = ()) -> None:
         import redis
@@ -183,6 +206,7 @@ class Throttle:
         return self._allow([(f"password:user:{user_id}", self.limits.per_account_and_address)])
 
     def password_check_succeeded(self, user_id: int) -> None:
+        """The right current password: its count starts again."""
         self.counter.clear([f"password:user:{user_id}"])
 
     def register_attempt(self, address: str) -> bool:

@@ -215,7 +215,11 @@ def reset_password(token: str) -> str | Response:
         else:
             email, user_id = user.email, user.id
             session.commit()
-            auth.throttle().clear_account(email, user_id)
+            try:
+                auth.throttle().clear_account(email, user_id)
+            except CounterUnavailable as error:
+                # The password is changed already; the counts expire with their window.
+                current_app.logger.warning("Throttle counts of %s not cleared: %s", email, error)
             flash("Password changed and every device logged out. Log in with it.", "success")
             return redirect(url_for("accounts.login"))
     return render_template("accounts/choose_password.html", form=form, purpose="reset")
