@@ -276,3 +276,24 @@ def test_rows_of_finished_windows_are_pruned(app, session, monkeypatch) -> None:
     monkeypatch.setattr(throttle_module, "PRUNE_ONE_IN", 1)
     assert counter.hit(["login:address:192.0.2.2"]) == [1]
     assert session.scalars(select(ThrottleCount.key)).all() == ["login:address:192.0.2.2"]
+
+
+def _reset_clears_every_login_count_of_the_account(counter) -> None:
+    throttle = Throttle(counter, Limits(per_account_and_address=1))
+    for address in ("192.0.2.1", "192.0.2.2"):
+        throttle.login_attempt("A@example.com", address)
+        assert not throttle.login_attempt("a@example.com", address)
+    throttle.login_attempt("other@example.com", "192.0.2.1")
+    throttle.clear_account("a@example.com", 7)
+    assert throttle.login_attempt("a@example.com", "192.0.2.1")
+    assert not throttle.login_attempt("other@example.com", "192.0.2.1")
+
+
+def test_a_reset_clears_every_login_count_of_the_account_in_redis(redis_client) -> None:
+    counter = RedisCounter(redis_client, timedelta(minutes=15), prefix=redis_client.test_prefix)
+    _reset_clears_every_login_count_of_the_account(counter)
+
+
+def test_a_reset_clears_every_login_count_of_the_account_in_the_database(app) -> None:
+    counter = DatabaseCounter(app.extensions["crm.db"].sessionmaker, timedelta(minutes=15))
+    _reset_clears_every_login_count_of_the_account(counter)

@@ -38,7 +38,12 @@ def absolute_url(endpoint: str, **values: Any) -> str:
 def send_after_response(to_address: str, subject: str, body: str) -> None:
     """Queue one account email to go out once the current response is sent."""
     config = current_app.config
-    settings = parse_smtp_url(config["SMTP_URL"], timeout=config["SMTP_TIMEOUT"])
+    try:
+        settings = parse_smtp_url(config["SMTP_URL"], timeout=config["SMTP_TIMEOUT"])
+    except SmtpConfigError as error:
+        # The visitor's page must not depend on it; whoever runs the server reads the log.
+        log.error("Account email to %s not sent: %s", to_address, error)
+        return
     sender = settings.sender or f"no-reply@{_host(config['BASE_URL'])}"
     email = Outgoing(SENDER_NAME, sender, "", to_address, subject, body)
 

@@ -8,6 +8,7 @@ limit. Checking first and counting after a failure let parallel guesses all read
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,11 +17,14 @@ from typing import Any, Protocol
 
 from sqlalchemy import case, delete, literal, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm import database
 from crm.accounts.models import ThrottleCount
 from crm.database import UTCDateTime
+
+log = logging.getLogger(__name__)
 
 # One count in this many also deletes the rows of finished windows.
 PRUNE_ONE_IN = 200
@@ -52,13 +56,21 @@ class DatabaseCounter:
         now = database.utcnow()
         with self.sessions() as session, session.begin():
             counts = [session.execute(self._upsert(session, key, now)).scalar_one() for key in keys]
-            if secrets.randbelow(PRUNE_ONE_IN) == 0:
-                # Rows of finished windows count for nothing; drop them now and then so
-                # guesses at many made-up emails don't grow the table for good.
-                table = ThrottleCount.__table__
-                stale = literal(now - self.window, UTCDateTime())
+        if secrets.randbelow(PRUNE_ONE_IN) == 0:
+            self._prune(now)
+        return counts
+
+    def _prune(self, now: Any) -> None:
+        # Rows of finished windows count for nothing; drop them now and then so guesses
+        # at many made-up emails don't grow the table for good. Its own transaction: a
+        # clash with a count (a PostgreSQL deadlock) only skips this round.
+        table = ThrottleCount.__table__
+        stale = literal(now - self.window, UTCDateTime())
+        try:
+            with self.sessions() as session, session.begin():
                 session.execute(delete(table).where(table.c.window_start <= stale))
-            return counts
+        except DBAPIError as error:
+            log.warning("Pruning throttle counts skipped: %s", error)
 
     def _upsert(self, session: Session, key: str, now: Any) -> Any:
         table = ThrottleCount.__table__
@@ -83,11 +95,13 @@ class DatabaseCounter:
         """Take one attempt back (a success proved the owner)."""
         table = ThrottleCount.__table__
         with self.sessions() as session, session.begin():
-            session.execute(
-                update(table)
-                .where(table.c.key.in_(keys), table.c.hits > 0)
-                .values(hits=table.c.hits - 1)
-            )
+            # One key at a time, in the order hit() locks them: no deadlock between the two.
+            for key in keys:
+                session.execute(
+                    update(table)
+                    .where(table.c.key == key, table.c.hits > 0)
+                    .values(hits=table.c.hits - 1)
+                )
 
     def clear(self, keys: Sequence[str], prefixes: Sequence[str] = ()) -> None:
         """Forget these keys, and every key that starts with one of `prefixes`."""
