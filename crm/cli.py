@@ -11,6 +11,9 @@ from flask.cli import FlaskGroup, with_appcontext
 from crm.accounts import services as accounts
 from crm.database import db_session, downgrade, upgrade
 
+# Where `crm run` serves by default: the link a laptop install's reset command prints.
+LOCAL_BASE_URL = "http://127.0.0.1:5000"
+
 
 def _create_app() -> Flask:
     from crm import create_app
@@ -110,3 +113,26 @@ def user_create(email: str, password_stdin: bool) -> None:
         raise click.ClickException(error.message) from None
     session.commit()
     click.echo(f"Created account {user.email}.")
+
+
+@user_group.command("reset-password")
+@click.argument("email")
+@with_appcontext
+def user_reset_password(email: str) -> None:
+    """Print a one-hour, single-use password-reset link for EMAIL (a server without mail)."""
+    from crm import database
+    from crm.accounts.mail import absolute_url
+    from crm.accounts.resets import start_password_reset
+
+    session = db_session()
+    user = accounts.find_user_by_email(session, email)
+    if user is None:
+        raise click.ClickException(f"No account has the email {email!r}.")
+    token = start_password_reset(session, user, database.utcnow())
+    session.commit()
+    base = current_app.config["BASE_URL"] or LOCAL_BASE_URL
+    with current_app.test_request_context(base_url=base):
+        link = absolute_url("accounts.reset_password", token=token)
+    click.echo(f"Reset link for {user.email} (works once, for one hour):\n{link}")
+    if not current_app.config["BASE_URL"]:
+        click.echo(f"(Set CRM_BASE_URL if this server is not reached at {LOCAL_BASE_URL}.)")

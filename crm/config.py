@@ -19,8 +19,19 @@ DEFAULTS: dict[str, Any] = {
     # Migrate a new SQLite file on first start (the laptop case).
     "AUTO_MIGRATE": True,
     "SESSION_LIFETIME_HOURS": 24 * 14,
-    "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
+    # Attempts inside the window (counted before the check). The pair limit locks an
+    # account only for the address guessing at it; the account limit is the backstop
+    # against guesses spread over many addresses (a password reset clears it).
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS": 5,
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT": 100,
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
+    "REGISTER_MAX_PER_ADDRESS": 10,
+    "RESET_MAX_PER_ADDRESS": 10,
+    "RESET_MAX_PER_ACCOUNT": 3,
+    # Log out a browser after this long without a request (beside the absolute lifetime).
+    "SESSION_IDLE_HOURS": 24 * 7,
+    # Where this server is reached, e.g. https://crm.example.com: used for links in emails.
+    "BASE_URL": "",
     "LOGIN_THROTTLE_WINDOW_SECONDS": 15 * 60,
     # Number of reverse proxies in front of the app whose X-Forwarded-* to trust.
     "PROXY_COUNT": 0,
@@ -81,7 +92,22 @@ def build(instance_path: Path, overrides: Mapping[str, Any] | None) -> dict[str,
                 'generate one with: python -c "import secrets; print(secrets.token_hex(32))"'
             )
         config["SECRET_KEY"] = _local_secret_key(instance_path)
+    _check_base_url(config, local)
     return config
+
+
+def _check_base_url(config: dict[str, Any], local: bool) -> None:
+    """Emailed links on a hosted install must not come from the request's Host header."""
+    base = config["BASE_URL"].strip()
+    if base and not base.startswith(("http://", "https://")):
+        raise ConfigError(f"CRM_BASE_URL must start with https:// or http://, not {base!r}.")
+    config["BASE_URL"] = base.rstrip("/")
+    if config["SMTP_URL"] and not local and not base:
+        raise ConfigError(
+            "CRM_BASE_URL is required when CRM_SMTP_URL and CRM_DATABASE_URL are set: "
+            "links in emails (sign-up, password reset) must point at this server, "
+            "e.g. CRM_BASE_URL=https://crm.example.com"
+        )
 
 
 def _local_secret_key(instance_path: Path) -> str:

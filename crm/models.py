@@ -1,6 +1,6 @@
 """Every area's models, imported so that Base.metadata knows all tables (Alembic, tests)."""
 
-from crm.accounts.models import LoginFailure, LoginSession, User
+from crm.accounts.models import LoginSession, PasswordReset, ThrottleCount, User
 from crm.brands.models import Brand, BrandActivity, BrandTag, Contact
 from crm.emails.models import PitchEmailTemplate
 from crm.pitches.models import Pitch
@@ -13,11 +13,12 @@ __all__ = [
     "BrandActivity",
     "BrandTag",
     "Contact",
-    "LoginFailure",
     "LoginSession",
+    "PasswordReset",
     "Pitch",
     "PitchEmailTemplate",
     "PortfolioVideo",
     "StatsSnapshot",
+    "ThrottleCount",
     "User",
 ]

@@ -67,6 +67,8 @@ def app_config(database_url: str, tmp_path: Any, **overrides: Any) -> dict[str, 
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "REDIS_URL": "",
         "SMTP_URL": "",
+        # A hosted install with mail must name its address (links in account emails).
+        "BASE_URL": "http://crm.test",
     }
     config.update(overrides)
     return config

@@ -190,9 +190,55 @@ def test_the_default_config_uses_the_owasp_profile() -> None:
     assert DEFAULTS["PASSWORD_HASH_PROFILE"] == "owasp"
 
 
-def test_a_weaker_hash_is_upgraded_at_login(session, user) -> None:
-    from crm.accounts.throttle import DatabaseCounter, LoginThrottle
+def test_a_weaker_hash_is_upgraded_at_login(app, session, user) -> None:
+    from crm.accounts.throttle import DatabaseCounter, Limits, Throttle
 
-    throttle = LoginThrottle(DatabaseCounter(session, timedelta(minutes=15)), 5, 20)
+    counter = DatabaseCounter(app.extensions["crm.db"].sessionmaker, timedelta(minutes=15))
+    throttle = Throttle(counter, Limits())
     services.authenticate(session, throttle, user.email, TEST_PASSWORD, "127.0.0.1", "owasp")
     assert extract_parameters(user.password_hash).memory_cost == 64 * 1024
+
+
+def _wrong_current(client, times: int):
+    response = None
+    for _ in range(times):
+        response = client.post(
+            "/account/password",
+            data={
+                "current_password": "not-my-password",
+                "new_password": "a-brand-new-passphrase",
+                "confirm": "a-brand-new-passphrase",
+            },
+        )
+    return response
+
+
+def test_the_current_password_check_is_throttled_and_counted_first(logged_in, monkeypatch) -> None:
+    assert _wrong_current(logged_in, 5).status_code == 200
+    checks: list[str] = []
+    monkeypatch.setattr(services, "verify_password", lambda *a: checks.append("x") or True)
+    response = logged_in.post(
+        "/account/password",
+        data={
+            "current_password": TEST_PASSWORD,
+            "new_password": "a-brand-new-passphrase",
+            "confirm": "a-brand-new-passphrase",
+        },
+    )
+    assert response.status_code == 429
+    assert b"Too many wrong passwords" in response.data
+    assert checks == []
+
+
+def test_the_right_current_password_clears_its_count(logged_in) -> None:
+    _wrong_current(logged_in, 4)
+    response = logged_in.post(
+        "/account/password",
+        data={
+            "current_password": TEST_PASSWORD,
+            "new_password": "a-brand-new-passphrase",
+            "confirm": "a-brand-new-passphrase",
+        },
+    )
+    assert response.status_code == 302
+    assert _wrong_current(logged_in, 5).status_code == 200

@@ -20,6 +20,10 @@ from crm.money import CURRENCY_CHOICES
 from crm.rates.seed import market
 
 _PASSWORD_RULE = f"Use at least {MIN_PASSWORD_LENGTH} characters (200 at most)."
+_PASSWORD_HINT = (
+    f"At least {MIN_PASSWORD_LENGTH} characters; not only digits, not your email, "
+    "not a common password."
+)
 
 EXPERIENCE_CHOICES = [
     ("beginner", "Beginner (building a portfolio)"),
@@ -41,22 +45,44 @@ def _email_field() -> EmailField:
     )
 
 
-class RegisterForm(FlaskForm):
-    email = _email_field()
-    password = PasswordField(
-        "Password",
+def new_password_field(label: str = "Password", note: str = "") -> PasswordField:
+    """A field for choosing a password; the service says beside it why one is refused."""
+    return PasswordField(
+        label,
         validators=[
             InputRequired(),
             Length(min=MIN_PASSWORD_LENGTH, max=200, message=_PASSWORD_RULE),
         ],
-        description=f"At least {MIN_PASSWORD_LENGTH} characters.",
+        description=(_PASSWORD_HINT + " " + note).strip(),
         render_kw={"autocomplete": "new-password"},
     )
-    confirm = PasswordField(
-        "Repeat password",
-        validators=[InputRequired(), EqualTo("password", message="The passwords don't match.")],
+
+
+def _repeat_field(label: str, of: str) -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[InputRequired(), EqualTo(of, message="The passwords don't match.")],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class RegisterForm(FlaskForm):
+    email = _email_field()
+    password = new_password_field()
+    confirm = _repeat_field("Repeat password", "password")
+
+
+class EmailOnlyForm(FlaskForm):
+    """Sign-up or reset request where this server sends mail: the link does the rest."""
+
+    email = _email_field()
+
+
+class ChoosePasswordForm(FlaskForm):
+    """The page an emailed link opens: finish sign-up, or set a new password."""
+
+    password = new_password_field()
+    confirm = _repeat_field("Repeat password", "password")
 
 
 class LoginForm(FlaskForm):
@@ -74,20 +100,8 @@ class ChangePasswordForm(FlaskForm):
         validators=[InputRequired(), Length(max=200)],
         render_kw={"autocomplete": "current-password"},
     )
-    new_password = PasswordField(
-        "New password",
-        validators=[
-            InputRequired(),
-            Length(min=MIN_PASSWORD_LENGTH, max=200, message=_PASSWORD_RULE),
-        ],
-        description=f"At least {MIN_PASSWORD_LENGTH} characters. Logs you out everywhere else.",
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        "Repeat new password",
-        validators=[InputRequired(), EqualTo("new_password", message="The passwords don't match.")],
-        render_kw={"autocomplete": "new-password"},
-    )
+    new_password = new_password_field("New password", "Logs you out everywhere else.")
+    confirm = _repeat_field("Repeat new password", "new_password")
 
 
 class ProfileForm(FlaskForm):

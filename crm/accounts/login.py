@@ -1,24 +1,47 @@
-"""Who is logged in: Flask-Login wiring, the current creator, safe redirects, the throttle."""
+"""Who is logged in: Flask-Login wiring, idle timeout, safe redirects, the throttle."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import cast
+from typing import Any, cast
 from urllib.parse import urlsplit
 
-from flask import current_app, request, session
+from flask import current_app, g, request, session
 from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 
+from crm import database
 from crm.accounts import services
 from crm.accounts.models import User
-from crm.accounts.throttle import DatabaseCounter, FailureCounter, LoginThrottle, RedisCounter
+from crm.accounts.throttle import AttemptCounter, DatabaseCounter, Limits, RedisCounter, Throttle
 from crm.database import db_session
 from crm.extensions import login_manager
+
+# The cookie's last-seen time is rewritten at most this often: the idle timeout needs
+# minutes, not seconds, and every rewrite is a Set-Cookie.
+SEEN_RESOLUTION_SECONDS = 60
+# Redis is on the local network: a second is long; a hung Redis must not hang logins.
+REDIS_TIMEOUT_SECONDS = 1.0
 
 
 @login_manager.user_loader
 def _load_user(token: str) -> User | None:
-    return services.user_for_token(db_session(), token)
+    # Idle timeout from a signed last-seen time in the session cookie, not a column:
+    # a GET then needs no database write (on SQLite, no write lock). A copied cookie
+    # carries its own old time, so it goes stale like the browser it came from.
+    now = database.utcnow().timestamp()
+    seen = session.get("seen")
+    if not isinstance(seen, int | float) or now - seen > idle_seconds():
+        return None
+    user = services.user_for_token(db_session(), token)
+    if user is not None and now - seen >= SEEN_RESOLUTION_SECONDS:
+        session["seen"] = int(now)
+    return user
+
+
+def idle_seconds() -> float:
+    """How long a browser may go without a request before its login ends."""
+    return float(current_app.config["SESSION_IDLE_HOURS"]) * 3600
 
 
 def creator() -> User:
@@ -27,18 +50,32 @@ def creator() -> User:
 
 
 def session_lifetime() -> timedelta:
+    """The absolute lifetime of a login."""
     return cast(timedelta, current_app.permanent_session_lifetime)
 
 
 def hash_profile() -> str:
+    """The Argon2id profile the settings ask for."""
     return cast(str, current_app.config["PASSWORD_HASH_PROFILE"])
+
+
+def _fresh_cookie() -> None:
+    """Empty the cookie session and create its CSRF secret now, once.
+
+    Created lazily, two pages loaded at once after login would each mint a different
+    secret and the first form submitted would fail as "expired".
+    """
+    session.clear()
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+    generate_csrf()
+    session["seen"] = int(database.utcnow().timestamp())
+    session.permanent = True
 
 
 def log_in(user: User) -> None:
     """Renew the cookie session and bind it to a new server-side login session."""
-    session.clear()
+    _fresh_cookie()
     services.start_login_session(db_session(), user, session_lifetime())
-    session.permanent = True
     login_user(user)
 
 
@@ -53,8 +90,7 @@ def log_out() -> None:
 
 def rebind(user: User) -> None:
     """After a password change: the cookie carries the new session token."""
-    session.clear()
-    session.permanent = True
+    _fresh_cookie()
     login_user(user)
 
 
@@ -67,30 +103,46 @@ def is_safe_next(target: str | None) -> bool:
 
 
 def client_address() -> str:
+    """The client's address (ProxyFix makes it the real one behind a proxy)."""
     return request.remote_addr or "unknown"
 
 
-def throttle() -> LoginThrottle:
-    """The login throttle, counting in Redis when configured, else in the database."""
+def throttle() -> Throttle:
+    """The throttles, counting in Redis when configured, else in the database."""
+    # The count commits on its own connection: the request must hold no transaction then.
+    services.end_read(db_session())
     config = current_app.config
     window = timedelta(seconds=config["LOGIN_THROTTLE_WINDOW_SECONDS"])
-    counter: FailureCounter
+    counter: AttemptCounter
     if config["REDIS_URL"]:
         counter = RedisCounter(_redis_client(), window)
     else:
-        counter = DatabaseCounter(db_session(), window)
-    return LoginThrottle(
-        counter,
-        max_per_account=config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
-        max_per_address=config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
+        counter = DatabaseCounter(current_app.extensions["crm.db"].sessionmaker, window)
+    return Throttle(counter, limits())
+
+
+def limits() -> Limits:
+    """The throttle limits from the settings."""
+    config = current_app.config
+    return Limits(
+        per_account_and_address=config["LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS"],
+        per_address=config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
+        per_account=config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
+        register_per_address=config["REGISTER_MAX_PER_ADDRESS"],
+        reset_per_address=config["RESET_MAX_PER_ADDRESS"],
+        reset_per_account=config["RESET_MAX_PER_ACCOUNT"],
     )
 
 
-def _redis_client() -> object:
+def _redis_client() -> Any:
     client = current_app.extensions.get("crm.redis")
     if client is None:
         import redis
 
-        client = redis.Redis.from_url(current_app.config["REDIS_URL"])
+        client = redis.Redis.from_url(
+            current_app.config["REDIS_URL"],
+            socket_timeout=REDIS_TIMEOUT_SECONDS,
+            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+        )
         current_app.extensions["crm.redis"] = client
     return client

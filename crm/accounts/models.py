@@ -1,10 +1,10 @@
-"""Users (creators), their server-side login sessions, and failed-login records."""
+"""Users (creators), their login sessions, throttle counts and password-reset links."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.database import Base, UTCDateTime, utcnow
@@ -67,12 +67,24 @@ class LoginSession(Base):
     user: Mapped[User] = relationship(back_populates="sessions")
 
 
-class LoginFailure(Base):
-    """One failed login, counted per account and per client address."""
+class ThrottleCount(Base):
+    """Attempts for one throttle key inside the window that started at window_start."""
 
-    __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
+    __tablename__ = "throttle_counts"
+
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    hits: Mapped[int] = mapped_column(default=0)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PasswordReset(Base):
+    """A single-use reset link; only the sha256 of its token is stored."""
+
+    __tablename__ = "password_resets"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(320))
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

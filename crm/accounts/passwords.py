@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 from functools import cache
+from pathlib import Path
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -51,3 +53,31 @@ def needs_rehash(stored_hash: str, profile: str = "owasp") -> bool:
 @cache
 def _dummy_hash(profile: str) -> str:
     return hasher(profile).hash(_DUMMY_PASSWORD)
+
+
+MIN_LENGTH = 10
+MAX_LENGTH = 200
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """The shipped list of ~20,000 common passwords (Django's, see its LICENSE file)."""
+    path = Path(__file__).with_name("common-passwords.txt.gz")
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        return frozenset(line.strip() for line in handle if line.strip())
+
+
+def weakness(password: str, email: str) -> str | None:
+    """Why `password` is refused for the account `email`, or None when it is fine."""
+    if len(password) < MIN_LENGTH:
+        return f"Use at least {MIN_LENGTH} characters."
+    if len(password) > MAX_LENGTH:
+        return f"Use at most {MAX_LENGTH} characters."
+    if password.isdigit():
+        return "Use letters too: a password of only digits is guessed quickly."
+    local = email.strip().lower().partition("@")[0]
+    if len(local) >= 3 and local in password.lower():
+        return "Don't put your email address in your password: it's the first thing tried."
+    if password.lower().strip() in common_passwords():
+        return "That password is on a list of common passwords attackers try first. Pick another."
+    return None

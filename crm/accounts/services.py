@@ -10,13 +10,19 @@ from datetime import timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from crm import database
 from crm.accounts.models import LoginSession, User
-from crm.accounts.passwords import hash_password, needs_rehash, verify_password
-from crm.accounts.throttle import LoginThrottle
-from crm.database import utcnow
+from crm.accounts.passwords import (
+    MIN_LENGTH,
+    hash_password,
+    needs_rehash,
+    verify_password,
+    weakness,
+)
+from crm.accounts.throttle import Throttle
 from crm.errors import FieldError
 
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = MIN_LENGTH
 
 
 class AccountError(FieldError):
@@ -40,43 +46,78 @@ class ProfileData:
 
 
 def normalize_email(email: str) -> str:
+    """The form an email is stored and compared in."""
     return email.strip().lower()
 
 
 def find_user_by_email(session: Session, email: str) -> User | None:
+    """The account with this email (any case), or None."""
     return session.scalars(select(User).where(User.email == normalize_email(email))).one_or_none()
 
 
+def refuse_weak_password(password: str, email: str, field: str = "password") -> None:
+    """Raise beside `field` when the password is too short, common, all digits or the email."""
+    reason = weakness(password, email)
+    if reason:
+        raise AccountError(reason, field=field)
+
+
+def email_taken(session: Session, email: str) -> bool:
+    """True when an account has this email (any case)."""
+    return bool(session.scalar(select(func.count()).where(User.email == normalize_email(email))))
+
+
 def register(session: Session, email: str, password: str, hash_profile: str = "owasp") -> User:
-    """Create an account; refuses a taken email or a short password."""
+    """Create an account; refuses a weak password or a taken email."""
     email = normalize_email(email)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Use at least {MIN_PASSWORD_LENGTH} characters.", field="password")
-    if session.scalar(select(func.count()).where(User.email == email)):
+    refuse_weak_password(password, email)
+    # Hash before looking: a taken email costs the same time as a new one, and no
+    # transaction (on SQLite no write lock) is open during the hash.
+    password_hash = hash_password(password, hash_profile)
+    if email_taken(session, email):
         raise AccountError("An account with this email already exists.", field="email")
-    user = User(email=email, password_hash=hash_password(password, hash_profile))
+    return create_account(session, email, password_hash)
+
+
+def create_account(session: Session, email: str, password_hash: str) -> User:
+    """Insert the account with no checks: register() is the way in; the demo uses this."""
+    user = User(email=normalize_email(email), password_hash=password_hash)
     session.add(user)
     session.flush()
     return user
 
 
+def end_read(session: Session) -> None:
+    """End a read-only transaction before a count or a slow hash.
+
+    The counter commits on its own connection, and on SQLite a POST's transaction holds
+    the write lock: kept open, it would block the count and hold the lock through the hash.
+    """
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("uncommitted changes: the caller must not mix them with a hash")
+    session.rollback()
+
+
 def authenticate(
     session: Session,
-    throttle: LoginThrottle,
+    throttle: Throttle,
     email: str,
     password: str,
     address: str,
     hash_profile: str = "owasp",
 ) -> User:
-    """The user for these credentials; counts failures and refuses when throttled."""
-    if throttle.blocked(email, address):
+    """The user for these credentials; the attempt is counted first, refused when over."""
+    end_read(session)
+    if not throttle.login_attempt(email, address):
         raise LoginThrottled("Too many failed attempts. Wait a few minutes before trying again.")
     user = find_user_by_email(session, email)
-    if not verify_password(user.password_hash if user else None, password, hash_profile):
-        throttle.failed(email, address)
+    stored = user.password_hash if user else None
+    end_read(session)
+    # A missing account still costs one verification (of a dummy hash).
+    if not verify_password(stored, password, hash_profile) or user is None:
         raise AccountError("That email and password don't match an account.")
-    throttle.succeeded(email)
-    if needs_rehash(user.password_hash, hash_profile):
+    throttle.login_succeeded(email, address)
+    if needs_rehash(stored, hash_profile):
         user.password_hash = hash_password(password, hash_profile)
     return user
 
@@ -89,7 +130,9 @@ def start_login_session(session: Session, user: User, lifetime: timedelta) -> st
     """Create a server-side login session and return its token for the cookie."""
     token = secrets.token_urlsafe(32)
     session.add(
-        LoginSession(user=user, token_hash=_token_hash(token), expires_at=utcnow() + lifetime)
+        LoginSession(
+            user=user, token_hash=_token_hash(token), expires_at=database.utcnow() + lifetime
+        )
     )
     session.flush()
     user.session_token = token
@@ -101,7 +144,10 @@ def user_for_token(session: Session, token: str) -> User | None:
     user = session.scalars(
         select(User)
         .join(LoginSession)
-        .where(LoginSession.token_hash == _token_hash(token), LoginSession.expires_at > utcnow())
+        .where(
+            LoginSession.token_hash == _token_hash(token),
+            LoginSession.expires_at > database.utcnow(),
+        )
     ).one_or_none()
     if user is not None:
         user.session_token = token
@@ -120,6 +166,7 @@ def end_all_login_sessions(session: Session, user: User) -> None:
 
 def change_password(
     session: Session,
+    throttle: Throttle,
     user: User,
     current: str,
     new: str,
@@ -127,10 +174,18 @@ def change_password(
     hash_profile: str = "owasp",
 ) -> str:
     """Change the password, end every session, and return a fresh session token."""
-    if not verify_password(user.password_hash, current, hash_profile):
+    user_id, email, stored = user.id, user.email, user.password_hash
+    # Checked before counting: a weak new password says nothing about the current one.
+    refuse_weak_password(new, email, field="new_password")
+    end_read(session)
+    if not throttle.password_check(user_id):
+        raise LoginThrottled(
+            "Too many wrong passwords. Wait a few minutes, or reset it by email.",
+            field="current_password",
+        )
+    if not verify_password(stored, current, hash_profile):
         raise AccountError("That is not your current password.", field="current_password")
-    if len(new) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Use at least {MIN_PASSWORD_LENGTH} characters.", field="new_password")
+    throttle.password_check_succeeded(user_id)
     user.password_hash = hash_password(new, hash_profile)
     end_all_login_sessions(session, user)
     session.flush()

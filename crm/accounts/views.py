@@ -1,32 +1,102 @@
-"""Register, log in, log out, change password, edit the creator profile."""
+"""Register, log in, log out, change or reset the password, edit the creator profile."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from crm import database
 from crm.accounts import login as auth
-from crm.accounts import services
-from crm.accounts.forms import ChangePasswordForm, LoginForm, ProfileForm, RegisterForm
+from crm.accounts import mail, resets, services
+from crm.accounts.forms import (
+    ChangePasswordForm,
+    ChoosePasswordForm,
+    EmailOnlyForm,
+    LoginForm,
+    ProfileForm,
+    RegisterForm,
+)
+from crm.accounts.throttle import CounterUnavailable
 from crm.database import db_session
 from crm.forms import show_error
+from crm.web import render_error
 
 bp = Blueprint("accounts", __name__)
 
+_TOO_MANY_SIGN_UPS = "Too many sign-ups from your network. Wait a few minutes and try again."
+_TOO_MANY_RESETS = "Too many reset requests. Wait a few minutes and try again."
+
+
+@bp.app_errorhandler(CounterUnavailable)
+def _counter_unavailable(error: CounterUnavailable) -> tuple[str, int, dict[str, str]]:
+    # Without the shared count every guess would be free: refuse, briefly and clearly.
+    current_app.logger.error("Throttle counter unreachable on %s: %s", request.path, error)
+    page, _code = render_error(
+        503, "This is briefly unavailable on our side. Try again in a minute."
+    )
+    return page, 503, {"Retry-After": "60"}
+
+
+def _throttled(template: str, form: object, message: str) -> tuple[str, int]:
+    flash(message, "error")
+    return render_template(template, form=form, mail=mail.mail_configured()), 429
+
 
 @bp.route("/register", methods=["GET", "POST"])
-def register() -> str | Response:
+def register() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
-    form = RegisterForm()
+    by_mail = mail.mail_configured()
+    form = EmailOnlyForm() if by_mail else RegisterForm()
+    if not form.validate_on_submit():
+        return render_template("accounts/register.html", form=form, mail=by_mail)
+    if not auth.throttle().register_attempt(auth.client_address()):
+        return _throttled("accounts/register.html", form, _TOO_MANY_SIGN_UPS)
+    if by_mail:
+        return _sign_up_by_mail(services.normalize_email(form.email.data))
+    session = db_session()
+    try:
+        user = services.register(session, form.email.data, form.password.data, auth.hash_profile())
+    except services.AccountError as error:
+        show_error(form, error)
+        return render_template("accounts/register.html", form=form, mail=by_mail)
+    auth.log_in(user)
+    session.commit()
+    flash("Welcome! Fill in your profile so quotes and pitches use your numbers.", "success")
+    return redirect(url_for("accounts.profile"))
+
+
+def _sign_up_by_mail(email: str) -> str:
+    """The same page whether or not the address has an account; the email differs."""
+    if services.email_taken(db_session(), email):
+        body = mail.already_registered_body(
+            mail.absolute_url("accounts.login"), mail.absolute_url("accounts.reset_request")
+        )
+        mail.send_after_response(email, "Someone tried to sign up with your address", body)
+    else:
+        token = resets.sign_up_token(current_app.config["SECRET_KEY"], email)
+        link = mail.absolute_url("accounts.finish_sign_up", token=token)
+        mail.send_after_response(email, "Finish creating your account", mail.sign_up_body(link))
+    return render_template("accounts/check_email.html", email=email, purpose="sign-up")
+
+
+@bp.route("/register/finish/<token>", methods=["GET", "POST"])
+def finish_sign_up(token: str) -> str | Response:
+    email = resets.email_for_sign_up_token(
+        current_app.config["SECRET_KEY"], token, database.utcnow()
+    )
+    if email is None:
+        return render_template("accounts/link_expired.html", purpose="sign-up")
+    form = ChoosePasswordForm()
     if form.validate_on_submit():
         session = db_session()
         try:
-            user = services.register(
-                session, form.email.data, form.password.data, auth.hash_profile()
-            )
+            user = services.register(session, email, form.password.data, auth.hash_profile())
         except services.AccountError as error:
+            if error.field == "email":
+                flash("That account is already set up. Log in.", "info")
+                return redirect(url_for("accounts.login"))
             show_error(form, error)
         else:
             auth.log_in(user)
@@ -35,7 +105,9 @@ def register() -> str | Response:
                 "Welcome! Fill in your profile so quotes and pitches use your numbers.", "success"
             )
             return redirect(url_for("accounts.profile"))
-    return render_template("accounts/register.html", form=form)
+    return render_template(
+        "accounts/choose_password.html", form=form, email=email, purpose="sign-up"
+    )
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -56,11 +128,9 @@ def login() -> str | Response | tuple[str, int]:
                 auth.hash_profile(),
             )
         except services.LoginThrottled as error:
-            session.commit()
             flash(error.message, "error")
             return render_template("accounts/login.html", form=form), 429
         except services.AccountError as error:
-            session.commit()  # keep the failure count
             flash(error.message, "error")
         else:
             auth.log_in(user)
@@ -80,7 +150,7 @@ def logout() -> Response:
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
-def change_password() -> str | Response:
+def change_password() -> str | Response | tuple[str, int]:
     form = ChangePasswordForm()
     if form.validate_on_submit():
         session = db_session()
@@ -88,6 +158,7 @@ def change_password() -> str | Response:
         try:
             services.change_password(
                 session,
+                auth.throttle(),
                 user,
                 form.current_password.data,
                 form.new_password.data,
@@ -96,12 +167,62 @@ def change_password() -> str | Response:
             )
         except services.AccountError as error:
             show_error(form, error)
-        else:
-            session.commit()
-            auth.rebind(user)
-            flash("Password changed. Other devices have been logged out.", "success")
-            return redirect(url_for("accounts.profile"))
+            code = 429 if isinstance(error, services.LoginThrottled) else 200
+            return render_template("accounts/password.html", form=form), code
+        session.commit()
+        auth.rebind(user)
+        flash("Password changed. Other devices have been logged out.", "success")
+        return redirect(url_for("accounts.profile"))
     return render_template("accounts/password.html", form=form)
+
+
+@bp.route("/password/reset", methods=["GET", "POST"])
+def reset_request() -> str | tuple[str, int]:
+    form = EmailOnlyForm()
+    by_mail = mail.mail_configured()
+    if not form.validate_on_submit():
+        return render_template("accounts/reset_request.html", form=form, mail=by_mail)
+    email = services.normalize_email(form.email.data)
+    if not auth.throttle().reset_request(email, auth.client_address()):
+        return _throttled("accounts/reset_request.html", form, _TOO_MANY_RESETS)
+    session = db_session()
+    user = services.find_user_by_email(session, email)
+    if user is not None and by_mail:
+        token = resets.start_password_reset(session, user, database.utcnow())
+        session.commit()
+        link = mail.absolute_url("accounts.reset_password", token=token)
+        mail.send_after_response(email, "Reset your password", mail.reset_body(link))
+    # The same page whether or not the address has an account.
+    return render_template("accounts/check_email.html", email=email, purpose="reset", mail=by_mail)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> str | Response:
+    session = db_session()
+    reset = resets.reset_for_token(session, token, database.utcnow())
+    if reset is None:
+        return render_template("accounts/link_expired.html", purpose="reset")
+    form = ChoosePasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = resets.reset_password(
+                session, token, form.password.data, database.utcnow(), auth.hash_profile()
+            )
+        except services.AccountError as error:
+            if error.field is None:
+                return render_template("accounts/link_expired.html", purpose="reset")
+            show_error(form, error)
+        else:
+            email, user_id = user.email, user.id
+            session.commit()
+            try:
+                auth.throttle().clear_account(email, user_id)
+            except CounterUnavailable as error:
+                # The password is changed already; the counts expire with their window.
+                current_app.logger.warning("Throttle counts of %s not cleared: %s", email, error)
+            flash("Password changed and every device logged out. Log in with it.", "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/choose_password.html", form=form, purpose="reset")
 
 
 @bp.route("/profile", methods=["GET", "POST"])
