@@ -223,6 +223,17 @@ def unlocked(session: Session) -> Iterator[None]:
         session.info.pop("crm.unlocked", None)
 
 
+@contextmanager
+def read_session() -> Iterator[Session]:
+    """A short read-only session beside the request's: a POST that reads a lot before it
+    writes (an import) reads here, with no write lock, after committing the request's."""
+    session = current_app.extensions["crm.db"].factory(read_only=True)(info={READ_ONLY: True})
+    try:
+        yield session
+    finally:
+        session.close()
+
+
 @event.listens_for(Session, "after_begin")
 def _refuse_begin_while_unlocked(session: Session, _transaction: Any, _connection: Any) -> None:
     if session.info.get("crm.unlocked"):

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from crm.brands.csvfile import neutralise, restore
+from crm.brands.import_writing import import_brands
 from crm.brands.importing import ImportRejected, read_rows
-from crm.brands.merging import import_brands
 from crm.brands.models import Brand, BrandActivity, BrandStatus, BrandTag, Contact
 from tests.factories_brands import make_brand, make_contact
 
