@@ -6,6 +6,7 @@ transaction and cannot show locking); threads are ordered by events, never by sl
 
 from __future__ import annotations
 
+import io
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -252,3 +253,30 @@ def test_a_query_inside_unlocked_is_refused(file_db: FileDatabase) -> None:
             read(session)
 
     file_db.run("POST", view)
+
+
+def test_another_request_writes_while_an_import_is_checked_and_matched(
+    file_db: FileDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crm.brands import transfer_views
+    from tests import factories
+    from tests.conftest import TEST_PASSWORD
+
+    with file_db.app.app_context():
+        factories.make_user(db_session(), email="creator@example.com")
+    client = file_db.app.test_client()
+    client.post("/login", data={"email": "creator@example.com", "password": TEST_PASSWORD})
+    real_plan, during = transfer_views.plan_import, []
+
+    def plan_while_another_writes(session: Any, owner_id: int, rows: Any) -> Any:
+        other = Thread(lambda: file_db.run("POST", increment))
+        other.start()
+        other.finish()  # "database is locked" here if the import held the write lock
+        during.append(file_db.value())
+        return real_plan(session, owner_id, rows)
+
+    monkeypatch.setattr(transfer_views, "plan_import", plan_while_another_writes)
+    upload = {"file": (io.BytesIO(b"name\nGlow\nNest\n"), "brands.csv")}
+    response = client.post("/brands/import", data=upload)
+    assert response.status_code == 302
+    assert during == [1]
