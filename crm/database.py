@@ -90,12 +90,16 @@ class WriteInReadTransaction(RuntimeError):
 
 
 def make_engine(url: str, timeouts: Timeouts | None = None, **kwargs: Any) -> Engine:
-    """Create an engine; SQLite gets foreign keys, WAL and real BEGINs, PostgreSQL timeouts."""
+    """Create an engine; SQLite gets foreign keys, WAL and real BEGINs, PostgreSQL timeouts.
+
+    Without `timeouts` (migrations, scripts) nothing is cut short: a migration that
+    rewrites a large table may rightly run for minutes. The app passes its settings.
+    """
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, **kwargs)
         _harden_sqlite(engine)
         return engine
-    timeouts = timeouts or Timeouts()
+    timeouts = timeouts or Timeouts(connect_seconds=0, statement_ms=0, pool_seconds=0)
     connect_args: dict[str, Any] = {}
     if timeouts.connect_seconds:
         connect_args["connect_timeout"] = timeouts.connect_seconds

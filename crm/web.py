@@ -162,8 +162,13 @@ def _unexpected_error(error: Exception) -> tuple[str, int]:
 
 def _database_unavailable(error: Exception) -> tuple[str, int, dict[str, str]]:
     # One line, no traceback: an outage would otherwise flood the log.
+    cause = str(getattr(error, "orig", None) or error).strip().splitlines()
     current_app.logger.warning(
-        "Database unavailable on %s %s: %s", request.method, request.path, type(error).__name__
+        "Database unavailable on %s %s: %s: %s",
+        request.method,
+        request.path,
+        type(error).__name__,
+        cause[0] if cause else "",
     )
     body, code = render_error(503)
     return body, code, {"Retry-After": str(RETRY_AFTER_SECONDS)}

@@ -111,6 +111,21 @@ def test_statement_timeout_and_connect_timeout_reach_the_driver() -> None:
     assert args["options"] == "-c statement_timeout=1500"
 
 
+def test_migrations_and_scripts_get_no_statement_timeout() -> None:
+    engine = make_engine(UNREACHABLE)
+    try:
+        args = _connect_kwargs(engine)
+    finally:
+        engine.dispose()
+    assert "options" not in args and "connect_timeout" not in args
+
+
+def test_the_app_passes_its_timeout_settings_to_the_engine(make_app) -> None:
+    app = make_app(DATABASE_CONNECT_TIMEOUT=7, DATABASE_STATEMENT_TIMEOUT_MS=2500)
+    timeouts = app.extensions["crm.db"].timeouts
+    assert (timeouts.connect_seconds, timeouts.statement_ms, timeouts.pool_seconds) == (7, 2500, 10)
+
+
 def _connect_kwargs(engine: sa.Engine) -> dict[str, Any]:
     captured: dict[str, Any] = {}
 
