@@ -171,7 +171,13 @@ class Database:
     def factory(self, read_only: bool) -> sessionmaker[Session]:
         """The session factory for read (deferred) or write (IMMEDIATE) transactions."""
         if read_only not in self._factories:
-            bind = self.engine.execution_options(**{READ_ONLY: True}) if read_only else self.engine
+            bind = self.engine
+            if read_only:
+                options: dict[str, Any] = {READ_ONLY: True}
+                if bind.dialect.name == "postgresql":
+                    # BEGIN READ ONLY: PostgreSQL refuses a stray write in a GET, too.
+                    options["postgresql_readonly"] = True
+                bind = bind.execution_options(**options)
             self._factories[read_only] = sessionmaker(bind, expire_on_commit=False)
         return self._factories[read_only]
 
@@ -229,9 +235,26 @@ def unlocked(session: Session) -> Iterator[None]:
 
 @contextmanager
 def read_session() -> Iterator[Session]:
-    """A short read-only session beside the request's: a POST that reads a lot before it
-    writes (an import) reads here, with no write lock, after committing the request's."""
-    session = current_app.extensions["crm.db"].factory(read_only=True)(info={READ_ONLY: True})
+    """A short read-only session beside the request's, closed after the block.
+
+    A POST that reads a lot before it writes (the brands import) commits the request's
+    session, reads here with no write lock, then writes in the request's session.
+    """
+    with _side_session(read_only=True) as session:
+        yield session
+
+
+@contextmanager
+def write_session() -> Iterator[Session]:
+    """A short write session beside the request's (commit it in the block); for the rare
+    GET that must record something, such as a last-seen time, without making it a POST."""
+    with _side_session(read_only=False) as session:
+        yield session
+
+
+@contextmanager
+def _side_session(read_only: bool) -> Iterator[Session]:
+    session = current_app.extensions["crm.db"].factory(read_only)(info={READ_ONLY: read_only})
     try:
         yield session
     finally:

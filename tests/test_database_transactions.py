@@ -1,12 +1,15 @@
 """SQLite transactions: reads take no write lock, writes never fail on a stale snapshot.
 
-These tests run on an app with its own SQLite file (the shared test connection is one
-transaction and cannot show locking); threads are ordered by events, never by sleeps.
+These tests run on an app with its own SQLite file, migrated by crm.database.upgrade (the
+shared test connection is one transaction and cannot show locking); threads are ordered by
+events, never by sleeps.
 """
 
 from __future__ import annotations
 
 import io
+import os
+import shutil
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -21,7 +24,14 @@ from sqlalchemy import text, update
 from crm import create_app
 from crm.accounts.models import User
 from crm.brands.models import Brand
-from crm.database import READ_ONLY, WriteInReadTransaction, db_session, unlocked, upgrade
+from crm.database import (
+    READ_ONLY,
+    WriteInReadTransaction,
+    db_session,
+    unlocked,
+    upgrade,
+    write_session,
+)
 from tests.conftest import app_config
 
 WAIT = 10  # seconds an event may take before the test gives up (never reached when green)
@@ -30,10 +40,10 @@ WAIT = 10  # seconds an event may take before the test gives up (never reached w
 class FileDatabase:
     """A migrated SQLite file, an app on it, and a counter table to read and write."""
 
-    def __init__(self, tmp_path: Path, busy_timeout_ms: int) -> None:
+    def __init__(self, template: Path, tmp_path: Path, busy_timeout_ms: int) -> None:
         self.path = tmp_path / "crm.sqlite3"
         self.url = f"sqlite:///{self.path}"
-        upgrade(self.url)
+        shutil.copyfile(template, self.path)
         self.app = create_app(app_config(self.url, tmp_path))
         engine = self.app.extensions["crm.db"].engine
         # Runs after the app's own connect hook: a locked writer fails fast, not in 5 s.
@@ -56,17 +66,25 @@ def _busy(milliseconds: int) -> str:
     return f"PRAGMA busy_timeout={int(milliseconds)}"
 
 
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file; each test works on a copy."""
+    path = tmp_path_factory.mktemp("migrated") / "crm.sqlite3"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
 @pytest.fixture
-def file_db(tmp_path: Path) -> Iterator[FileDatabase]:
-    database = FileDatabase(tmp_path, busy_timeout_ms=100)
+def file_db(migrated: Path, tmp_path: Path) -> Iterator[FileDatabase]:
+    database = FileDatabase(migrated, tmp_path, busy_timeout_ms=100)
     yield database
     database.app.extensions["crm.db"].engine.dispose()
 
 
 @pytest.fixture
-def patient_db(tmp_path: Path) -> Iterator[FileDatabase]:
+def patient_db(migrated: Path, tmp_path: Path) -> Iterator[FileDatabase]:
     """Writers wait for each other as in production (the 5 s busy timeout)."""
-    database = FileDatabase(tmp_path, busy_timeout_ms=5000)
+    database = FileDatabase(migrated, tmp_path, busy_timeout_ms=5000)
     yield database
     database.app.extensions["crm.db"].engine.dispose()
 
@@ -280,3 +298,39 @@ def test_another_request_writes_while_an_import_is_checked_and_matched(
     response = client.post("/brands/import", data=upload)
     assert response.status_code == 302
     assert during == [1]
+
+
+def test_a_get_that_must_record_something_uses_a_short_write_session(
+    file_db: FileDatabase,
+) -> None:
+    def view(session: Any) -> int:
+        seen = read(session)
+        with write_session() as writer:
+            increment(writer)
+        return seen
+
+    assert file_db.run("GET", view) == 0
+    assert file_db.value() == 1
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(
+    not os.environ.get("CRM_TEST_DATABASE_URL", "").startswith("postgresql"),
+    reason="PostgreSQL runs when CRM_TEST_DATABASE_URL is set (CI sets it)",
+)
+def test_a_raw_write_in_a_get_fails_on_postgresql_too(database_url: str, tmp_path: Path) -> None:
+    app = create_app(app_config(database_url, tmp_path))
+    no_op = text("UPDATE users SET display_name = display_name WHERE false")
+
+    def write(session: Any) -> None:
+        session.execute(no_op)
+        session.commit()
+
+    try:
+        get = app.test_request_context("/", method="GET")
+        with get, pytest.raises(sa.exc.DBAPIError, match="read-only transaction"):
+            write(db_session())
+        with app.test_request_context("/", method="POST"):
+            write(db_session())  # the same pooled connection writes again for a POST
+    finally:
+        app.extensions["crm.db"].engine.dispose()
