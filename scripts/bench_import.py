@@ -82,7 +82,8 @@ def main() -> None:
     client = app.test_client()
     client.post("/login", data={"email": DEMO_EMAIL, "password": DEMO_PASSWORD})
     print(f"{args.rows} rows on {url.split(':')[0]}")
-    print(f"{'import':28} {'status':>6} {'request s':>10} {'longest lock s':>15} {'lock total s':>13}")
+    columns = ("status", 6), ("request s", 10), ("longest lock s", 15), ("lock total s", 13)
+    print(f"{'import':28} " + " ".join(f"{name:>{width}}" for name, width in columns))
     for label, data in (
         ("new brands", csv_file(args.rows, "1.2K")),
         ("same file again", csv_file(args.rows, "1.2K")),
