@@ -87,6 +87,25 @@ def test_server_error_page_renders_without_the_database(make_app, logged_in, bro
     assert broken.attempts == 0
 
 
+@pytest.mark.parametrize(
+    "error",
+    [
+        sa.exc.TimeoutError("QueuePool limit of size 5 overflow 10 reached"),
+        sa.exc.OperationalError("SELECT 1", {}, RuntimeError("canceling statement")),
+    ],
+)
+def test_a_full_pool_or_a_cancelled_statement_gives_503(make_app, error: Exception) -> None:
+    app = make_app(PROPAGATE_EXCEPTIONS=False)
+
+    @app.get("/test-busy")
+    def busy() -> str:
+        raise error
+
+    response = app.test_client().get("/test-busy")
+    assert_failure_page(response, 503)
+    assert response.headers["Retry-After"] == "60"
+
+
 def test_a_4xx_page_keeps_the_navigation_while_the_database_works(logged_in) -> None:
     html = logged_in.get("/no/such/page").get_data(as_text=True)
     assert "Log out" in html
