@@ -41,6 +41,10 @@ DEFAULTS: dict[str, Any] = {
     # Market facts file; empty means the reviewed seed/market.toml that ships with the app.
     "SEED_PATH": "",
     "PAGE_SIZE": 25,
+    # PostgreSQL: give up on an unreachable or stuck database instead of hanging (0: no limit).
+    "DATABASE_CONNECT_TIMEOUT": 5,
+    "DATABASE_STATEMENT_TIMEOUT_MS": 15_000,
+    "DATABASE_POOL_TIMEOUT": 10,
 }
 
 _TRUE = {"1", "true", "yes", "on"}

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, ORMExecuteState, Session, sessionmaker
 
 from crm.paths import data_dir
 
@@ -67,12 +70,45 @@ def str_enum(kind: type[enum.StrEnum], name: str) -> sa.Enum:
     )
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine; SQLite gets foreign keys, WAL, a busy timeout and real BEGINs."""
+# Execution option on the engine a read session is bound to; the "begin" listener reads it.
+READ_ONLY = "crm_read_only"
+# Requests that only read: their transactions take no write lock (and must not write).
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """How long PostgreSQL may take before a request gives up (0 means no limit)."""
+
+    connect_seconds: int = 5
+    statement_ms: int = 15_000
+    pool_seconds: int = 10
+
+
+class WriteInReadTransaction(RuntimeError):
+    """A read-only session (a GET request) tried to write: make the route a POST."""
+
+
+def make_engine(url: str, timeouts: Timeouts | None = None, **kwargs: Any) -> Engine:
+    """Create an engine; SQLite gets foreign keys, WAL and real BEGINs, PostgreSQL timeouts.
+
+    Without `timeouts` (migrations, scripts) nothing is cut short: a migration that
+    rewrites a large table may rightly run for minutes. The app passes its settings.
+    """
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, **kwargs)
         _harden_sqlite(engine)
         return engine
+    timeouts = timeouts or Timeouts(connect_seconds=0, statement_ms=0, pool_seconds=0)
+    connect_args: dict[str, Any] = {}
+    if timeouts.connect_seconds:
+        connect_args["connect_timeout"] = timeouts.connect_seconds
+    if timeouts.statement_ms:
+        # Lock waits count too: a row held by a stuck session ends in a clean error.
+        connect_args["options"] = f"-c statement_timeout={timeouts.statement_ms}"
+    kwargs.setdefault("connect_args", connect_args)
+    if timeouts.pool_seconds:
+        kwargs.setdefault("pool_timeout", timeouts.pool_seconds)
     return sa.create_engine(url, pool_pre_ping=True, **kwargs)
 
 
@@ -90,49 +126,145 @@ def _harden_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
-        # BEGIN before reads too, so a read-then-write is one transaction. IMMEDIATE takes
-        # the write lock up front: two requests at once (a double submit) queue behind the
-        # busy timeout instead of failing with "database is locked" when the later one
-        # tries to write on a stale snapshot.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A real BEGIN before reads too, so a read-then-write is one transaction.
+        if connection.get_execution_options().get(READ_ONLY):
+            # Deferred: with WAL, readers neither wait for the writer nor block it.
+            # query_only makes a stray write fail at once instead of taking the lock.
+            connection.exec_driver_sql("PRAGMA query_only=ON")
+            connection.exec_driver_sql("BEGIN")
+        else:
+            # IMMEDIATE takes the write lock up front: two writers (a double submit) queue
+            # behind the busy timeout instead of one failing with "database is locked"
+            # when it tries to write on a stale snapshot.
+            connection.exec_driver_sql("PRAGMA query_only=OFF")
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_flush_in_read(session: Session, _context: Any, _instances: Any) -> None:
+    if session.info.get(READ_ONLY) and (session.new or session.dirty or session.deleted):
+        raise WriteInReadTransaction("a GET request changed rows; only POST views may write")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_dml_in_read(state: ORMExecuteState) -> None:
+    writes = state.is_insert or state.is_update or state.is_delete
+    if state.session.info.get(READ_ONLY) and writes:
+        raise WriteInReadTransaction("a GET request ran an INSERT, UPDATE or DELETE")
 
 
 class Database:
-    """The app's engine and session factory, created on first use."""
+    """The app's engines and session factories, created on first use."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, timeouts: Timeouts | None = None) -> None:
         self.url = url
+        self.timeouts = timeouts
         self._engine: Engine | None = None
-        self._sessionmaker: sessionmaker[Session] | None = None
+        self._factories: dict[bool, sessionmaker[Session]] = {}
 
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = make_engine(self.url)
+            self._engine = make_engine(self.url, self.timeouts)
         return self._engine
+
+    def factory(self, read_only: bool) -> sessionmaker[Session]:
+        """The session factory for read (deferred) or write (IMMEDIATE) transactions."""
+        if read_only not in self._factories:
+            bind = self.engine
+            if read_only:
+                options: dict[str, Any] = {READ_ONLY: True}
+                if bind.dialect.name == "postgresql":
+                    # BEGIN READ ONLY: PostgreSQL refuses a stray write in a GET, too.
+                    options["postgresql_readonly"] = True
+                bind = bind.execution_options(**options)
+            self._factories[read_only] = sessionmaker(bind, expire_on_commit=False)
+        return self._factories[read_only]
 
     @property
     def sessionmaker(self) -> sessionmaker[Session]:
-        if self._sessionmaker is None:
-            self._sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
-        return self._sessionmaker
+        return self.factory(read_only=False)
 
     @sessionmaker.setter
     def sessionmaker(self, factory: sessionmaker[Session]) -> None:
-        self._sessionmaker = factory
+        # Tests bind every session to one connection; the write guard still applies.
+        self._factories = {False: factory, True: factory}
 
 
 def init_app(app: Flask) -> None:
     """Attach the database to the app and close the request's session at teardown."""
-    app.extensions["crm.db"] = Database(app.config["DATABASE_URL"])
+    timeouts = Timeouts(
+        connect_seconds=app.config["DATABASE_CONNECT_TIMEOUT"],
+        statement_ms=app.config["DATABASE_STATEMENT_TIMEOUT_MS"],
+        pool_seconds=app.config["DATABASE_POOL_TIMEOUT"],
+    )
+    app.extensions["crm.db"] = Database(app.config["DATABASE_URL"], timeouts)
     app.teardown_appcontext(_close_session)
 
 
-def db_session() -> Session:
-    """The session of the current app context (one per request)."""
+def db_session(read_only: bool | None = None) -> Session:
+    """The session of the current app context (one per request).
+
+    A GET, HEAD or OPTIONS request reads: its transactions begin deferred and may not
+    write. Every other request, and code outside a request (CLI, scripts), writes: each
+    transaction begins IMMEDIATE on SQLite, holding the write lock until it ends. A POST
+    view with slow work commits first (`session.commit()`), does the slow work without
+    touching the session, and its next query begins a new short write transaction;
+    `unlocked(session)` makes a query inside the slow part an error.
+    """
     if "db_session" not in g:
-        g.db_session = current_app.extensions["crm.db"].sessionmaker()
+        if read_only is None:
+            read_only = has_request_context() and request.method in READ_METHODS
+        factory = current_app.extensions["crm.db"].factory(read_only)
+        g.db_session = factory(info={READ_ONLY: read_only})
+    elif read_only is not None and g.db_session.info[READ_ONLY] != read_only:
+        raise RuntimeError("this app context already has a session of the other kind")
     return g.db_session
+
+
+@contextmanager
+def unlocked(session: Session) -> Iterator[None]:
+    """Commit, then run the block with no transaction open (a query inside it raises)."""
+    session.commit()
+    session.info["crm.unlocked"] = True
+    try:
+        yield
+    finally:
+        session.info.pop("crm.unlocked", None)
+
+
+@contextmanager
+def read_session() -> Iterator[Session]:
+    """A short read-only session beside the request's, closed after the block.
+
+    A POST that reads a lot before it writes (the brands import) commits the request's
+    session, reads here with no write lock, then writes in the request's session.
+    """
+    with _side_session(read_only=True) as session:
+        yield session
+
+
+@contextmanager
+def write_session() -> Iterator[Session]:
+    """A short write session beside the request's (commit it in the block); for the rare
+    GET that must record something, such as a last-seen time, without making it a POST."""
+    with _side_session(read_only=False) as session:
+        yield session
+
+
+@contextmanager
+def _side_session(read_only: bool) -> Iterator[Session]:
+    session = current_app.extensions["crm.db"].factory(read_only)(info={READ_ONLY: read_only})
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+@event.listens_for(Session, "after_begin")
+def _refuse_begin_while_unlocked(session: Session, _transaction: Any, _connection: Any) -> None:
+    if session.info.get("crm.unlocked"):
+        raise RuntimeError("a query ran inside unlocked(): it would hold the write lock")
 
 
 def _close_session(_exc: BaseException | None) -> None:

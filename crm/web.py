@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, render_template, request, url_for
+from flask import Flask, Response, current_app, render_template, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 from crm.money import format_money
@@ -45,7 +46,12 @@ ERROR_TITLES = {
     413: "That upload is too large",
     429: "Too many attempts",
     500: "Something went wrong on our side",
+    503: "Creator CRM is temporarily unavailable",
 }
+
+# The database is down, stuck or out of connections: worth trying again soon, not a bug.
+UNAVAILABLE = (sa_exc.OperationalError, sa_exc.TimeoutError, sa_exc.DisconnectionError)
+RETRY_AFTER_SECONDS = 60
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -61,6 +67,8 @@ def init_app(app: Flask) -> None:
     app.after_request(_security_headers)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
+    for unavailable in UNAVAILABLE:
+        app.register_error_handler(unavailable, _database_unavailable)
     app.register_error_handler(Exception, _unexpected_error)
     app.add_template_filter(format_money, "money")
     app.add_template_filter(_thousands, "thousands")
@@ -84,8 +92,6 @@ def _security_headers(response: Response) -> Response:
 
 
 def _navigation() -> list[dict[str, Any]]:
-    from flask import current_app
-
     items = []
     for endpoint, label in NAVIGATION:
         if endpoint in current_app.view_functions:
@@ -108,9 +114,20 @@ def _thousands(value: int | float | None) -> str:
 
 
 def render_error(code: int, message: str | None = None) -> tuple[str, int]:
-    """The error page for `code`, saying nothing about the app's insides."""
-    title = ERROR_TITLES.get(code, "Something went wrong")
-    return render_template("errors/error.html", code=code, title=title, message=message), code
+    """The error page for `code`, saying nothing about the app's insides.
+
+    5xx pages use a layout that needs no database (no current user, no navigation) and
+    skip the context processors (Flask-Login's loads the user): they must render when
+    the database is what failed. 4xx pages keep the navigation unless loading it fails.
+    """
+    context = {"code": code, "title": ERROR_TITLES.get(code, "Something went wrong")}
+    if code < 500:
+        try:
+            return render_template("errors/error.html", message=message, **context), code
+        except sa_exc.SQLAlchemyError:
+            pass
+    template = current_app.jinja_env.get_template("errors/failure.html")
+    return template.render(message=message, **context), code
 
 
 def _csrf_error(error: CSRFError) -> tuple[str, int]:
@@ -135,11 +152,23 @@ def _http_error(error: HTTPException) -> Any:
 
 
 def _unexpected_error(error: Exception) -> tuple[str, int]:
-    from flask import current_app
-
     if isinstance(error, HTTPException):
         return _http_error(error)
     current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
     if current_app.config.get("PROPAGATE_EXCEPTIONS"):
         raise error
     return render_error(500)
+
+
+def _database_unavailable(error: Exception) -> tuple[str, int, dict[str, str]]:
+    # One line, no traceback: an outage would otherwise flood the log.
+    cause = str(getattr(error, "orig", None) or error).strip().splitlines()
+    current_app.logger.warning(
+        "Database unavailable on %s %s: %s: %s",
+        request.method,
+        request.path,
+        type(error).__name__,
+        cause[0] if cause else "",
+    )
+    body, code = render_error(503)
+    return body, code, {"Retry-After": str(RETRY_AFTER_SECONDS)}

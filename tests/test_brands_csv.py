@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from crm.brands.csvfile import neutralise, restore
+from crm.brands.import_writing import apply_import, import_brands
 from crm.brands.importing import ImportRejected, read_rows
-from crm.brands.merging import import_brands
+from crm.brands.merging import plan_import
 from crm.brands.models import Brand, BrandActivity, BrandStatus, BrandTag, Contact
 from tests.factories_brands import make_brand, make_contact
 
@@ -336,3 +337,40 @@ def test_the_import_template_downloads_and_imports_as_it_is(logged_in, session, 
         "glowtheory",
         "dana@glowtheory.com",
     )
+
+
+def test_an_import_planned_on_stale_data_is_planned_again_before_writing(session, user) -> None:
+    rows = read_rows(b"name,tiktok_handle,tiktok_followers\nGlow Theory,glowtheory,100\n")
+    plan = plan_import(session, user.id, rows)
+    # Between planning (no lock) and writing, another tab saves the same brand.
+    twin = make_brand(session, user, name="Glow", tiktok_handle="glowtheory")
+    result = apply_import(session, plan)
+    session.commit()
+    assert (result.created, result.updated) == (0, 1)
+    assert counts(session, user)[0] == 1
+    session.refresh(twin)
+    assert (twin.name, twin.tiktok_followers) == ("Glow Theory", 100)
+
+
+def test_a_clash_that_appears_after_planning_still_writes_nothing(session, user) -> None:
+    brand = make_brand(session, user, name="Glow")
+    rows = read_rows(b"name,tiktok_handle\nNew Brand,newbrand\nGlow,glowtheory\n")
+    plan = plan_import(session, user.id, rows)
+    brand.tiktok_handle = "glowco"
+    session.commit()
+    with pytest.raises(ImportRejected) as rejected:
+        apply_import(session, plan)
+    session.rollback()
+    assert [p.message for p in rejected.value.problems] == [
+        "Glow is already saved with @glowco, not @glowtheory."
+    ]
+    assert counts(session, user)[0] == 1
+
+
+def test_import_keeps_the_primary_contact_rule_when_a_row_moves_it(session, user) -> None:
+    brand = make_brand(session, user, name="Glow")
+    make_contact(session, user, brand, name="Dana", email="dana@glow.com", is_primary=True)
+    text = "name,contact_name,contact_email,contact_primary\nGlow,Sam,sam@glow.com,yes\n"
+    run_import(session, user, text)
+    session.expire_all()
+    assert [(c.name, c.is_primary) for c in brand.contacts] == [("Sam", True), ("Dana", False)]
