@@ -30,6 +30,10 @@ DEFAULTS: dict[str, Any] = {
     # Market facts file; empty means the reviewed seed/market.toml that ships with the app.
     "SEED_PATH": "",
     "PAGE_SIZE": 25,
+    # A creator's email template renders in a separate process stopped after this long,
+    # with this much memory on top of the render process itself.
+    "EMAIL_TEMPLATE_TIMEOUT_SECONDS": 2,
+    "EMAIL_TEMPLATE_MEMORY_MB": 256,
 }
 
 _TRUE = {"1", "true", "yes", "on"}

@@ -11,9 +11,10 @@ from crm.brands.models import Brand
 from crm.database import utcnow
 from crm.emails import wording
 from crm.emails.facts import Facts, PitchFact, VideoFact, gather
+from crm.emails.isolation import render_email_bounded
 from crm.emails.kinds import PITCH_KIND_FOR, EmailKind, TemplateSource
 from crm.emails.models import PitchEmailTemplate
-from crm.emails.sandbox import TemplateProblem, render_email
+from crm.emails.sandbox import TemplateProblem
 from crm.ownership import owned, owned_delete
 from crm.pitches.models import PitchKind
 from crm.rates.seed import Market
@@ -100,7 +101,7 @@ def check_template(source: TemplateSource, kind: EmailKind, facts: Facts, m: Mar
     cases = ((full_facts(facts), ""), (empty_facts(facts), "with no stats, videos or contact"))
     for case, label in cases:
         try:
-            render_email(
+            render_email_bounded(
                 source.subject, source.body, wording.variables(case, kind, m), wording.KNOWN
             )
         except TemplateProblem as problem:

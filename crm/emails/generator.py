@@ -10,6 +10,7 @@ from crm.accounts.models import User
 from crm.brands.models import Brand
 from crm.emails import custom, pricing, wording
 from crm.emails.facts import Facts, gather
+from crm.emails.isolation import render_email_bounded
 from crm.emails.kinds import EmailKind, TemplateSource, default_template
 from crm.emails.sandbox import TemplateProblem, render_email
 from crm.pitches.models import Pitch
@@ -34,7 +35,21 @@ class GeneratedEmail:
 def render_source(
     source: TemplateSource, facts: Facts, kind: EmailKind, m: Market
 ) -> tuple[str, str]:
-    """Render one template with the variables for `facts`; raises TemplateProblem."""
+    """Render a creator's template under the time and memory bound; raises TemplateProblem."""
+    rendered = render_email_bounded(
+        source.subject, source.body, wording.variables(facts, kind, m), wording.KNOWN
+    )
+    return rendered.subject, rendered.body
+
+
+def render_default(facts: Facts, kind: EmailKind, m: Market) -> tuple[str, str]:
+    """Render the built-in template in this process.
+
+    The defaults ship with the app and are reviewed like its code, so they need no
+    separate process: that keeps the everyday email (and the fallback when a
+    creator's own template fails) as fast as a page.
+    """
+    source = default_template(kind)
     rendered = render_email(
         source.subject, source.body, wording.variables(facts, kind, m), wording.KNOWN
     )
@@ -53,7 +68,7 @@ def write_from_facts(
             problem = error
         else:
             return _generated(facts, kind, subject, body, m, custom=True)
-    subject, body = render_source(default_template(kind), facts, kind, m)
+    subject, body = render_default(facts, kind, m)
     return _generated(facts, kind, subject, body, m, problem=problem)
 
 
