@@ -99,4 +99,17 @@ def write_email(
     """The email of `kind` to `brand` (about `pitch` for follow-ups and replies)."""
     facts = gather(session, user, brand, pitch)
     own = custom.saved_template(session, user.id, kind)
+    if own is not None:
+        end_read(session)
     return write_from_facts(facts, kind, own, market())
+
+
+def end_read(session: Session) -> None:
+    """End a transaction that only read, before a render that may take its full time bound.
+
+    On SQLite a transaction can hold the database lock; a creator's template must not
+    keep other creators waiting while it renders. Changes the session still holds are
+    never dropped: with any, the transaction stays open.
+    """
+    if not (session.new or session.dirty or session.deleted):
+        session.rollback()

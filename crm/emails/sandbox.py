@@ -27,7 +27,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from liquid import Environment, StrictUndefined
-from liquid.exceptions import LiquidError, LiquidSyntaxError, ResourceLimitError
+from liquid.exceptions import (
+    BlockNestingError,
+    ContextDepthError,
+    LiquidError,
+    LiquidSyntaxError,
+    LocalNamespaceLimitError,
+    LoopIterationLimitError,
+    OutputStreamLimitError,
+    UndefinedError,
+)
 from liquid.token import TOKEN_COMMENT, TOKEN_CONTENT, TOKEN_TAG, Token
 
 from crm.emails.liquid_filters import OUTPUT_MAX, email_filters
@@ -154,6 +163,10 @@ def line_of(source: str, index: int) -> int:
 
 
 _PAREN = re.compile(r"[()]")
+_TAG = re.compile(r"{%-?\s*(\w+)(.*?)-?%}", re.S)
+_LOGIC = re.compile(r"\b(?:and|or)\b")
+_OPENS = frozenset({"if", "unless", "case", "for"})
+LOGIC_MAX = 20  # `and` / `or` in one tag
 
 
 def _check_parentheses(source: str) -> None:
@@ -166,16 +179,47 @@ def _check_parentheses(source: str) -> None:
         depth = max(depth, 0)
 
 
+def _check_shape(source: str) -> None:
+    """Refuse deep nesting before the parser sees it: a clear error, never a RecursionError."""
+    _check_parentheses(source)
+    depth = 0
+    for tag in _TAG.finditer(source):
+        name, expression = tag.group(1), tag.group(2)
+        if len(_LOGIC.findall(expression)) > LOGIC_MAX:
+            message = f"Use at most {LOGIC_MAX} 'and' / 'or' in one tag."
+            raise TemplateProblem(message, line_of(source, tag.start()))
+        if name in _OPENS:
+            depth += 1
+        elif name.startswith("end") and name[3:] in _OPENS:
+            depth = max(depth - 1, 0)
+        if depth > NESTING_MAX:
+            message = f"Blocks (if, for) can be nested at most {NESTING_MAX} deep."
+            raise TemplateProblem(message, line_of(source, tag.start()))
+
+
+LIMIT_MESSAGES: dict[type[LiquidError], str] = {
+    BlockNestingError: f"Blocks (if, for) can be nested at most {NESTING_MAX} deep.",
+    ContextDepthError: "This template is nested too deeply.",
+    LoopIterationLimitError: f"Loops can run at most {LOOP_LIMIT:,} times in one email.",
+    OutputStreamLimitError: f"The email would be longer than {OUTPUT_MAX:,} characters.",
+    LocalNamespaceLimitError: "The template's own values (assign) grew too large.",
+}
+_UNDEFINED = re.compile(r"^(.*) is undefined$")
+
+
 def _message(error: BaseException) -> str:
     if isinstance(error, RecursionError):
         return "This template is nested too deeply."
-    if isinstance(error, ResourceLimitError):
-        text = f"Too much work for an email: {error.message}"
-    elif isinstance(error, LiquidError):
+    for kind, message in LIMIT_MESSAGES.items():
+        if isinstance(error, kind):
+            return message
+    if isinstance(error, UndefinedError):
+        name = _UNDEFINED.match(str(error.message))
+        return f"There is no placeholder called {name.group(1) if name else 'that'!r}."
+    if isinstance(error, LiquidError):
         text = str(error.message).replace("found end of expression", "the template ended")
-    else:
-        text = f"This template can't be rendered: {error}"
-    return text[0].upper() + text[1:] if text else "This template can't be used."
+        return text[0].upper() + text[1:] if text else "This template can't be used."
+    return f"This template can't be rendered: {error}"
 
 
 def _line(error: BaseException, source: str) -> int | None:
@@ -204,7 +248,7 @@ def compile_template(source: str, known: frozenset[str], part: str = "body") -> 
     limit = SOURCE_MAX.get(part, SOURCE_MAX["body"])
     if len(source) > limit:
         raise TemplateProblem(f"Keep the template under {limit:,} characters.")
-    _check_parentheses(source)
+    _check_shape(source)
     try:
         template = ENVIRONMENT.from_string(source)
     except LiquidSyntaxError as error:

@@ -9,7 +9,7 @@ from crm.accounts.login import creator
 from crm.database import db_session
 from crm.emails import custom, wording
 from crm.emails.forms import TemplateForm
-from crm.emails.generator import render_source
+from crm.emails.generator import end_read, render_source
 from crm.emails.kinds import EmailKind, TemplateSource, default_template
 from crm.emails.sandbox import TemplateProblem
 from crm.emails.views import bp
@@ -31,6 +31,7 @@ def templates() -> str:
 
 def _preview(source: TemplateSource, kind: EmailKind) -> tuple[str, str] | None:
     facts = custom.sample_facts(db_session(), creator(), kind)
+    end_read(db_session())
     try:
         return render_source(source, facts, kind, market())
     except TemplateProblem:
@@ -55,6 +56,7 @@ def edit_template(kind: str) -> str | Response:
     shown = TemplateSource(form.subject.data or "", form.body.data or "")
     if request.method == "POST" and form.validate_on_submit():
         facts = custom.sample_facts(session, user, email_kind)
+        end_read(session)
         try:
             if request.form.get("action") == "save":
                 custom.save_template(session, user.id, email_kind, shown, facts, market())
