@@ -37,7 +37,7 @@ from liquid.exceptions import (
     OutputStreamLimitError,
     UndefinedError,
 )
-from liquid.token import TOKEN_COMMENT, TOKEN_CONTENT, TOKEN_TAG, Token
+from liquid.token import TOKEN_COMMENT, TOKEN_CONTENT, TOKEN_EXPRESSION, TOKEN_TAG, Token
 
 from crm.emails.liquid_filters import OUTPUT_MAX, email_filters
 
@@ -110,7 +110,8 @@ def _trim_like_jinja(tokens: Iterator[Token]) -> Iterator[Token]:
             pending = token
         else:
             yield token
-        previous = token
+        if token.kind != TOKEN_EXPRESSION:  # a tag's arguments come as their own token
+            previous = token
     if pending is not None:
         yield pending
 
