@@ -99,7 +99,8 @@ def test_only_the_tags_a_letter_needs_exist(tag: str) -> None:
             "longer than an email",
         ),
         (
-            "{% assign s = 'ab' %}{% for i in (1..60) %}{% assign s = s | prepend: s %}{% endfor %}",
+            "{% assign s = 'ab' %}"
+            "{% for i in (1..60) %}{% assign s = s | prepend: s %}{% endfor %}",
             "longer than an email",
         ),
         (
@@ -143,7 +144,10 @@ def test_pathological_nesting_is_a_clear_error_never_a_recursion_error(
 
 
 def test_filters_still_work_within_bounds() -> None:
-    source = "{{ brand_name | replace: 'o', '0' }}|{{ 'a,b' | split: ',' | join: ' & ' }}|{{ 2.456 | round: 1 }}"
+    source = (
+        "{{ brand_name | replace: 'o', '0' }}|{{ 'a,b' | split: ',' | join: ' & ' }}"
+        "|{{ 2.456 | round: 1 }}"
+    )
     assert render(compile_template(source, NAMES), VALUES) == "Gl0w The0ry|a & b|2.5"
 
 

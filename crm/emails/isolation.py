@@ -17,7 +17,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import resource
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -71,6 +71,9 @@ def _track(position: Any) -> None:
     Node.render = render  # type: ignore[method-assign]
 
 
+Renderer = Callable[[str, str, Mapping[str, Any], frozenset[str]], str]
+
+
 def _child(
     sender: Connection,
     position: Any,
@@ -78,6 +81,7 @@ def _child(
     variables: Mapping[str, Any],
     known: frozenset[str],
     memory_mb: int,
+    renderer: Renderer,
 ) -> None:
     limit = _address_space() + memory_mb * _MB
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -86,7 +90,7 @@ def _child(
     try:
         for index, (part, source) in enumerate(zip(PARTS, sources, strict=True)):
             position[0], position[1] = index, -1
-            rendered.append(sandbox.render_part(part, source, variables, known))
+            rendered.append(renderer(part, source, variables, known))
         sender.send(("ok", *rendered))
     except TemplateProblem as problem:
         sender.send(("problem", problem.message, problem.line, problem.part))
@@ -108,15 +112,19 @@ def render_email_bounded(
     variables: Mapping[str, Any],
     known: frozenset[str],
     bounds: Bounds | None = None,
+    renderer: Renderer = sandbox.render_part,
 ) -> RenderedEmail:
-    """Render in a child process; over time or memory is a TemplateProblem with its line."""
+    """Render in a child process; over time or memory is a TemplateProblem with its line.
+
+    `renderer` renders one part (tests pass a stand-in that misbehaves on purpose).
+    """
     bounds = bounds or current_bounds()
     sources = (subject, body)
     receiver, sender = _CONTEXT.Pipe(duplex=False)
     position = _CONTEXT.RawArray("i", [0, -1])
     child = _CONTEXT.Process(
         target=_child,
-        args=(sender, position, sources, dict(variables), known, bounds.memory_mb),
+        args=(sender, position, sources, dict(variables), known, bounds.memory_mb, renderer),
         daemon=True,
     )
     child.start()
