@@ -173,3 +173,27 @@ def test_another_creators_page_stays_fast_while_a_hostile_template_renders(
     request.join(30)
     assert "Line 3: This template takes too long" in outcome["page"]
     assert outcome["seconds"] < 1 + 3
+
+
+def test_a_stored_template_that_passes_the_check_but_stalls_on_a_real_brand_falls_back(
+    make_app, session, user
+) -> None:
+    from crm.emails.models import PitchEmailTemplate
+    from tests.factories_brands import make_brand
+
+    app = make_app(EMAIL_TEMPLATE_TIMEOUT_SECONDS=1)
+    client = app.test_client()
+    client.post("/login", data={"email": user.email, "password": factories.TEST_PASSWORD})
+    # Fast for the sample brand the save check uses, slow for any real one.
+    body = "{% if brand_name == 'Sample Brand' %}\nHi\n{% else %}\n" + SLOW + "\n{% endif %}"
+    response = client.post(
+        "/emails/templates/ugc_pitch", data={"subject": "Hi", "body": body, "action": "save"}
+    )
+    assert response.status_code == 302
+    assert session.query(PitchEmailTemplate).count() == 1
+    brand = make_brand(session, user, name="Glow Co")
+    started = time.monotonic()
+    page = client.get(f"/emails/brands/{brand.id}").get_data(as_text=True)
+    assert time.monotonic() - started < 1 + 3
+    assert "template failed (Line 6: This template takes too long" in page
+    assert 'value="UGC videos for Glow Co' in page

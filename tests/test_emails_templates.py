@@ -49,7 +49,7 @@ def test_the_editor_starts_from_the_default_and_documents_every_variable(logged_
     default = default_template(EmailKind.UGC_PITCH)
     assert unescape(page).count(default.body.strip()) == 1
     for name in VARIABLES:
-        assert f"<code>{name}</code>" in page
+        assert f'<code data-placeholder="{name}">{name}</code>' in page
     assert "Preview" in page
 
 
@@ -155,3 +155,27 @@ def test_one_creators_template_is_not_anothers(
     page = client.get(f"/emails/brands/{brand.id}").get_data(as_text=True)
     assert "Their own text." not in page
     assert session.scalar(select(func.count(PitchEmailTemplate.id))) == 1
+
+
+def test_a_template_left_in_the_old_syntax_falls_back_and_the_editor_shows_it(
+    logged_in, session, user, brand
+) -> None:
+    old = "Hi {{ contact_first_name|truncate(8) }}"
+    session.add(
+        PitchEmailTemplate(
+            owner_id=user.id, kind="ugc_pitch", subject="Mine", body=old, old_syntax=True
+        )
+    )
+    session.commit()
+    page = logged_in.get(f"/emails/brands/{brand.id}").get_data(as_text=True)
+    assert "template failed (it is still in the old template language" in page
+    assert 'value="UGC videos for Glow Co' in page
+    editor = unescape(logged_in.get("/emails/templates/ugc_pitch").get_data(as_text=True))
+    assert "still in the old template language" in editor
+    assert old in editor
+    save(logged_in, "ugc_pitch", "Mine", "Hi {{ contact_first_name | truncate: 8 }}")
+    (row,) = stored(session)
+    session.refresh(row)
+    assert row.old_syntax is False
+    page = logged_in.get(f"/emails/brands/{brand.id}").get_data(as_text=True)
+    assert "Hi Dana" in page and "template failed" not in page

@@ -36,7 +36,7 @@ def saved_row(session: Session, owner_id: int, kind: EmailKind) -> PitchEmailTem
 def saved_template(session: Session, owner_id: int, kind: EmailKind) -> TemplateSource | None:
     """The creator's version of `kind`, or None when they use the default."""
     row = saved_row(session, owner_id, kind)
-    return TemplateSource(row.subject, row.body) if row else None
+    return TemplateSource(row.subject, row.body, row.old_syntax) if row else None
 
 
 def customised_kinds(session: Session, owner_id: int) -> set[str]:
@@ -125,6 +125,7 @@ def save_template(
     )
     row.subject = source.subject
     row.body = source.body
+    row.old_syntax = False
     row.updated_at = utcnow()
     session.add(row)
     session.flush()

@@ -16,6 +16,8 @@ from crm.emails.sandbox import TemplateProblem, render_email
 from crm.pitches.models import Pitch
 from crm.rates.seed import Market, market
 
+OLD_SYNTAX = "it is still in the old template language; open it to bring it over"
+
 
 @dataclass(frozen=True)
 class GeneratedEmail:
@@ -61,7 +63,9 @@ def write_from_facts(
 ) -> GeneratedEmail:
     """Render the creator's template if they have one, falling back to the default on error."""
     problem = None
-    if own is not None:
+    if own is not None and own.old_syntax:
+        problem = TemplateProblem(OLD_SYNTAX)
+    elif own is not None:
         try:
             subject, body = render_source(own, facts, kind, m)
         except TemplateProblem as error:
@@ -99,7 +103,7 @@ def write_email(
     """The email of `kind` to `brand` (about `pitch` for follow-ups and replies)."""
     facts = gather(session, user, brand, pitch)
     own = custom.saved_template(session, user.id, kind)
-    if own is not None:
+    if own is not None and not own.old_syntax:
         end_read(session)
     return write_from_facts(facts, kind, own, market())
 

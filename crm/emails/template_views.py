@@ -11,7 +11,8 @@ from crm.emails import custom, wording
 from crm.emails.forms import TemplateForm
 from crm.emails.generator import end_read, render_source
 from crm.emails.kinds import EmailKind, TemplateSource, default_template
-from crm.emails.sandbox import TemplateProblem
+from crm.emails.liquid_filters import OUTPUT_MAX
+from crm.emails.sandbox import LOOP_LIMIT, TemplateProblem
 from crm.emails.views import bp
 from crm.rates.seed import market
 
@@ -75,8 +76,10 @@ def edit_template(kind: str) -> str | Response:
         form=form,
         kind=email_kind,
         saved=saved is not None,
+        old_syntax=saved is not None and saved.old_syntax,
         preview=None if form.errors else _preview(shown, email_kind),
         variables=wording.VARIABLES,
+        limits={"loops": f"{LOOP_LIMIT:,}", "output": f"{OUTPUT_MAX:,}"},
         sample_brand=custom.SAMPLE_BRAND,
     )
 
