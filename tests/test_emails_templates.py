@@ -170,6 +170,8 @@ def test_a_template_left_in_the_old_syntax_falls_back_and_the_editor_shows_it(
     page = logged_in.get(f"/emails/brands/{brand.id}").get_data(as_text=True)
     assert "template failed (it is still in the old template language" in page
     assert 'value="UGC videos for Glow Co' in page
+    listing = logged_in.get("/emails/templates").get_data(as_text=True)
+    assert "needs a fix" in listing
     editor = unescape(logged_in.get("/emails/templates/ugc_pitch").get_data(as_text=True))
     assert "still in the old template language" in editor
     assert old in editor

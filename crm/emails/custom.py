@@ -44,6 +44,12 @@ def customised_kinds(session: Session, owner_id: int) -> set[str]:
     return set(session.scalars(owned(PitchEmailTemplate, owner_id, PitchEmailTemplate.kind)))
 
 
+def old_syntax_kinds(session: Session, owner_id: int) -> set[str]:
+    """The kinds whose saved version is still in the old template language (see 0008)."""
+    query = owned(PitchEmailTemplate, owner_id, PitchEmailTemplate.kind)
+    return set(session.scalars(query.where(PitchEmailTemplate.old_syntax)))
+
+
 def sample_facts(session: Session, user: User, kind: EmailKind) -> Facts:
     """The creator's real numbers, pitching a made-up brand (for previews and checks)."""
     category = user.niche if user.niche != "other" else "home"

@@ -26,8 +26,13 @@ def _kind(value: str) -> EmailKind:
 
 @bp.get("/templates")
 def templates() -> str:
-    own = custom.customised_kinds(db_session(), creator().id)
-    return render_template("emails/pages/templates.html", kinds=list(EmailKind), own=own)
+    session, owner_id = db_session(), creator().id
+    return render_template(
+        "emails/pages/templates.html",
+        kinds=list(EmailKind),
+        own=custom.customised_kinds(session, owner_id),
+        old=custom.old_syntax_kinds(session, owner_id),
+    )
 
 
 def _preview(source: TemplateSource, kind: EmailKind) -> tuple[str, str] | None:
