@@ -45,6 +45,10 @@ DEFAULTS: dict[str, Any] = {
     "DATABASE_CONNECT_TIMEOUT": 5,
     "DATABASE_STATEMENT_TIMEOUT_MS": 15_000,
     "DATABASE_POOL_TIMEOUT": 10,
+    # A creator's email template renders in a separate process stopped after this long,
+    # with this much memory on top of the render process itself.
+    "EMAIL_TEMPLATE_TIMEOUT_SECONDS": 2,
+    "EMAIL_TEMPLATE_MEMORY_MB": 256,
 }
 
 _TRUE = {"1", "true", "yes", "on"}

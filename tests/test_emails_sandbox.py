@@ -1,4 +1,4 @@
-"""The email template sandbox: errors with their line, refused internals, bounded work."""
+"""Email templates in Liquid: errors with their line, out-of-reach internals, bounded work."""
 
 from __future__ import annotations
 
@@ -24,8 +24,15 @@ def problem_for(source: str) -> TemplateProblem:
 
 
 def test_a_plain_template_renders_its_values() -> None:
-    text = render(compile_template("Hi {{ brand_name|upper }}!", NAMES), VALUES)
+    text = render(compile_template("Hi {{ brand_name | upcase }}!", NAMES), VALUES)
     assert text == "Hi GLOW THEORY!"
+
+
+def test_empty_values_count_as_missing_in_if() -> None:
+    source = "{% if followers %}F{% else %}no F{% endif %} {% if videos %}V{% endif %}"
+    assert render(compile_template(source, NAMES), VALUES) == "no F V"
+    empty = {**VALUES, "videos": []}
+    assert render(compile_template(source, NAMES), empty) == "no F "
 
 
 def test_a_syntax_error_names_its_line() -> None:
@@ -37,13 +44,14 @@ def test_a_syntax_error_names_its_line() -> None:
 def test_an_unclosed_block_is_a_syntax_error_not_a_crash() -> None:
     problem = problem_for("Hi\n{% if followers %}\nno end here")
     assert problem.line is not None
-    assert "endif" in problem.message or "end of template" in problem.message.lower()
+    assert "endif" in problem.message
 
 
-def test_an_unknown_variable_is_refused_with_its_line() -> None:
-    problem = problem_for("Hi\n\n\n{{ brand_nmae }}")
-    assert problem.line == 4
-    assert "brand_nmae" in problem.message
+def test_an_unknown_placeholder_is_refused_with_its_line_before_rendering() -> None:
+    with pytest.raises(TemplateProblem) as caught:
+        compile_template("Hi\n\n\n{{ brand_nmae }}", NAMES)
+    assert caught.value.line == 4
+    assert "brand_nmae" in caught.value.message
 
 
 def test_an_undefined_attribute_is_refused_with_its_line() -> None:
@@ -54,73 +62,103 @@ def test_an_undefined_attribute_is_refused_with_its_line() -> None:
 
 @pytest.mark.parametrize(
     "source",
-    [
-        "{{ ''.__class__.__mro__ }}",
-        "{{ brand_name.__class__.__init__.__globals__ }}",
-        "{{ videos.__class__.__subclasses__() }}",
-    ],
+    ["{{ brand_name.__class__ }}", "{{ videos.__class__.__subclasses__ }}", "{{ ''.__class__ }}"],
 )
-def test_python_internals_are_refused_by_the_sandbox(source: str) -> None:
+def test_python_internals_are_out_of_reach(source: str) -> None:
     problem = problem_for("Hi,\n" + source)
     assert problem.line == 2
-    assert problem.message.startswith("Not allowed")
 
 
-def test_only_harmless_calls_are_allowed() -> None:
-    assert render(compile_template("{{ brand_name.lower() }}", NAMES), VALUES) == "glow theory"
-    problem = problem_for("{{ brand_name.ljust(100000000) }}")
-    assert "ljust" in problem.message
+@pytest.mark.parametrize("tag", ["include 'base.html'", "render 'x'", "capture x", "cycle 1, 2"])
+def test_only_the_tags_a_letter_needs_exist(tag: str) -> None:
+    problem = problem_for("Hi\n{% " + tag + " %}")
+    assert problem.line == 2
+    assert "Unexpected tag" in problem.message
+
+
+# The issue's payloads in Liquid, one per class of attack: each is refused by a limit with
+# its line, before it does the work (in process, so these are fast).
+@pytest.mark.parametrize(
+    ("source", "words"),
+    [
+        ("{{ 1 | round: 1000000000000 }}", "decimal places"),
+        ("{{ 7 | times: 99999999999999 }}", "stay below"),
+        ("{{ 999999 | times: 999999 | times: 999999 }}", "stay below"),
+        ("{{ (1..100000000) | join: ',' }}", "at most 1,000 items"),
+        (
+            "{% assign r = (1..1000) | join: ',' %}{{ r | split: ',' | join: r }}",
+            "longer than an email",
+        ),
+        ("{% for i in (1..100000000) %}{% endfor %}", "Loops can run at most"),
+        (
+            "{% for i in (1..1000) %}{% for j in (1..1000) %}x{% endfor %}{% endfor %}",
+            "Loops can run at most",
+        ),
+        (
+            "{% assign s = 'ab' %}{% for i in (1..60) %}{% assign s = s | append: s %}{% endfor %}",
+            "longer than an email",
+        ),
+        (
+            "{% assign s = 'ab' %}"
+            "{% for i in (1..60) %}{% assign s = s | prepend: s %}{% endfor %}",
+            "longer than an email",
+        ),
+        (
+            "{% for i in (1..999) %}{{ brand_name | append: brand_name | append: brand_name }}"
+            "{{ brand_name | append: brand_name | append: brand_name }}{% endfor %}",
+            "longer than 50,000",
+        ),
+        (
+            "{{ 'y' | replace: '', '" + "z" * 300 + "' | replace: '', '" + "z" * 300 + "' }}",
+            "longer",
+        ),
+        ("{{ brand_name | center: 100000000 }}", "Unknown filter"),
+    ],
+)
+def test_templates_cannot_do_unbounded_work(source: str, words: str) -> None:
+    problem = problem_for("Hi,\n" + source)
+    assert words in problem.message
+    assert problem.line == 2
 
 
 @pytest.mark.parametrize(
     ("source", "words"),
     [
-        ("{{ brand_name * 100000000 }}", "only works on numbers"),
-        ("{{ '%100000000d' % 1 }}", "only works on numbers"),
-        ("{{ 9 ** 99999999 }}", "too large"),
-        ("{% for i in range(1000000) %}x{% endfor %}", "at most"),
-        ("{{ brand_name|center(100000000) }}", "No filter named"),
-        ("{% set x = brand_name %}", "can't be used"),
-        ("{% macro m() %}{% endmacro %}", "can't be used"),
-        ("{% include 'base.html' %}", "can't be used"),
-        ("{% for c in brand_name ~ brand_name %}{% endfor %}", "A loop can go over"),
-        ("{{ lipsum(1000) }}", "no variable called 'lipsum'"),
-        (
-            "{{ '" + "y" * 300 + "'|replace('', '" + "z" * 300 + "') }}",
-            "would make the email longer",
-        ),
+        ("{% if brand_name %}\n" * 50 + "x" + "{% endif %}" * 50, "nested at most"),
+        ("{% for v in videos %}\n" * 50 + "{% endfor %}" * 50, "nested at most"),
+        ("{{ " + "(" * 2000 + "brand_name" + ")" * 2000 + " }}", "nested at most"),
+        ("{% if " + " and ".join(["brand_name"] * 1200) + " %}x{% endif %}", "at most 20"),
+        ("{{ brand_name " + "| upcase " * 2000 + "}}", ""),
     ],
 )
-def test_templates_cannot_do_unbounded_work(source: str, words: str) -> None:
-    assert words in problem_for(source).message
+def test_pathological_nesting_is_a_clear_error_never_a_recursion_error(
+    source: str, words: str
+) -> None:
+    try:
+        render(compile_template(source, NAMES), VALUES)
+    except TemplateProblem as problem:
+        assert words in problem.message
+        assert problem.line is not None
+    else:
+        assert not words  # a long flat chain of filters is fine
 
 
-def test_replace_still_works_within_bounds() -> None:
-    source = "{{ brand_name|replace('a', 'A') }}|{{ 'aaaa'|replace('a', 'b', 2) }}"
-    assert render(compile_template(source, NAMES), VALUES).startswith(
-        VALUES["brand_name"].replace("a", "A") + "|bbaa"
+def test_filters_still_work_within_bounds() -> None:
+    source = (
+        "{{ brand_name | replace: 'o', '0' }}|{{ 'a,b' | split: ',' | join: ' & ' }}"
+        "|{{ 2.456 | round: 1 }}"
     )
-
-
-def test_loops_nest_at_most_two_deep() -> None:
-    two = "{% for a in range(3) %}{% for b in range(3) %}.{% endfor %}{% endfor %}"
-    assert render(compile_template(two, NAMES), VALUES) == "." * 9
-    three = (
-        "{% for a in range(2) %}{% for b in range(2) %}{% for c in range(2) %}"
-        "{% endfor %}{% endfor %}{% endfor %}"
-    )
-    assert "nested" in problem_for(three).message
-
-
-def test_output_stops_at_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sandbox, "OUTPUT_MAX", 50)
-    problem = problem_for("{% for a in range(10) %}{{ brand_name }}{% endfor %}")
-    assert "longer than" in problem.message
+    assert render(compile_template(source, NAMES), VALUES) == "Gl0w The0ry|a & b|2.5"
 
 
 def test_a_template_longer_than_the_limit_is_refused() -> None:
     with pytest.raises(TemplateProblem, match="under"):
         compile_template("x" * (sandbox.SOURCE_MAX["subject"] + 1), NAMES, "subject")
+
+
+def test_a_line_with_only_a_tag_leaves_no_line_behind() -> None:
+    source = "Samples:\n{% for v in videos %}\n  - {{ v.title }}\n{% endfor %}\nBye"
+    assert render(compile_template(source, NAMES), VALUES) == "Samples:\n  - Fridge review\nBye"
 
 
 def test_left_out_sentences_leave_no_gaps_or_trailing_spaces() -> None:

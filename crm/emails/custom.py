@@ -11,9 +11,10 @@ from crm.brands.models import Brand
 from crm.database import utcnow
 from crm.emails import wording
 from crm.emails.facts import Facts, PitchFact, VideoFact, gather
+from crm.emails.isolation import render_email_bounded
 from crm.emails.kinds import PITCH_KIND_FOR, EmailKind, TemplateSource
 from crm.emails.models import PitchEmailTemplate
-from crm.emails.sandbox import TemplateProblem, render_email
+from crm.emails.sandbox import TemplateProblem
 from crm.ownership import owned, owned_delete
 from crm.pitches.models import PitchKind
 from crm.rates.seed import Market
@@ -35,12 +36,18 @@ def saved_row(session: Session, owner_id: int, kind: EmailKind) -> PitchEmailTem
 def saved_template(session: Session, owner_id: int, kind: EmailKind) -> TemplateSource | None:
     """The creator's version of `kind`, or None when they use the default."""
     row = saved_row(session, owner_id, kind)
-    return TemplateSource(row.subject, row.body) if row else None
+    return TemplateSource(row.subject, row.body, row.old_syntax) if row else None
 
 
 def customised_kinds(session: Session, owner_id: int) -> set[str]:
     """The kinds the creator has their own version of."""
     return set(session.scalars(owned(PitchEmailTemplate, owner_id, PitchEmailTemplate.kind)))
+
+
+def old_syntax_kinds(session: Session, owner_id: int) -> set[str]:
+    """The kinds whose saved version is still in the old template language (see 0008)."""
+    query = owned(PitchEmailTemplate, owner_id, PitchEmailTemplate.kind)
+    return set(session.scalars(query.where(PitchEmailTemplate.old_syntax)))
 
 
 def sample_facts(session: Session, user: User, kind: EmailKind) -> Facts:
@@ -100,7 +107,7 @@ def check_template(source: TemplateSource, kind: EmailKind, facts: Facts, m: Mar
     cases = ((full_facts(facts), ""), (empty_facts(facts), "with no stats, videos or contact"))
     for case, label in cases:
         try:
-            render_email(
+            render_email_bounded(
                 source.subject, source.body, wording.variables(case, kind, m), wording.KNOWN
             )
         except TemplateProblem as problem:
@@ -124,6 +131,7 @@ def save_template(
     )
     row.subject = source.subject
     row.body = source.body
+    row.old_syntax = False
     row.updated_at = utcnow()
     session.add(row)
     session.flush()

@@ -10,10 +10,13 @@ from crm.accounts.models import User
 from crm.brands.models import Brand
 from crm.emails import custom, pricing, wording
 from crm.emails.facts import Facts, gather
+from crm.emails.isolation import render_email_bounded
 from crm.emails.kinds import EmailKind, TemplateSource, default_template
 from crm.emails.sandbox import TemplateProblem, render_email
 from crm.pitches.models import Pitch
 from crm.rates.seed import Market, market
+
+OLD_SYNTAX = "it is still in the old template language; open it to bring it over"
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,21 @@ class GeneratedEmail:
 def render_source(
     source: TemplateSource, facts: Facts, kind: EmailKind, m: Market
 ) -> tuple[str, str]:
-    """Render one template with the variables for `facts`; raises TemplateProblem."""
+    """Render a creator's template under the time and memory bound; raises TemplateProblem."""
+    rendered = render_email_bounded(
+        source.subject, source.body, wording.variables(facts, kind, m), wording.KNOWN
+    )
+    return rendered.subject, rendered.body
+
+
+def render_default(facts: Facts, kind: EmailKind, m: Market) -> tuple[str, str]:
+    """Render the built-in template in this process.
+
+    The defaults ship with the app and are reviewed like its code, so they need no
+    separate process: that keeps the everyday email (and the fallback when a
+    creator's own template fails) as fast as a page.
+    """
+    source = default_template(kind)
     rendered = render_email(
         source.subject, source.body, wording.variables(facts, kind, m), wording.KNOWN
     )
@@ -46,14 +63,16 @@ def write_from_facts(
 ) -> GeneratedEmail:
     """Render the creator's template if they have one, falling back to the default on error."""
     problem = None
-    if own is not None:
+    if own is not None and own.old_syntax:
+        problem = TemplateProblem(OLD_SYNTAX)
+    elif own is not None:
         try:
             subject, body = render_source(own, facts, kind, m)
         except TemplateProblem as error:
             problem = error
         else:
             return _generated(facts, kind, subject, body, m, custom=True)
-    subject, body = render_source(default_template(kind), facts, kind, m)
+    subject, body = render_default(facts, kind, m)
     return _generated(facts, kind, subject, body, m, problem=problem)
 
 
@@ -84,4 +103,17 @@ def write_email(
     """The email of `kind` to `brand` (about `pitch` for follow-ups and replies)."""
     facts = gather(session, user, brand, pitch)
     own = custom.saved_template(session, user.id, kind)
+    if own is not None and not own.old_syntax:
+        end_read(session)
     return write_from_facts(facts, kind, own, market())
+
+
+def end_read(session: Session) -> None:
+    """End a transaction that only read, before a render that may take its full time bound.
+
+    On SQLite a transaction can hold the database lock; a creator's template must not
+    keep other creators waiting while it renders. Changes the session still holds are
+    never dropped: with any, the transaction stays open.
+    """
+    if not (session.new or session.dirty or session.deleted):
+        session.rollback()

@@ -10,7 +10,7 @@ from crm.paths import data_dir
 from crm.pitches.models import PitchKind, PitchStatus
 
 # Each template file is an email as a creator would write it: a "Subject:" line,
-# a blank line, then the body. Both parts are Jinja (see crm.emails.sandbox).
+# a blank line, then the body. Both parts are Liquid (see crm.emails.sandbox).
 SUBJECT_PREFIX = "Subject:"
 
 
@@ -59,10 +59,12 @@ PITCH_EMAILS = tuple(PITCH_KIND_FOR)
 
 @dataclass(frozen=True)
 class TemplateSource:
-    """A template's two parts, as Jinja source."""
+    """A template's two parts, as Liquid source."""
 
     subject: str
     body: str
+    # Still in the old template language (migration 0008 couldn't convert it).
+    old_syntax: bool = False
 
 
 class TemplateFileError(RuntimeError):

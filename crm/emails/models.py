@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, Text, UniqueConstraint
+from sqlalchemy import String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.database import Base, UTCDateTime, utcnow
@@ -22,4 +22,8 @@ class PitchEmailTemplate(Owned, Base):
     kind: Mapped[str] = mapped_column(String(32))
     subject: Mapped[str] = mapped_column(String(500))
     body: Mapped[str] = mapped_column(Text)
+    # True when migration 0008 couldn't carry the template over from the old template
+    # language: the text is kept as the creator wrote it, and the built-in template is
+    # used until they save a new version.
+    old_syntax: Mapped[bool] = mapped_column(default=False, server_default=false())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -1,81 +1,55 @@
-"""Rendering email templates, the creator's own included, in a locked-down Jinja sandbox.
+"""Email templates, the creator's own included, in Liquid with limits built in.
 
-Jinja's SandboxedEnvironment stops templates from reaching Python internals
-(`{{ ''.__class__ }}` is refused). A hosted app runs many creators' templates in
-one process, so this sandbox also keeps a template from burning CPU or memory:
+Liquid is made for templates written by people the server doesn't trust: a
+template sees only the values it is given, and can't call code. On top of that
+this environment sets the limits a shared server needs:
 
-- only `{{ ... }}`, `{% if %}` and `{% for %}`: no macros, includes, imports or
-  `{% set %}` (the ways a short template grows an unbounded amount of text);
-- loops go over a context variable or `range(n)` with n <= MAX_RANGE, at most
-  MAX_LOOPS loops nested at most MAX_LOOP_DEPTH deep;
-- a short list of filters; no calls except `range` and a few string methods;
-- `*`, `**`, `%`, `/` and `//` on numbers only, within bounds;
-- the output stops at OUTPUT_MAX characters.
+- loops run at most LOOP_LIMIT times in all, blocks nest at most NESTING_MAX deep,
+  parentheses at most PARENS_MAX deep;
+- the output, and the template's own variables (`assign`), have a size cap;
+- only the tags a letter needs (if, unless, case, for, assign, comment) and the
+  bounded filters of crm.emails.liquid_filters;
+- an unknown placeholder is an error with its line.
 
-Every problem comes back as TemplateProblem with the line it is on.
+These limits count work Liquid does; they can't stop one slow step. That is
+what crm.emails.isolation is for: a creator's template renders in a separate
+process with a deadline and a memory cap.
+
+Whitespace works as it did with Jinja's trim_blocks/lstrip_blocks: a line that
+holds only a tag leaves no line behind, so templates read like the email.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import (
-    StrictUndefined,
-    TemplateError,
-    TemplateSyntaxError,
-    meta,
-    nodes,
-    pass_eval_context,
+from liquid import Environment, StrictUndefined
+from liquid.exceptions import (
+    BlockNestingError,
+    ContextDepthError,
+    LiquidError,
+    LiquidSyntaxError,
+    LocalNamespaceLimitError,
+    LoopIterationLimitError,
+    OutputStreamLimitError,
+    UndefinedError,
 )
-from jinja2.defaults import DEFAULT_FILTERS
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from liquid.token import TOKEN_COMMENT, TOKEN_CONTENT, TOKEN_EXPRESSION, TOKEN_TAG, Token
 
-MAX_RANGE = 100
-MAX_LOOPS = 10
-MAX_LOOP_DEPTH = 2
-OUTPUT_MAX = 50_000
+from crm.emails.liquid_filters import OUTPUT_MAX, email_filters
+
 SOURCE_MAX = {"subject": 500, "body": 20_000}
-_TEMPLATE_FILE = "<template>"
-
-ALLOWED_FILTERS = (
-    "capitalize",
-    "default",
-    "d",
-    "first",
-    "join",
-    "last",
-    "length",
-    "lower",
-    "replace",
-    "round",
-    "title",
-    "trim",
-    "truncate",
-    "upper",
-    "wordcount",
+LOOP_LIMIT = 1_000
+NESTING_MAX = 8
+PARENS_MAX = 8
+NAMESPACE_MAX = 100_000  # bytes held by `assign`ed variables
+ALLOWED_TAGS = frozenset(
+    {"content", "output", "illegal", "if", "unless", "case", "for", "break", "continue"}
+    | {"assign", "comment", "#"}
 )
-ALLOWED_STR_METHODS = frozenset(
-    {"capitalize", "endswith", "lower", "lstrip", "rstrip", "startswith", "strip", "title", "upper"}
-)
-FORBIDDEN_NODES: dict[type[nodes.Node], str] = {
-    nodes.Macro: "macros",
-    nodes.CallBlock: "call blocks",
-    nodes.FilterBlock: "filter blocks",
-    nodes.With: "with blocks",
-    nodes.Assign: "{% set %}",
-    nodes.AssignBlock: "{% set %}",
-    nodes.Import: "imports",
-    nodes.FromImport: "imports",
-    nodes.Include: "includes",
-    nodes.Extends: "extends",
-    nodes.Block: "blocks",
-    nodes.ScopedEvalContextModifier: "autoescape blocks",
-    nodes.EvalContextModifier: "autoescape blocks",
-}
 
 
 class TemplateProblem(Exception):
@@ -91,118 +65,183 @@ class TemplateProblem(Exception):
         return f"Line {self.line}: {self.message}" if self.line else self.message
 
 
-def _limited_range(*args: int) -> range:
-    numbers = range(*args)
-    if len(numbers) > MAX_RANGE:
-        raise SecurityError(f"range() can count at most {MAX_RANGE} steps in an email template.")
-    return numbers
+class EmptyText(str):
+    """An empty value: renders as nothing and counts as false in `{% if %}` (as in Jinja)."""
+
+    __slots__ = ()
+
+    def __liquid__(self) -> None:
+        return None
 
 
-@pass_eval_context
-def _limited_replace(eval_ctx: Any, s: Any, old: Any, new: Any, count: int | None = None) -> str:
-    """Jinja's replace, refused when the result would outgrow an email (replace('', long) x2)."""
-    text, old, new = str(s), str(old), str(new)
-    hits = text.count(old) if old else len(text) + 1
-    if count is not None:
-        hits = min(hits, max(count, 0))
-    if len(text) + hits * (len(new) - len(old)) > OUTPUT_MAX:
-        raise SecurityError(
-            f"that replace would make the email longer than {OUTPUT_MAX:,} characters."
-        )
-    return str(DEFAULT_FILTERS["replace"](eval_ctx, text, old, new, count))
+class EmptyList(list[Any]):
+    """An empty list that counts as false in `{% if videos %}`."""
+
+    def __liquid__(self) -> None:
+        return None
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+def liquid_values(value: Any) -> Any:
+    """Plain values with empty text and empty lists made false, as a creator expects."""
+    if isinstance(value, str):
+        return value if value else EmptyText()
+    if isinstance(value, dict):
+        return {key: liquid_values(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        items = [liquid_values(item) for item in value]
+        return items if items else EmptyList()
+    return value
 
 
-class EmailSandbox(SandboxedEnvironment):
-    """The sandbox with the limits listed in the module docstring."""
-
-    intercepted_binops = frozenset({"*", "**", "%", "/", "//"})
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if not (_is_number(left) and _is_number(right)):
-            raise SecurityError(f"'{operator}' only works on numbers in an email template.")
-        if operator == "**" and (abs(right) > 10 or abs(left) > 1_000_000):
-            raise SecurityError("that power is too large for an email template.")
-        result = super().call_binop(context, operator, left, right)
-        if _is_number(result) and math.isfinite(result) and abs(result) > 10**18:
-            raise SecurityError("that number is too large for an email template.")
-        return result
-
-    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        name = getattr(__obj, "__name__", "")
-        is_str_method = isinstance(getattr(__obj, "__self__", None), str)
-        if __obj is _limited_range or (is_str_method and name in ALLOWED_STR_METHODS):
-            return __context.call(__obj, *args, **kwargs)
-        raise SecurityError(
-            f"calling {name or 'that'}() isn't allowed in an email template; "
-            "use a filter such as {{ brand_name|upper }}."
-        )
+def _trim_like_jinja(tokens: Iterator[Token]) -> Iterator[Token]:
+    """Drop the newline after a tag and the indent before it (Jinja trim/lstrip_blocks)."""
+    previous: Token | None = None
+    pending: Token | None = None
+    for token in tokens:
+        is_tag = token.kind in (TOKEN_TAG, TOKEN_COMMENT)
+        if pending is not None:
+            if is_tag:
+                pending = _lstrip(pending)
+            yield pending
+            pending = None
+        if token.kind == TOKEN_CONTENT:
+            if previous is not None and previous.kind in (TOKEN_TAG, TOKEN_COMMENT):
+                token = _trim(token)
+            pending = token
+        else:
+            yield token
+        if token.kind != TOKEN_EXPRESSION:  # a tag's arguments come as their own token
+            previous = token
+    if pending is not None:
+        yield pending
 
 
-def make_environment() -> EmailSandbox:
-    """A fresh sandbox: plain text, unknown names are errors, tidy whitespace around tags."""
-    env = EmailSandbox(
-        undefined=StrictUndefined,
-        autoescape=False,  # plain-text email, never HTML
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=False,
-    )
-    env.filters = {name: DEFAULT_FILTERS[name] for name in ALLOWED_FILTERS}
-    env.filters["replace"] = _limited_replace
-    env.globals = {"range": _limited_range}
-    return env
+def _trim(token: Token) -> Token:
+    for newline in ("\r\n", "\n"):
+        if token.value.startswith(newline):
+            return token._replace(
+                value=token.value[len(newline) :], start_index=token.start_index + len(newline)
+            )
+    return token
 
 
-_ENV = make_environment()
+def _lstrip(token: Token) -> Token:
+    head, newline, tail = token.value.rpartition("\n")
+    at_line_start = bool(newline) or token.start_index == 0
+    if at_line_start and tail.strip(" \t") == "":
+        return token._replace(value=head + newline)
+    return token
 
 
-def _iterable_ok(node: nodes.Node) -> bool:
-    """A loop may go over a variable (or a part of one) or over range(n)."""
-    if isinstance(node, nodes.Name):
-        return True
-    if isinstance(node, nodes.Getattr | nodes.Getitem):
-        return _iterable_ok(node.node)
-    return (
-        isinstance(node, nodes.Call)
-        and isinstance(node.node, nodes.Name)
-        and node.node.name == "range"
-    )
+class EmailEnvironment(Environment):
+    """Liquid with the limits listed in the module docstring."""
+
+    loop_iteration_limit = LOOP_LIMIT
+    output_stream_limit = OUTPUT_MAX
+    local_namespace_limit = NAMESPACE_MAX
+    context_depth_limit = 10
+    block_nesting_limit = NESTING_MAX
+    logical_not_operator = True
+    logical_parentheses = True
+    ternary_expressions = True
+
+    def __init__(self) -> None:
+        super().__init__(undefined=StrictUndefined, strict_filters=True, autoescape=False)
+        self.tags = {name: tag for name, tag in self.tags.items() if name in ALLOWED_TAGS}
+        self.filters = email_filters()
+
+    def tokenizer(self) -> Callable[[str], Iterator[Token]]:
+        tokenize = super().tokenizer()
+        return lambda source: _trim_like_jinja(tokenize(source))
 
 
-def _check_loops(node: nodes.Node, depth: int, count: list[int]) -> None:
-    for child in node.iter_child_nodes():
-        inner = depth
-        if isinstance(child, nodes.For):
-            count[0] += 1
-            inner = depth + 1
-            if inner > MAX_LOOP_DEPTH:
-                raise TemplateProblem(
-                    f"Loops can be nested at most {MAX_LOOP_DEPTH} deep.", child.lineno
-                )
-            if count[0] > MAX_LOOPS:
-                raise TemplateProblem(f"Use at most {MAX_LOOPS} loops.", child.lineno)
-            if not _iterable_ok(child.iter):
-                raise TemplateProblem(
-                    "A loop can go over a variable (like videos) or range(n).", child.lineno
-                )
-        _check_loops(child, inner, count)
+ENVIRONMENT = EmailEnvironment()
 
 
-def _check_tree(tree: nodes.Template, known: frozenset[str]) -> None:
-    for node_type, what in FORBIDDEN_NODES.items():
-        found = next(iter(tree.find_all(node_type)), None)
-        if found is not None:
-            raise TemplateProblem(f"{what} can't be used in email templates.", found.lineno)
-    _check_loops(tree, 0, [0])
-    unknown = sorted(meta.find_undeclared_variables(tree) - known - {"range"})
-    if unknown:
-        name = unknown[0]
-        line = next((n.lineno for n in tree.find_all(nodes.Name) if n.name == name), None)
-        raise TemplateProblem(f"There is no variable called {name!r}.", line)
+def line_of(source: str, index: int) -> int:
+    """The 1-based line of character `index` in `source`."""
+    return source.count("\n", 0, max(index, 0)) + 1
+
+
+_PAREN = re.compile(r"[()]")
+_TAG = re.compile(r"{%-?\s*(\w+)(.*?)-?%}", re.S)
+_LOGIC = re.compile(r"\b(?:and|or)\b")
+_OPENS = frozenset({"if", "unless", "case", "for"})
+LOGIC_MAX = 20  # `and` / `or` in one tag
+
+
+def _check_parentheses(source: str) -> None:
+    depth = 0
+    for match in _PAREN.finditer(source):
+        depth += 1 if match.group() == "(" else -1
+        if depth > PARENS_MAX:
+            line = line_of(source, match.start())
+            raise TemplateProblem(f"Brackets can be nested at most {PARENS_MAX} deep.", line)
+        depth = max(depth, 0)
+
+
+def _check_shape(source: str) -> None:
+    """Refuse deep nesting before the parser sees it: a clear error, never a RecursionError."""
+    _check_parentheses(source)
+    depth = 0
+    for tag in _TAG.finditer(source):
+        name, expression = tag.group(1), tag.group(2)
+        if len(_LOGIC.findall(expression)) > LOGIC_MAX:
+            message = f"Use at most {LOGIC_MAX} 'and' / 'or' in one tag."
+            raise TemplateProblem(message, line_of(source, tag.start()))
+        if name in _OPENS:
+            depth += 1
+        elif name.startswith("end") and name[3:] in _OPENS:
+            depth = max(depth - 1, 0)
+        if depth > NESTING_MAX:
+            message = f"Blocks (if, for) can be nested at most {NESTING_MAX} deep."
+            raise TemplateProblem(message, line_of(source, tag.start()))
+
+
+LIMIT_MESSAGES: dict[type[LiquidError], str] = {
+    BlockNestingError: f"Blocks (if, for) can be nested at most {NESTING_MAX} deep.",
+    ContextDepthError: "This template is nested too deeply.",
+    LoopIterationLimitError: f"Loops can run at most {LOOP_LIMIT:,} times in one email.",
+    OutputStreamLimitError: f"The email would be longer than {OUTPUT_MAX:,} characters.",
+    LocalNamespaceLimitError: "The template's own values (assign) grew too large.",
+}
+_UNDEFINED = re.compile(r"^(.*) is undefined$")
+
+
+def _message(error: BaseException) -> str:
+    if isinstance(error, RecursionError):
+        return "This template is nested too deeply."
+    for kind, message in LIMIT_MESSAGES.items():
+        if isinstance(error, kind):
+            return message
+    if isinstance(error, UndefinedError):
+        name = _UNDEFINED.match(str(error.message))
+        return f"There is no placeholder called {name.group(1) if name else 'that'!r}."
+    if isinstance(error, LiquidError):
+        text = str(error.message).replace("found end of expression", "the template ended")
+        return text[0].upper() + text[1:] if text else "This template can't be used."
+    return f"This template can't be rendered: {error}"
+
+
+def _line(error: BaseException, source: str) -> int | None:
+    token = getattr(error, "token", None)
+    if token is not None and token.start_index >= 0:
+        return line_of(token.source, token.start_index)
+    if isinstance(error, LiquidSyntaxError) and source:
+        return line_of(source, len(source))  # the template ended before a block did
+    return None
+
+
+def problem_from(error: BaseException, source: str) -> TemplateProblem:
+    """A Liquid (or Python) error as a TemplateProblem with its line."""
+    return TemplateProblem(_message(error), _line(error, source))
+
+
+def _check_names(template: Any, source: str, known: frozenset[str]) -> None:
+    for name, uses in template.analyze().globals.items():
+        if name not in known:
+            line = line_of(source, uses[0].span.index) if uses else None
+            raise TemplateProblem(f"There is no placeholder called {name!r}.", line)
 
 
 def compile_template(source: str, known: frozenset[str], part: str = "body") -> Any:
@@ -210,60 +249,24 @@ def compile_template(source: str, known: frozenset[str], part: str = "body") -> 
     limit = SOURCE_MAX.get(part, SOURCE_MAX["body"])
     if len(source) > limit:
         raise TemplateProblem(f"Keep the template under {limit:,} characters.")
+    _check_shape(source)
     try:
-        tree = _ENV.parse(source)
-        _check_tree(tree, known)
-        return _ENV.from_string(tree)
-    except TemplateSyntaxError as error:
-        raise TemplateProblem(_syntax_message(error), error.lineno) from None
-
-
-def _syntax_message(error: TemplateSyntaxError) -> str:
-    message = error.message or "This isn't valid template syntax."
-    return message[0].upper() + message[1:] if message else message
-
-
-def _error_line(error: BaseException) -> int | None:
-    """The template line a rendering error happened on (Jinja rewrites the traceback)."""
-    line = None
-    trace = error.__traceback__
-    while trace is not None:
-        if trace.tb_frame.f_code.co_filename == _TEMPLATE_FILE:
-            line = trace.tb_lineno
-        trace = trace.tb_next
-    return line
-
-
-def _runtime_message(error: BaseException) -> str:
-    if isinstance(error, SecurityError):
-        return f"Not allowed: {error}"
-    if isinstance(error, TemplateError):
-        text = str(error).replace("'dict object'", "this value")
-        return text[0].upper() + text[1:] if text else "This template can't be rendered."
-    if isinstance(error, RecursionError):
-        return "The template goes round in circles."
-    return f"This template can't be rendered: {error}"
-
-
-def _collect(chunks: Iterator[str]) -> str:
-    parts: list[str] = []
-    size = 0
-    for chunk in chunks:
-        size += len(chunk)
-        if size > OUTPUT_MAX:
-            raise TemplateProblem(f"The email would be longer than {OUTPUT_MAX:,} characters.")
-        parts.append(chunk)
-    return "".join(parts)
+        template = ENVIRONMENT.from_string(source)
+    except LiquidSyntaxError as error:
+        raise problem_from(error, source) from None
+    except (LiquidError, RecursionError) as error:
+        cause = error.__cause__ if isinstance(error.__cause__, RecursionError) else error
+        raise problem_from(cause, source) from None
+    _check_names(template, source, known)
+    return template
 
 
 def render(template: Any, variables: Mapping[str, Any]) -> str:
     """Render a compiled template; any failure becomes a TemplateProblem with its line."""
     try:
-        return _collect(template.generate(dict(variables)))
-    except TemplateProblem:
-        raise
+        return str(template.render(**liquid_values(dict(variables))))
     except Exception as error:  # a creator's template may fail in any way; never a 500
-        raise TemplateProblem(_runtime_message(error), _error_line(error)) from None
+        raise problem_from(error, "") from None
 
 
 @dataclass(frozen=True)
@@ -286,15 +289,28 @@ def tidy_subject(text: str) -> str:
     return " ".join(text.split())
 
 
+PARTS = ("subject", "body")
+
+
+def render_part(part: str, source: str, variables: Mapping[str, Any], known: frozenset[str]) -> str:
+    """Compile and render one part; a TemplateProblem carries `part`."""
+    try:
+        return render(compile_template(source, known, part), variables)
+    except TemplateProblem as problem:
+        problem.part = part
+        raise
+
+
+def tidy(subject: str, body: str) -> RenderedEmail:
+    """Both rendered parts, tidied."""
+    return RenderedEmail(tidy_subject(subject), tidy_body(body))
+
+
 def render_email(
     subject: str, body: str, variables: Mapping[str, Any], known: frozenset[str]
 ) -> RenderedEmail:
-    """Compile and render both parts; a TemplateProblem carries `part` ('subject' or 'body')."""
-    rendered = {}
-    for part, source in (("subject", subject), ("body", body)):
-        try:
-            rendered[part] = render(compile_template(source, known, part), variables)
-        except TemplateProblem as problem:
-            problem.part = part
-            raise
-    return RenderedEmail(tidy_subject(rendered["subject"]), tidy_body(rendered["body"]))
+    """Compile and render both parts in this process (trusted templates, tests)."""
+    return tidy(
+        render_part("subject", subject, variables, known),
+        render_part("body", body, variables, known),
+    )

@@ -9,9 +9,10 @@ from crm.accounts.login import creator
 from crm.database import db_session
 from crm.emails import custom, wording
 from crm.emails.forms import TemplateForm
-from crm.emails.generator import render_source
+from crm.emails.generator import end_read, render_source
 from crm.emails.kinds import EmailKind, TemplateSource, default_template
-from crm.emails.sandbox import TemplateProblem
+from crm.emails.liquid_filters import OUTPUT_MAX
+from crm.emails.sandbox import LOOP_LIMIT, TemplateProblem
 from crm.emails.views import bp
 from crm.rates.seed import market
 
@@ -25,12 +26,18 @@ def _kind(value: str) -> EmailKind:
 
 @bp.get("/templates")
 def templates() -> str:
-    own = custom.customised_kinds(db_session(), creator().id)
-    return render_template("emails/pages/templates.html", kinds=list(EmailKind), own=own)
+    session, owner_id = db_session(), creator().id
+    return render_template(
+        "emails/pages/templates.html",
+        kinds=list(EmailKind),
+        own=custom.customised_kinds(session, owner_id),
+        old=custom.old_syntax_kinds(session, owner_id),
+    )
 
 
 def _preview(source: TemplateSource, kind: EmailKind) -> tuple[str, str] | None:
     facts = custom.sample_facts(db_session(), creator(), kind)
+    end_read(db_session())
     try:
         return render_source(source, facts, kind, market())
     except TemplateProblem:
@@ -55,6 +62,7 @@ def edit_template(kind: str) -> str | Response:
     shown = TemplateSource(form.subject.data or "", form.body.data or "")
     if request.method == "POST" and form.validate_on_submit():
         facts = custom.sample_facts(session, user, email_kind)
+        end_read(session)
         try:
             if request.form.get("action") == "save":
                 custom.save_template(session, user.id, email_kind, shown, facts, market())
@@ -73,8 +81,10 @@ def edit_template(kind: str) -> str | Response:
         form=form,
         kind=email_kind,
         saved=saved is not None,
+        old_syntax=saved is not None and saved.old_syntax,
         preview=None if form.errors else _preview(shown, email_kind),
         variables=wording.VARIABLES,
+        limits={"loops": f"{LOOP_LIMIT:,}", "output": f"{OUTPUT_MAX:,}"},
         sample_brand=custom.SAMPLE_BRAND,
     )
 

@@ -1,0 +1,158 @@
+"""A creator's template renders in its own process, with a deadline and a memory cap.
+
+Liquid's limits count loops and output; they can't stop one slow step, and a
+worker thread can't be interrupted. So a creator's template renders in a child
+process: RLIMIT_AS caps its memory, and the parent kills it at the deadline.
+The child writes where it is (part and character) into shared memory as it
+renders, so a template that is stopped is reported with the line it was on.
+
+Children come from a forkserver, never a plain fork: the server process has
+threads (gunicorn's, SQLAlchemy's pool), and forking a threaded process can
+copy a lock held by another thread. The forkserver is a clean single-threaded
+process that imported this module once, so each render forks a warm copy.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from crm import config
+from crm.emails import sandbox
+from crm.emails.sandbox import PARTS, RenderedEmail, TemplateProblem
+
+_CONTEXT = multiprocessing.get_context("forkserver")
+# "__main__" too: otherwise every child re-imports the server's main script.
+_CONTEXT.set_forkserver_preload(["__main__", __name__])
+_MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """How long a render may take and how much memory it may add."""
+
+    seconds: float
+    memory_mb: int
+
+
+def current_bounds() -> Bounds:
+    """The app's settings, or the defaults outside an app (the CLI, a script)."""
+    from flask import current_app, has_app_context
+
+    settings = current_app.config if has_app_context() else config.DEFAULTS
+    return Bounds(
+        float(settings["EMAIL_TEMPLATE_TIMEOUT_SECONDS"]), int(settings["EMAIL_TEMPLATE_MEMORY_MB"])
+    )
+
+
+def _address_space() -> int:
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return 0
+
+
+def _track(position: Any) -> None:
+    """Record the character each node starts at before it renders (child only)."""
+    from liquid.ast import Node
+
+    plain = Node.render
+
+    def render(self: Node, context: Any, buffer: Any) -> int:
+        position[1] = self.token.start_index
+        return plain(self, context, buffer)
+
+    Node.render = render  # type: ignore[method-assign]
+
+
+Renderer = Callable[[str, str, Mapping[str, Any], frozenset[str]], str]
+
+
+def _child(
+    sender: Connection,
+    position: Any,
+    sources: tuple[str, str],
+    variables: Mapping[str, Any],
+    known: frozenset[str],
+    memory_mb: int,
+    renderer: Renderer,
+) -> None:
+    limit = _address_space() + memory_mb * _MB
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    _track(position)
+    rendered = []
+    try:
+        for index, (part, source) in enumerate(zip(PARTS, sources, strict=True)):
+            position[0], position[1] = index, -1
+            rendered.append(renderer(part, source, variables, known))
+        sender.send(("ok", *rendered))
+    except TemplateProblem as problem:
+        sender.send(("problem", problem.message, problem.line, problem.part))
+    except MemoryError:
+        sender.send(("memory",))
+    finally:
+        sender.close()
+
+
+def _stopped(position: Any, sources: tuple[str, str], why: str) -> TemplateProblem:
+    part, index = PARTS[position[0]], position[1]
+    line = sandbox.line_of(sources[position[0]], index) if index >= 0 else None
+    return TemplateProblem(why, line, part)
+
+
+def render_email_bounded(
+    subject: str,
+    body: str,
+    variables: Mapping[str, Any],
+    known: frozenset[str],
+    bounds: Bounds | None = None,
+    renderer: Renderer = sandbox.render_part,
+) -> RenderedEmail:
+    """Render in a child process; over time or memory is a TemplateProblem with its line.
+
+    `renderer` renders one part (tests pass a stand-in that misbehaves on purpose).
+    """
+    bounds = bounds or current_bounds()
+    sources = (subject, body)
+    receiver, sender = _CONTEXT.Pipe(duplex=False)
+    position = _CONTEXT.RawArray("i", [0, -1])
+    child = _CONTEXT.Process(
+        target=_child,
+        args=(sender, position, sources, dict(variables), known, bounds.memory_mb, renderer),
+        daemon=True,
+    )
+    child.start()
+    sender.close()
+    outcome: tuple[Any, ...] = ("timeout",)
+    try:
+        if receiver.poll(bounds.seconds):
+            outcome = receiver.recv()
+    except EOFError:
+        outcome = ("died",)  # without a word: the memory cap, or the kernel's OOM killer
+    finally:
+        receiver.close()
+        # Done or over time, the child has nothing left to do: killing it beats waiting
+        # for its interpreter to shut down (about half the cost of a render).
+        child.kill()
+        child.join()
+    return _result(outcome, position, sources, bounds)
+
+
+def _result(
+    outcome: tuple[Any, ...], position: Any, sources: tuple[str, str], bounds: Bounds
+) -> RenderedEmail:
+    if outcome[0] == "ok":
+        return sandbox.tidy(outcome[1], outcome[2])
+    if outcome[0] == "problem":
+        raise TemplateProblem(outcome[1], outcome[2], outcome[3])
+    if outcome[0] == "timeout":
+        why = f"This template takes too long to write an email (over {bounds.seconds:g} s)."
+    else:
+        why = f"This template needs too much memory (over {bounds.memory_mb} MB) to write an email."
+    raise _stopped(position, sources, why)
