@@ -151,6 +151,8 @@ def _refuse_dml_in_read(state: ORMExecuteState) -> None:
     writes = state.is_insert or state.is_update or state.is_delete
     if state.session.info.get(READ_ONLY) and writes:
         raise WriteInReadTransaction("a GET request ran an INSERT, UPDATE or DELETE")
+    if writes:
+        state.session.info[_WROTE] = True  # end_read() must not drop a bulk UPDATE
 
 
 class Database:
@@ -210,7 +212,7 @@ def db_session(read_only: bool | None = None) -> Session:
     transaction begins IMMEDIATE on SQLite, holding the write lock until it ends. A POST
     view with slow work commits first (`session.commit()`), does the slow work without
     touching the session, and its next query begins a new short write transaction;
-    `unlocked(session)` makes a query inside the slow part an error.
+    `end_read(session)` does the same for a transaction that only read.
     """
     if "db_session" not in g:
         if read_only is None:
@@ -222,15 +224,30 @@ def db_session(read_only: bool | None = None) -> Session:
     return g.db_session
 
 
-@contextmanager
-def unlocked(session: Session) -> Iterator[None]:
-    """Commit, then run the block with no transaction open (a query inside it raises)."""
-    session.commit()
-    session.info["crm.unlocked"] = True
-    try:
-        yield
-    finally:
-        session.info.pop("crm.unlocked", None)
+_WROTE = "crm.wrote"
+
+
+def end_read(session: Session) -> None:
+    """End a transaction that only read, before slow work (a password hash, a creator's
+    template), so no lock is held meanwhile; the next query begins a new transaction.
+
+    A transaction that changed anything must be committed instead: ending it here would
+    drop the changes, so that is refused loudly.
+    """
+    if session.new or session.dirty or session.deleted or session.info.get(_WROTE):
+        raise RuntimeError("end_read() on a transaction with changes: commit them first")
+    session.rollback()
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flush(session: Session, _context: Any) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_writes(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(_WROTE, None)
 
 
 @contextmanager
@@ -245,26 +262,12 @@ def read_session() -> Iterator[Session]:
 
 
 @contextmanager
-def write_session() -> Iterator[Session]:
-    """A short write session beside the request's (commit it in the block); for the rare
-    GET that must record something, such as a last-seen time, without making it a POST."""
-    with _side_session(read_only=False) as session:
-        yield session
-
-
-@contextmanager
 def _side_session(read_only: bool) -> Iterator[Session]:
     session = current_app.extensions["crm.db"].factory(read_only)(info={READ_ONLY: read_only})
     try:
         yield session
     finally:
         session.close()
-
-
-@event.listens_for(Session, "after_begin")
-def _refuse_begin_while_unlocked(session: Session, _transaction: Any, _connection: Any) -> None:
-    if session.info.get("crm.unlocked"):
-        raise RuntimeError("a query ran inside unlocked(): it would hold the write lock")
 
 
 def _close_session(_exc: BaseException | None) -> None:

@@ -28,9 +28,8 @@ from crm.database import (
     READ_ONLY,
     WriteInReadTransaction,
     db_session,
-    unlocked,
+    end_read,
     upgrade,
-    write_session,
 )
 from tests.conftest import app_config
 
@@ -252,12 +251,12 @@ def test_a_post_can_commit_early_and_write_again_in_a_new_transaction(
 
     def view(session: Any) -> None:
         increment(session)
-        with unlocked(session):
-            # The lock is free during the slow part: another request writes meanwhile.
-            other = Thread(lambda: file_db.run("POST", increment))
-            other.start()
-            other.finish()
-            outside.append(file_db.value())
+        session.commit()
+        # The lock is free during the slow part: another request writes meanwhile.
+        other = Thread(lambda: file_db.run("POST", increment))
+        other.start()
+        other.finish()
+        outside.append(file_db.value())
         increment(session)  # a new IMMEDIATE transaction, seeing the other write
 
     file_db.run("POST", view)
@@ -265,10 +264,28 @@ def test_a_post_can_commit_early_and_write_again_in_a_new_transaction(
     assert file_db.value() == 3
 
 
-def test_a_query_inside_unlocked_is_refused(file_db: FileDatabase) -> None:
+def test_end_read_frees_the_lock_for_slow_work_after_a_read(file_db: FileDatabase) -> None:
+    during: list[int] = []
+
     def view(session: Any) -> None:
-        with unlocked(session), pytest.raises(RuntimeError, match="unlocked"):
-            read(session)
+        read(session)  # a POST's first query took the write lock
+        end_read(session)
+        other = Thread(lambda: file_db.run("POST", increment))
+        other.start()
+        other.finish()  # "database is locked" here if end_read kept the transaction
+        during.append(read(session))
+
+    file_db.run("POST", view)
+    assert during == [1]
+
+
+def test_end_read_refuses_a_transaction_that_changed_rows(file_db: FileDatabase) -> None:
+    counter = sa.table("counter", sa.column("n"))
+
+    def view(session: Any) -> None:
+        session.execute(sa.update(counter).values(n=counter.c.n + 1))  # not committed
+        with pytest.raises(RuntimeError, match="commit them first"):
+            end_read(session)
 
     file_db.run("POST", view)
 
@@ -298,19 +315,6 @@ def test_another_request_writes_while_an_import_is_checked_and_matched(
     response = client.post("/brands/import", data=upload)
     assert response.status_code == 302
     assert during == [1]
-
-
-def test_a_get_that_must_record_something_uses_a_short_write_session(
-    file_db: FileDatabase,
-) -> None:
-    def view(session: Any) -> int:
-        seen = read(session)
-        with write_session() as writer:
-            increment(writer)
-        return seen
-
-    assert file_db.run("GET", view) == 0
-    assert file_db.value() == 1
 
 
 @pytest.mark.postgres_only

@@ -110,7 +110,7 @@ def client_address() -> str:
 def throttle() -> Throttle:
     """The throttles, counting in Redis when configured, else in the database."""
     # The count commits on its own connection: the request must hold no transaction then.
-    services.end_read(db_session())
+    database.end_read(db_session())
     config = current_app.config
     window = timedelta(seconds=config["LOGIN_THROTTLE_WINDOW_SECONDS"])
     counter: AttemptCounter

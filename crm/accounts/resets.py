@@ -15,10 +15,10 @@ from crm.accounts.passwords import hash_password
 from crm.accounts.services import (
     AccountError,
     end_all_login_sessions,
-    end_read,
     normalize_email,
     refuse_weak_password,
 )
+from crm.database import end_read
 
 RESET_LIFETIME = timedelta(hours=1)
 SIGN_UP_LINK_LIFETIME = timedelta(days=1)

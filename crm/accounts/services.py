@@ -87,17 +87,6 @@ def create_account(session: Session, email: str, password_hash: str) -> User:
     return user
 
 
-def end_read(session: Session) -> None:
-    """End a read-only transaction before a count or a slow hash.
-
-    The counter commits on its own connection, and on SQLite a POST's transaction holds
-    the write lock: kept open, it would block the count and hold the lock through the hash.
-    """
-    if session.new or session.dirty or session.deleted:
-        raise RuntimeError("uncommitted changes: the caller must not mix them with a hash")
-    session.rollback()
-
-
 def authenticate(
     session: Session,
     throttle: Throttle,
@@ -107,12 +96,12 @@ def authenticate(
     hash_profile: str = "owasp",
 ) -> User:
     """The user for these credentials; the attempt is counted first, refused when over."""
-    end_read(session)
+    database.end_read(session)
     if not throttle.login_attempt(email, address):
         raise LoginThrottled("Too many failed attempts. Wait a few minutes before trying again.")
     user = find_user_by_email(session, email)
     stored = user.password_hash if user else None
-    end_read(session)
+    database.end_read(session)
     # A missing account still costs one verification (of a dummy hash).
     if not verify_password(stored, password, hash_profile) or user is None:
         raise AccountError("That email and password don't match an account.")
@@ -177,7 +166,7 @@ def change_password(
     user_id, email, stored = user.id, user.email, user.password_hash
     # Checked before counting: a weak new password says nothing about the current one.
     refuse_weak_password(new, email, field="new_password")
-    end_read(session)
+    database.end_read(session)
     if not throttle.password_check(user_id):
         raise LoginThrottled(
             "Too many wrong passwords. Wait a few minutes, or reset it by email.",

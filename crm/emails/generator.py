@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
 from crm.brands.models import Brand
+from crm.database import end_read
 from crm.emails import custom, pricing, wording
 from crm.emails.facts import Facts, gather
 from crm.emails.isolation import render_email_bounded
@@ -106,14 +107,3 @@ def write_email(
     if own is not None and not own.old_syntax:
         end_read(session)
     return write_from_facts(facts, kind, own, market())
-
-
-def end_read(session: Session) -> None:
-    """End a transaction that only read, before a render that may take its full time bound.
-
-    On SQLite a transaction can hold the database lock; a creator's template must not
-    keep other creators waiting while it renders. Changes the session still holds are
-    never dropped: with any, the transaction stays open.
-    """
-    if not (session.new or session.dirty or session.deleted):
-        session.rollback()

@@ -6,10 +6,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from crm.accounts.login import creator
-from crm.database import db_session
+from crm.database import db_session, end_read
 from crm.emails import custom, wording
 from crm.emails.forms import TemplateForm
-from crm.emails.generator import end_read, render_source
+from crm.emails.generator import render_source
 from crm.emails.kinds import EmailKind, TemplateSource, default_template
 from crm.emails.liquid_filters import OUTPUT_MAX
 from crm.emails.sandbox import LOOP_LIMIT, TemplateProblem
