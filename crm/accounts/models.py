@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import BigInteger, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.database import Base, UTCDateTime, utcnow
@@ -23,7 +23,7 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(80), default="")
     tiktok_handle: Mapped[str] = mapped_column(String(24), default="")
     niche: Mapped[str] = mapped_column(String(32), default="other")
-    followers: Mapped[int] = mapped_column(default=0)
+    followers: Mapped[int] = mapped_column(BigInteger, default=0)  # follows the stats: 8 bytes
     ugc_experience: Mapped[str] = mapped_column(String(16), default="beginner")
     currency: Mapped[str] = mapped_column(String(3), default="USD")
     turnaround_days: Mapped[int] = mapped_column(default=5)
