@@ -53,7 +53,10 @@ class HiddenLineField(LineField):
 
 
 class WholeNumberField(IntegerField):
-    """A whole number from `low` to `high`; `high` stays within a 4-byte column unless `big`."""
+    """A whole number from `low` to `high`; `high` stays within a 4-byte column unless `big`.
+
+    `message` says the range; `too_low`, when given, is said instead for a number below it.
+    """
 
     def __init__(
         self,
@@ -64,6 +67,7 @@ class WholeNumberField(IntegerField):
         high: int | None = None,
         big: bool = False,
         message: str | None = None,
+        too_low: str | None = None,
         **kwargs: Any,
     ) -> None:
         self.big = big
@@ -73,8 +77,10 @@ class WholeNumberField(IntegerField):
             raise ValueError(f"{label}: {low}..{high} does not fit its column")
         message = message or f"Enter a whole number from {low:,} to {high:,}."
         kwargs.setdefault("render_kw", {}).setdefault("inputmode", "numeric")
-        range_ = NumberRange(min=low, max=high, message=message)
-        super().__init__(label, [*(validators or []), range_], **kwargs)
+        ranges = [NumberRange(min=low, max=high, message=message)]
+        if too_low:
+            ranges.insert(0, NumberRange(min=low, message=too_low))
+        super().__init__(label, [*(validators or []), *ranges], **kwargs)
 
 
 class BoundedDateField(DateField):

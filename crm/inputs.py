@@ -14,11 +14,16 @@ from datetime import date
 from typing import Any
 
 from flask import Flask, request
+from sqlalchemy import BigInteger, Integer
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter, Map
 
 INT4_MAX = 2**31 - 1  # Integer columns (ids, small counts) on PostgreSQL
 INT8_MAX = 2**63 - 1  # BigInteger columns (views, followers)
+
+# An 8-byte count column (views, likes, followers). SQLite's INTEGER holds 8 bytes already,
+# and changing its declared type there would rebuild tables that other rows cascade from.
+BIG_COUNT = BigInteger().with_variant(Integer(), "sqlite")
 
 EARLIEST_DATE = date(2000, 1, 1)  # before TikTok, before any stat a creator could have
 YEARS_AHEAD = 5

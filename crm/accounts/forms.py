@@ -115,6 +115,7 @@ class ProfileForm(FlaskForm):
         high=COUNT_MAX,
         big=True,
         message=f"Enter 0 to {COUNT_MAX:,} followers.",
+        too_low="Followers can't be negative.",
     )
     ugc_experience = SelectField("UGC experience", choices=choices(EXPERIENCE_CHOICES))
     currency = SelectField("Currency", choices=choices(CURRENCY_CHOICES))

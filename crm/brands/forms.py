@@ -47,6 +47,7 @@ class BrandForm(FlaskForm):
         [Optional()],
         high=normalise.FOLLOWERS_MAX,
         message=f"Enter 0 to {normalise.FOLLOWERS_MAX:,}.",
+        too_low="0 or more, please.",
         render_kw={"min": 0},
         description="Brands with 500-5,000 followers answer pitches most often.",
     )

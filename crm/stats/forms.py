@@ -20,6 +20,7 @@ def _count(label: str, description: str = "", most: int = COUNT_MAX) -> WholeNum
         high=most,
         big=most > INT4_MAX,
         message=f"{label}: enter 0 to {most:,}.",
+        too_low=f"{label} can't be negative.",
         description=description,
         render_kw={"min": 0},
     )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Date, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.database import Base, UTCDateTime, utcnow
+from crm.inputs import BIG_COUNT
 from crm.ownership import Owned
 
 
@@ -29,11 +30,11 @@ class StatsSnapshot(Owned, Base):
     taken_on: Mapped[date] = mapped_column(Date)
     period_days: Mapped[int] = mapped_column(default=7)
     # Counts pass two billion (a viral account's views): 8-byte columns.
-    followers: Mapped[int] = mapped_column(BigInteger)
-    video_views: Mapped[int] = mapped_column(BigInteger)
-    likes: Mapped[int] = mapped_column(BigInteger)
-    comments: Mapped[int] = mapped_column(BigInteger)
-    shares: Mapped[int] = mapped_column(BigInteger)
+    followers: Mapped[int] = mapped_column(BIG_COUNT)
+    video_views: Mapped[int] = mapped_column(BIG_COUNT)
+    likes: Mapped[int] = mapped_column(BIG_COUNT)
+    comments: Mapped[int] = mapped_column(BIG_COUNT)
+    shares: Mapped[int] = mapped_column(BIG_COUNT)
     posts: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -52,6 +53,6 @@ class PortfolioVideo(Owned, Base):
     url: Mapped[str] = mapped_column(String(500))
     title: Mapped[str] = mapped_column(String(200))
     product_category: Mapped[str] = mapped_column(String(32), default="other")
-    views: Mapped[int] = mapped_column(BigInteger, default=0)
-    likes: Mapped[int] = mapped_column(BigInteger, default=0)
+    views: Mapped[int] = mapped_column(BIG_COUNT, default=0)
+    likes: Mapped[int] = mapped_column(BIG_COUNT, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
