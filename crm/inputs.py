@@ -11,7 +11,7 @@ from __future__ import annotations
 import builtins
 import unicodedata
 from datetime import date
-from typing import Any
+from typing import overload
 
 from flask import Flask, request
 from sqlalchemy import BigInteger, Integer
@@ -53,7 +53,15 @@ class IdConverter(IntegerConverter):
         super().__init__(map, fixed_digits, min, bounded, signed)
 
 
-def query_int(name: str, default: int | None = None, *, low: int = 1, high: int = INT4_MAX) -> Any:
+@overload
+def query_int(name: str, default: int, *, low: int = 1, high: int = INT4_MAX) -> int: ...
+@overload
+def query_int(
+    name: str, default: None = None, *, low: int = 1, high: int = INT4_MAX
+) -> int | None: ...
+def query_int(
+    name: str, default: int | None = None, *, low: int = 1, high: int = INT4_MAX
+) -> int | None:
     """A whole number from the query string; missing, not a number or out of range: `default`."""
     text = request.args.get(name, "").strip()
     try:
@@ -78,7 +86,11 @@ def date_problem(value: date, today: date) -> str | None:
     last = latest_date(today)
     if EARLIEST_DATE <= value <= last:
         return None
-    return f"Pick a date between {EARLIEST_DATE:%-d %B %Y} and {last:%-d %B %Y}."
+    return f"Pick a date between {_spoken(EARLIEST_DATE)} and {_spoken(last)}."
+
+
+def _spoken(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"  # '1 January 2000' (%-d is not portable)
 
 
 class UnstorableInput(BadRequest):

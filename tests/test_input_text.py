@@ -199,3 +199,10 @@ def test_login_with_a_crlf_next_redirects_home_not_500(client, user) -> None:
     assert response.status_code == 302
     assert "Set-Cookie" not in response.headers["Location"]
     assert "x" not in response.headers.getlist("Set-Cookie")
+
+
+@pytest.mark.parametrize("cadence", ["9" * 5_000, "4, ², 7", "٤, 7"])
+def test_a_cadence_of_odd_digits_is_refused_beside_the_field(logged_in, cadence) -> None:
+    response = logged_in.post("/pitches/settings", data={"cadence": cadence})
+    assert response.status_code == 200
+    assert 'id="cadence-error"' in response.get_data(as_text=True)
