@@ -37,6 +37,7 @@ class PageForm:
     fields: dict[str, FormField] = field(default_factory=dict)
     # Buttons with formaction="...": the same fields, posted elsewhere.
     other_actions: list[str] = field(default_factory=list)
+    public: bool = False  # found by a client that is not logged in
 
     def key(self, app: Flask) -> tuple[str, str, tuple[str, ...]]:
         """What makes two forms the same: where they go and the fields they have."""
@@ -152,6 +153,6 @@ def distinct(app: Flask, forms: list[PageForm]) -> list[PageForm]:
     unique: dict[Any, PageForm] = {}
     for form in forms:
         for action in [form.action, *form.other_actions]:
-            copy = PageForm(form.page, form.method, action, form.fields)
+            copy = PageForm(form.page, form.method, action, form.fields, public=form.public)
             unique.setdefault(copy.key(app), copy)
     return list(unique.values())
