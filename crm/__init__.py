@@ -11,7 +11,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from crm import config as config_module
-from crm import database
+from crm import database, inputs
 from crm.paths import data_dir
 from crm.rates import seed as market_seed
 
@@ -30,6 +30,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     database.init_app(app)
     market_seed.init_app(app)  # a broken seed file stops start-up here, naming the key
     _register_extensions(app)
+    inputs.init_app(app)  # before the blueprints: their <int:...> rules take its converter
     _register_blueprints(app)
     _register_web(app)
     _register_cli(app)

@@ -1,4 +1,4 @@
-"""Form pieces every area uses: choices, a rate field, a refused change beside its field."""
+"""Form pieces every area uses: choices, bounded fields, a refused change beside its field."""
 
 from __future__ import annotations
 
@@ -6,11 +6,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask import flash
-from wtforms import Field, SelectChoice, StringField, ValidationError
-from wtforms.validators import Length, Optional
+from wtforms import DateField, Field, IntegerField, SelectChoice, StringField, ValidationError
+from wtforms.validators import Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
+from crm import inputs
+from crm.database import utcnow
 from crm.errors import FieldError
-from crm.money import MoneyError, parse_cents
+from crm.money import MAX_CENTS, MoneyError, parse_cents
 
 
 def choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
@@ -27,7 +30,77 @@ def show_error(form: object, error: FieldError) -> None:
         flash(error.message, "error")
 
 
-class RateField(StringField):
+class LineField(StringField):
+    """One line of text (names, subjects, handles): line breaks and control characters refused.
+
+    Such text ends up in mail headers and page titles, where a line break is an injection.
+    """
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        if isinstance(self.data, str):
+            self.data = self.data.strip()
+
+    def pre_validate(self, form: Any) -> None:
+        if isinstance(self.data, str) and not inputs.is_one_line(self.data):
+            raise ValidationError(inputs.ONE_LINE_MESSAGE)
+
+
+class HiddenLineField(LineField):
+    """A hidden one-line value (a token, a kind, a page to return to)."""
+
+    widget = HiddenInput()
+
+
+class WholeNumberField(IntegerField):
+    """A whole number from `low` to `high`; `high` stays within a 4-byte column unless `big`.
+
+    `message` says the range; `too_low`, when given, is said instead for a number below it.
+    """
+
+    def __init__(
+        self,
+        label: str,
+        validators: list[Any] | None = None,
+        *,
+        low: int = 0,
+        high: int | None = None,
+        big: bool = False,
+        message: str | None = None,
+        too_low: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.big = big
+        ceiling = inputs.INT8_MAX if big else inputs.INT4_MAX
+        high = ceiling if high is None else high
+        if not (-ceiling <= low <= high <= ceiling):
+            raise ValueError(f"{label}: {low}..{high} does not fit its column")
+        message = message or f"Enter a whole number from {low:,} to {high:,}."
+        kwargs.setdefault("render_kw", {}).setdefault("inputmode", "numeric")
+        ranges = [NumberRange(min=low, max=high, message=message)]
+        if too_low:
+            ranges.insert(0, NumberRange(min=low, message=too_low))
+        super().__init__(label, [*(validators or []), *ranges], **kwargs)
+
+
+class BoundedDateField(DateField):
+    """A date from 2000 to a few years ahead: year 1 or 9999 is a typo, and breaks date sums."""
+
+    def __init__(self, label: str, validators: list[Any] | None = None, **kwargs: Any) -> None:
+        today = utcnow().date()
+        kwargs.setdefault("render_kw", {}).update(
+            min=inputs.EARLIEST_DATE.isoformat(), max=inputs.latest_date(today).isoformat()
+        )
+        super().__init__(label, validators, **kwargs)
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data is not None:
+            problem = inputs.date_problem(self.data, utcnow().date())
+            if problem:
+                raise ValidationError(problem)
+
+
+class RateField(LineField):
     """A rate typed as text ('1,250.50'), optional; `cents` is it in minor units once valid."""
 
     def __init__(self, label: str, *, example: str = "450", **kwargs: Any) -> None:
@@ -51,3 +124,5 @@ class RateField(StringField):
             raise ValidationError(self.message) from None
         if cents < 0:
             raise ValidationError("A rate can't be negative.")
+        if cents > MAX_CENTS:
+            raise ValidationError("That rate looks too large; check the amount.")

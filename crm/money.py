@@ -18,6 +18,11 @@ class MoneyError(ValueError):
     """Text that is not an amount of money."""
 
 
+# The largest amount the app stores: a million in major units, a typo past that,
+# and well inside a 4-byte integer column of cents.
+MAX_CENTS = 100_000_000
+
+
 def parse_cents(text: str) -> int:
     """'1,250.5' -> 125050; raises MoneyError for anything that is not an amount."""
     cleaned = text.strip().replace(",", "").lstrip("$€£")
@@ -25,7 +30,8 @@ def parse_cents(text: str) -> int:
         amount = Decimal(cleaned)
     except InvalidOperation:
         raise MoneyError(f"{text!r} is not an amount") from None
-    if not amount.is_finite():
+    if not amount.is_finite() or amount.adjusted() > 15:
+        # '9e999' is a number, but no amount: its cents would not even round.
         raise MoneyError(f"{text!r} is not an amount")
     return int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
-from werkzeug.routing import Rule
+from werkzeug.routing import IntegerConverter, Rule
 
 from tests.factories import ID_FACTORIES
 
@@ -17,9 +17,7 @@ def _id_routes(app: Flask) -> list[Rule]:
     return [
         rule
         for rule in app.url_map.iter_rules()
-        if any(
-            rule._converters[arg].__class__.__name__ == "IntegerConverter" for arg in rule.arguments
-        )
+        if any(isinstance(rule._converters[arg], IntegerConverter) for arg in rule.arguments)
     ]
 
 

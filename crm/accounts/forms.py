@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField
+from wtforms import EmailField, PasswordField, SelectField
 from wtforms.validators import (
     Email,
     EqualTo,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     Regexp,
 )
 
 from crm.accounts.services import MIN_PASSWORD_LENGTH
-from crm.forms import choices
+from crm.forms import LineField, WholeNumberField, choices
 from crm.money import CURRENCY_CHOICES
 from crm.rates.seed import market
+from crm.stats.services import COUNT_MAX
 
 _PASSWORD_RULE = f"Use at least {MIN_PASSWORD_LENGTH} characters (200 at most)."
 _PASSWORD_HINT = (
@@ -105,12 +105,12 @@ class ChangePasswordForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    display_name = StringField(
+    display_name = LineField(
         "Your name",
         validators=[Optional(), Length(max=80)],
         description="How pitch emails sign off.",
     )
-    tiktok_handle = StringField(
+    tiktok_handle = LineField(
         "TikTok handle",
         validators=[
             Optional(),
@@ -123,29 +123,29 @@ class ProfileForm(FlaskForm):
         render_kw={"placeholder": "@yourhandle"},
     )
     niche = SelectField("Niche", validators=[InputRequired()])
-    followers = IntegerField(
+    followers = WholeNumberField(
         "TikTok followers",
-        validators=[
-            InputRequired("Enter your follower count (0 or more)."),
-            NumberRange(min=0, max=1_000_000_000, message="Followers can't be negative."),
-        ],
+        [InputRequired("Enter your follower count (0 or more).")],
+        high=COUNT_MAX,
+        big=True,
+        message=f"Enter 0 to {COUNT_MAX:,} followers.",
+        too_low="Followers can't be negative.",
     )
     ugc_experience = SelectField("UGC experience", choices=choices(EXPERIENCE_CHOICES))
     currency = SelectField("Currency", choices=choices(CURRENCY_CHOICES))
-    turnaround_days = IntegerField(
+    turnaround_days = WholeNumberField(
         "Turnaround (days)",
-        validators=[
-            InputRequired(),
-            NumberRange(min=1, max=90, message="Turnaround is 1 to 90 days."),
-        ],
+        [InputRequired()],
+        low=1,
+        high=90,
+        message="Turnaround is 1 to 90 days.",
         description="How many days you need to deliver a video.",
     )
-    posts_per_week = IntegerField(
+    posts_per_week = WholeNumberField(
         "Posts per week",
-        validators=[
-            InputRequired(),
-            NumberRange(min=0, max=100, message="Posts per week is 0 to 100."),
-        ],
+        [InputRequired()],
+        high=100,
+        message="Posts per week is 0 to 100.",
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:

@@ -95,8 +95,12 @@ def rebind(user: User) -> None:
 
 
 def is_safe_next(target: str | None) -> bool:
-    """Only local paths: '/brands?page=2' yes; '//evil.example', 'https://...' no."""
+    """Only local paths: '/brands?page=2' yes; '//evil.example', 'https://...', CR/LF no."""
+    from crm.inputs import is_one_line
+
     if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return False
+    if not is_one_line(target):  # a line break in Location would split the header
         return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc and "\\" not in target

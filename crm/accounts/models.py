@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.database import Base, UTCDateTime, utcnow
+from crm.inputs import BIG_COUNT
 
 
 class User(Base):
@@ -23,7 +24,7 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(80), default="")
     tiktok_handle: Mapped[str] = mapped_column(String(24), default="")
     niche: Mapped[str] = mapped_column(String(32), default="other")
-    followers: Mapped[int] = mapped_column(default=0)
+    followers: Mapped[int] = mapped_column(BIG_COUNT, default=0)  # follows the stats: 8 bytes
     ugc_experience: Mapped[str] = mapped_column(String(16), default="beginner")
     currency: Mapped[str] = mapped_column(String(3), default="USD")
     turnaround_days: Mapped[int] = mapped_column(default=5)

@@ -182,7 +182,11 @@ def change_password(
 
 
 def update_profile(session: Session, user: User, data: ProfileData) -> User:
-    """Save the creator profile."""
+    """Save the creator profile; the name signs emails, so it must be one line."""
+    from crm import inputs
+
+    if not inputs.is_one_line(data.display_name):
+        raise AccountError(inputs.ONE_LINE_MESSAGE, field="display_name")
     for field, value in data.__dict__.items():
         setattr(user, field, value)
     session.flush()

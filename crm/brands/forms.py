@@ -9,17 +9,15 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     EmailField,
-    IntegerField,
     SelectField,
-    StringField,
     TextAreaField,
 )
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import Email, InputRequired, Length, Optional
 
 from crm.brands import normalise
 from crm.brands.listing import SORTS
 from crm.brands.models import BrandKind, BrandSource, BrandStatus
-from crm.forms import choices
+from crm.forms import LineField, WholeNumberField, choices
 from crm.rates.seed import market
 
 
@@ -29,28 +27,28 @@ def enum_choices(kind: type[BrandKind | BrandSource | BrandStatus]) -> list[tupl
 
 
 class BrandForm(FlaskForm):
-    name = StringField(
+    name = LineField(
         "Brand name",
         validators=[InputRequired("Enter the brand's name."), Length(max=normalise.NAME_MAX)],
     )
-    website = StringField(
+    website = LineField(
         "Website",
         validators=[Optional(), Length(max=normalise.WEBSITE_MAX)],
         render_kw={"placeholder": "https://glowco.com", "inputmode": "url"},
     )
-    tiktok_handle = StringField(
+    tiktok_handle = LineField(
         "TikTok handle",
         validators=[Optional(), Length(max=60)],
         render_kw={"placeholder": "@glowco", "autocapitalize": "off"},
         description="The handle or a link to the brand's TikTok profile.",
     )
-    tiktok_followers = IntegerField(
+    tiktok_followers = WholeNumberField(
         "Brand's TikTok followers",
-        validators=[
-            Optional(),
-            NumberRange(min=0, max=normalise.FOLLOWERS_MAX, message="0 or more, please."),
-        ],
-        render_kw={"min": 0, "inputmode": "numeric"},
+        [Optional()],
+        high=normalise.FOLLOWERS_MAX,
+        message=f"Enter 0 to {normalise.FOLLOWERS_MAX:,}.",
+        too_low="0 or more, please.",
+        render_kw={"min": 0},
         description="Brands with 500-5,000 followers answer pitches most often.",
     )
     product_category = SelectField("Product category")
@@ -61,7 +59,7 @@ class BrandForm(FlaskForm):
         description="Seen in the TikTok Ad Library: they have a budget and need creator content.",
     )
     status = SelectField("Status", choices=choices(enum_choices(BrandStatus)))
-    tags = StringField(
+    tags = LineField(
         "Tags",
         validators=[Optional(), Length(max=600)],
         description="Separate with commas: skincare, q4, gifting.",
@@ -74,7 +72,7 @@ class BrandForm(FlaskForm):
 
 
 class ContactForm(FlaskForm):
-    name = StringField(
+    name = LineField(
         "Name",
         validators=[
             InputRequired("Enter the contact's name."),
@@ -90,7 +88,7 @@ class ContactForm(FlaskForm):
         ],
         render_kw={"autocomplete": "off"},
     )
-    role = StringField(
+    role = LineField(
         "Role",
         validators=[Optional(), Length(max=normalise.ROLE_MAX)],
         render_kw={"placeholder": "Marketing manager"},
@@ -124,7 +122,7 @@ class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField(
+    q = LineField(
         "Search",
         validators=[Optional(), Length(max=100)],
         render_kw={"placeholder": "Name, @handle or contact email", "type": "search"},

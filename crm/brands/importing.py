@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -181,11 +182,29 @@ def _brand_value(name: str, cell: str) -> dict[str, Any]:
     return {name: parsers[name](cell)}
 
 
+def _is_control(char: str) -> bool:
+    # Whitespace (line breaks, tabs) is folded by the column parsers; the rest has no place.
+    return unicodedata.category(char) == "Cc" and not char.isspace()
+
+
+def _unstorable_cells(line: int, record: dict[str, str]) -> list[RowProblem]:
+    """NUL anywhere (PostgreSQL can't store it); other control characters outside the notes."""
+    problems = []
+    for name, cell in record.items():
+        if "\x00" in cell:
+            problems.append(RowProblem(line, f"{name}: contains a NUL character; remove it."))
+        elif name != "notes" and any(_is_control(c) for c in cell):
+            problems.append(RowProblem(line, f"{name}: contains a control character; remove it."))
+    return problems
+
+
 def parse_row(line: int, record: dict[str, str]) -> ImportRow:
     """Check one line; ImportRejected carries every problem found on it."""
-    problems: list[RowProblem] = []
+    problems = _unstorable_cells(line, record)
     values: dict[str, Any] = {}
     tags: list[str] = []
+    if problems:
+        raise ImportRejected(problems)
     if not record.get("name"):
         problems.append(RowProblem(line, "name: every row needs the brand's name."))
     for name in BRAND_COLUMNS:

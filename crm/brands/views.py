@@ -14,6 +14,7 @@ from crm.brands.models import Brand, BrandActivity, BrandKind, BrandSource, Bran
 from crm.brands.normalise import is_good_target
 from crm.database import db_session
 from crm.forms import show_error
+from crm.inputs import query_int
 from crm.ownership import get_owned_or_404
 
 bp = Blueprint("brands", __name__, url_prefix="/brands")
@@ -27,7 +28,7 @@ def _require_login() -> None:
 
 def page_number(name: str = "page") -> int:
     """The page asked for in the query string; anything odd means page 1."""
-    return request.args.get(name, 1, type=int) or 1
+    return query_int(name, 1)
 
 
 def filters_from(form: FilterForm) -> listing.BrandFilters:

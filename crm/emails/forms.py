@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField, TextAreaField
+from wtforms import TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from crm.emails.sandbox import SOURCE_MAX
-from crm.forms import RateField
+from crm.forms import HiddenLineField, LineField, RateField
 from crm.pitches.services import BODY_MAX, SUBJECT_MAX
 
 
@@ -19,10 +19,10 @@ def _one_line(value: Any) -> Any:
 
 
 class EmailForm(FlaskForm):
-    kind = HiddenField()
+    kind = HiddenLineField()
     # One-time token for a new draft: a double click saves one pitch, not two.
-    token = HiddenField()
-    subject = StringField(
+    token = HiddenLineField()
+    subject = LineField(
         "Subject",
         filters=[_one_line],
         validators=[
@@ -51,7 +51,7 @@ class EmailForm(FlaskForm):
 
 
 class TemplateForm(FlaskForm):
-    subject = StringField(
+    subject = LineField(
         "Subject",
         validators=[
             InputRequired("A template needs a subject."),

@@ -27,6 +27,7 @@ from email.utils import format_datetime, formataddr, make_msgid
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from crm.database import utcnow
+from crm.inputs import is_one_line
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -116,19 +117,32 @@ class Outgoing:
 def build_message(settings: SmtpSettings, email: Outgoing) -> EmailMessage:
     """The message: From the creator (or the server's sender with Reply-To the creator)."""
     message = EmailMessage()
-    creator = formataddr((email.from_name, email.from_address))
+    from_name, to_name = _one_line(email.from_name), _one_line(email.to_name)
+    creator = formataddr((from_name, _address(email.from_address)))
     if settings.sender:
-        message["From"] = formataddr((email.from_name, settings.sender))
+        message["From"] = formataddr((from_name, settings.sender))
         message["Reply-To"] = creator
     else:
         message["From"] = creator
-    message["To"] = formataddr((email.to_name, email.to_address))
-    message["Subject"] = email.subject
+    message["To"] = formataddr((to_name, _address(email.to_address)))
+    message["Subject"] = _one_line(email.subject)
     message["Date"] = format_datetime(utcnow())
     domain = (settings.sender or email.from_address).rpartition("@")[2] or None
     message["Message-ID"] = make_msgid(domain=domain)
     message.set_content(email.body)
     return message
+
+
+def _one_line(text: str) -> str:
+    """A stored name or subject folded onto one line: a line break would start a new header."""
+    return " ".join("".join(" " if not is_one_line(char) else char for char in text).split())
+
+
+def _address(address: str) -> str:
+    """An address as stored; one with a line break in it is refused, not sent somewhere else."""
+    if not is_one_line(address):
+        raise SendError(f"The address {address.strip()!r} has a line break; correct it first.")
+    return address
 
 
 def _text(raw: bytes | str) -> str:

@@ -33,11 +33,14 @@ def parse_cadence(text: str) -> tuple[int, ...]:
         raise CadenceError(f"Use at most {MAX_STEPS} follow-ups.")
     steps = []
     for part in parts:
-        if not part.isdigit():
-            raise CadenceError(f"{part!r} is not a whole number of days.")
-        days = int(part)
-        if not MIN_DAYS <= days <= MAX_DAYS:
-            raise CadenceError(f"Each wait must be {MIN_DAYS} to {MAX_DAYS} days ({days} isn't).")
+        # ASCII digits only: '²' is a digit to isdigit() but not to int(), and 5,000 nines
+        # are more than int() reads.
+        if not (part.isascii() and part.isdigit()):
+            raise CadenceError(f"{part[:20]!r} is not a whole number of days.")
+        days = int(part) if len(part) <= 6 else None
+        if days is None or not MIN_DAYS <= days <= MAX_DAYS:
+            shown = part if len(part) <= 6 else f"{part[:6]}…"
+            raise CadenceError(f"Each wait must be {MIN_DAYS} to {MAX_DAYS} days ({shown} isn't).")
         steps.append(days)
     return tuple(steps)
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from crm.brands.models import Contact
-from crm.forms import RateField, choices
+from crm.forms import HiddenLineField, LineField, RateField, choices
 from crm.money import CURRENCY_CHOICES
 from crm.pitches import cadence
 from crm.pitches.models import PitchChannel, PitchKind, PitchStatus
@@ -27,7 +27,7 @@ class PitchForm(FlaskForm):
         render_kw={"placeholder": "e.g. 450"},
     )
     currency = SelectField("Currency", choices=choices(CURRENCY_CHOICES))
-    subject = StringField(
+    subject = LineField(
         "Subject",
         validators=[
             Length(max=SUBJECT_MAX, message=f"Keep the subject under {SUBJECT_MAX} characters.")
@@ -60,7 +60,7 @@ class PitchForm(FlaskForm):
 
 class NewPitchForm(PitchForm):
     # One-time token: a second submit of the same rendered form finds the first pitch.
-    token = HiddenField(
+    token = HiddenLineField(
         validators=[
             InputRequired("The form expired; submit it again."),
             Length(min=16, max=64, message="The form expired; submit it again."),
@@ -74,11 +74,11 @@ class StatusForm(FlaskForm):
         choices=choices((s.value, s.label) for s in PitchStatus),
         validators=[InputRequired()],
     )
-    return_to = HiddenField()
+    return_to = HiddenLineField()
 
 
 class CadenceForm(FlaskForm):
-    cadence = StringField(
+    cadence = LineField(
         "Days between follow-ups",
         validators=[InputRequired("Enter the days between follow-ups, for example 4, 7, 7.")],
         description=(
@@ -88,7 +88,7 @@ class CadenceForm(FlaskForm):
         render_kw={"inputmode": "numeric", "placeholder": "4, 7, 7"},
     )
 
-    def validate_cadence(self, field: StringField) -> None:
+    def validate_cadence(self, field: LineField) -> None:
         try:
             cadence.parse_cadence(field.data)
         except cadence.CadenceError as error:

@@ -13,7 +13,8 @@ from crm.brands.models import Brand, Contact
 from crm.brands.services import change_status
 from crm.brands.timeline import log_activity
 from crm.errors import FieldError
-from crm.money import CURRENCIES
+from crm.inputs import ONE_LINE_MESSAGE, is_one_line
+from crm.money import CURRENCIES, MAX_CENTS
 from crm.ownership import get_owned, owned
 from crm.pitches import cadence, states
 from crm.pitches.models import Pitch, PitchChannel, PitchKind, PitchStatus
@@ -23,7 +24,7 @@ RECENT_PITCH_DAYS = 30
 SUBJECT_MAX = 200
 BODY_MAX = 20_000
 # A quote above a million is a typo, and stays well inside a 32-bit integer of cents.
-QUOTE_MAX_CENTS = 100_000_000
+QUOTE_MAX_CENTS = MAX_CENTS
 
 
 class PitchError(FieldError):
@@ -66,6 +67,8 @@ def _check(session: Session, owner_id: int, brand: Brand, data: PitchData) -> Co
         raise PitchError("Pick a currency from the list.", field="currency")
     if len(data.subject) > SUBJECT_MAX:
         raise PitchError(f"Keep the subject under {SUBJECT_MAX} characters.", field="subject")
+    if not is_one_line(data.subject):  # it becomes the Subject: header
+        raise PitchError(ONE_LINE_MESSAGE, field="subject")
     if len(data.body) > BODY_MAX:
         raise PitchError(f"Keep the message under {BODY_MAX:,} characters.", field="body")
     if data.contact_id is None:

@@ -12,6 +12,7 @@ from crm.accounts.login import creator
 from crm.brands.models import Brand, BrandActivity
 from crm.database import db_session, utcnow
 from crm.forms import show_error
+from crm.inputs import query_int
 from crm.money import to_major
 from crm.ownership import get_owned_or_404, owned
 from crm.pitches import cadence, followups, pipeline, services, states
@@ -35,7 +36,7 @@ def _require_login() -> None:
 
 
 def _page_arg() -> int:
-    return max(1, request.args.get("page", 1, type=int) or 1)
+    return query_int("page", 1)
 
 
 def _enum_arg(kind: type[PitchStatus] | type[PitchKind], name: str) -> object:
@@ -71,7 +72,7 @@ def _pitch_data(form: PitchForm) -> services.PitchData:
 @bp.get("/")
 def index() -> str:
     session = db_session()
-    brand_id = request.args.get("brand_id", type=int)
+    brand_id = query_int("brand_id")
     brand = get_owned_or_404(session, Brand, brand_id, creator().id) if brand_id else None
     filters = pipeline.PitchFilters(
         status=_enum_arg(PitchStatus, "status"),  # type: ignore[arg-type]
@@ -95,7 +96,7 @@ def index() -> str:
 def new() -> str | Response:
     session = db_session()
     owner_id = creator().id
-    brand_id = request.args.get("brand_id", type=int)
+    brand_id = query_int("brand_id")
     if brand_id is None:
         brands = session.execute(
             owned(Brand, owner_id, Brand.id, Brand.name).order_by(Brand.name_key, Brand.id)

@@ -3,33 +3,40 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, URLField
-from wtforms.validators import URL, InputRequired, Length, NumberRange
+from wtforms import SelectField
+from wtforms.validators import URL, InputRequired, Length
+from wtforms.widgets import URLInput
 
-from crm.forms import choices
+from crm.forms import BoundedDateField, LineField, WholeNumberField, choices
+from crm.inputs import INT4_MAX
 from crm.rates.seed import market
+from crm.stats.services import COUNT_MAX, POSTS_MAX
 
-_COUNT_MAX = 10_000_000_000
 
-
-def _count(label: str, description: str = "") -> IntegerField:
-    return IntegerField(
+def _count(label: str, description: str = "", most: int = COUNT_MAX) -> WholeNumberField:
+    return WholeNumberField(
         label,
-        validators=[
-            InputRequired(f"Enter {label.lower()} (0 if none)."),
-            NumberRange(min=0, max=_COUNT_MAX, message=f"{label} can't be negative."),
-        ],
+        [InputRequired(f"Enter {label.lower()} (0 if none).")],
+        high=most,
+        big=most > INT4_MAX,
+        message=f"{label}: enter 0 to {most:,}.",
+        too_low=f"{label} can't be negative.",
         description=description,
-        render_kw={"min": 0, "inputmode": "numeric"},
+        render_kw={"min": 0},
     )
 
 
 class SnapshotForm(FlaskForm):
-    taken_on = DateField("Date", validators=[InputRequired("Pick the date of these numbers.")])
-    period_days = IntegerField(
+    taken_on = BoundedDateField(
+        "Date", validators=[InputRequired("Pick the date of these numbers.")]
+    )
+    period_days = WholeNumberField(
         "Period (days)",
+        [InputRequired()],
+        low=1,
+        high=365,
+        message="1 to 365 days.",
         default=7,
-        validators=[InputRequired(), NumberRange(min=1, max=365, message="1 to 365 days.")],
         description="Views, likes, comments, shares and posts are totals over this many days.",
     )
     followers = _count("Followers", "Your follower count on that date.")
@@ -37,12 +44,13 @@ class SnapshotForm(FlaskForm):
     likes = _count("Likes")
     comments = _count("Comments")
     shares = _count("Shares")
-    posts = _count("Posts", "Videos posted in the period.")
+    posts = _count("Posts", "Videos posted in the period.", most=POSTS_MAX)
 
 
 class VideoForm(FlaskForm):
-    url = URLField(
+    url = LineField(
         "Link",
+        widget=URLInput(),
         validators=[
             InputRequired("Paste the video's link."),
             Length(max=500),
@@ -50,7 +58,7 @@ class VideoForm(FlaskForm):
         ],
         render_kw={"placeholder": "https://www.tiktok.com/@you/video/..."},
     )
-    title = StringField("Title", validators=[InputRequired(), Length(max=200)])
+    title = LineField("Title", validators=[InputRequired(), Length(max=200)])
     product_category = SelectField("Product category")
     views = _count("Views")
     likes = _count("Likes")
@@ -59,7 +67,7 @@ class VideoForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.product_category.choices = choices(market().category_choices())
 
-    def validate_url(self, field: URLField) -> None:
+    def validate_url(self, field: LineField) -> None:
         from wtforms.validators import ValidationError
 
         if not field.data.lower().startswith(("https://", "http://")):

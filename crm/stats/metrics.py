@@ -44,6 +44,10 @@ def week_ago(points: list[Point], index: int) -> Point | None:
     Week over week means the snapshot a week back, or the nearest one before that;
     snapshots less than 7 days apart are not a week.
     """
+    if points[index].taken_on < date.min + timedelta(days=7):
+        return (
+            None  # nothing is a week before the first week of year 1 (and date.min - 7 overflows)
+        )
     cutoff = points[index].taken_on - timedelta(days=7)
     candidate = None
     for point in points[:index]:

@@ -8,6 +8,7 @@ from sqlalchemy import CheckConstraint, Date, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.database import Base, UTCDateTime, utcnow
+from crm.inputs import BIG_COUNT
 from crm.ownership import Owned
 
 
@@ -28,11 +29,12 @@ class StatsSnapshot(Owned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     taken_on: Mapped[date] = mapped_column(Date)
     period_days: Mapped[int] = mapped_column(default=7)
-    followers: Mapped[int]
-    video_views: Mapped[int]
-    likes: Mapped[int]
-    comments: Mapped[int]
-    shares: Mapped[int]
+    # Counts pass two billion (a viral account's views): 8-byte columns.
+    followers: Mapped[int] = mapped_column(BIG_COUNT)
+    video_views: Mapped[int] = mapped_column(BIG_COUNT)
+    likes: Mapped[int] = mapped_column(BIG_COUNT)
+    comments: Mapped[int] = mapped_column(BIG_COUNT)
+    shares: Mapped[int] = mapped_column(BIG_COUNT)
     posts: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -51,6 +53,6 @@ class PortfolioVideo(Owned, Base):
     url: Mapped[str] = mapped_column(String(500))
     title: Mapped[str] = mapped_column(String(200))
     product_category: Mapped[str] = mapped_column(String(32), default="other")
-    views: Mapped[int] = mapped_column(default=0)
-    likes: Mapped[int] = mapped_column(default=0)
+    views: Mapped[int] = mapped_column(BIG_COUNT, default=0)
+    likes: Mapped[int] = mapped_column(BIG_COUNT, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

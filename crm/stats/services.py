@@ -8,12 +8,19 @@ from datetime import date
 from sqlalchemy import func
 from sqlalchemy.orm import Session
 
+from crm import inputs
 from crm.accounts.models import User
 from crm.errors import FieldError
 from crm.ownership import get_owned, owned
 from crm.pagination import Page, last_page_at_most
 from crm.stats import metrics
 from crm.stats.models import PortfolioVideo, StatsSnapshot
+
+# Views and followers pass two billion (the 4-byte limit): their columns are 8-byte.
+COUNT_MAX = 10_000_000_000
+POSTS_MAX = 10_000
+PERIOD_MAX_DAYS = 365
+_BIG_COUNTS = ("followers", "video_views", "likes", "comments", "shares")
 
 
 class StatsError(FieldError):
@@ -60,14 +67,35 @@ class VideoData:
 
 
 def check_snapshot(data: SnapshotData, today: date) -> None:
-    """Refuse numbers that cannot be true together."""
+    """Refuse numbers out of range, or that cannot be true together."""
     if data.taken_on > today:
         raise StatsError("The date can't be in the future.", field="taken_on")
+    problem = inputs.date_problem(data.taken_on, today)
+    if problem:
+        raise StatsError(problem, field="taken_on")
+    _check_ranges(data)
     engaged = data.likes + data.comments + data.shares
     if data.video_views == 0 and engaged > 0:
         raise StatsError("Likes, comments or shares need at least one view.", field="video_views")
     if data.likes > data.video_views:
         raise StatsError("Likes can't be more than video views.", field="likes")
+
+
+def _check_ranges(data: SnapshotData) -> None:
+    if not 1 <= data.period_days <= PERIOD_MAX_DAYS:
+        raise StatsError(f"1 to {PERIOD_MAX_DAYS} days.", field="period_days")
+    if not 0 <= data.posts <= POSTS_MAX:
+        raise StatsError(f"Posts: enter 0 to {POSTS_MAX:,}.", field="posts")
+    for name in _BIG_COUNTS:
+        if not 0 <= getattr(data, name) <= COUNT_MAX:
+            raise StatsError(f"Enter 0 to {COUNT_MAX:,}.", field=name)
+
+
+def check_video(data: VideoData) -> None:
+    """Refuse counts out of range."""
+    for name in ("views", "likes"):
+        if not 0 <= getattr(data, name) <= COUNT_MAX:
+            raise StatsError(f"Enter 0 to {COUNT_MAX:,}.", field=name)
 
 
 def save_snapshot(
@@ -181,6 +209,7 @@ def save_video(
     session: Session, owner_id: int, data: VideoData, video: PortfolioVideo | None = None
 ) -> PortfolioVideo:
     """Add or update a portfolio video; the same link twice is refused."""
+    check_video(data)
     clash = session.scalars(
         owned(PortfolioVideo, owner_id).where(PortfolioVideo.url == data.url)
     ).first()

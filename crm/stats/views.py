@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from crm.accounts.login import creator
 from crm.database import db_session, utcnow
 from crm.forms import show_error
+from crm.inputs import query_int
 from crm.ownership import get_owned_or_404
 from crm.stats import metrics, services
 from crm.stats.forms import SnapshotForm, VideoForm
@@ -50,7 +51,7 @@ def _video_data(form: VideoForm) -> services.VideoData:
 def index() -> str:
     owner_id = creator().id
     session = db_session()
-    page = request.args.get("page", 1, type=int) or 1
+    page = query_int("page", 1)
     history = services.history_page(session, owner_id, page, current_app.config["PAGE_SIZE"])
     return render_template(
         "stats/index.html",
