@@ -148,3 +148,13 @@ def test_the_cli_refuses_an_unknown_email_with_one_error_line(runner) -> None:
 def test_the_login_page_links_to_the_reset(make_app, mail) -> None:
     client = make_app(SMTP_URL="smtp://127.0.0.1:5638" if mail else "").test_client()
     assert b'href="/password/reset"' in client.get("/login").data
+
+
+def test_without_mail_the_answer_is_the_same_and_names_no_command(client, user) -> None:
+    known = client.post("/password/reset", data={"email": user.email}).get_data(as_text=True)
+    unknown = client.post("/password/reset", data={"email": "nobody@example.com"})
+    text = unknown.get_data(as_text=True)
+    assert known.replace(user.email, "EMAIL") == text.replace("nobody@example.com", "EMAIL")
+    assert "Ask whoever runs it" in text
+    assert "crm user" not in text and "CRM_" not in text
+    assert "spam folder" not in text  # nothing was sent
