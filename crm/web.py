@@ -26,14 +26,12 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
-# The main navigation: (endpoint, label). Areas appear once their blueprint is registered.
+# The main navigation: (endpoint, label); a page joins it when it exists.
 NAVIGATION: list[tuple[str, str]] = [
     ("dashboard.index", "Dashboard"),
     ("brands.index", "Brands"),
     ("pitches.board", "Pipeline"),
     ("pitches.followups", "Follow-ups"),
-    ("deals.index", "Deals"),
-    ("income.index", "Income"),
     ("stats.index", "Stats"),
     ("rates.calculators", "Rates"),
 ]

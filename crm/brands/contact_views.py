@@ -7,9 +7,9 @@ from werkzeug.wrappers import Response
 
 from crm.accounts.login import creator
 from crm.brands import services
+from crm.brands.blueprint import bp
 from crm.brands.forms import ContactForm
 from crm.brands.models import Brand, Contact
-from crm.brands.views import bp
 from crm.database import db_session
 from crm.forms import show_error
 from crm.ownership import get_owned_or_404

@@ -11,7 +11,6 @@ from crm.rates.seed import market
 
 NAME_MAX = 200
 WEBSITE_MAX = 300
-HANDLE_MAX = 24
 NOTES_MAX = 5_000
 TAG_MAX = 40
 TAGS_PER_BRAND = 20

@@ -7,12 +7,13 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from crm.accounts.login import creator
 from crm.brands import services
+from crm.brands.blueprint import bp
 from crm.brands.csvfile import COLUMNS, export_csv, template_csv
 from crm.brands.forms import FilterForm, ImportForm
 from crm.brands.import_writing import ImportResult, apply_import
 from crm.brands.importing import ImportRejected, read_rows
 from crm.brands.merging import plan_import
-from crm.brands.views import bp, filters_from
+from crm.brands.views import filters_from
 from crm.database import db_session, read_session, utcnow
 
 

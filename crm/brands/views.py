@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask import current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from crm.accounts.login import creator
 from crm.brands import detail as brand_detail
 from crm.brands import listing, services
+from crm.brands.blueprint import bp
 from crm.brands.forms import BrandForm, FilterForm, NoteForm, StatusForm
 from crm.brands.models import Brand, BrandActivity, BrandKind, BrandSource, BrandStatus
 from crm.brands.normalise import is_good_target
@@ -16,14 +16,6 @@ from crm.database import db_session
 from crm.forms import show_error
 from crm.inputs import query_int
 from crm.ownership import get_owned_or_404
-
-bp = Blueprint("brands", __name__, url_prefix="/brands")
-
-
-@bp.before_request
-@login_required
-def _require_login() -> None:
-    """Every brand page is the creator's own."""
 
 
 def page_number(name: str = "page") -> int:
@@ -190,7 +182,3 @@ def delete_note(note_id: int) -> Response:
         session.commit()
         flash("Note deleted.", "info")
     return redirect(url_for("brands.detail", brand_id=note.brand_id) + "#timeline")
-
-
-# The contact and CSV pages register on the same blueprint.
-from crm.brands import contact_views, transfer_views  # noqa: E402, F401

@@ -8,12 +8,12 @@ from werkzeug.wrappers import Response
 from crm.accounts.login import creator
 from crm.database import db_session, end_read
 from crm.emails import custom, wording
+from crm.emails.blueprint import bp
 from crm.emails.forms import TemplateForm
 from crm.emails.generator import render_source
 from crm.emails.kinds import EmailKind, TemplateSource, default_template
 from crm.emails.liquid_filters import OUTPUT_MAX
 from crm.emails.sandbox import LOOP_LIMIT, TemplateProblem
-from crm.emails.views import bp
 from crm.rates.seed import market
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from crm.accounts.login import creator
 from crm.brands.models import Brand
 from crm.database import db_session, utcnow
 from crm.emails import services, smtp
+from crm.emails.blueprint import bp
 from crm.emails.forms import EmailForm
 from crm.emails.generator import GeneratedEmail, write_email
 from crm.emails.kinds import PITCH_EMAILS, EmailKind, emails_for_pitch
@@ -23,14 +23,6 @@ from crm.ownership import get_owned_or_404
 from crm.pitches import followups, states
 from crm.pitches import services as pitch_services
 from crm.pitches.models import Pitch
-
-bp = Blueprint("emails", __name__, url_prefix="/emails")
-
-
-@bp.before_request
-@login_required
-def _require_login() -> None:
-    """Every email page is the creator's own."""
 
 
 def smtp_settings() -> tuple[smtp.SmtpSettings | None, str | None]:
@@ -273,7 +265,3 @@ def send(pitch_id: int) -> str | Response:
     session.commit()
     flash(f"Sent to {to_address}. {message}", "success")
     return redirect(url_for("pitches.detail", pitch_id=pitch.id))
-
-
-# The template editor pages register on the same blueprint.
-from crm.emails import template_views  # noqa: E402, F401

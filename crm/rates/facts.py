@@ -139,8 +139,3 @@ class Market:
 
     def is_niche(self, key: str) -> bool:
         return any(n.key == key for n in self.niches)
-
-    @property
-    def benchmark_ceiling(self) -> int:
-        """Followers from which no built-in tier exists."""
-        return self.tiers[-1].max

@@ -17,10 +17,6 @@ class CentsRange:
     def __add__(self, other: CentsRange) -> CentsRange:
         return CentsRange(self.low + other.low, self.high + other.high)
 
-    def contains(self, cents: int) -> bool:
-        """True when `cents` lies in the range, bounds included."""
-        return self.low <= cents <= self.high
-
 
 @dataclass(frozen=True)
 class Range:
