@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
 from crm.brands import services
-from crm.brands.models import Brand, BrandActivity, BrandKind, BrandSource, BrandStatus, Contact
+from crm.brands.models import Brand, BrandKind, BrandSource, BrandStatus, Contact
+from crm.timeline.models import BrandActivity
 
 _counter = itertools.count(1)
 

@@ -9,8 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm.brands import services
-from crm.brands.models import Brand, BrandActivity, BrandStatus, Contact
-from crm.brands.timeline import log_activity
+from crm.brands.models import Brand, BrandStatus, Contact
+from crm.timeline.models import BrandActivity
+from crm.timeline.services import log_activity
 from tests.factories_brands import make_brand, make_contact, make_note
 
 
@@ -202,7 +203,7 @@ def test_the_same_note_later_on_is_a_new_note(session, user, monkeypatch) -> Non
     make_note(session, user, brand, "Called the owner.")
     later = datetime.now(UTC) + timedelta(hours=1)
     monkeypatch.setattr("crm.brands.services.utcnow", lambda: later)
-    monkeypatch.setattr("crm.brands.timeline.utcnow", lambda: later)
+    monkeypatch.setattr("crm.timeline.services.utcnow", lambda: later)
     services.add_note(session, brand, "Called the owner.")
     assert [a.kind for a in timeline(session, brand)].count("note") == 2
 

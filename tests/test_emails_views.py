@@ -9,11 +9,11 @@ from urllib.parse import unquote
 import pytest
 from sqlalchemy import func, select
 
-from crm.brands.models import BrandActivity
 from crm.emails import views
 from crm.pitches.models import Pitch, PitchKind
 from crm.pitches.models import PitchStatus as S
 from crm.rates import quotes
+from crm.timeline.models import BrandActivity
 from tests.factories import make_snapshot, make_video
 from tests.factories_brands import make_brand, make_contact
 from tests.factories_pitches import NOW, make_pitch

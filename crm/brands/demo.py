@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
 from crm.brands import services
-from crm.brands.models import Brand, BrandActivity, BrandKind, BrandSource, BrandStatus
+from crm.brands.models import Brand, BrandKind, BrandSource, BrandStatus
 from crm.database import utcnow
 from crm.paths import data_dir
+from crm.timeline.models import ActivityKind, BrandActivity
 
 
 def demo_brands() -> list[dict[str, Any]]:
@@ -63,7 +64,9 @@ def _backdate(session: Session, brand: Brand, found: datetime, noted: datetime |
             .where(
                 BrandActivity.owner_id == brand.owner_id,
                 BrandActivity.brand_id == brand.id,
-                (BrandActivity.kind == "note") if is_note else (BrandActivity.kind != "note"),
+                (BrandActivity.kind == ActivityKind.NOTE)
+                if is_note
+                else (BrandActivity.kind != ActivityKind.NOTE),
             )
             .values(at=at)
         )

@@ -10,12 +10,13 @@ from crm.brands import detail as brand_detail
 from crm.brands import listing, services
 from crm.brands.blueprint import bp
 from crm.brands.forms import BrandForm, FilterForm, NoteForm, StatusForm
-from crm.brands.models import Brand, BrandActivity, BrandKind, BrandSource, BrandStatus
+from crm.brands.models import Brand, BrandKind, BrandSource, BrandStatus
 from crm.brands.normalise import is_good_target
 from crm.database import db_session
 from crm.forms import show_error
 from crm.inputs import query_int
 from crm.ownership import get_owned_or_404
+from crm.timeline.models import BrandActivity
 
 
 def page_number(name: str = "page") -> int:

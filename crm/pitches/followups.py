@@ -9,12 +9,13 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from crm.accounts.models import User
-from crm.brands.timeline import log_activity
 from crm.ownership import owned
 from crm.pagination import Page, paginate
 from crm.pitches import cadence
 from crm.pitches.models import Pitch, PitchStatus
 from crm.pitches.services import PitchError, pitch_title, transition
+from crm.timeline.models import ActivityKind
+from crm.timeline.services import log_activity
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,9 @@ def log_followup(
     pitch.updated_at = now
     session.flush()
     text = f"Follow-up {pitch.followups_sent} of {len(steps)} sent: {pitch_title(pitch)}."
-    log_activity(session, pitch.brand, "followup_logged", text, pitch_id=pitch.id, at=now)
+    log_activity(
+        session, pitch.brand, ActivityKind.FOLLOWUP_LOGGED, text, pitch_id=pitch.id, at=now
+    )
     return FollowupResult(
         ghosted=False, number=pitch.followups_sent, next_on=pitch.next_followup_on
     )

@@ -9,7 +9,7 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from crm.accounts.login import creator
-from crm.brands.models import Brand, BrandActivity
+from crm.brands.models import Brand
 from crm.database import db_session, utcnow
 from crm.forms import show_error
 from crm.inputs import query_int
@@ -18,6 +18,7 @@ from crm.ownership import get_owned_or_404, owned
 from crm.pitches import cadence, followups, pipeline, services, states
 from crm.pitches.forms import CadenceForm, NewPitchForm, PitchForm, StatusForm
 from crm.pitches.models import Pitch, PitchChannel, PitchKind, PitchStatus
+from crm.timeline.models import BrandActivity
 
 bp = Blueprint("pitches", __name__, url_prefix="/pitches")
 
@@ -67,6 +68,12 @@ def _pitch_data(form: PitchForm) -> services.PitchData:
         subject=form.subject.data or "",
         body=form.body.data or "",
     )
+
+
+@bp.app_template_global("brand_pitches")
+def brand_pitches(brand: Brand) -> services.BrandPitches:
+    """The brand page's pitch section, filled by this area so that brands need not know it."""
+    return services.brand_pitches(db_session(), brand)
 
 
 @bp.get("/")
