@@ -32,7 +32,11 @@ def creator(session, user):
     user.display_name, user.tiktok_handle, user.followers = "Maya Lopez", "maya.makes.home", 4_424
     session.commit()
     # 10,000 views, 1,000 engagements over 5 posts: 10.0% engagement, 2,000 views a video.
-    make_snapshot(session, user, video_views=10_000, likes=800, comments=100, shares=100, posts=5)
+    # The snapshot's follower count is the one emails use (the newest snapshot wins).
+    make_snapshot(
+        session, user, followers=4_424, video_views=10_000, likes=800, comments=100, shares=100,
+        posts=5,
+    )  # fmt: skip
     for title, category, views_ in (
         ("Kitchen organizer", "home", 48_200),
         ("Skincare fridge", "beauty", 21_700),

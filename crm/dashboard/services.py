@@ -13,6 +13,7 @@ from crm.ownership import owned
 from crm.pitches import followups, states
 from crm.pitches.models import Pitch
 from crm.rates.tiers import TierStanding, standing
+from crm.stats.followers import follower_count
 from crm.stats.services import StatsSummary, stats_summary
 
 
@@ -27,6 +28,7 @@ class OpenPipeline:
 @dataclass(frozen=True)
 class DashboardSummary:
     stats: StatsSummary
+    followers: int
     profile_complete: bool
     followups_due: int
     pipeline: OpenPipeline
@@ -49,10 +51,13 @@ def open_pipeline(session: Session, owner_id: int) -> OpenPipeline:
 
 def dashboard_summary(session: Session, user: User, today: date) -> DashboardSummary:
     """The numbers on the dashboard for `user`."""
+    stats = stats_summary(session, user.id)
+    followers = follower_count(user, stats.latest.snapshot.followers if stats.latest else None)
     return DashboardSummary(
-        stats=stats_summary(session, user.id),
-        profile_complete=bool(user.tiktok_handle and user.followers),
+        stats=stats,
+        followers=followers,
+        profile_complete=bool(user.tiktok_handle and followers),
         followups_due=followups.count_due(session, user.id, today),
         pipeline=open_pipeline(session, user.id),
-        tier=standing(user.followers),
+        tier=standing(followers),
     )

@@ -14,6 +14,7 @@ from crm.rates import seed
 from crm.rates.addons import AddOnPolicy, check_percent, policy_from
 from crm.rates.errors import RatesError
 from crm.rates.models import AddOnUplift
+from crm.stats.followers import follower_count
 from crm.stats.services import stats_summary
 
 
@@ -89,7 +90,7 @@ def calculator_defaults(session: Session, user: User) -> CalculatorDefaults:
     engagement = latest.engagement if latest else None
     views = latest.average_views if latest else None
     return CalculatorDefaults(
-        followers=user.followers or (latest.snapshot.followers if latest else 0),
+        followers=follower_count(user, latest.snapshot.followers if latest else None),
         niche=user.niche if seed.market().is_niche(user.niche) else "other",
         experience=user.ugc_experience,
         currency=user.currency,

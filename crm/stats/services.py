@@ -14,6 +14,7 @@ from crm.errors import FieldError
 from crm.ownership import get_owned, owned
 from crm.pagination import Page, last_page_at_most
 from crm.stats import metrics
+from crm.stats.followers import newest_followers
 from crm.stats.models import PortfolioVideo, StatsSnapshot
 
 # Views and followers pass two billion (the 4-byte limit): their columns are 8-byte.
@@ -122,12 +123,8 @@ def save_snapshot(
 
 
 def _sync_profile_followers(session: Session, owner_id: int) -> None:
-    """The profile's follower count follows the newest snapshot, so quotes use it."""
-    newest = session.scalars(
-        owned(StatsSnapshot, owner_id, StatsSnapshot.followers)
-        .order_by(StatsSnapshot.taken_on.desc())
-        .limit(1)
-    ).first()
+    """Keep the profile's count (the fallback) on the newest snapshot's, so the two agree."""
+    newest = newest_followers(session, owner_id)
     user = session.get(User, owner_id)
     if newest is not None and user is not None:
         user.followers = newest
@@ -200,9 +197,11 @@ def latest(session: Session, owner_id: int) -> SnapshotRow | None:
 
 
 def delete_snapshot(session: Session, snapshot: StatsSnapshot) -> None:
-    """Delete a snapshot; the profile keeps the follower count it had."""
+    """Delete a snapshot; the profile follows the newest one left (or keeps its count)."""
+    owner_id = snapshot.owner_id
     session.delete(snapshot)
     session.flush()
+    _sync_profile_followers(session, owner_id)
 
 
 def save_video(
