@@ -10,8 +10,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
+from crm.market.current import market
 from crm.money import format_money
-from crm.rates.seed import market
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [

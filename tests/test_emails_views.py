@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from crm.emails import views
+from crm.market.seed import installed_market
 from crm.pitches.models import Pitch, PitchKind
 from crm.pitches.models import PitchStatus as S
 from crm.rates import quotes
@@ -91,7 +92,7 @@ def test_the_write_page_shows_a_ready_email_with_the_creators_numbers(
     assert "10.0%, which beats most TikTok creators" in body
     assert body.index("Skincare fridge") < body.index("Kitchen organizer")
     per_video = quotes.ugc_quote(
-        "beginner", 1, portfolio_videos=3, engagement=10.0
+        "beginner", 1, portfolio_videos=3, engagement=10.0, market=installed_market()
     ).per_video_suggested_cents
     assert f"${per_video // 100}" in body
     assert f'name="quoted_rate" type="text" value="{per_video // 100}"' in page

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from crm.brands.models import Brand
+from crm.calculators.defaults import calculator_defaults
 from crm.database import utcnow
 from crm.emails import facts as email_facts
-from crm.rates import services as rates_services
+from crm.market.seed import installed_market
 from crm.stats import services as stats_services
 from crm.stats.followers import current_followers, follower_count
 from crm.stats.models import StatsSnapshot
@@ -33,9 +34,13 @@ def _readers(session, user, brand: Brand) -> dict[str, int]:
 
     return {
         "function": current_followers(session, user),
-        "rates page": rates_services.calculator_defaults(session, user).followers,
-        "dashboard": dashboard_summary(session, user, utcnow().date()).followers,
-        "dashboard tier": dashboard_summary(session, user, utcnow().date()).tier.followers,
+        "rates page": calculator_defaults(session, user, installed_market()).followers,
+        "dashboard": dashboard_summary(
+            session, user, utcnow().date(), installed_market()
+        ).followers,
+        "dashboard tier": dashboard_summary(
+            session, user, utcnow().date(), installed_market()
+        ).tier.followers,
         "emails": email_facts.gather(session, user, brand).followers,
     }
 

@@ -14,11 +14,11 @@ from wtforms.validators import NumberRange
 
 from crm.accounts.forms import ProfileForm
 from crm.accounts.models import User
+from crm.add_on_policy.models import AddOnUplift
 from crm.brands.forms import BrandForm
 from crm.brands.models import Brand
 from crm.inputs import INT4_MAX, INT8_MAX
 from crm.money import MAX_CENTS, MoneyError, parse_cents
-from crm.rates.models import AddOnUplift
 from crm.stats import services as stats
 from crm.stats.forms import SnapshotForm, VideoForm
 from crm.stats.models import PortfolioVideo, StatsSnapshot

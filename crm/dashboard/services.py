@@ -9,6 +9,7 @@ from sqlalchemy import func
 from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
+from crm.market.facts import Market
 from crm.ownership import owned
 from crm.pitches import followups, states
 from crm.pitches.models import Pitch
@@ -49,7 +50,9 @@ def open_pipeline(session: Session, owner_id: int) -> OpenPipeline:
     )
 
 
-def dashboard_summary(session: Session, user: User, today: date) -> DashboardSummary:
+def dashboard_summary(
+    session: Session, user: User, today: date, market: Market
+) -> DashboardSummary:
     """The numbers on the dashboard for `user`."""
     stats = stats_summary(session, user.id)
     followers = follower_count(user, stats.latest.snapshot.followers if stats.latest else None)
@@ -59,5 +62,5 @@ def dashboard_summary(session: Session, user: User, today: date) -> DashboardSum
         profile_complete=bool(user.tiktok_handle and followers),
         followups_due=followups.count_due(session, user.id, today),
         pipeline=open_pipeline(session, user.id),
-        tier=standing(followers),
+        tier=standing(followers, market=market),
     )

@@ -8,11 +8,11 @@ from sqlalchemy import func
 from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
+from crm.add_on_policy.services import saved_percents
 from crm.brands.models import Brand, Contact
 from crm.ownership import owned
 from crm.pitches import followups
 from crm.pitches.models import Pitch, PitchKind
-from crm.rates.services import saved_percents
 from crm.stats import services as stats
 from crm.stats.followers import follower_count
 from crm.stats.models import PortfolioVideo

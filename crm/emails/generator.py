@@ -14,8 +14,9 @@ from crm.emails.facts import Facts, gather
 from crm.emails.isolation import render_email_bounded
 from crm.emails.kinds import EmailKind, TemplateSource, default_template
 from crm.emails.sandbox import TemplateProblem, render_email
+from crm.market.current import market
+from crm.market.seed import Market
 from crm.pitches.models import Pitch
-from crm.rates.seed import Market, market
 
 OLD_SYNTAX = "it is still in the old template language; open it to bring it over"
 

@@ -14,7 +14,7 @@ from crm.emails.generator import render_source
 from crm.emails.kinds import EmailKind, TemplateSource, default_template
 from crm.emails.liquid_filters import OUTPUT_MAX
 from crm.emails.sandbox import LOOP_LIMIT, TemplateProblem
-from crm.rates.seed import market
+from crm.market.current import market
 
 
 def _kind(value: str) -> EmailKind:

@@ -6,11 +6,11 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
+from crm.market.ranges import CentsRange, Range
+from crm.market.seed import Market, Program
 from crm.money import format_money
-from crm.rates import seed
 from crm.rates.errors import RatesError
-from crm.rates.ranges import CentsRange, Range, round_to_cents
-from crm.rates.seed import Market, Program
+from crm.rates.rounding import round_to_cents
 
 FORMULA = (
     "average views per video × affiliate videos per month × click-through rate"
@@ -101,10 +101,10 @@ def affiliate_estimate(
     ctr: float | None = None,
     conversion: float | None = None,
     commission_cents: int | None = None,
-    market: Market | None = None,
+    market: Market,
 ) -> AffiliateEstimate:
     """Estimate a month; an input not given takes the seed's typical range."""
-    m = market or seed.market()
+    m = market
     given = {"ctr": ctr, "conversion": conversion, "commission": commission_cents}
     _check(views, videos, {"ctr": ctr, "conversion": conversion}, commission_cents)
     click_through = _pick(ctr, m.affiliate.click_through_percent)
@@ -134,7 +134,7 @@ def affiliate_estimate(
     )
 
 
-def programs_for(followers: int, *, market: Market | None = None) -> list[tuple[Program, bool]]:
+def programs_for(followers: int, *, market: Market) -> list[tuple[Program, bool]]:
     """Each affiliate program with whether `followers` meets its requirement."""
-    m = market or seed.market()
+    m = market
     return [(p, followers >= p.min_followers) for p in m.affiliate.programs]

@@ -9,7 +9,7 @@ from wtforms.widgets import URLInput
 
 from crm.forms import BoundedDateField, LineField, WholeNumberField, choices
 from crm.inputs import INT4_MAX
-from crm.rates.seed import market
+from crm.market.current import market
 from crm.stats.services import COUNT_MAX, POSTS_MAX
 
 

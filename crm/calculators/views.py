@@ -11,11 +11,15 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from crm.accounts.login import creator
+from crm.add_on_policy import services
+from crm.calculators.defaults import CalculatorDefaults, calculator_defaults
+from crm.calculators.forms import CalculatorForm, add_on_policy_form, policy_field_name
 from crm.database import db_session
-from crm.rates import affiliate, benchmark, quotes, seed, services, tiers
+from crm.market.current import market
+from crm.market.facts import Market
+from crm.rates import affiliate, benchmark, quotes, tiers
 from crm.rates.addons import AddOnPolicy, apply_add_ons
 from crm.rates.errors import RatesError
-from crm.rates.forms import CalculatorForm, add_on_policy_form, policy_field_name
 
 bp = Blueprint("rates", __name__, url_prefix="/rates")
 
@@ -62,15 +66,15 @@ def _section(form: CalculatorForm, name: str, compute: Callable[[], T]) -> T | N
         return None
 
 
-def _month(form: CalculatorForm) -> benchmark.MonthBenchmark | None:
+def _month(form: CalculatorForm, m: Market) -> benchmark.MonthBenchmark | None:
     income = {key: form[name].data for key, name in INCOME_FIELDS.items()}
     if all(cents is None for cents in income.values()):
         return None  # nothing entered: show the ranges, not a comparison with zero
     amounts = {key: cents for key, cents in income.items() if cents is not None}
-    return benchmark.compare_month(form.followers.data, amounts, form.posts_per_week.data)
+    return benchmark.compare_month(form.followers.data, amounts, form.posts_per_week.data, market=m)
 
 
-def _affiliate(form: CalculatorForm) -> affiliate.AffiliateEstimate | None:
+def _affiliate(form: CalculatorForm, m: Market) -> affiliate.AffiliateEstimate | None:
     if form.average_views.data is None or form.affiliate_videos.data is None:
         return None
     return affiliate.affiliate_estimate(
@@ -79,20 +83,22 @@ def _affiliate(form: CalculatorForm) -> affiliate.AffiliateEstimate | None:
         ctr=form.ctr.data,
         conversion=form.conversion.data,
         commission_cents=form.commission.data,
+        market=m,
     )
 
 
-def _results(d: CalculatorForm, policy: AddOnPolicy) -> Results:
+def _results(d: CalculatorForm, policy: AddOnPolicy, m: Market) -> Results:
     return Results(
-        standing=_section(d, "tier", lambda: tiers.standing(d.followers.data)),
-        month=_section(d, "tier", lambda: _month(d)),
+        standing=_section(d, "tier", lambda: tiers.standing(d.followers.data, market=m)),
+        month=_section(d, "tier", lambda: _month(d, m)),
         sponsored=_section(
             d,
             "sponsored",
             lambda: apply_add_ons(
-                quotes.sponsored_quote(d.followers.data, d.niche.data, d.engagement.data),
+                quotes.sponsored_quote(d.followers.data, d.niche.data, d.engagement.data, market=m),
                 d.sponsored_add_ons.data or [],
                 policy,
+                market=m,
             ),
         ),
         ugc=_section(
@@ -105,37 +111,41 @@ def _results(d: CalculatorForm, policy: AddOnPolicy) -> Results:
                     retainer=bool(d.retainer.data),
                     portfolio_videos=d.portfolio_videos.data,
                     engagement=d.engagement.data,
+                    market=m,
                 ),
                 d.ugc_add_ons.data or [],
                 policy,
+                market=m,
             ),
         ),
-        affiliate=_section(d, "affiliate", lambda: _affiliate(d)),
+        affiliate=_section(d, "affiliate", lambda: _affiliate(d, m)),
         posting_note=None
         if d.posts_per_week.errors
-        else benchmark.posting_note(d.posts_per_week.data, seed.market()),
+        else benchmark.posting_note(d.posts_per_week.data, m),
     )
 
 
 @bp.get("/")
 def calculators() -> str:
-    session, user = db_session(), creator()
-    defaults = services.calculator_defaults(session, user)
+    session, user, m = db_session(), creator(), market()
+    defaults = calculator_defaults(session, user, m)
     submitted = bool(request.args)
     form = CalculatorForm(formdata=request.args if submitted else None, data=defaults.form_data())
     if submitted:
         form.validate()
-    policy = services.add_on_policy(session, user.id)
+    policy = services.add_on_policy(session, user.id, m)
     policy_form = add_on_policy_form(formdata=None, data=_policy_data(policy))
-    return _render(form, policy_form, policy, defaults)
+    return _render(form, policy_form, policy, defaults, m)
 
 
 def _policy_data(policy: AddOnPolicy) -> dict[str, Any]:
     return {policy_field_name(key): percent for key, percent in policy.percents.items()}
 
 
-def _render(form: Any, policy_form: Any, policy: AddOnPolicy, defaults: Any) -> str:
-    results = _results(form, policy)
+def _render(
+    form: Any, policy_form: Any, policy: AddOnPolicy, defaults: CalculatorDefaults, m: Market
+) -> str:
+    results = _results(form, policy, m)
     return render_template(
         "rates/calculators.html",
         form=form,
@@ -144,8 +154,8 @@ def _render(form: Any, policy_form: Any, policy: AddOnPolicy, defaults: Any) -> 
         defaults=defaults,
         results=results,
         broken={name for name, fields in SECTIONS.items() if any(form[f].errors for f in fields)},
-        market=seed.market(),
-        programs=affiliate.programs_for(form.followers.data or 0)
+        market=m,
+        programs=affiliate.programs_for(form.followers.data or 0, market=m)
         if not form.followers.errors
         else [],
         formula=affiliate.FORMULA,
@@ -154,14 +164,12 @@ def _render(form: Any, policy_form: Any, policy: AddOnPolicy, defaults: Any) -> 
 
 @bp.post("/add-ons")
 def save_add_ons() -> str | Response:
-    session, user = db_session(), creator()
+    session, user, m = db_session(), creator(), market()
     policy_form = add_on_policy_form()
     if policy_form.validate_on_submit():
-        percents = {
-            a.key: policy_form[policy_field_name(a.key)].data for a in seed.market().add_ons
-        }
+        percents = {a.key: policy_form[policy_field_name(a.key)].data for a in m.add_ons}
         try:
-            services.save_add_on_policy(session, user.id, percents)
+            services.save_add_on_policy(session, user.id, percents, m)
         except RatesError as error:
             session.rollback()
             field = policy_form._fields.get(policy_field_name(error.field or ""))
@@ -171,10 +179,10 @@ def save_add_ons() -> str | Response:
             session.commit()
             flash("Add-on policy saved: quotes with add-ons use your percentages.", "success")
             return redirect(url_for("rates.calculators") + "#add-ons")
-    defaults = services.calculator_defaults(session, user)
+    defaults = calculator_defaults(session, user, m)
     form = CalculatorForm(formdata=None, data=defaults.form_data())
-    policy = services.add_on_policy(session, user.id)
-    return _render(form, policy_form, policy, defaults)
+    policy = services.add_on_policy(session, user.id, m)
+    return _render(form, policy_form, policy, defaults, m)
 
 
 @bp.post("/add-ons/reset")

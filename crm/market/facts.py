@@ -1,11 +1,10 @@
-"""The market facts as types: what crm/rates/seed.py builds from seed/market.toml."""
+"""The market facts as types: what crm/market/seed.py builds from seed/market.toml."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from crm.rates.ranges import CentsRange, Range
+from crm.market.ranges import CentsRange, Range
 
 
 @dataclass(frozen=True)
@@ -116,7 +115,6 @@ class Market:
     add_ons: tuple[AddOn, ...]
     niches: tuple[Choice, ...]
     product_categories: tuple[Choice, ...]
-    raw: dict[str, Any]
 
     @property
     def high_value_niches(self) -> frozenset[str]:
