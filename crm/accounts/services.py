@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from sqlalchemy import delete, func, select
@@ -181,13 +182,30 @@ def change_password(
     return start_login_session(session, user, lifetime)
 
 
+HANDLE = re.compile(r"^[A-Za-z0-9_.]{2,24}$")
+HANDLE_MESSAGE = "A handle has 2-24 letters, numbers, underscores or dots."
+
+
+def clean_profile_handle(text: str) -> str:
+    """'@maya.makes' -> 'maya.makes'; '' stays ''; anything TikTok would not take is refused."""
+    handle = text.strip().removeprefix("@")
+    if handle and not HANDLE.match(handle):
+        raise AccountError(HANDLE_MESSAGE, field="tiktok_handle")
+    return handle
+
+
 def update_profile(session: Session, user: User, data: ProfileData) -> User:
     """Save the creator profile; the name signs emails, so it must be one line."""
     from crm import inputs
 
     if not inputs.is_one_line(data.display_name):
         raise AccountError(inputs.ONE_LINE_MESSAGE, field="display_name")
-    for field, value in data.__dict__.items():
+    cleaned = replace(
+        data,
+        display_name=data.display_name.strip(),
+        tiktok_handle=clean_profile_handle(data.tiktok_handle),
+    )
+    for field, value in cleaned.__dict__.items():
         setattr(user, field, value)
     session.flush()
     return user

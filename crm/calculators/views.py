@@ -20,6 +20,7 @@ from crm.market.facts import Market
 from crm.rates import affiliate, benchmark, quotes, tiers
 from crm.rates.addons import AddOnPolicy, apply_add_ons
 from crm.rates.errors import RatesError
+from crm.saving import saving
 
 bp = Blueprint("rates", __name__, url_prefix="/rates")
 
@@ -168,15 +169,13 @@ def save_add_ons() -> str | Response:
     policy_form = add_on_policy_form()
     if policy_form.validate_on_submit():
         percents = {a.key: policy_form[policy_field_name(a.key)].data for a in m.add_ons}
-        try:
+        with saving(show=False) as saved:
             services.save_add_on_policy(session, user.id, percents, m)
-        except RatesError as error:
-            session.rollback()
-            field = policy_form._fields.get(policy_field_name(error.field or ""))
+        if saved.error is not None:
+            field = policy_form._fields.get(policy_field_name(saved.error.field or ""))
             if field is not None:
-                field.errors = [*field.errors, error.message]
+                field.errors = [*field.errors, saved.error.message]
         else:
-            session.commit()
             flash("Add-on policy saved: quotes with add-ons use your percentages.", "success")
             return redirect(url_for("rates.calculators") + "#add-ons")
     defaults = calculator_defaults(session, user, m)
@@ -188,7 +187,7 @@ def save_add_ons() -> str | Response:
 @bp.post("/add-ons/reset")
 def reset_add_ons() -> Response:
     session = db_session()
-    services.reset_add_on_policy(session, creator().id)
-    session.commit()
+    with saving():
+        services.reset_add_on_policy(session, creator().id)
     flash("Add-on policy back to the starting values.", "info")
     return redirect(url_for("rates.calculators") + "#add-ons")

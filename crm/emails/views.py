@@ -17,12 +17,12 @@ from crm.emails.forms import EmailForm
 from crm.emails.generator import GeneratedEmail, write_email
 from crm.emails.kinds import PITCH_EMAILS, EmailKind, emails_for_pitch
 from crm.emails.mailto import mailto_link
-from crm.forms import show_error
 from crm.money import to_major
 from crm.ownership import get_owned_or_404
 from crm.pitches import followups, states
 from crm.pitches import services as pitch_services
 from crm.pitches.models import Pitch
+from crm.saving import saving
 
 
 def smtp_settings() -> tuple[smtp.SmtpSettings | None, str | None]:
@@ -102,20 +102,15 @@ def write(brand_id: int) -> str | Response:
         form.quoted_rate.data = _rate_field(email.rate.cents if email.rate else None)
     elif form.validate_on_submit():
         currency = email.rate.currency if email.rate else user.currency
-        try:
+        with saving(form, unshown=(pitch_services.AlreadyCreated,)) as saved:
             pitch = services.create_draft(
                 session, user.id, brand, kind, _text(form, True), currency,
                 email.facts.contact_id, utcnow(), token=form.token.data or None,
             )  # fmt: skip
-        except pitch_services.AlreadyCreated as duplicate:
-            session.rollback()
+        if isinstance(duplicate := saved.refusal, pitch_services.AlreadyCreated):
             flash(duplicate.message, "info")
             return redirect(url_for("emails.pitch", pitch_id=duplicate.pitch.id))
-        except pitch_services.PitchError as error:
-            session.rollback()
-            show_error(form, error)
-        else:
-            session.commit()
+        if saved:
             flash("Draft saved. Open it in your mail app, copy it or send it from here.", "success")
             return redirect(url_for("emails.pitch", pitch_id=pitch.id))
     earlier = pitch_services.recent_or_open_pitch(session, user.id, brand.id, utcnow())
@@ -193,16 +188,12 @@ def save(pitch_id: int) -> str | Response:
     pitch, kind, form, email = _posted(pitch_id)
     if not kind.is_pitch or not form.validate_on_submit():
         return _again(pitch, form, email)
-    session = db_session()
-    try:
+    with saving(form) as saved:
         services.update_draft(
-            session, creator().id, pitch, _text(form, True), email.facts.contact_id
+            db_session(), creator().id, pitch, _text(form, True), email.facts.contact_id
         )
-    except pitch_services.PitchError as error:
-        session.rollback()
-        show_error(form, error)
+    if not saved:
         return _again(pitch, form, email)
-    session.commit()
     flash("Draft saved.", "success")
     return redirect(url_for("emails.pitch", pitch_id=pitch.id))
 
@@ -221,14 +212,10 @@ def mark_sent(pitch_id: int) -> str | Response:
     pitch, kind, form, email = _posted(pitch_id)
     if not form.validate_on_submit():
         return _again(pitch, form, email)
-    session = db_session()
-    try:
+    with saving(refusals=(states.TransitionRefused,)) as saved:
         message = _apply(pitch, kind, form, email)
-    except (pitch_services.PitchError, states.TransitionRefused) as error:
-        session.rollback()
-        flash(error.message, "error")
+    if not saved:
         return redirect(url_for("emails.pitch", pitch_id=pitch.id, kind=kind.value))
-    session.commit()
     flash(message, "success")
     return redirect(url_for("pitches.detail", pitch_id=pitch.id))
 
@@ -249,7 +236,8 @@ def send(pitch_id: int) -> str | Response:
         return _again(pitch, form, email)
     session, user = db_session(), creator()
     text = _text(form, False)
-    try:
+    refused = (states.TransitionRefused, smtp.SendError)
+    with saving(refusals=refused, show=False) as saved:
         # The pitch moves first (a refused move sends nothing), then the email goes out;
         # the commit comes only after the server took it.
         message = _apply(pitch, kind, form, email)
@@ -259,9 +247,7 @@ def send(pitch_id: int) -> str | Response:
             email.facts.contact_name, to_address, text.subject, text.body,
         )  # fmt: skip
         smtp.send(settings, smtp.build_message(settings, outgoing))
-    except (pitch_services.PitchError, states.TransitionRefused, smtp.SendError) as error:
-        session.rollback()
-        return _again(pitch, form, email, send_error=f"Not sent: {error.message}")
-    session.commit()
+    if saved.error is not None:
+        return _again(pitch, form, email, send_error=f"Not sent: {saved.error.message}")
     flash(f"Sent to {to_address}. {message}", "success")
     return redirect(url_for("pitches.detail", pitch_id=pitch.id))

@@ -204,6 +204,12 @@ def delete_snapshot(session: Session, snapshot: StatsSnapshot) -> None:
     _sync_profile_followers(session, owner_id)
 
 
+def delete_video(session: Session, video: PortfolioVideo) -> None:
+    """Remove a video from the portfolio."""
+    session.delete(video)
+    session.flush()
+
+
 def save_video(
     session: Session, owner_id: int, data: VideoData, video: PortfolioVideo | None = None
 ) -> PortfolioVideo:
