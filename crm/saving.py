@@ -1,7 +1,7 @@
 """The one commit edge of a view: commit what the block changed, or roll back and say why.
 
     with saving(form) as saved:
-        brand = services.save_brand(session, owner_id, data, brand)
+        brand = services.save_brand(session, owner_id, brand, data)
     if saved:
         flash(...)
         return redirect(...)

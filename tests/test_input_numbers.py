@@ -137,7 +137,7 @@ def test_the_stats_service_refuses_counts_past_the_range(session, user) -> None:
     assert refused.value.field == "video_views"
     video = stats.VideoData("https://x.example/v", "t", "home", INT8_MAX, 0)
     with pytest.raises(stats.StatsError):
-        stats.save_video(session, user.id, video)
+        stats.save_video(session, user.id, None, video)
 
 
 @pytest.mark.parametrize("profile_followers", ["99999999999", "-1"])

@@ -41,7 +41,7 @@ def _save_contact(form: ContactForm, brand: Brand, contact: Contact | None) -> s
         form.is_primary.data = True
     if form.validate_on_submit():
         with saving(form) as saved:
-            stored = services.save_contact(db_session(), brand, _contact_data(form), contact)
+            stored = services.save_contact(db_session(), brand, contact, _contact_data(form))
         if saved:
             flash(f"{stored.name} saved.", "success")
             return redirect(url_for("brands.detail", brand_id=brand.id) + "#contacts")

@@ -44,9 +44,9 @@ def populate(session: Session, user: User) -> bool:
         return False
     now = utcnow()
     for entry in demo_brands():
-        brand = services.save_brand(session, user.id, _data(entry))
+        brand = services.save_brand(session, user.id, None, _data(entry))
         for contact in entry.get("contacts", []):
-            services.save_contact(session, brand, services.ContactData(**contact))
+            services.save_contact(session, brand, None, services.ContactData(**contact))
         for text in entry.get("notes", []):
             services.add_note(session, brand, text)
         found = now - timedelta(days=entry["days_ago"])

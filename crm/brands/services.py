@@ -126,9 +126,7 @@ def _check_unique(
             )
 
 
-def save_brand(
-    session: Session, owner_id: int, data: BrandData, brand: Brand | None = None
-) -> Brand:
+def save_brand(session: Session, owner_id: int, brand: Brand | None, data: BrandData) -> Brand:
     """Create a brand or update `brand`; logs creation and status changes on its timeline."""
     values = clean_brand(data)
     tags = clean_tags(data.tags)
@@ -232,7 +230,7 @@ def _clean_contact(data: ContactData) -> dict[str, Any]:
 
 
 def save_contact(
-    session: Session, brand: Brand, data: ContactData, contact: Contact | None = None
+    session: Session, brand: Brand, contact: Contact | None, data: ContactData
 ) -> Contact:
     """Add a contact to `brand` or update `contact`; a brand's first contact is its primary."""
     values = _clean_contact(data)

@@ -96,7 +96,7 @@ def _save_brand(form: BrandForm, brand: Brand | None) -> str | Response:
     duplicate_id = None
     if form.validate_on_submit():
         with saving(form) as saved:
-            stored = services.save_brand(db_session(), creator().id, _brand_data(form), brand)
+            stored = services.save_brand(db_session(), creator().id, brand, _brand_data(form))
         if saved:
             flash(f"{stored.name} saved.", "success")
             return redirect(url_for("brands.detail", brand_id=stored.id))

@@ -211,7 +211,7 @@ def delete_video(session: Session, video: PortfolioVideo) -> None:
 
 
 def save_video(
-    session: Session, owner_id: int, data: VideoData, video: PortfolioVideo | None = None
+    session: Session, owner_id: int, video: PortfolioVideo | None, data: VideoData
 ) -> PortfolioVideo:
     """Add or update a portfolio video; the same link twice is refused."""
     check_video(data)

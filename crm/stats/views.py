@@ -119,7 +119,7 @@ def edit_video(video_id: int) -> str | Response:
 def _save_video(form: VideoForm, video: PortfolioVideo | None) -> str | Response:
     if form.validate_on_submit():
         with saving(form) as saved:
-            services.save_video(db_session(), creator().id, _video_data(form), video)
+            services.save_video(db_session(), creator().id, video, _video_data(form))
         if saved:
             flash("Video saved to your portfolio.", "success")
             return redirect(url_for("stats.index") + "#portfolio")
