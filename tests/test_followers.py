@@ -26,7 +26,7 @@ def _snapshot(session, user, days_ago: int, followers: int) -> StatsSnapshot:
         posts=5,
         period_days=7,
     )
-    return stats_services.save_snapshot(session, user.id, data, today=utcnow().date())
+    return stats_services.save_snapshot(session, user.id, None, data, utcnow().date())
 
 
 def _readers(session, user, brand: Brand) -> dict[str, int]:

@@ -133,7 +133,7 @@ def test_counts_past_their_range_get_a_message_beside_the_field(logged_in, field
 def test_the_stats_service_refuses_counts_past_the_range(session, user) -> None:
     data = stats.SnapshotData(date(2026, 10, 1), 7, 1, stats.COUNT_MAX + 1, 0, 0, 0, 1)
     with pytest.raises(stats.StatsError) as refused:
-        stats.save_snapshot(session, user.id, data, date(2026, 10, 2))
+        stats.save_snapshot(session, user.id, None, data, date(2026, 10, 2))
     assert refused.value.field == "video_views"
     video = stats.VideoData("https://x.example/v", "t", "home", INT8_MAX, 0)
     with pytest.raises(stats.StatsError):

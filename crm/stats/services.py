@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from crm import inputs
 from crm.accounts.models import User
 from crm.errors import FieldError
-from crm.ownership import get_owned, owned
+from crm.ownership import owned
 from crm.pagination import Page, last_page_at_most
 from crm.stats import metrics
 from crm.stats.followers import newest_followers
@@ -100,20 +100,22 @@ def check_video(data: VideoData) -> None:
 
 
 def save_snapshot(
-    session: Session, owner_id: int, data: SnapshotData, today: date, snapshot_id: int | None = None
+    session: Session,
+    owner_id: int,
+    snapshot: StatsSnapshot | None,
+    data: SnapshotData,
+    today: date,
 ) -> StatsSnapshot:
     """Create or update the snapshot for a date; one snapshot per day."""
     check_snapshot(data, today)
     clash = session.scalars(
         owned(StatsSnapshot, owner_id).where(StatsSnapshot.taken_on == data.taken_on)
     ).one_or_none()
-    if clash is not None and clash.id != snapshot_id:
+    if clash is not None and (snapshot is None or clash.id != snapshot.id):
         raise StatsError(
             "There is already a snapshot for this date; edit that one instead.", field="taken_on"
         )
-    snapshot = (
-        get_owned(session, StatsSnapshot, snapshot_id, owner_id) if snapshot_id else None
-    ) or StatsSnapshot(owner_id=owner_id)
+    snapshot = snapshot or StatsSnapshot(owner_id=owner_id)
     for field, value in data.__dict__.items():
         setattr(snapshot, field, value)
     session.add(snapshot)

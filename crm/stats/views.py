@@ -83,11 +83,7 @@ def _save_snapshot(form: SnapshotForm, snapshot: StatsSnapshot | None) -> str | 
     if form.validate_on_submit():
         with saving(form) as saved:
             services.save_snapshot(
-                db_session(),
-                creator().id,
-                _snapshot_data(form),
-                today=utcnow().date(),
-                snapshot_id=snapshot.id if snapshot else None,
+                db_session(), creator().id, snapshot, _snapshot_data(form), utcnow().date()
             )
         if saved:
             flash("Stats saved.", "success")
