@@ -17,6 +17,7 @@ from crm.emails.forms import EmailForm
 from crm.emails.generator import GeneratedEmail, write_email
 from crm.emails.kinds import PITCH_EMAILS, EmailKind, emails_for_pitch
 from crm.emails.mailto import mailto_link
+from crm.market.current import market
 from crm.money import to_major
 from crm.ownership import get_owned_or_404
 from crm.pitches import followups, states
@@ -94,7 +95,7 @@ def write(brand_id: int) -> str | Response:
     session, user = db_session(), creator()
     brand = get_owned_or_404(session, Brand, brand_id, user.id)
     kind = _kind_arg(PITCH_EMAILS) or EmailKind.UGC_PITCH
-    email = write_email(session, user, brand, kind)
+    email = write_email(session, user, brand, kind, None, market())
     form = EmailForm()
     if request.method == "GET":
         form.kind.data, form.token.data = kind.value, secrets.token_urlsafe(24)
@@ -134,7 +135,7 @@ def pitch(pitch_id: int) -> str:
     pitch, kinds, kind = _load(pitch_id)
     if kind is None:
         return render_template("emails/pages/nothing.html", pitch=pitch)
-    email = write_email(db_session(), creator(), pitch.brand, kind, pitch)
+    email = write_email(db_session(), creator(), pitch.brand, kind, pitch, market())
     form = EmailForm(formdata=None)
     form.kind.data = kind.value
     keep_draft = bool(kind.is_pitch and pitch.body and not request.args.get("regenerate"))
@@ -156,7 +157,7 @@ def _posted(pitch_id: int) -> tuple[Pitch, EmailKind, EmailForm, GeneratedEmail]
         abort(404)
     if kind not in kinds:
         abort(404)
-    email = write_email(db_session(), creator(), pitch.brand, kind, pitch)
+    email = write_email(db_session(), creator(), pitch.brand, kind, pitch, market())
     return pitch, kind, EmailForm(), email
 
 
