@@ -26,6 +26,8 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": 100,
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
     "REGISTER_MAX_PER_ADDRESS": 10,
+    # Sign-ups naming one email: with mail on, each one mails that address.
+    "REGISTER_MAX_PER_ACCOUNT": 3,
     "RESET_MAX_PER_ADDRESS": 10,
     "RESET_MAX_PER_ACCOUNT": 3,
     # Log out a browser after this long without a request (beside the absolute lifetime).

@@ -133,6 +133,7 @@ def limits() -> Limits:
         per_address=config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
         per_account=config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
         register_per_address=config["REGISTER_MAX_PER_ADDRESS"],
+        register_per_account=config["REGISTER_MAX_PER_ACCOUNT"],
         reset_per_address=config["RESET_MAX_PER_ADDRESS"],
         reset_per_account=config["RESET_MAX_PER_ACCOUNT"],
     )

@@ -51,7 +51,7 @@ def register() -> str | Response | tuple[str, int]:
     form = EmailOnlyForm() if by_mail else RegisterForm()
     if not form.validate_on_submit():
         return render_template("accounts/register.html", form=form, mail=by_mail)
-    if not auth.throttle().register_attempt(auth.client_address()):
+    if not auth.throttle().register_attempt(form.email.data, auth.client_address()):
         return _throttled("accounts/register.html", form, _TOO_MANY_SIGN_UPS)
     if by_mail:
         return _sign_up_by_mail(services.normalize_email(form.email.data))
