@@ -51,6 +51,8 @@ DEFAULTS: dict[str, Any] = {
     # with this much memory on top of the render process itself.
     "EMAIL_TEMPLATE_TIMEOUT_SECONDS": 2,
     "EMAIL_TEMPLATE_MEMORY_MB": 256,
+    # Renders of creators' templates one worker process runs at once; more are refused.
+    "EMAIL_TEMPLATE_RENDERS_AT_ONCE": 2,
 }
 
 _TRUE = {"1", "true", "yes", "on"}

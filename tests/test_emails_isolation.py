@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.cookiejar
+import os
 import threading
 import time
 import urllib.parse
@@ -15,8 +16,8 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from crm import create_app
 from crm.database import upgrade
-from crm.emails import custom
-from crm.emails.isolation import Bounds, render_email_bounded
+from crm.emails import custom, isolation
+from crm.emails.isolation import CHILD_NICENESS, Bounds, render_email_bounded
 from crm.emails.sandbox import TemplateProblem
 from crm.emails.wording import KNOWN
 from tests import factories
@@ -69,6 +70,45 @@ def test_a_render_that_needs_too_much_memory_is_refused() -> None:
     assert "too much memory" in problem.message
     assert problem.part == "subject"
     assert elapsed < 5
+
+
+def report_niceness(part: str, source: str, variables: Mapping[str, Any], known: Any) -> str:
+    """A stand-in render step that tells how nice its process is (runs in the child)."""
+    return str(os.nice(0))
+
+
+def test_the_render_child_runs_at_a_lower_priority_than_the_web_threads() -> None:
+    # The child imports this test module to find the stand-in: give it time on a busy machine.
+    roomy = Bounds(seconds=10.0, memory_mb=256)
+    rendered = render_email_bounded("s", "b", VALUES, KNOWN, roomy, renderer=report_niceness)
+    assert int(rendered.subject) >= os.nice(0) + CHILD_NICENESS
+
+
+def test_renders_past_the_limit_of_a_process_are_refused_at_once() -> None:
+    one_at_a_time = Bounds(seconds=3.0, memory_mb=256, renders_at_once=1)
+    started, finished = threading.Event(), threading.Event()
+    real = isolation._render_in_child
+
+    def slow_first(*args: Any, **kwargs: Any) -> Any:
+        started.set()
+        try:
+            return real(*args, **kwargs)
+        finally:
+            finished.set()
+
+    first = threading.Thread(target=lambda: bounded(SLOW, one_at_a_time))
+    isolation._render_in_child = slow_first
+    try:
+        first.start()
+        assert started.wait(10)
+        problem, _elapsed = bounded("Hi", one_at_a_time)
+        assert "Too many emails are being written" in problem.message
+        assert not finished.is_set()  # refused while the first was still rendering
+    finally:
+        first.join(30)
+        isolation._render_in_child = real
+    # The slot is free again once the first render ended.
+    assert render_email_bounded("s", "Hi", VALUES, KNOWN, one_at_a_time).body == "Hi\n"
 
 
 @pytest.mark.parametrize(
