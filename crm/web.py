@@ -160,7 +160,23 @@ def _unexpected_error(error: Exception) -> tuple[str, int]:
     return render_error(500)
 
 
-def _database_unavailable(error: Exception) -> tuple[str, int, dict[str, str]]:
+def _is_outage(error: Exception) -> bool:
+    """An error of the database being away or busy, not of the app's SQL.
+
+    SQLite reports both kinds as OperationalError: only "locked" and "busy" mean come
+    back later; "no such table" or a syntax error is a bug and stays a 500.
+    """
+    if not isinstance(error, sa_exc.OperationalError):
+        return True
+    orig = getattr(error, "orig", None)
+    if type(orig).__module__.startswith("sqlite3"):
+        return any(word in str(orig).lower() for word in ("locked", "busy"))
+    return True
+
+
+def _database_unavailable(error: Exception) -> Any:
+    if not _is_outage(error):
+        return _unexpected_error(error)
     # One line, no traceback: an outage would otherwise flood the log.
     cause = str(getattr(error, "orig", None) or error).strip().splitlines()
     current_app.logger.warning(
@@ -170,5 +186,10 @@ def _database_unavailable(error: Exception) -> tuple[str, int, dict[str, str]]:
         type(error).__name__,
         cause[0] if cause else "",
     )
-    body, code = render_error(503)
+    return unavailable()
+
+
+def unavailable(message: str | None = None) -> tuple[str, int, dict[str, str]]:
+    """The 503 page: something the app needs is briefly away; come back in a minute."""
+    body, code = render_error(503, message)
     return body, code, {"Retry-After": str(RETRY_AFTER_SECONDS)}

@@ -77,6 +77,18 @@ def report_niceness(part: str, source: str, variables: Mapping[str, Any], known:
     return str(os.nice(0))
 
 
+def crash(part: str, source: str, variables: Mapping[str, Any], known: Any) -> str:
+    """A stand-in render step with a bug in it (runs in the child)."""
+    raise KeyError("a bug")
+
+
+def test_a_crash_in_the_render_process_is_not_blamed_on_memory(caplog) -> None:
+    problem, _elapsed = bounded("Hi", Bounds(10.0, memory_mb=256), renderer=crash)
+    assert "couldn't be written out on our side" in problem.message
+    assert "memory" not in problem.message
+    assert "KeyError" in caplog.text
+
+
 def test_the_render_child_runs_at_a_lower_priority_than_the_web_threads() -> None:
     # The child imports this test module to find the stand-in: give it time on a busy machine.
     roomy = Bounds(seconds=10.0, memory_mb=256)

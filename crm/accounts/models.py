@@ -11,6 +11,11 @@ from crm.database import Base, UTCDateTime, utcnow
 from crm.inputs import BIG_COUNT
 
 
+def normalize_email(email: str) -> str:
+    """The form an email is stored and compared in (logins, throttle keys, password rules)."""
+    return email.strip().lower()
+
+
 class User(Base):
     """A creator: the login and the profile the rates and pitches are built from."""
 

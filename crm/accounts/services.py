@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from crm import database
-from crm.accounts.models import LoginSession, User
+from crm.accounts.models import LoginSession, User, normalize_email
 from crm.accounts.passwords import (
     MIN_LENGTH,
     hash_password,
@@ -43,11 +43,6 @@ class ProfileData:
     currency: str
     turnaround_days: int
     posts_per_week: int
-
-
-def normalize_email(email: str) -> str:
-    """The form an email is stored and compared in."""
-    return email.strip().lower()
 
 
 def find_user_by_email(session: Session, email: str) -> User | None:
@@ -98,7 +93,10 @@ def authenticate(
     """The user for these credentials; the attempt is counted first, refused when over."""
     database.end_read(session)
     if not throttle.login_attempt(email, address):
-        raise LoginThrottled("Too many failed attempts. Wait a few minutes before trying again.")
+        raise LoginThrottled(
+            "Too many failed attempts. Wait a few minutes before trying again, "
+            "or reset your password."
+        )
     user = find_user_by_email(session, email)
     stored = user.password_hash if user else None
     database.end_read(session)
@@ -111,7 +109,8 @@ def authenticate(
     return user
 
 
-def _token_hash(token: str) -> str:
+def token_hash(token: str) -> str:
+    """What is stored of a secret token (login session, reset link): its SHA-256."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -120,7 +119,7 @@ def start_login_session(session: Session, user: User, lifetime: timedelta) -> st
     token = secrets.token_urlsafe(32)
     session.add(
         LoginSession(
-            user=user, token_hash=_token_hash(token), expires_at=database.utcnow() + lifetime
+            user=user, token_hash=token_hash(token), expires_at=database.utcnow() + lifetime
         )
     )
     session.flush()
@@ -134,7 +133,7 @@ def user_for_token(session: Session, token: str) -> User | None:
         select(User)
         .join(LoginSession)
         .where(
-            LoginSession.token_hash == _token_hash(token),
+            LoginSession.token_hash == token_hash(token),
             LoginSession.expires_at > database.utcnow(),
         )
     ).one_or_none()
@@ -145,7 +144,7 @@ def user_for_token(session: Session, token: str) -> User | None:
 
 def end_login_session(session: Session, token: str) -> None:
     """End one login session (log out)."""
-    session.execute(delete(LoginSession).where(LoginSession.token_hash == _token_hash(token)))
+    session.execute(delete(LoginSession).where(LoginSession.token_hash == token_hash(token)))
 
 
 def end_all_login_sessions(session: Session, user: User) -> None:

@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm import database
-from crm.accounts.models import ThrottleCount
+from crm.accounts.models import ThrottleCount, normalize_email
 from crm.database import UTCDateTime
 
 log = logging.getLogger(__name__)
@@ -182,7 +182,7 @@ class Limits:
 
 
 def _email(email: str) -> str:
-    return email.strip().lower()
+    return normalize_email(email)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from crm.accounts.forms import (
 from crm.accounts.throttle import CounterUnavailable
 from crm.database import db_session
 from crm.forms import show_error
-from crm.web import render_error
+from crm.web import unavailable
 
 bp = Blueprint("accounts", __name__)
 
@@ -32,10 +32,7 @@ _TOO_MANY_RESETS = "Too many reset requests. Wait a few minutes and try again."
 def _counter_unavailable(error: CounterUnavailable) -> tuple[str, int, dict[str, str]]:
     # Without the shared count every guess would be free: refuse, briefly and clearly.
     current_app.logger.error("Throttle counter unreachable on %s: %s", request.path, error)
-    page, _code = render_error(
-        503, "This is briefly unavailable on our side. Try again in a minute."
-    )
-    return page, 503, {"Retry-After": "60"}
+    return unavailable("This is briefly unavailable on our side. Try again in a minute.")
 
 
 def _throttled(template: str, form: object, message: str) -> tuple[str, int]:

@@ -20,6 +20,7 @@ children run at a lower CPU priority than the web threads.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import resource
@@ -37,6 +38,7 @@ _CONTEXT = multiprocessing.get_context("forkserver")
 # "__main__" too: otherwise every child re-imports the server's main script.
 _CONTEXT.set_forkserver_preload(["__main__", __name__])
 _MB = 1024 * 1024
+log = logging.getLogger(__name__)
 # How much lower the render child runs than the web threads (see nice(2)).
 CHILD_NICENESS = 10
 _slots: threading.BoundedSemaphore | None = None
@@ -121,6 +123,8 @@ def _child(
         sender.send(("problem", problem.message, problem.line, problem.part))
     except MemoryError:
         sender.send(("memory",))
+    except Exception as error:  # a bug, not the template's fault: say so, don't blame memory
+        sender.send(("crashed", f"{type(error).__name__}: {error}"))
     finally:
         sender.close()
 
@@ -179,13 +183,15 @@ def _render_in_child(
         if receiver.poll(bounds.seconds):
             outcome = receiver.recv()
     except EOFError:
-        outcome = ("died",)  # without a word: the memory cap, or the kernel's OOM killer
+        outcome = ("died",)  # without a word: the memory cap, the OOM killer, or a crash
     finally:
         receiver.close()
         # Done or over time, the child has nothing left to do: killing it beats waiting
         # for its interpreter to shut down (about half the cost of a render).
         child.kill()
         child.join()
+    if outcome[0] in ("crashed", "died"):
+        log.error("Template render process failed (exit %s): %s", child.exitcode, outcome[1:])
     return _result(outcome, position, sources, bounds)
 
 
@@ -198,6 +204,8 @@ def _result(
         raise TemplateProblem(outcome[1], outcome[2], outcome[3])
     if outcome[0] == "timeout":
         why = f"This template takes too long to write an email (over {bounds.seconds:g} s)."
+    elif outcome[0] == "crashed":
+        why = "This template couldn't be written out on our side. Try again in a moment."
     else:
         why = f"This template needs too much memory (over {bounds.memory_mb} MB) to write an email."
     raise _stopped(position, sources, why)
