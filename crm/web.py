@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, current_app, render_template, request, url_for
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    has_request_context,
+    render_template,
+    request,
+    url_for,
+)
 from flask.sessions import SecureCookieSessionInterface
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
@@ -80,9 +89,7 @@ def init_app(app: Flask) -> None:
 
 def _show_date(value: Any, weekday: bool = False, with_time: bool = False) -> str:
     """The one date format on pages, in the signed-in creator's timezone."""
-    from flask_login import current_user
-
-    zone = getattr(current_user, "timezone", None) if current_user else None
+    zone = getattr(current_user, "timezone", None) if has_request_context() else None
     return dates.show_date(value, zone, weekday=weekday, with_time=with_time)
 
 
