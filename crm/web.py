@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, current_app, render_template, request, url_for
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    has_request_context,
+    render_template,
+    request,
+    url_for,
+)
 from flask.sessions import SecureCookieSessionInterface
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
+from crm import dates
 from crm.money import format_money
 from crm.rates.seed import market
 
@@ -72,8 +82,15 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(Exception, _unexpected_error)
     app.add_template_filter(format_money, "money")
     app.add_template_filter(_thousands, "thousands")
+    app.add_template_filter(_show_date, "date")
     app.add_template_global(_navigation, "navigation")
     app.add_template_global(market, "market")
+
+
+def _show_date(value: Any, weekday: bool = False, with_time: bool = False) -> str:
+    """The one date format on pages, in the signed-in creator's timezone."""
+    zone = getattr(current_user, "timezone", None) if has_request_context() else None
+    return dates.show_date(value, zone, weekday=weekday, with_time=with_time)
 
 
 def _security_headers(response: Response) -> Response:

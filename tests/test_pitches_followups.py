@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from crm import database
 from crm.brands.models import BrandActivity
 from crm.pitches import followups, services, views
 from crm.pitches.models import PitchStatus as S
@@ -143,6 +144,7 @@ class TestPage:
     def today_is(self, monkeypatch):
         def set_day(day: date) -> None:
             monkeypatch.setattr(views, "utcnow", lambda: _on(day))
+            monkeypatch.setattr(database, "utcnow", lambda: _on(day))  # the creator's today
 
         return set_day
 
@@ -171,7 +173,7 @@ class TestPage:
         session.refresh(pitch)
         assert (pitch.followups_sent, pitch.next_followup_on) == (1, date(2026, 3, 13))
         page = logged_in.get("/pitches/followups").get_data(as_text=True)
-        assert "Follow-up 1 logged. Next one due Fri 13 Mar." in page
+        assert "Follow-up 1 logged. Next one due Fri, Mar 13, 2026." in page
 
     def test_mark_replied_from_the_page(self, logged_in, session, user, today_is) -> None:
         today_is(date(2026, 3, 6))
@@ -234,7 +236,7 @@ class TestPage:
         today_is(date(2026, 3, 20))
         pitch = _sent(session, user, followups_sent=2, next_followup_on=date(2026, 3, 20))
         response = logged_in.post(f"/pitches/{pitch.id}/followup", follow_redirects=True)
-        assert "Last follow-up logged. With no answer by Fri 27 Mar" in response.get_data(
+        assert "Last follow-up logged. With no answer by Fri, Mar 27, 2026" in response.get_data(
             as_text=True
         )
 

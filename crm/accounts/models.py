@@ -36,6 +36,8 @@ class User(Base):
     posts_per_week: Mapped[int] = mapped_column(default=5)
     # Days between follow-ups after a pitch is sent, e.g. "4,7,7".
     followup_cadence: Mapped[str] = mapped_column(String(64), default="4,7,7")
+    # An IANA name (America/Los_Angeles): where "today", due dates and months are cut.
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
 
     sessions: Mapped[list[LoginSession]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

@@ -10,7 +10,7 @@ from datetime import timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from crm import database
+from crm import database, dates
 from crm.accounts.models import LoginSession, User, normalize_email
 from crm.accounts.passwords import (
     MIN_LENGTH,
@@ -43,6 +43,7 @@ class ProfileData:
     currency: str
     turnaround_days: int
     posts_per_week: int
+    timezone: str = dates.DEFAULT_ZONE
 
 
 def find_user_by_email(session: Session, email: str) -> User | None:
@@ -62,8 +63,17 @@ def email_taken(session: Session, email: str) -> bool:
     return bool(session.scalar(select(func.count()).where(User.email == normalize_email(email))))
 
 
-def register(session: Session, email: str, password: str, hash_profile: str = "owasp") -> User:
-    """Create an account; refuses a weak password or a taken email."""
+def register(
+    session: Session,
+    email: str,
+    password: str,
+    hash_profile: str = "owasp",
+    timezone: str | None = None,
+) -> User:
+    """Create an account; refuses a weak password or a taken email.
+
+    `timezone` is the browser's guess: anything unknown (or nothing) becomes UTC.
+    """
     email = normalize_email(email)
     refuse_weak_password(password, email)
     # Hash before looking: a taken email costs the same time as a new one, and no
@@ -71,12 +81,14 @@ def register(session: Session, email: str, password: str, hash_profile: str = "o
     password_hash = hash_password(password, hash_profile)
     if email_taken(session, email):
         raise AccountError("An account with this email already exists.", field="email")
-    return create_account(session, email, password_hash)
+    return create_account(session, email, password_hash, dates.zone_or_utc(timezone))
 
 
-def create_account(session: Session, email: str, password_hash: str) -> User:
+def create_account(
+    session: Session, email: str, password_hash: str, timezone: str = dates.DEFAULT_ZONE
+) -> User:
     """Insert the account with no checks: register() is the way in; the demo uses this."""
-    user = User(email=normalize_email(email), password_hash=password_hash)
+    user = User(email=normalize_email(email), password_hash=password_hash, timezone=timezone)
     session.add(user)
     session.flush()
     return user
@@ -186,6 +198,8 @@ def update_profile(session: Session, user: User, data: ProfileData) -> User:
 
     if not inputs.is_one_line(data.display_name):
         raise AccountError(inputs.ONE_LINE_MESSAGE, field="display_name")
+    if not dates.is_known_zone(data.timezone):
+        raise AccountError("Choose your timezone from the list.", field="timezone")
     for field, value in data.__dict__.items():
         setattr(user, field, value)
     session.flush()

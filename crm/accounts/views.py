@@ -54,7 +54,13 @@ def register() -> str | Response | tuple[str, int]:
         return _sign_up_by_mail(services.normalize_email(form.email.data))
     session = db_session()
     try:
-        user = services.register(session, form.email.data, form.password.data, auth.hash_profile())
+        user = services.register(
+            session,
+            form.email.data,
+            form.password.data,
+            auth.hash_profile(),
+            timezone=form.timezone.data,
+        )
     except services.AccountError as error:
         show_error(form, error)
         return render_template("accounts/register.html", form=form, mail=by_mail)
@@ -89,7 +95,13 @@ def finish_sign_up(token: str) -> str | Response:
     if form.validate_on_submit():
         session = db_session()
         try:
-            user = services.register(session, email, form.password.data, auth.hash_profile())
+            user = services.register(
+                session,
+                email,
+                form.password.data,
+                auth.hash_profile(),
+                timezone=form.timezone.data,
+            )
         except services.AccountError as error:
             if error.field == "email":
                 flash("That account is already set up. Log in.", "info")
@@ -237,8 +249,14 @@ def profile() -> str | Response:
             currency=form.currency.data,
             turnaround_days=form.turnaround_days.data,
             posts_per_week=form.posts_per_week.data,
+            timezone=form.timezone.data,
         )
-        services.update_profile(db_session(), user, data)
+        try:
+            services.update_profile(db_session(), user, data)
+        except services.AccountError as error:
+            db_session().rollback()
+            show_error(form, error)
+            return render_template("accounts/profile.html", form=form, user=user)
         db_session().commit()
         flash("Profile saved.", "success")
         return redirect(url_for("accounts.profile"))

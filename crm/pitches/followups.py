@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from crm.accounts.models import User
 from crm.brands.timeline import log_activity
+from crm.dates import show_date
 from crm.ownership import owned
 from crm.pagination import Page, paginate
 from crm.pitches import cadence
 from crm.pitches.models import Pitch, PitchStatus
-from crm.pitches.services import PitchError, pitch_title, transition
+from crm.pitches.services import PitchError, owner_day, pitch_title, transition
+
+# The furthest any timezone is ahead of UTC (Kiribati, UTC+14).
+_MOST_AHEAD = timedelta(hours=14)
 
 
 @dataclass(frozen=True)
@@ -54,14 +58,15 @@ def log_followup(
         raise PitchError(
             f"Only a sent pitch can be followed up; this one is {pitch.status.label.lower()}."
         )
-    today = now.date()
+    today = owner_day(session, pitch.owner_id, now)
     if cadence.is_ghosted(pitch.followups_sent, pitch.next_followup_on, today, steps):
         _ghost(session, pitch, now, steps)
         return FollowupResult(ghosted=True, number=pitch.followups_sent, next_on=None)
     if cadence.cadence_done(pitch.followups_sent, steps):
         raise PitchError(
             f"You've sent all {len(steps)} follow-ups of your cadence. With no answer by "
-            f"{pitch.next_followup_on:%d %b %Y} the pitch is marked ghosted; or mark it now."
+            f"{show_date(pitch.next_followup_on, weekday=True)} the pitch is marked ghosted; "
+            "or mark it now."
         )
     pitch.followups_sent += 1
     pitch.next_followup_on = cadence.next_after_followup(today, pitch.followups_sent, steps)
@@ -96,7 +101,7 @@ def ghost_expired(session: Session, owner_id: int, now: datetime, steps: tuple[i
     rows skipped, so two runs at once never ghost, and log, the same pitch twice.
     """
     expired = session.scalars(
-        _expired(owner_id, now.date(), steps)
+        _expired(owner_id, owner_day(session, owner_id, now), steps)
         .options(joinedload(Pitch.brand))
         .order_by(Pitch.next_followup_on, Pitch.id)
         .with_for_update(skip_locked=True, of=Pitch)
@@ -107,12 +112,13 @@ def ghost_expired(session: Session, owner_id: int, now: datetime, steps: tuple[i
 
 
 def ghost_expired_for_everyone(session: Session, now: datetime) -> int:
-    """Ghost expired pitches of every creator, each by their own cadence (for cron)."""
+    """Ghost expired pitches of every creator, each by their own cadence and day (for cron)."""
     owners = session.scalars(
         select(User).where(
             User.id.in_(
                 select(Pitch.owner_id).where(
-                    Pitch.status == PitchStatus.SENT, Pitch.next_followup_on <= now.date()
+                    Pitch.status == PitchStatus.SENT,
+                    Pitch.next_followup_on <= (now + _MOST_AHEAD).date(),
                 )
             )
         )

@@ -8,9 +8,10 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from crm.accounts.login import creator
+from crm.accounts.login import creator, creator_today
 from crm.brands.models import Brand, BrandActivity
 from crm.database import db_session, utcnow
+from crm.dates import show_date
 from crm.forms import show_error
 from crm.inputs import query_int
 from crm.money import to_major
@@ -165,7 +166,7 @@ def detail(pitch_id: int) -> str:
         transitions=states.TRANSITIONS,
         action_labels=states.ACTION_LABELS,
         cadence_done=cadence.cadence_done(pitch.followups_sent, steps),
-        today=utcnow().date(),
+        today=creator_today(),
     )
 
 
@@ -226,7 +227,7 @@ def transition(pitch_id: int) -> Response:
 def _moved_message(pitch: Pitch) -> str:
     message = f"{pitch.brand.name}: pitch marked {pitch.status.label.lower()}."
     if pitch.status == PitchStatus.SENT and pitch.next_followup_on:
-        message += f" First follow-up due {pitch.next_followup_on:%a %d %b}."
+        message += f" First follow-up due {show_date(pitch.next_followup_on, weekday=True)}."
     return message
 
 
@@ -246,11 +247,13 @@ def log_followup(pitch_id: int) -> Response:
         flash(f"{pitch.brand.name}: the cadence ran out with no answer; marked ghosted.", "info")
     elif result.next_on is not None and result.number < len(steps):
         flash(
-            f"Follow-up {result.number} logged. Next one due {result.next_on:%a %d %b}.", "success"
+            f"Follow-up {result.number} logged. "
+            f"Next one due {show_date(result.next_on, weekday=True)}.",
+            "success",
         )
     else:
         flash(
-            f"Last follow-up logged. With no answer by {result.next_on:%a %d %b} "
+            f"Last follow-up logged. With no answer by {show_date(result.next_on, weekday=True)} "
             "the pitch is marked ghosted.",
             "success",
         )
@@ -284,7 +287,7 @@ def followups_due() -> str:
     session = db_session()
     owner_id = creator().id
     steps = followups.user_cadence(creator())
-    today = utcnow().date()
+    today = creator_today()
     page = followups.due_followups(
         session, owner_id, today, _page_arg(), current_app.config["PAGE_SIZE"]
     )

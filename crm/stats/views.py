@@ -6,8 +6,8 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from crm.accounts.login import creator
-from crm.database import db_session, utcnow
+from crm.accounts.login import creator, creator_today
+from crm.database import db_session
 from crm.forms import show_error
 from crm.inputs import query_int
 from crm.ownership import get_owned_or_404
@@ -69,7 +69,7 @@ def index() -> str:
 def new_snapshot() -> str | Response:
     form = SnapshotForm()
     if request.method == "GET":
-        form.taken_on.data = utcnow().date()
+        form.taken_on.data = creator_today()
     return _save_snapshot(form, None)
 
 
@@ -87,7 +87,7 @@ def _save_snapshot(form: SnapshotForm, snapshot: StatsSnapshot | None) -> str | 
                 session,
                 creator().id,
                 _snapshot_data(form),
-                today=utcnow().date(),
+                today=creator_today(),
                 snapshot_id=snapshot.id if snapshot else None,
             )
         except services.StatsError as error:
