@@ -325,3 +325,19 @@ def test_a_creator_in_another_currency_is_told_the_rate_is_in_usd(
     assert "Quoted rate (USD)" in page
     logged_in.post(f"/emails/brands/{brand.id}", data=form())
     assert pitches(session)[0].currency == "USD"
+
+
+def test_a_draft_saved_with_a_new_rate_names_that_rate_in_the_message(
+    logged_in, session, creator, brand
+) -> None:
+    response = logged_in.post(
+        f"/emails/brands/{brand.id}", data=form(quoted_rate="250"), follow_redirects=True
+    )
+    assert "The message now names your quoted rate, $250." in response.get_data(as_text=True)
+    (pitch,) = pitches(session)
+    assert pitch.quoted_cents == 25_000
+    assert "My rate starts at $250 per video." in pitch.body and "$275" not in pitch.body
+    edited = form(quoted_rate="260", body=pitch.body)
+    logged_in.post(f"/emails/pitches/{pitch.id}/save", data=edited)
+    session.refresh(pitch)
+    assert "My rate starts at $260 per video." in pitch.body

@@ -20,7 +20,7 @@ from crm.emails.mailto import mailto_link
 from crm.forms import show_error
 from crm.money import to_major
 from crm.ownership import get_owned_or_404
-from crm.pitches import followups, states
+from crm.pitches import followups, rate_sentence, states
 from crm.pitches import services as pitch_services
 from crm.pitches.models import Pitch
 
@@ -128,7 +128,9 @@ def write(brand_id: int) -> str | Response:
             show_error(form, error)
         else:
             session.commit()
-            flash("Draft saved. Open it in your mail app, copy it or send it from here.", "success")
+            note = rate_sentence.note_for(form.body.data, pitch)
+            saved = "Draft saved. Open it in your mail app, copy it or send it from here."
+            flash(saved + note, "success")
             return redirect(url_for("emails.pitch", pitch_id=pitch.id))
     earlier = pitch_services.recent_or_open_pitch(session, user.id, brand.id, utcnow())
     return _page(form, email, brand=brand, pitch=None, kinds=PITCH_EMAILS, earlier=earlier)
@@ -215,7 +217,8 @@ def save(pitch_id: int) -> str | Response:
         show_error(form, error)
         return _again(pitch, form, email)
     session.commit()
-    flash("Draft saved.", "success")
+    note = rate_sentence.note_for(form.body.data, pitch)
+    flash(f"Draft saved.{note}", "success")
     return redirect(url_for("emails.pitch", pitch_id=pitch.id))
 
 

@@ -15,7 +15,7 @@ from crm.forms import show_error
 from crm.inputs import query_int
 from crm.money import to_major
 from crm.ownership import get_owned_or_404, owned
-from crm.pitches import cadence, followups, pipeline, services, states
+from crm.pitches import cadence, followups, pipeline, rate_sentence, services, states
 from crm.pitches.forms import CadenceForm, NewPitchForm, PitchForm, StatusForm
 from crm.pitches.models import Pitch, PitchChannel, PitchKind, PitchStatus
 
@@ -121,7 +121,8 @@ def new() -> str | Response:
             show_error(form, error)
         else:
             session.commit()
-            flash("Pitch saved as a draft. Mark it sent once it's out.", "success")
+            note = rate_sentence.note_for(form.body.data, pitch)
+            flash(f"Pitch saved as a draft. Mark it sent once it's out.{note}", "success")
             return redirect(url_for("pitches.detail", pitch_id=pitch.id))
     earlier = services.recent_or_open_pitch(session, owner_id, brand.id, utcnow())
     return render_template(
@@ -186,7 +187,8 @@ def edit(pitch_id: int) -> str | Response:
             show_error(form, error)
         else:
             session.commit()
-            flash("Pitch saved.", "success")
+            note = rate_sentence.note_for(form.body.data, pitch)
+            flash(f"Pitch saved.{note}", "success")
             return redirect(url_for("pitches.detail", pitch_id=pitch.id))
     return render_template(
         "pitches/form.html", form=form, brand=pitch.brand, pitch=pitch, earlier=None
