@@ -81,7 +81,8 @@ def record_sent(session: Session, user: User, pitch: Pitch, kind: EmailKind, now
         due = pitch.next_followup_on
         return f"Pitch marked sent. First follow-up due {due:%a %d %b}." if due else "Sent."
     if kind in (EmailKind.FIRST_FOLLOWUP, EmailKind.SECOND_FOLLOWUP):
-        result = followups.log_followup(session, pitch, now, steps)
+        # The email is out already: record it, early or not (nothing to ask).
+        result = followups.log_followup(session, pitch, now, steps, confirmed=True)
         if result.ghosted:
             return "The cadence had run out with no answer: the pitch is now ghosted."
         return f"Follow-up {result.number} logged. Next date: {result.next_on:%a %d %b}."
