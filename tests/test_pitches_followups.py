@@ -57,8 +57,17 @@ class TestLogging:
 
     def test_logging_early_is_allowed_and_counts_from_that_day(self, session, user) -> None:
         pitch = _sent(session, user)
-        result = followups.log_followup(session, pitch, _on(date(2026, 3, 3)), STEPS)
+        result = followups.log_followup(
+            session, pitch, _on(date(2026, 3, 3)), STEPS, confirmed=True
+        )
         assert result.next_on == date(2026, 3, 10)
+
+    def test_logging_early_asks_first_and_changes_nothing(self, session, user) -> None:
+        pitch = _sent(session, user)
+        due = pitch.next_followup_on
+        with pytest.raises(followups.NotDueYet, match=r"isn't due until .* \(in 3 days\)"):
+            followups.log_followup(session, pitch, _on(date(2026, 3, 3)), STEPS)
+        assert (pitch.followups_sent, pitch.next_followup_on) == (0, due)
 
     def test_after_the_last_follow_up_more_are_refused_until_the_deadline(
         self, session, user
@@ -157,7 +166,9 @@ class TestPage:
         _sent(session, user, subject="Not yet", next_followup_on=date(2026, 3, 11))
         page = logged_in.get("/pitches/followups").get_data(as_text=True)
         assert page.index("Overdue one") < page.index("Due today")
-        assert "Not yet" not in page
+        due_list, coming_up = page.split("Coming up", 1)
+        assert "Not yet" not in due_list
+        assert "Not yet" in coming_up  # tomorrow's is listed apart, as coming up
         assert "3 days overdue" in page
         assert "due today" in page
         assert f'action="/pitches/{due.id}/followup"' in page

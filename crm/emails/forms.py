@@ -48,7 +48,7 @@ class EmailForm(FlaskForm):
     quoted_rate = RateField(
         "Quoted rate",
         example="270",
-        description="Saved on the pitch. Change it here too if you change it in the message.",
+        description="Saved on the pitch; saving puts it in the message's rate sentence too.",
     )
 
     def quoted_cents(self) -> int | None:

@@ -86,7 +86,8 @@ def record_sent(session: Session, user: User, pitch: Pitch, kind: EmailKind, now
             else "Sent."
         )
     if kind in (EmailKind.FIRST_FOLLOWUP, EmailKind.SECOND_FOLLOWUP):
-        result = followups.log_followup(session, pitch, now, steps)
+        # The email is out already: record it, early or not (nothing to ask).
+        result = followups.log_followup(session, pitch, now, steps, confirmed=True)
         if result.ghosted:
             return "The cadence had run out with no answer: the pitch is now ghosted."
         next_on = show_date(result.next_on, weekday=True)

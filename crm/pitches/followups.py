@@ -21,6 +21,21 @@ from crm.pitches.services import PitchError, owner_day, pitch_title, transition
 _MOST_AHEAD = timedelta(hours=14)
 
 
+class NotDueYet(PitchError):
+    """A follow-up logged before its date: the creator is asked first (`confirmed=True`)."""
+
+    def __init__(self, pitch: Pitch, today: date) -> None:
+        due = pitch.next_followup_on
+        assert due is not None
+        days = (due - today).days
+        super().__init__(
+            f"The follow-up to {pitch.brand.name} isn't due until {due:%b} {due.day}, "
+            f"{due.year} (in {days} day{'' if days == 1 else 's'})."
+        )
+        self.pitch = pitch
+        self.due = due
+
+
 @dataclass(frozen=True)
 class FollowupResult:
     """What logging a follow-up did: counted one, or found the cadence over and ghosted."""
@@ -47,12 +62,18 @@ def _ghost(session: Session, pitch: Pitch, now: datetime, steps: tuple[int, ...]
 
 
 def log_followup(
-    session: Session, pitch: Pitch, now: datetime, steps: tuple[int, ...]
+    session: Session,
+    pitch: Pitch,
+    now: datetime,
+    steps: tuple[int, ...],
+    confirmed: bool = False,
 ) -> FollowupResult:
     """Record that the creator followed up today and set the next date from the cadence.
 
     If the cadence has run out and the brand's time to answer has passed, the pitch
-    is ghosted instead (the same rule as the follow-ups page's "mark ghosted").
+    is ghosted instead (the same rule as the follow-ups page's "mark ghosted"). One
+    logged before its date raises NotDueYet unless `confirmed`: chasing a brand early
+    is usually a mis-click, and it moves every later date forward.
     """
     if pitch.status != PitchStatus.SENT:
         raise PitchError(
@@ -68,6 +89,8 @@ def log_followup(
             f"{show_date(pitch.next_followup_on, weekday=True)} the pitch is marked ghosted; "
             "or mark it now."
         )
+    if not confirmed and pitch.next_followup_on is not None and pitch.next_followup_on > today:
+        raise NotDueYet(pitch, today)
     pitch.followups_sent += 1
     pitch.next_followup_on = cadence.next_after_followup(today, pitch.followups_sent, steps)
     pitch.updated_at = now
@@ -141,6 +164,37 @@ def due_followups(
         order_by=(Pitch.next_followup_on, Pitch.sent_at, Pitch.id),
         options=(joinedload(Pitch.brand), joinedload(Pitch.contact)),
     )
+
+
+@dataclass(frozen=True)
+class ComingUp:
+    """Follow-ups due in the next days: the first few, and how many there are in all."""
+
+    pitches: list[Pitch]
+    total: int
+
+
+# Product policy: the follow-ups page looks this far ahead.
+COMING_UP_DAYS = 7
+COMING_UP_SHOWN = 20
+
+
+def coming_up(session: Session, owner_id: int, today: date, days: int = COMING_UP_DAYS) -> ComingUp:
+    """Sent pitches whose follow-up falls after today and within `days`, soonest first."""
+    window = owned(Pitch, owner_id).where(
+        Pitch.status == PitchStatus.SENT,
+        Pitch.next_followup_on > today,
+        Pitch.next_followup_on <= today + timedelta(days=days),
+    )
+    total = session.scalar(window.with_only_columns(func.count(Pitch.id))) or 0
+    if not total:
+        return ComingUp([], 0)
+    shown = session.scalars(
+        window.options(joinedload(Pitch.brand), joinedload(Pitch.contact))
+        .order_by(Pitch.next_followup_on, Pitch.sent_at, Pitch.id)
+        .limit(COMING_UP_SHOWN)
+    ).all()
+    return ComingUp(list(shown), total)
 
 
 def count_due(session: Session, owner_id: int, today: date) -> int:

@@ -18,7 +18,7 @@ from crm.errors import FieldError
 from crm.inputs import ONE_LINE_MESSAGE, is_one_line
 from crm.money import CURRENCIES, MAX_CENTS
 from crm.ownership import get_owned, owned
-from crm.pitches import cadence, states
+from crm.pitches import cadence, rate_sentence, states
 from crm.pitches.models import Pitch, PitchChannel, PitchKind, PitchStatus
 
 # Product policy: a brand pitched this recently gets a "you pitched them already" warning.
@@ -88,7 +88,8 @@ def _apply(pitch: Pitch, data: PitchData) -> None:
     pitch.quoted_cents = data.quoted_cents
     pitch.currency = data.currency
     pitch.subject = data.subject.strip()
-    pitch.body = data.body.strip()
+    # The quote wins over the message: a rate sentence left from an earlier price is rewritten.
+    pitch.body = rate_sentence.align(data.body.strip(), data.quoted_cents, data.currency)
 
 
 def find_by_token(session: Session, owner_id: int, token: str) -> Pitch | None:

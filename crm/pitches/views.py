@@ -16,7 +16,7 @@ from crm.forms import show_error
 from crm.inputs import query_int
 from crm.money import to_major
 from crm.ownership import get_owned_or_404, owned
-from crm.pitches import cadence, followups, pipeline, services, states
+from crm.pitches import cadence, followups, pipeline, rate_sentence, services, states
 from crm.pitches.forms import CadenceForm, NewPitchForm, PitchForm, StatusForm
 from crm.pitches.models import Pitch, PitchChannel, PitchKind, PitchStatus
 
@@ -50,12 +50,16 @@ def _enum_arg(kind: type[PitchStatus] | type[PitchKind], name: str) -> object:
 
 def _back(pitch: Pitch) -> Response:
     """Redirect to where the button was pressed (board, follow-ups, list), else the pitch."""
+    return redirect(_back_url(pitch))
+
+
+def _back_url(pitch: Pitch) -> str:
     endpoint = RETURN_TO.get(request.form.get("return_to", ""))
     if endpoint:
-        return redirect(url_for(endpoint))
+        return url_for(endpoint)
     if request.form.get("return_to") == "brand":
-        return redirect(url_for("brands.detail", brand_id=pitch.brand_id))
-    return redirect(url_for("pitches.detail", pitch_id=pitch.id))
+        return url_for("brands.detail", brand_id=pitch.brand_id)
+    return url_for("pitches.detail", pitch_id=pitch.id)
 
 
 def _pitch_data(form: PitchForm) -> services.PitchData:
@@ -122,7 +126,8 @@ def new() -> str | Response:
             show_error(form, error)
         else:
             session.commit()
-            flash("Pitch saved as a draft. Mark it sent once it's out.", "success")
+            note = rate_sentence.note_for(form.body.data, pitch)
+            flash(f"Pitch saved as a draft. Mark it sent once it's out.{note}", "success")
             return redirect(url_for("pitches.detail", pitch_id=pitch.id))
     earlier = services.recent_or_open_pitch(session, owner_id, brand.id, utcnow())
     return render_template(
@@ -187,7 +192,8 @@ def edit(pitch_id: int) -> str | Response:
             show_error(form, error)
         else:
             session.commit()
-            flash("Pitch saved.", "success")
+            note = rate_sentence.note_for(form.body.data, pitch)
+            flash(f"Pitch saved.{note}", "success")
             return redirect(url_for("pitches.detail", pitch_id=pitch.id))
     return render_template(
         "pitches/form.html", form=form, brand=pitch.brand, pitch=pitch, earlier=None
@@ -232,12 +238,16 @@ def _moved_message(pitch: Pitch) -> str:
 
 
 @bp.post("/<int:pitch_id>/followup")
-def log_followup(pitch_id: int) -> Response:
+def log_followup(pitch_id: int) -> str | Response:
     session = db_session()
     pitch = get_owned_or_404(session, Pitch, pitch_id, creator().id)
     steps = followups.user_cadence(creator())
+    confirmed = request.form.get("confirm") == "1"
     try:
-        result = followups.log_followup(session, pitch, utcnow(), steps)
+        result = followups.log_followup(session, pitch, utcnow(), steps, confirmed=confirmed)
+    except followups.NotDueYet as early:
+        session.rollback()
+        return _confirm_early(pitch, early)
     except services.PitchError as error:
         session.rollback()
         flash(error.message, "error")
@@ -258,6 +268,19 @@ def log_followup(pitch_id: int) -> Response:
             "success",
         )
     return _back(pitch)
+
+
+def _confirm_early(pitch: Pitch, early: followups.NotDueYet) -> str:
+    """Ask before logging a follow-up ahead of its date (a form, so it works without JS)."""
+    return_to = request.form.get("return_to", "")
+    known = return_to in RETURN_TO or return_to == "brand"
+    return render_template(
+        "pitches/confirm_followup.html",
+        pitch=pitch,
+        message=early.message,
+        return_to=return_to if known else "",
+        back=_back_url(pitch),
+    )
 
 
 @bp.post("/<int:pitch_id>/delete")
@@ -297,6 +320,8 @@ def followups_due() -> str:
         steps=steps,
         today=today,
         expired=followups.count_expired(session, owner_id, today, steps),
+        coming=followups.coming_up(session, owner_id, today),
+        coming_days=followups.COMING_UP_DAYS,
     )
 
 
