@@ -12,7 +12,6 @@ from crm.accounts import services as accounts
 from crm.database import db_session, downgrade, upgrade
 
 # Where `crm run` serves by default: the link a laptop install's reset command prints.
-LOCAL_BASE_URL = "http://127.0.0.1:5000"
 
 
 def _create_app() -> Flask:
@@ -121,7 +120,7 @@ def user_create(email: str, password_stdin: bool) -> None:
 def user_reset_password(email: str) -> None:
     """Print a one-hour, single-use password-reset link for EMAIL (a server without mail)."""
     from crm import database
-    from crm.accounts.mail import absolute_url
+    from crm.accounts.mail import LOCAL_BASE_URL, absolute_url
     from crm.accounts.resets import start_password_reset
 
     session = db_session()
@@ -130,9 +129,7 @@ def user_reset_password(email: str) -> None:
         raise click.ClickException(f"No account has the email {email!r}.")
     token = start_password_reset(session, user, database.utcnow())
     session.commit()
-    base = current_app.config["BASE_URL"] or LOCAL_BASE_URL
-    with current_app.test_request_context(base_url=base):
-        link = absolute_url("accounts.reset_password", token=token)
+    link = absolute_url("accounts.reset_password", token=token)
     click.echo(f"Reset link for {user.email} (works once, for one hour):\n{link}")
     if not current_app.config["BASE_URL"]:
         click.echo(f"(Set CRM_BASE_URL if this server is not reached at {LOCAL_BASE_URL}.)")

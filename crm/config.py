@@ -26,6 +26,8 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": 100,
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
     "REGISTER_MAX_PER_ADDRESS": 10,
+    # Sign-ups naming one email: with mail on, each one mails that address.
+    "REGISTER_MAX_PER_ACCOUNT": 3,
     "RESET_MAX_PER_ADDRESS": 10,
     "RESET_MAX_PER_ACCOUNT": 3,
     # Log out a browser after this long without a request (beside the absolute lifetime).
@@ -49,6 +51,8 @@ DEFAULTS: dict[str, Any] = {
     # with this much memory on top of the render process itself.
     "EMAIL_TEMPLATE_TIMEOUT_SECONDS": 2,
     "EMAIL_TEMPLATE_MEMORY_MB": 256,
+    # Renders of creators' templates one worker process runs at once; more are refused.
+    "EMAIL_TEMPLATE_RENDERS_AT_ONCE": 2,
 }
 
 _TRUE = {"1", "true", "yes", "on"}

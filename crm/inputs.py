@@ -90,7 +90,9 @@ def date_problem(value: date, today: date) -> str | None:
 
 
 def _spoken(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"  # '1 January 2000' (%-d is not portable)
+    from crm.dates import show_date
+
+    return show_date(day)
 
 
 class UnstorableInput(BadRequest):

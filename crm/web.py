@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, current_app, render_template, request, url_for
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    has_request_context,
+    render_template,
+    request,
+    url_for,
+)
 from flask.sessions import SecureCookieSessionInterface
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
+from crm import dates
 from crm.market.current import market
 from crm.money import format_money
 
@@ -70,8 +80,15 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(Exception, _unexpected_error)
     app.add_template_filter(format_money, "money")
     app.add_template_filter(_thousands, "thousands")
+    app.add_template_filter(_show_date, "date")
     app.add_template_global(_navigation, "navigation")
     app.add_template_global(market, "market")
+
+
+def _show_date(value: Any, weekday: bool = False, with_time: bool = False) -> str:
+    """The one date format on pages, in the signed-in creator's timezone."""
+    zone = getattr(current_user, "timezone", None) if has_request_context() else None
+    return dates.show_date(value, zone, weekday=weekday, with_time=with_time)
 
 
 def _security_headers(response: Response) -> Response:
@@ -158,7 +175,23 @@ def _unexpected_error(error: Exception) -> tuple[str, int]:
     return render_error(500)
 
 
-def _database_unavailable(error: Exception) -> tuple[str, int, dict[str, str]]:
+def _is_outage(error: Exception) -> bool:
+    """An error of the database being away or busy, not of the app's SQL.
+
+    SQLite reports both kinds as OperationalError: only "locked" and "busy" mean come
+    back later; "no such table" or a syntax error is a bug and stays a 500.
+    """
+    if not isinstance(error, sa_exc.OperationalError):
+        return True
+    orig = getattr(error, "orig", None)
+    if type(orig).__module__.startswith("sqlite3"):
+        return any(word in str(orig).lower() for word in ("locked", "busy"))
+    return True
+
+
+def _database_unavailable(error: Exception) -> Any:
+    if not _is_outage(error):
+        return _unexpected_error(error)
     # One line, no traceback: an outage would otherwise flood the log.
     cause = str(getattr(error, "orig", None) or error).strip().splitlines()
     current_app.logger.warning(
@@ -168,5 +201,10 @@ def _database_unavailable(error: Exception) -> tuple[str, int, dict[str, str]]:
         type(error).__name__,
         cause[0] if cause else "",
     )
-    body, code = render_error(503)
+    return unavailable()
+
+
+def unavailable(message: str | None = None) -> tuple[str, int, dict[str, str]]:
+    """The 503 page: something the app needs is briefly away; come back in a minute."""
+    body, code = render_error(503, message)
     return body, code, {"Retry-After": str(RETRY_AFTER_SECONDS)}

@@ -81,7 +81,7 @@ def test_every_kind_reads_as_something_to_send(kind: EmailKind) -> None:
     email = write(kind, facts(pitch=pitch))
     assert_reads_as_sent(email)
     assert email.body.startswith("Hi Dana,\n")
-    assert email.body.rstrip().endswith("Maya Lopez\n@maya.makes.home")
+    assert email.body.rstrip().endswith("Maya Lopez\nhttps://www.tiktok.com/@maya.makes.home")
 
 
 @pytest.mark.parametrize("kind", list(EmailKind))
@@ -97,15 +97,16 @@ def test_every_kind_reads_well_with_no_numbers_at_all(kind: EmailKind) -> None:
 def test_the_ugc_pitch_carries_the_numbers_samples_rate_and_ads_angle() -> None:
     email = write(EmailKind.UGC_PITCH)
     body = email.body
-    assert "4,424 followers" in body
-    assert "my videos average 4,960 views" in body
-    assert "my engagement rate is 9.9%, which beats most TikTok creators" in body
-    assert "anything above 8% does" in body
+    assert "follower" not in body  # UGC is paid for the content, not the audience
+    assert "My videos average 4,960 views" in body
+    assert "my engagement rate is 9.9%, which beats most TikTok creators." in body
+    assert "anything above" not in body
     assert "within 5 days" in body
     assert "run as ads" in body and "beat polished studio ads 2-3x" in body
-    links = re.findall(r"https://www\.tiktok\.com/\S+", body)
+    links = re.findall(r"https://www\.tiktok\.com/\S+/video/\S+", body)
     assert links == [v.url for v in VIDEOS]  # the brand's category first, as picked
-    assert "beauty & skincare first" in body
+    assert "including beauty & skincare ones:" in body
+    assert " first" not in body  # how the samples were picked is not for the brand
     expected = quotes.ugc_quote(
         "beginner", 1, portfolio_videos=5, engagement=9.94, market=market()
     ).per_video_suggested_cents
@@ -175,7 +176,8 @@ def test_the_beats_most_line_and_ads_advantage_follow_the_seed() -> None:
     assert "beats most" not in body
     assert "3-4x" in body
     body = write(EmailKind.UGC_PITCH, facts(engagement=10.5), moved).body
-    assert "anything above 10% does" in body
+    assert "which beats most TikTok creators." in body
+    assert "10%" not in body
 
 
 def test_singulars_are_singular() -> None:
@@ -186,9 +188,10 @@ def test_singulars_are_singular() -> None:
         videos=VIDEOS[:1],
         pitch=None,
     )
-    body = write(EmailKind.UGC_PITCH, one).body
+    body = write(EmailKind.SPONSORSHIP_PITCH, one).body
     assert "I have 1 follower," in body
     assert "average 1 view," in body
+    body = write(EmailKind.UGC_PITCH, one).body
     assert "within 1 day " in body
     assert "Here's one of my videos with beauty & skincare products:" in body
 
@@ -273,3 +276,58 @@ def test_a_creators_own_template_is_used_and_a_broken_one_falls_back() -> None:
     assert not email.custom
     assert email.custom_problem is not None and email.custom_problem.line == 2
     assert email.body.startswith("Hi Dana,")
+
+
+@pytest.mark.parametrize("kind", list(EmailKind))
+def test_every_email_links_the_creators_tiktok_profile(kind: EmailKind) -> None:
+    email = write(kind, facts(pitch=None if kind.is_pitch else sent_pitch()))
+    assert "https://www.tiktok.com/@maya.makes.home" in email.body
+    bare = write(kind, facts(creator_handle="", pitch=None if kind.is_pitch else sent_pitch()))
+    assert "tiktok.com/@\n" not in bare.body and "tiktok.com/@maya.makes" not in bare.body
+
+
+def test_the_profile_link_is_built_from_the_handle() -> None:
+    assert wording.profile_url("@maya.makes.home") == "https://www.tiktok.com/@maya.makes.home"
+    assert wording.profile_url("") == ""
+
+
+@pytest.mark.parametrize(
+    ("kind", "with_followers"),
+    [
+        (EmailKind.UGC_PITCH, False),
+        (EmailKind.SPONSORSHIP_PITCH, True),
+        (EmailKind.AFFILIATE_PITCH, True),
+    ],
+)
+def test_followers_are_left_out_of_ugc_pitches_only(kind: EmailKind, with_followers: bool) -> None:
+    body = write(kind).body
+    assert ("4,424 followers" in body) is with_followers
+    assert "4,960 views" in body
+
+
+def test_a_retainer_pitch_leaves_out_followers_too() -> None:
+    f = facts(pitch=sent_pitch(PitchKind.RETAINER, followups_sent=0))
+    assert "follower" not in wording.variables(f, EmailKind.UGC_PITCH, market())["stats_sentence"]
+
+
+def test_no_pitch_grades_itself_or_explains_how_samples_were_sorted() -> None:
+    for kind in EmailKind:
+        body = write(kind, facts(pitch=None if kind.is_pitch else sent_pitch())).body
+        assert "anything above" not in body and "does)" not in body
+        assert "first:" not in body and "skincare first" not in body
+
+
+def test_the_brands_note_can_be_quoted_as_a_personal_line() -> None:
+    own = TemplateSource("Hi", "Hi {{ brand_name }},\n\n{{ brand_note }}\n\nThanks")
+    note = "Your refill pouches are\nso clever.\n\nPrivate: ask about rates later."
+    email = write_from_facts(facts(brand_note=note), EmailKind.UGC_PITCH, own, market())
+    assert email.custom and email.custom_problem is None
+    assert "Your refill pouches are so clever.\n" in email.body
+    assert "Private" not in email.body  # only the first paragraph is quoted
+    default = write(EmailKind.UGC_PITCH, facts(brand_note=note)).body
+    assert "refill pouches" not in default  # the built-in emails never quote a note
+
+
+def test_every_variable_is_listed_for_the_editor() -> None:
+    for kind in EmailKind:
+        assert set(wording.variables(facts(), kind, market())) == wording.KNOWN

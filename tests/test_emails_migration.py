@@ -15,11 +15,14 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from crm.database import make_engine, upgrade
-from crm.emails.kinds import EmailKind, default_template, parse_template_file
+from crm.emails.kinds import EmailKind, parse_template_file
 from crm.emails.sandbox import render_email, tidy
 from crm.emails.wording import KNOWN
 
 MIGRATION = Path(__file__).parent.parent / "migrations" / "versions"
+# The built-in Liquid templates as 0008 shipped them, written by hand from the old files;
+# the shipped ones have been reworded since (issue 8), so the comparison keeps this copy.
+LIQUID_AT_0008 = Path(__file__).parent / "data" / "emails_at_0008"
 
 
 def load_migration() -> ModuleType:
@@ -74,7 +77,8 @@ def test_converted_old_defaults_write_the_same_email_as_the_new_defaults(kind: E
     old = parse_template_file("".join(OLD_DEFAULTS[kind.value]), kind.value)
     subject, body = convert(old.subject), convert(old.body)
     assert subject is not None and body is not None
-    new = default_template(kind)
+    path = LIQUID_AT_0008 / f"{kind.value}.txt"
+    new = parse_template_file(path.read_text(encoding="utf-8"), path.name)
     for values in VALUE_SETS:
         expected = old_render(old.subject, old.body, values)
         assert new_render(subject, body, values) == expected

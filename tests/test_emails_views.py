@@ -88,7 +88,8 @@ def test_the_write_page_shows_a_ready_email_with_the_creators_numbers(
     page = logged_in.get(f"/emails/brands/{brand.id}").get_data(as_text=True)
     body = textarea(page)
     assert body.startswith("Hi Dana,")
-    assert "4,424 followers" in body and "2,000 views" in body
+    assert "2,000 views" in body and "10.0%" in body
+    assert "follower" not in body  # a UGC pitch sells content, not an audience
     assert "10.0%, which beats most TikTok creators" in body
     assert body.index("Skincare fridge") < body.index("Kitchen organizer")
     per_video = quotes.ugc_quote(
@@ -181,7 +182,7 @@ def test_the_draft_page_shows_the_saved_text_and_saving_updates_it(
     assert (pitch.subject, pitch.quoted_cents, pitch.status) == ("New subject", 30_000, S.DRAFT)
     assert len(pitches(session)) == 1
     regenerated = logged_in.get(f"/emails/pitches/{pitch.id}?regenerate=1").get_data(True)
-    assert "4,424 followers" in textarea(regenerated)
+    assert "2,000 views" in textarea(regenerated)
 
 
 def test_open_in_mail_app_carries_the_encoded_text(logged_in, session, creator, brand) -> None:
@@ -283,7 +284,9 @@ def test_without_smtp_there_is_no_send_button_and_the_page_says_how(
     pitch = make_pitch(session, creator, brand)
     page = logged_in.get(f"/emails/pitches/{pitch.id}").get_data(as_text=True)
     assert "/send" not in page
-    assert "CRM_SMTP_URL" in page
+    assert "Sending from the app is off on this server" in page
+    assert "Open in mail app" in page and 'data-copy="#body"' in page
+    assert "CRM_" not in page and "restart" not in page
     response = logged_in.post(f"/emails/pitches/{pitch.id}/send", data=form())
     assert response.status_code == 302
     session.refresh(pitch)
@@ -327,3 +330,19 @@ def test_a_creator_in_another_currency_is_told_the_rate_is_in_usd(
     assert "Quoted rate (USD)" in page
     logged_in.post(f"/emails/brands/{brand.id}", data=form())
     assert pitches(session)[0].currency == "USD"
+
+
+def test_a_draft_saved_with_a_new_rate_names_that_rate_in_the_message(
+    logged_in, session, creator, brand
+) -> None:
+    response = logged_in.post(
+        f"/emails/brands/{brand.id}", data=form(quoted_rate="250"), follow_redirects=True
+    )
+    assert "The message now names your quoted rate, $250." in response.get_data(as_text=True)
+    (pitch,) = pitches(session)
+    assert pitch.quoted_cents == 25_000
+    assert "My rate starts at $250 per video." in pitch.body and "$275" not in pitch.body
+    edited = form(quoted_rate="260", body=pitch.body)
+    logged_in.post(f"/emails/pitches/{pitch.id}/save", data=edited)
+    session.refresh(pitch)
+    assert "My rate starts at $260 per video." in pitch.body

@@ -188,3 +188,20 @@ def test_a_query_stuck_behind_a_lock_gives_503_after_the_statement_timeout(
     assert_failure_page(response, 503)
     # Without the timeout the request waits for the lock for as long as it is held.
     assert elapsed < 5
+
+
+def test_only_an_outage_is_a_503_a_broken_query_on_sqlite_stays_a_500() -> None:
+    import sqlite3
+
+    from sqlalchemy import exc as sa_exc
+
+    from crm.web import _is_outage
+
+    def wrapped(orig: Exception) -> sa_exc.OperationalError:
+        return sa_exc.OperationalError("SELECT 1", {}, orig)
+
+    assert _is_outage(wrapped(sqlite3.OperationalError("database is locked")))
+    assert not _is_outage(wrapped(sqlite3.OperationalError("no such table: brands")))
+    assert not _is_outage(wrapped(sqlite3.OperationalError('near "SELEC": syntax error')))
+    assert _is_outage(wrapped(OSError("connection refused")))  # a server driver's outage
+    assert _is_outage(sa_exc.TimeoutError("QueuePool limit reached"))

@@ -18,7 +18,7 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tests.factories import ID_FACTORIES
+from tests.factories import ID_FACTORIES, TEST_PASSWORD
 from tests.form_pages import FormField, PageForm, crawl, distinct, endpoint_of, start_pages
 
 EXAMPLES_PER_FORM = 8
@@ -108,6 +108,61 @@ def _always(form: PageForm) -> list[dict[str, Any]]:
     return examples
 
 
+# Values that pass the checks of a field left empty on its page (a new form): with them,
+# one hostile field at a time reaches the service and the database, not only validation.
+# Login gets an address with no account, so the client is never logged in by the fuzzing.
+BASELINE = {
+    "email": "fuzz-new@example.com",
+    "password": "a-long-fuzz-passphrase",
+    "confirm": "a-long-fuzz-passphrase",
+    "new_password": "a-long-fuzz-passphrase",
+    "current_password": TEST_PASSWORD,
+    "name": "Fuzz Brand",
+    "title": "Fuzz video",
+    "url": "https://www.tiktok.com/@fuzz/video/1",
+    "subject": "Fuzz",
+    "body": "Hi",
+    "text": "A note",
+    "taken_on": "2026-11-01",
+    "followers": "1200",
+    "views": "5000",
+}
+# What one hostile field gets, by kind, while every other field keeps a valid value.
+ONE_FIELD = {
+    "number": ["5000000000", "9" * 30, "-1"],
+    "date": ["0001-01-01", "9999-12-31"],
+    "select": ["not-a-choice"],
+    "text": ["x" * 100_000, "a\r\nb", "5000000000"],
+}
+
+
+def _baseline(form: PageForm) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for name, field in form.fields.items():
+        if field.kind == "file":
+            continue
+        if field.kind == "checkbox":
+            if field.value and field.options:
+                data[name] = field.options[0]
+            continue
+        value = field.value or BASELINE.get(name, "")
+        if not value and field.kind in ("select", "radio") and field.options:
+            value = next((option for option in field.options if option), "")
+        data[name] = value
+    return data
+
+
+def _one_field_at_a_time(form: PageForm) -> list[dict[str, Any]]:
+    base = _baseline(form)
+    examples = [base]
+    for name, field in form.fields.items():
+        if field.kind in ("file", "checkbox", "radio") or name == "csrf_token":
+            continue
+        for value in ONE_FIELD.get(field.kind, ONE_FIELD["text"]):
+            examples.append({**base, name: value})
+    return examples
+
+
 def _fuzz_form(client: FlaskClient, form: PageForm, failures: list[str]) -> None:
     def post(data: dict[str, Any]) -> None:
         for value in data.values():
@@ -118,6 +173,13 @@ def _fuzz_form(client: FlaskClient, form: PageForm, failures: list[str]) -> None
         else:
             response = client.get(form.action, query_string=data)
         assert response.status_code < 500, f"{form.method} {form.action} {data!r:.300}"
+
+    for data in _one_field_at_a_time(form):
+        try:
+            post(data)
+        except Exception as error:
+            failures.append(f"{form.method} {form.action} (from {form.page}): {error!r:.2000}")
+            return
 
     fuzz = given(data=_form_data(form))(post)
     for data in _always(form):
@@ -139,16 +201,48 @@ def own_ids(session, user) -> dict[str, int]:
     return {name: factory(session, user).id for name, factory in ID_FACTORIES.items()}
 
 
+@pytest.fixture
+def link_pages(app: Flask, session, other_user) -> list[str]:
+    """Pages only an emailed link opens: a live reset link and a live sign-up link."""
+    from crm import database
+    from crm.accounts.resets import sign_up_token, start_password_reset
+
+    reset = start_password_reset(session, other_user, database.utcnow())
+    session.commit()
+    sign_up = sign_up_token(app.config["SECRET_KEY"], "fuzz-link@example.com")
+    return [f"/password/reset/{reset}", f"/register/finish/{sign_up}"]
+
+
+@pytest.fixture
+def valid_forms(monkeypatch: pytest.MonkeyPatch) -> set[str]:
+    """The form classes that were submitted with values they accepted."""
+    from flask_wtf import FlaskForm
+
+    accepted: set[str] = set()
+    real = FlaskForm.validate_on_submit
+
+    def recording(self: FlaskForm, *args: Any, **kwargs: Any) -> bool:
+        valid = real(self, *args, **kwargs)
+        if valid:
+            accepted.add(type(self).__qualname__)
+        return valid
+
+    monkeypatch.setattr(FlaskForm, "validate_on_submit", recording)
+    return accepted
+
+
 def _last(form: PageForm) -> bool:
     # Deleting and logging out first would leave the other forms nothing to work on.
     return any(word in form.action for word in ("/delete", "/logout", "/reset", "/ghost"))
 
 
-def _discover(app: Flask, clients: list[FlaskClient], ids: dict[str, int]) -> list[PageForm]:
+def _discover(
+    app: Flask, clients: list[FlaskClient], ids: dict[str, int], extra: tuple[str, ...] = ()
+) -> list[PageForm]:
     """Forms seen by each client in turn; the first client is taken as not logged in."""
     found: list[PageForm] = []
     for number, client in enumerate(clients):
-        forms, _reached = crawl(app, client, start_pages(app, ids))
+        forms, _reached = crawl(app, client, [*start_pages(app, ids), *extra])
         for form in forms:
             form.public = number == 0 and len(clients) > 1
         found.extend(forms)
@@ -188,18 +282,45 @@ def test_the_discovery_finds_the_forms_of_every_area(app: Flask, logged_in, own_
     } <= endpoints, sorted(endpoints)
 
 
-def test_no_fuzzed_form_gives_a_5xx(app: Flask, logged_in, own_ids) -> None:
-    anonymous = app.test_client()
-    forms = _discover(app, [anonymous, logged_in], own_ids)
+# Forms no page of a test account submits with accepted values, and why that is right.
+NEVER_VALID = {
+    "FilterForm": "GET filters; read with .data, never validate_on_submit()",
+    "CalculatorForm": "a GET form: the rates page calls validate() on the query string",
+}
+
+
+def test_no_fuzzed_form_gives_a_5xx(
+    app: Flask, logged_in, own_ids, link_pages, valid_forms
+) -> None:
+    from tests.forms_census import form_classes
+
+    forms = _discover(app, [app.test_client(), logged_in], own_ids, tuple(link_pages))
     forms += _unoffered_posts(app, forms, own_ids)
     assert len(forms) >= 25, [form.action for form in forms]
     failures: list[str] = []
-    assert {"accounts.login", "accounts.register"} <= {
-        endpoint_of(app, form.action, form.method) for form in forms if form.public
-    }
+    assert {
+        "accounts.login",
+        "accounts.register",
+        "accounts.reset_request",
+        "accounts.reset_password",
+        "accounts.finish_sign_up",
+    } <= {endpoint_of(app, form.action, form.method) for form in forms if form.public}
     for form in forms:
-        _fuzz_form(anonymous if form.public else logged_in, form, failures)
+        # A fresh visitor per public form: a sign-up that succeeds logs its client in.
+        _fuzz_form(app.test_client() if form.public else logged_in, form, failures)
     assert not failures, "\n\n".join(failures)
+    never = {cls.__qualname__ for cls in form_classes(app)} - valid_forms - set(NEVER_VALID)
+    assert not never, f"never submitted with values they accept: {sorted(never)}"
+
+
+def test_no_fuzzed_public_form_gives_a_5xx_with_mail_on(make_app, valid_forms) -> None:
+    app = make_app(SMTP_URL="smtp://127.0.0.1:9")  # nothing listens: mail fails, pages don't
+    forms = [form for form in _discover(app, [app.test_client()], {}) if form.public is False]
+    failures: list[str] = []
+    for form in forms:
+        _fuzz_form(app.test_client(), form, failures)
+    assert not failures, "\n\n".join(failures)
+    assert "EmailOnlyForm" in valid_forms
 
 
 QUERY_NAMES = ["page", "brand_id", "q", "status", "kind", "next", "sort", "followers", "tag"]

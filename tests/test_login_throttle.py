@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
@@ -135,6 +136,9 @@ def _hammer(throttle: Throttle, sessions, monkeypatch, attempts: int = 50) -> in
     def counting_verify(*args):
         with lock:
             checked.append(1)
+        # The real hash takes a while (the tests use a fast profile): that window is where
+        # check-then-count let parallel guesses through, so it is kept open here.
+        time.sleep(0.02)
         return real_verify(*args)
 
     monkeypatch.setattr(services, "verify_password", counting_verify)

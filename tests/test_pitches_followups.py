@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from crm import database
 from crm.pitches import followups, services, views
 from crm.pitches.models import PitchStatus as S
 from crm.timeline.models import BrandActivity
@@ -56,8 +57,17 @@ class TestLogging:
 
     def test_logging_early_is_allowed_and_counts_from_that_day(self, session, user) -> None:
         pitch = _sent(session, user)
-        result = followups.log_followup(session, pitch, _on(date(2026, 3, 3)), STEPS)
+        result = followups.log_followup(
+            session, pitch, _on(date(2026, 3, 3)), STEPS, confirmed=True
+        )
         assert result.next_on == date(2026, 3, 10)
+
+    def test_logging_early_asks_first_and_changes_nothing(self, session, user) -> None:
+        pitch = _sent(session, user)
+        due = pitch.next_followup_on
+        with pytest.raises(followups.NotDueYet, match=r"isn't due until .* \(in 3 days\)"):
+            followups.log_followup(session, pitch, _on(date(2026, 3, 3)), STEPS)
+        assert (pitch.followups_sent, pitch.next_followup_on) == (0, due)
 
     def test_after_the_last_follow_up_more_are_refused_until_the_deadline(
         self, session, user
@@ -143,6 +153,7 @@ class TestPage:
     def today_is(self, monkeypatch):
         def set_day(day: date) -> None:
             monkeypatch.setattr(views, "utcnow", lambda: _on(day))
+            monkeypatch.setattr(database, "utcnow", lambda: _on(day))  # the creator's today
 
         return set_day
 
@@ -155,7 +166,9 @@ class TestPage:
         _sent(session, user, subject="Not yet", next_followup_on=date(2026, 3, 11))
         page = logged_in.get("/pitches/followups").get_data(as_text=True)
         assert page.index("Overdue one") < page.index("Due today")
-        assert "Not yet" not in page
+        due_list, coming_up = page.split("Coming up", 1)
+        assert "Not yet" not in due_list
+        assert "Not yet" in coming_up  # tomorrow's is listed apart, as coming up
         assert "3 days overdue" in page
         assert "due today" in page
         assert f'action="/pitches/{due.id}/followup"' in page
@@ -171,7 +184,7 @@ class TestPage:
         session.refresh(pitch)
         assert (pitch.followups_sent, pitch.next_followup_on) == (1, date(2026, 3, 13))
         page = logged_in.get("/pitches/followups").get_data(as_text=True)
-        assert "Follow-up 1 logged. Next one due Fri 13 Mar." in page
+        assert "Follow-up 1 logged. Next one due Fri, Mar 13, 2026." in page
 
     def test_mark_replied_from_the_page(self, logged_in, session, user, today_is) -> None:
         today_is(date(2026, 3, 6))
@@ -234,7 +247,7 @@ class TestPage:
         today_is(date(2026, 3, 20))
         pitch = _sent(session, user, followups_sent=2, next_followup_on=date(2026, 3, 20))
         response = logged_in.post(f"/pitches/{pitch.id}/followup", follow_redirects=True)
-        assert "Last follow-up logged. With no answer by Fri 27 Mar" in response.get_data(
+        assert "Last follow-up logged. With no answer by Fri, Mar 27, 2026" in response.get_data(
             as_text=True
         )
 

@@ -83,6 +83,21 @@ def test_with_mail_sign_up_finishes_through_the_emailed_link(mailing, session) -
     assert session.scalar(select(func.count()).select_from(User)) == 1
 
 
+def test_with_mail_one_address_gets_at_most_three_sign_up_mails(mailing) -> None:
+    client, inbox = mailing
+    answers = []
+    for n in range(5):  # five different client addresses: the per-address limit never bites
+        response = client.post(
+            "/register",
+            data={"email": "victim@example.com"},
+            environ_base={"REMOTE_ADDR": f"198.51.100.{n + 1}"},
+        )
+        answers.append(response.status_code)
+        response.close()
+    assert answers == [200, 200, 200, 429, 429]
+    assert len(inbox.messages) == 3
+
+
 def test_a_sign_up_link_expires_after_a_day(mailing, monkeypatch) -> None:
     client, inbox = mailing
     client.post("/register", data={"email": "late@example.com"}).close()
@@ -111,12 +126,18 @@ def test_hosted_mail_without_a_base_url_refuses_to_start(tmp_path) -> None:
         )
 
 
-def test_without_a_base_url_links_use_the_requests_host(make_app) -> None:
-    from crm.accounts.mail import absolute_url
+def test_without_a_base_url_links_use_only_a_loopback_host(make_app) -> None:
+    from crm.accounts.mail import LOCAL_BASE_URL, absolute_url
 
     app = make_app(BASE_URL="")
-    with app.test_request_context("/register", base_url="http://laptop:5000"):
-        assert absolute_url("accounts.login") == "http://laptop:5000/login"
+    with app.test_request_context("/register", base_url="http://127.0.0.1:5123"):
+        assert absolute_url("accounts.login") == "http://127.0.0.1:5123/login"
+    with app.test_request_context("/register", base_url="http://localhost:8000"):
+        assert absolute_url("accounts.login") == "http://localhost:8000/login"
+    # A Host header from outside never makes the link: a reset link must not go elsewhere.
+    for host in ("http://evil.example", "http://laptop:5000", "http://127.0.0.1.evil.example"):
+        with app.test_request_context("/register", base_url=host):
+            assert absolute_url("accounts.login") == f"{LOCAL_BASE_URL}/login"
 
 
 def test_a_base_url_wins_over_the_requests_host(make_app) -> None:

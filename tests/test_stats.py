@@ -106,7 +106,7 @@ def test_history_takes_two_queries_however_long(session, user, count_queries) ->
         ({"video_views": ""}, "Enter video views (0 if none)."),
         ({"likes": "30000"}, "Likes can&#39;t be more than video views."),
         ({"video_views": "0", "likes": "0"}, "need at least one view"),
-        ({"taken_on": "2999-01-01"}, "Pick a date between 1 January 2000 and"),
+        ({"taken_on": "2999-01-01"}, "Pick a date between Jan 1, 2000 and"),
         ({"period_days": "0"}, "1 to 365 days."),
     ],
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField
+from wtforms import EmailField, PasswordField, SelectChoice, SelectField
 from wtforms.validators import (
     Email,
     EqualTo,
@@ -13,8 +13,9 @@ from wtforms.validators import (
     Regexp,
 )
 
+from crm import dates
 from crm.accounts.services import MIN_PASSWORD_LENGTH
-from crm.forms import LineField, WholeNumberField, choices
+from crm.forms import HiddenLineField, LineField, WholeNumberField, choices
 from crm.market.current import market
 from crm.money import CURRENCY_CHOICES
 from crm.stats.services import COUNT_MAX
@@ -66,10 +67,16 @@ def _repeat_field(label: str, of: str) -> PasswordField:
     )
 
 
+def _timezone_guess() -> HiddenLineField:
+    # Filled in by app.js from the browser; the service turns anything unknown into UTC.
+    return HiddenLineField(render_kw={"data-guess-timezone": ""})
+
+
 class RegisterForm(FlaskForm):
     email = _email_field()
     password = new_password_field()
     confirm = _repeat_field("Repeat password", "password")
+    timezone = _timezone_guess()
 
 
 class EmailOnlyForm(FlaskForm):
@@ -83,6 +90,7 @@ class ChoosePasswordForm(FlaskForm):
 
     password = new_password_field()
     confirm = _repeat_field("Repeat password", "password")
+    timezone = _timezone_guess()
 
 
 class LoginForm(FlaskForm):
@@ -147,7 +155,22 @@ class ProfileForm(FlaskForm):
         high=100,
         message="Posts per week is 0 to 100.",
     )
+    # Not required: a post without it keeps the stored zone (the select refuses unknown ones).
+    timezone = SelectField(
+        "Timezone",
+        description="Where your day starts: follow-ups due today, months and times use it.",
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.niche.choices = choices(market().niche_choices())
+        self.timezone.choices = timezone_choices(self.timezone.data)
+
+
+def timezone_choices(current: str | None) -> dict[str, list[SelectChoice]]:
+    """The zones grouped by area; a stored alias (Asia/Calcutta) stays choosable."""
+    grouped = {area: choices(zones) for area, zones in dates.zone_groups()}
+    listed = {choice.value for group in grouped.values() for choice in group}
+    if current and current not in listed and dates.is_known_zone(current):
+        grouped["Other"] = choices([(current, current)])
+    return grouped

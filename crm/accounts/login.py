@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any, cast
 from urllib.parse import urlsplit
 
@@ -10,7 +10,7 @@ from flask import current_app, g, request, session
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
-from crm import database
+from crm import database, dates
 from crm.accounts import services
 from crm.accounts.models import User
 from crm.accounts.throttle import AttemptCounter, DatabaseCounter, Limits, RedisCounter, Throttle
@@ -47,6 +47,11 @@ def idle_seconds() -> float:
 def creator() -> User:
     """The logged-in creator (views behind login_required only)."""
     return cast(User, current_user._get_current_object())
+
+
+def creator_today() -> date:
+    """Today where the logged-in creator lives (their profile's timezone)."""
+    return dates.today_in(creator().timezone)
 
 
 def session_lifetime() -> timedelta:
@@ -133,6 +138,7 @@ def limits() -> Limits:
         per_address=config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
         per_account=config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
         register_per_address=config["REGISTER_MAX_PER_ADDRESS"],
+        register_per_account=config["REGISTER_MAX_PER_ACCOUNT"],
         reset_per_address=config["RESET_MAX_PER_ADDRESS"],
         reset_per_account=config["RESET_MAX_PER_ACCOUNT"],
     )

@@ -7,10 +7,12 @@ and it is sent before any mail server is contacted.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import after_this_request, current_app, url_for
+from flask import after_this_request, current_app, has_request_context, request, url_for
 from werkzeug.wrappers import Response
 
 from crm.emails.smtp import Outgoing, SendError, SmtpConfigError, build_message, parse_smtp_url
@@ -19,6 +21,8 @@ from crm.emails.smtp import send as smtp_send
 log = logging.getLogger(__name__)
 
 SENDER_NAME = "Creator CRM"
+# Where a local install is reached when nothing else says (`crm run` and `crm demo`).
+LOCAL_BASE_URL = "http://127.0.0.1:5000"
 
 
 def mail_configured() -> bool:
@@ -26,12 +30,34 @@ def mail_configured() -> bool:
     return bool(current_app.config["SMTP_URL"])
 
 
+def base_url() -> str:
+    """Where emailed links point: CRM_BASE_URL, else this machine.
+
+    A Host header is the visitor's to choose: trusted, it would let anyone have a reset
+    link for someone else's account mailed pointing at their own server. Without
+    CRM_BASE_URL only a loopback host (a laptop install opened on this machine) is used.
+    """
+    configured = current_app.config["BASE_URL"]
+    if configured:
+        return configured
+    if has_request_context() and _is_loopback(request.host):
+        return request.host_url
+    return LOCAL_BASE_URL
+
+
+def _is_loopback(host: str) -> bool:
+    name = urlsplit(f"//{host}").hostname or ""
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
 def absolute_url(endpoint: str, **values: Any) -> str:
-    """A link for an email: under CRM_BASE_URL when set, else the request's own host."""
-    base = current_app.config["BASE_URL"]
-    if not base:
-        return url_for(endpoint, _external=True, **values)
-    with current_app.test_request_context(base_url=base):
+    """A link for an email, under base_url()."""
+    with current_app.test_request_context(base_url=base_url()):
         return url_for(endpoint, _external=True, **values)
 
 
@@ -61,10 +87,8 @@ def deliver(settings: Any, email: Outgoing) -> None:
         log.error("Account email to %s not sent: %s", email.to_address, error)
 
 
-def _host(base_url: str) -> str:
-    from urllib.parse import urlsplit
-
-    return urlsplit(base_url).hostname or "localhost"
+def _host(url: str) -> str:
+    return urlsplit(url).hostname or "localhost"
 
 
 def sign_up_body(link: str) -> str:

@@ -11,6 +11,11 @@ from crm.database import Base, UTCDateTime, utcnow
 from crm.inputs import BIG_COUNT
 
 
+def normalize_email(email: str) -> str:
+    """The form an email is stored and compared in (logins, throttle keys, password rules)."""
+    return email.strip().lower()
+
+
 class User(Base):
     """A creator: the login and the profile the rates and pitches are built from."""
 
@@ -31,6 +36,8 @@ class User(Base):
     posts_per_week: Mapped[int] = mapped_column(default=5)
     # Days between follow-ups after a pitch is sent, e.g. "4,7,7".
     followup_cadence: Mapped[str] = mapped_column(String(64), default="4,7,7")
+    # An IANA name (America/Los_Angeles): where "today", due dates and months are cut.
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
 
     sessions: Mapped[list[LoginSession]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

@@ -9,6 +9,8 @@ from pathlib import Path
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from crm.accounts.models import normalize_email
+
 # OWASP Password Storage Cheat Sheet: Argon2id, m >= 19 MiB, t >= 2, p = 1.
 # We use RFC 9106's second recommendation (64 MiB, t=3, p=4), well above it.
 PROFILES = {
@@ -75,7 +77,7 @@ def weakness(password: str, email: str) -> str | None:
         return f"Use at most {MAX_LENGTH} characters."
     if password.isdigit():
         return "Use letters too: a password of only digits is guessed quickly."
-    local = email.strip().lower().partition("@")[0]
+    local = normalize_email(email).partition("@")[0]
     if len(local) >= 3 and local in password.lower():
         return "Don't put your email address in your password: it's the first thing tried."
     if password.lower().strip() in common_passwords():

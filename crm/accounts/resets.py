@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime, timedelta
 
@@ -17,6 +16,7 @@ from crm.accounts.services import (
     end_all_login_sessions,
     normalize_email,
     refuse_weak_password,
+    token_hash,
 )
 from crm.database import end_read
 
@@ -26,17 +26,13 @@ _SIGN_UP_SALT = "crm.accounts.sign-up"
 _USED_UP = "This link has expired or was already used. Ask for a new one."
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def start_password_reset(session: Session, user: User, now: datetime) -> str:
     """A new reset link token for `user`; only its hash is stored."""
     token = secrets.token_urlsafe(32)
     session.add(
         PasswordReset(
             user_id=user.id,
-            token_hash=_token_hash(token),
+            token_hash=token_hash(token),
             created_at=now,
             expires_at=now + RESET_LIFETIME,
         )
@@ -49,7 +45,7 @@ def reset_for_token(session: Session, token: str, now: datetime) -> PasswordRese
     """The live (unused, unexpired) reset behind `token`, or None."""
     return session.scalars(
         select(PasswordReset).where(
-            PasswordReset.token_hash == _token_hash(token),
+            PasswordReset.token_hash == token_hash(token),
             PasswordReset.used_at.is_(None),
             PasswordReset.expires_at > now,
         )

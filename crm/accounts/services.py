@@ -11,8 +11,8 @@ from datetime import timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from crm import database
-from crm.accounts.models import LoginSession, User
+from crm import database, dates
+from crm.accounts.models import LoginSession, User, normalize_email
 from crm.accounts.passwords import (
     MIN_LENGTH,
     hash_password,
@@ -44,11 +44,7 @@ class ProfileData:
     currency: str
     turnaround_days: int
     posts_per_week: int
-
-
-def normalize_email(email: str) -> str:
-    """The form an email is stored and compared in."""
-    return email.strip().lower()
+    timezone: str = dates.DEFAULT_ZONE
 
 
 def find_user_by_email(session: Session, email: str) -> User | None:
@@ -68,8 +64,17 @@ def email_taken(session: Session, email: str) -> bool:
     return bool(session.scalar(select(func.count()).where(User.email == normalize_email(email))))
 
 
-def register(session: Session, email: str, password: str, hash_profile: str = "owasp") -> User:
-    """Create an account; refuses a weak password or a taken email."""
+def register(
+    session: Session,
+    email: str,
+    password: str,
+    hash_profile: str = "owasp",
+    timezone: str | None = None,
+) -> User:
+    """Create an account; refuses a weak password or a taken email.
+
+    `timezone` is the browser's guess: anything unknown (or nothing) becomes UTC.
+    """
     email = normalize_email(email)
     refuse_weak_password(password, email)
     # Hash before looking: a taken email costs the same time as a new one, and no
@@ -77,12 +82,14 @@ def register(session: Session, email: str, password: str, hash_profile: str = "o
     password_hash = hash_password(password, hash_profile)
     if email_taken(session, email):
         raise AccountError("An account with this email already exists.", field="email")
-    return create_account(session, email, password_hash)
+    return create_account(session, email, password_hash, dates.zone_or_utc(timezone))
 
 
-def create_account(session: Session, email: str, password_hash: str) -> User:
+def create_account(
+    session: Session, email: str, password_hash: str, timezone: str = dates.DEFAULT_ZONE
+) -> User:
     """Insert the account with no checks: register() is the way in; the demo uses this."""
-    user = User(email=normalize_email(email), password_hash=password_hash)
+    user = User(email=normalize_email(email), password_hash=password_hash, timezone=timezone)
     session.add(user)
     session.flush()
     return user
@@ -99,7 +106,10 @@ def authenticate(
     """The user for these credentials; the attempt is counted first, refused when over."""
     database.end_read(session)
     if not throttle.login_attempt(email, address):
-        raise LoginThrottled("Too many failed attempts. Wait a few minutes before trying again.")
+        raise LoginThrottled(
+            "Too many failed attempts. Wait a few minutes before trying again, "
+            "or reset your password."
+        )
     user = find_user_by_email(session, email)
     stored = user.password_hash if user else None
     database.end_read(session)
@@ -112,7 +122,8 @@ def authenticate(
     return user
 
 
-def _token_hash(token: str) -> str:
+def token_hash(token: str) -> str:
+    """What is stored of a secret token (login session, reset link): its SHA-256."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -121,7 +132,7 @@ def start_login_session(session: Session, user: User, lifetime: timedelta) -> st
     token = secrets.token_urlsafe(32)
     session.add(
         LoginSession(
-            user=user, token_hash=_token_hash(token), expires_at=database.utcnow() + lifetime
+            user=user, token_hash=token_hash(token), expires_at=database.utcnow() + lifetime
         )
     )
     session.flush()
@@ -135,7 +146,7 @@ def user_for_token(session: Session, token: str) -> User | None:
         select(User)
         .join(LoginSession)
         .where(
-            LoginSession.token_hash == _token_hash(token),
+            LoginSession.token_hash == token_hash(token),
             LoginSession.expires_at > database.utcnow(),
         )
     ).one_or_none()
@@ -146,7 +157,7 @@ def user_for_token(session: Session, token: str) -> User | None:
 
 def end_login_session(session: Session, token: str) -> None:
     """End one login session (log out)."""
-    session.execute(delete(LoginSession).where(LoginSession.token_hash == _token_hash(token)))
+    session.execute(delete(LoginSession).where(LoginSession.token_hash == token_hash(token)))
 
 
 def end_all_login_sessions(session: Session, user: User) -> None:
@@ -200,6 +211,8 @@ def update_profile(session: Session, user: User, data: ProfileData) -> User:
 
     if not inputs.is_one_line(data.display_name):
         raise AccountError(inputs.ONE_LINE_MESSAGE, field="display_name")
+    if not dates.is_known_zone(data.timezone):
+        raise AccountError("Choose your timezone from the list.", field="timezone")
     cleaned = replace(
         data,
         display_name=data.display_name.strip(),

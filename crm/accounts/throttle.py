@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm import database
-from crm.accounts.models import ThrottleCount
+from crm.accounts.models import ThrottleCount, normalize_email
 from crm.database import UTCDateTime
 
 log = logging.getLogger(__name__)
@@ -176,12 +176,13 @@ class Limits:
     per_address: int = 20
     per_account: int = 100
     register_per_address: int = 10
+    register_per_account: int = 3
     reset_per_address: int = 10
     reset_per_account: int = 3
 
 
 def _email(email: str) -> str:
-    return email.strip().lower()
+    return normalize_email(email)
 
 
 @dataclass(frozen=True)
@@ -223,9 +224,16 @@ class Throttle:
         """The right current password: its count starts again."""
         self.counter.clear([f"password:user:{user_id}"])
 
-    def register_attempt(self, address: str) -> bool:
+    def register_attempt(self, email: str, address: str) -> bool:
         """Count a sign-up from `address`."""
-        return self._allow([(f"register:address:{address}", self.limits.register_per_address)])
+        # Per email too: with mail on, every sign-up mails the address, so spreading
+        # them over many addresses must not let anyone flood someone's inbox.
+        return self._allow(
+            [
+                (f"register:address:{address}", self.limits.register_per_address),
+                (f"register:account:{_email(email)}", self.limits.register_per_account),
+            ]
+        )
 
     def reset_request(self, email: str, address: str) -> bool:
         """Count a reset-link request, per address and per account (no mail-bombing)."""

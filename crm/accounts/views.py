@@ -21,7 +21,7 @@ from crm.accounts.throttle import CounterUnavailable
 from crm.database import db_session
 from crm.forms import show_error
 from crm.saving import saving
-from crm.web import render_error
+from crm.web import unavailable
 
 bp = Blueprint("accounts", __name__)
 
@@ -33,10 +33,7 @@ _TOO_MANY_RESETS = "Too many reset requests. Wait a few minutes and try again."
 def _counter_unavailable(error: CounterUnavailable) -> tuple[str, int, dict[str, str]]:
     # Without the shared count every guess would be free: refuse, briefly and clearly.
     current_app.logger.error("Throttle counter unreachable on %s: %s", request.path, error)
-    page, _code = render_error(
-        503, "This is briefly unavailable on our side. Try again in a minute."
-    )
-    return page, 503, {"Retry-After": "60"}
+    return unavailable("This is briefly unavailable on our side. Try again in a minute.")
 
 
 def _throttled(template: str, form: object, message: str) -> tuple[str, int]:
@@ -52,13 +49,17 @@ def register() -> str | Response | tuple[str, int]:
     form = EmailOnlyForm() if by_mail else RegisterForm()
     if not form.validate_on_submit():
         return render_template("accounts/register.html", form=form, mail=by_mail)
-    if not auth.throttle().register_attempt(auth.client_address()):
+    if not auth.throttle().register_attempt(form.email.data, auth.client_address()):
         return _throttled("accounts/register.html", form, _TOO_MANY_SIGN_UPS)
     if by_mail:
         return _sign_up_by_mail(services.normalize_email(form.email.data))
     with saving(form) as saved:
         user = services.register(
-            db_session(), form.email.data, form.password.data, auth.hash_profile()
+            db_session(),
+            form.email.data,
+            form.password.data,
+            auth.hash_profile(),
+            timezone=form.timezone.data,
         )
         auth.log_in(user)
     if not saved:
@@ -91,7 +92,13 @@ def finish_sign_up(token: str) -> str | Response:
     form = ChoosePasswordForm()
     if form.validate_on_submit():
         with saving(show=False) as saved:
-            user = services.register(db_session(), email, form.password.data, auth.hash_profile())
+            user = services.register(
+                db_session(),
+                email,
+                form.password.data,
+                auth.hash_profile(),
+                timezone=form.timezone.data,
+            )
             auth.log_in(user)
         if saved.error is not None and saved.error.field == "email":
             flash("That account is already set up. Log in.", "info")
@@ -229,6 +236,7 @@ def profile() -> str | Response:
             currency=form.currency.data,
             turnaround_days=form.turnaround_days.data,
             posts_per_week=form.posts_per_week.data,
+            timezone=form.timezone.data,
         )
         with saving(form) as saved:
             services.update_profile(db_session(), user, data)

@@ -81,6 +81,7 @@ def empty_facts(facts: Facts) -> Facts:
         average_views=None,
         videos=(),
         portfolio_count=0,
+        brand_note="",
         contact_id=None,
         contact_name="",
         contact_email="",
@@ -99,6 +100,7 @@ def full_facts(facts: Facts) -> Facts:
         average_views=facts.average_views or 2_000,
         videos=facts.videos or SAMPLE_VIDEOS,
         portfolio_count=max(facts.portfolio_count, len(SAMPLE_VIDEOS)),
+        brand_note=facts.brand_note or "I loved your last launch.",
     )
 
 

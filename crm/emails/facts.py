@@ -57,6 +57,7 @@ class Facts:
     brand_id: int
     brand_name: str
     brand_category: str
+    brand_note: str = ""
     contact_id: int | None = None
     contact_name: str = ""
     contact_email: str = ""
@@ -109,6 +110,7 @@ def gather(
         brand_id=brand.id,
         brand_name=brand.name,
         brand_category=brand.product_category,
+        brand_note=brand.notes or "",
         contact_id=contact.id if contact else None,
         contact_name=contact.name if contact else "",
         contact_email=contact.email if contact else "",

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from crm.emails.sandbox import SOURCE_MAX
 from crm.forms import HiddenLineField, LineField, RateField
@@ -21,7 +21,13 @@ def _one_line(value: Any) -> Any:
 class EmailForm(FlaskForm):
     kind = HiddenLineField()
     # One-time token for a new draft: a double click saves one pitch, not two.
-    token = HiddenLineField()
+    # The column holds 64 characters: a longer one is not a token this page made.
+    token = HiddenLineField(
+        validators=[
+            Optional(),
+            Length(min=16, max=64, message="The form expired; submit it again."),
+        ]
+    )
     subject = LineField(
         "Subject",
         filters=[_one_line],
@@ -42,7 +48,7 @@ class EmailForm(FlaskForm):
     quoted_rate = RateField(
         "Quoted rate",
         example="270",
-        description="Saved on the pitch. Change it here too if you change it in the message.",
+        description="Saved on the pitch; saving puts it in the message's rate sentence too.",
     )
 
     def quoted_cents(self) -> int | None:

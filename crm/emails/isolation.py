@@ -10,13 +10,21 @@ Children come from a forkserver, never a plain fork: the server process has
 threads (gunicorn's, SQLAlchemy's pool), and forking a threaded process can
 copy a lock held by another thread. The forkserver is a clean single-threaded
 process that imported this module once, so each render forks a warm copy.
+
+Many renders at once (one creator posting previews in a loop, or a stored template
+that stalls on every page view) must not take every thread and core either: a
+worker runs at most `renders_at_once` of them (a render past that is refused at
+once as busy, and a real email falls back to the built-in template), and the
+children run at a lower CPU priority than the web threads.
 """
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import resource
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -30,6 +38,12 @@ _CONTEXT = multiprocessing.get_context("forkserver")
 # "__main__" too: otherwise every child re-imports the server's main script.
 _CONTEXT.set_forkserver_preload(["__main__", __name__])
 _MB = 1024 * 1024
+log = logging.getLogger(__name__)
+# How much lower the render child runs than the web threads (see nice(2)).
+CHILD_NICENESS = 10
+_slots: threading.BoundedSemaphore | None = None
+_slots_size = 0
+_slots_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -38,6 +52,7 @@ class Bounds:
 
     seconds: float
     memory_mb: int
+    renders_at_once: int = 2
 
 
 def current_bounds() -> Bounds:
@@ -46,8 +61,19 @@ def current_bounds() -> Bounds:
 
     settings = current_app.config if has_app_context() else config.DEFAULTS
     return Bounds(
-        float(settings["EMAIL_TEMPLATE_TIMEOUT_SECONDS"]), int(settings["EMAIL_TEMPLATE_MEMORY_MB"])
+        float(settings["EMAIL_TEMPLATE_TIMEOUT_SECONDS"]),
+        int(settings["EMAIL_TEMPLATE_MEMORY_MB"]),
+        int(settings["EMAIL_TEMPLATE_RENDERS_AT_ONCE"]),
     )
+
+
+def _render_slots(size: int) -> threading.BoundedSemaphore:
+    """This process's render slots (made again if the setting changed, as tests do)."""
+    global _slots, _slots_size
+    with _slots_lock:
+        if _slots is None or _slots_size != size:
+            _slots, _slots_size = threading.BoundedSemaphore(max(1, size)), size
+        return _slots
 
 
 def _address_space() -> int:
@@ -83,6 +109,7 @@ def _child(
     memory_mb: int,
     renderer: Renderer,
 ) -> None:
+    os.nice(CHILD_NICENESS)  # the web threads first: pages stay fast while it renders
     limit = _address_space() + memory_mb * _MB
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     _track(position)
@@ -96,6 +123,8 @@ def _child(
         sender.send(("problem", problem.message, problem.line, problem.part))
     except MemoryError:
         sender.send(("memory",))
+    except Exception as error:  # a bug, not the template's fault: say so, don't blame memory
+        sender.send(("crashed", f"{type(error).__name__}: {error}"))
     finally:
         sender.close()
 
@@ -119,6 +148,26 @@ def render_email_bounded(
     `renderer` renders one part (tests pass a stand-in that misbehaves on purpose).
     """
     bounds = bounds or current_bounds()
+    slots = _render_slots(bounds.renders_at_once)
+    if not slots.acquire(blocking=False):
+        raise TemplateProblem(
+            "Too many emails are being written from your templates right now. "
+            "Try again in a moment."
+        )
+    try:
+        return _render_in_child(subject, body, variables, known, bounds, renderer)
+    finally:
+        slots.release()
+
+
+def _render_in_child(
+    subject: str,
+    body: str,
+    variables: Mapping[str, Any],
+    known: frozenset[str],
+    bounds: Bounds,
+    renderer: Renderer,
+) -> RenderedEmail:
     sources = (subject, body)
     receiver, sender = _CONTEXT.Pipe(duplex=False)
     position = _CONTEXT.RawArray("i", [0, -1])
@@ -134,13 +183,15 @@ def render_email_bounded(
         if receiver.poll(bounds.seconds):
             outcome = receiver.recv()
     except EOFError:
-        outcome = ("died",)  # without a word: the memory cap, or the kernel's OOM killer
+        outcome = ("died",)  # without a word: the memory cap, the OOM killer, or a crash
     finally:
         receiver.close()
         # Done or over time, the child has nothing left to do: killing it beats waiting
         # for its interpreter to shut down (about half the cost of a render).
         child.kill()
         child.join()
+    if outcome[0] in ("crashed", "died"):
+        log.error("Template render process failed (exit %s): %s", child.exitcode, outcome[1:])
     return _result(outcome, position, sources, bounds)
 
 
@@ -153,6 +204,8 @@ def _result(
         raise TemplateProblem(outcome[1], outcome[2], outcome[3])
     if outcome[0] == "timeout":
         why = f"This template takes too long to write an email (over {bounds.seconds:g} s)."
+    elif outcome[0] == "crashed":
+        why = "This template couldn't be written out on our side. Try again in a moment."
     else:
         why = f"This template needs too much memory (over {bounds.memory_mb} MB) to write an email."
     raise _stopped(position, sources, why)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
 from crm.brands.models import Brand
+from crm.dates import show_date
 from crm.emails.kinds import PITCH_KIND_FOR, EmailKind
 from crm.pitches import followups, services
 from crm.pitches.models import Pitch, PitchChannel, PitchStatus
@@ -80,12 +81,18 @@ def record_sent(session: Session, user: User, pitch: Pitch, kind: EmailKind, now
     if kind.is_pitch:
         services.transition(session, pitch, PitchStatus.SENT, now, steps)
         due = pitch.next_followup_on
-        return f"Pitch marked sent. First follow-up due {due:%a %d %b}." if due else "Sent."
+        return (
+            f"Pitch marked sent. First follow-up due {show_date(due, weekday=True)}."
+            if due
+            else "Sent."
+        )
     if kind in (EmailKind.FIRST_FOLLOWUP, EmailKind.SECOND_FOLLOWUP):
-        result = followups.log_followup(session, pitch, now, steps)
+        # The email is out already: record it, early or not (nothing to ask).
+        result = followups.log_followup(session, pitch, now, steps, confirmed=True)
         if result.ghosted:
             return "The cadence had run out with no answer: the pitch is now ghosted."
-        return f"Follow-up {result.number} logged. Next date: {result.next_on:%a %d %b}."
+        next_on = show_date(result.next_on, weekday=True)
+        return f"Follow-up {result.number} logged. Next date: {next_on}."
     return _rates_sent(session, pitch, now, steps)
 
 

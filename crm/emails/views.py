@@ -20,21 +20,26 @@ from crm.emails.mailto import mailto_link
 from crm.market.current import market
 from crm.money import to_major
 from crm.ownership import get_owned_or_404
-from crm.pitches import followups, states
+from crm.pitches import followups, rate_sentence, states
 from crm.pitches import services as pitch_services
 from crm.pitches.models import Pitch
 from crm.saving import saving
 
 
-def smtp_settings() -> tuple[smtp.SmtpSettings | None, str | None]:
-    """The SMTP settings, or None and (when CRM_SMTP_URL is set but wrong) why."""
+def smtp_settings() -> smtp.SmtpSettings | None:
+    """The SMTP settings, or None when sending is off or its setting is wrong.
+
+    A wrong setting goes to the log, for whoever runs the server: the creator
+    can't change it from a page, so the page only says sending is off.
+    """
     url = current_app.config.get("SMTP_URL") or ""
     if not url:
-        return None, None
+        return None
     try:
-        return smtp.parse_smtp_url(url, float(current_app.config["SMTP_TIMEOUT"])), None
+        return smtp.parse_smtp_url(url, float(current_app.config["SMTP_TIMEOUT"]))
     except smtp.SmtpConfigError as error:
-        return None, str(error)
+        current_app.logger.warning("Sending from the app is off: %s", error)
+        return None
 
 
 def _kind_arg(allowed: list[EmailKind] | tuple[EmailKind, ...]) -> EmailKind | None:
@@ -62,7 +67,7 @@ def _text(form: EmailForm, with_rate: bool) -> services.EmailText:
 
 def _page(form: EmailForm, email: GeneratedEmail, **extra: Any) -> str:
     """Render the editor page: the text in the form decides the mail link."""
-    settings, smtp_error = smtp_settings()
+    settings = smtp_settings()
     to_address = email.facts.contact_email
     pitch = extra.get("pitch")
     currency = pitch.currency if pitch else (email.rate.currency if email.rate else None)
@@ -73,7 +78,6 @@ def _page(form: EmailForm, email: GeneratedEmail, **extra: Any) -> str:
         email=email,
         mailto=mailto_link(to_address, form.subject.data or "", form.body.data or ""),
         smtp_ready=settings is not None,
-        smtp_error=smtp_error,
         currency_note=_currency_note(email),
         **extra,
     )
@@ -112,7 +116,9 @@ def write(brand_id: int) -> str | Response:
             flash(duplicate.message, "info")
             return redirect(url_for("emails.pitch", pitch_id=duplicate.pitch.id))
         if saved:
-            flash("Draft saved. Open it in your mail app, copy it or send it from here.", "success")
+            note = rate_sentence.note_for(form.body.data, pitch)
+            message = "Draft saved. Open it in your mail app, copy it or send it from here."
+            flash(message + note, "success")
             return redirect(url_for("emails.pitch", pitch_id=pitch.id))
     earlier = pitch_services.recent_or_open_pitch(session, user.id, brand.id, utcnow())
     return _page(form, email, brand=brand, pitch=None, kinds=PITCH_EMAILS, earlier=earlier)
@@ -195,7 +201,8 @@ def save(pitch_id: int) -> str | Response:
         )
     if not saved:
         return _again(pitch, form, email)
-    flash("Draft saved.", "success")
+    note = rate_sentence.note_for(form.body.data, pitch)
+    flash(f"Draft saved.{note}", "success")
     return redirect(url_for("emails.pitch", pitch_id=pitch.id))
 
 
@@ -225,7 +232,7 @@ def mark_sent(pitch_id: int) -> str | Response:
 def send(pitch_id: int) -> str | Response:
     """Send through the SMTP server, then record it; a refusal records nothing."""
     pitch, kind, form, email = _posted(pitch_id)
-    settings, _ = smtp_settings()
+    settings = smtp_settings()
     if settings is None:
         flash("Sending isn't set up on this server: copy the email or open it in your mail app.")
         return redirect(url_for("emails.pitch", pitch_id=pitch.id, kind=kind.value))

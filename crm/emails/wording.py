@@ -19,20 +19,31 @@ from crm.pitches.models import PitchKind
 # Words before a name that are not a first name ("Dr. Ana Silva" -> "Ana").
 _TITLES = {"mr", "mrs", "ms", "mx", "dr", "prof", "miss", "sir"}
 
+# Pitches paid for the content itself, where an audience size is beside the point.
+CONTENT_ONLY = frozenset({PitchKind.UGC, PitchKind.RETAINER})
+
 VARIABLES: dict[str, str] = {
     "contact_first_name": "The contact's first name, or empty when the brand has no contact.",
     "brand_name": "The brand's name.",
     "brand_category": "The brand's product category in words ('home & kitchen'); empty for other.",
     "creator_name": "Your display name from your profile.",
     "creator_handle": "Your TikTok handle with the @, or empty.",
+    "creator_profile_url": "Your TikTok profile link ('https://www.tiktok.com/@you'), or empty.",
     "niche": "Your niche in words ('home'); empty for other.",
     "followers": "'4,424 followers', or empty when your profile has no follower count.",
     "average_views": "'3,612 views' per video from your latest stats, or empty.",
     "engagement": "'9.9%' from your latest stats, or empty.",
     "beats_most": "True when your engagement is above the rate that beats most creators.",
     "beats_most_above": "That rate, from the market facts ('8%').",
-    "stats_sentence": "Your followers, average views and engagement in one sentence, or empty.",
+    "stats_sentence": (
+        "Your followers (left out of UGC pitches: UGC is paid for content, not audience), "
+        "average views and engagement in one sentence, or empty."
+    ),
     "videos": "Up to 3 sample videos, the brand's category first: each has title, url, views.",
+    "brand_note": (
+        "The note on the brand's page, to quote as a personal line; empty when there is none. "
+        "The built-in emails leave it out: notes are yours until you put them in a template."
+    ),
     "videos_match": "True when a sample video is in the brand's product category.",
     "turnaround": "Your turnaround from your profile ('5 days').",
     "rate": "Your starting rate from the rates service ('$270'), or empty.",
@@ -93,10 +104,10 @@ def average_views_text(average: float | None) -> str:
     return plural(round(average), "view")
 
 
-def stats_sentence(facts: Facts, m: Market) -> str:
+def stats_sentence(facts: Facts, m: Market, with_followers: bool = True) -> str:
     """'I have 4,424 followers, my videos average 3,612 views, and my engagement rate is ...'."""
     clauses = []
-    if facts.followers > 0:
+    if with_followers and facts.followers > 0:
         clauses.append(f"I have {plural(facts.followers, 'follower')}")
     if views := average_views_text(facts.average_views):
         clauses.append(f"my videos average {views}")
@@ -106,11 +117,21 @@ def stats_sentence(facts: Facts, m: Market) -> str:
         return ""
     sentence = join_clauses(clauses)
     if beats_most(facts.engagement, m):
-        sentence += (
-            f", which beats most TikTok creators (anything above "
-            f"{m.engagement.beats_most_above:g}% does)"
-        )
+        # The claim alone: spelling out the line it clears reads as grading oneself.
+        sentence += ", which beats most TikTok creators"
     return sentence[0].upper() + sentence[1:] + "."
+
+
+def profile_url(handle: str) -> str:
+    """'@maya.makes.home' -> 'https://www.tiktok.com/@maya.makes.home'; '' without a handle."""
+    handle = handle.strip().lstrip("@")
+    return f"https://www.tiktok.com/@{handle}" if handle else ""
+
+
+def brand_note(note: str) -> str:
+    """The brand's note as one paragraph to quote: its first, with its lines joined."""
+    paragraph = note.strip().replace("\r\n", "\n").split("\n\n")[0]
+    return " ".join(paragraph.split())
 
 
 def tiktok_shop_followers(m: Market) -> int | None:
@@ -168,14 +189,16 @@ def variables(facts: Facts, kind: EmailKind, m: Market) -> dict[str, Any]:
         "brand_category": _label(m.category_label(facts.brand_category)),
         "creator_name": facts.creator_name,
         "creator_handle": facts.creator_handle,
+        "creator_profile_url": profile_url(facts.creator_handle),
         "niche": _label(m.niche_label(facts.niche)),
         "followers": plural(facts.followers, "follower") if facts.followers > 0 else "",
         "average_views": average_views_text(facts.average_views),
         "engagement": engagement_text(facts.engagement),
         "beats_most": beats_most(facts.engagement, m),
         "beats_most_above": f"{m.engagement.beats_most_above:g}%",
-        "stats_sentence": stats_sentence(facts, m),
+        "stats_sentence": stats_sentence(facts, m, with_followers=pitch_kind not in CONTENT_ONLY),
         "videos": _videos(facts),
+        "brand_note": brand_note(facts.brand_note),
         "videos_match": any(v.category == facts.brand_category for v in facts.videos),
         "turnaround": plural(facts.turnaround_days, "day"),
         "rate": rate.text if rate else "",

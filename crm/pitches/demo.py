@@ -9,7 +9,8 @@ from sqlalchemy import func
 from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
-from crm.brands.models import Brand
+from crm.brands.models import Brand, BrandStatus
+from crm.brands.services import change_status
 from crm.database import utcnow
 from crm.ownership import owned
 from crm.pitches import followups, services
@@ -17,14 +18,21 @@ from crm.pitches.models import Pitch, PitchChannel, PitchKind, PitchStatus
 
 S = PitchStatus
 
+# No season, month or figure in the copy: demo dates are relative to the day it is created.
 BODY = (
     "Hi {contact},\n\n"
-    "I'm {creator}, a home and lifestyle creator on TikTok. My videos average an engagement "
-    "rate above 8%, well past most creators, and I'd love to make {what} for {brand}.\n\n"
-    "You'd get native-feeling videos you can post or run as ads, delivered within 5 days. "
-    "Happy to send samples from my portfolio.\n\n"
+    "I'm {creator}, a home and lifestyle creator on TikTok, and I'd love to make {what} "
+    "for {brand}.\n\n"
+    "You'd get native-feeling videos you can post or run as ads, delivered within "
+    "{turnaround}. Happy to send samples from my portfolio.\n\n"
     "Would a quick call this week work?\n\n{creator}\n"
 )
+WHAT = {
+    PitchKind.UGC: "UGC videos",
+    PitchKind.RETAINER: "a monthly set of UGC videos",
+    PitchKind.SPONSORSHIP: "a sponsored video",
+    PitchKind.AFFILIATE: "videos for your affiliate program",
+}
 
 
 @dataclass(frozen=True)
@@ -38,13 +46,15 @@ class Story:
     moves: tuple[tuple[PitchStatus | str, int], ...]
     # The demo brand (seed/demo_brands.toml) it fits; any brand when that one is gone.
     brand: str = ""
+    # Where the creator put the brand after the last move (a lost brand goes quiet).
+    brand_after: BrandStatus | None = None
 
 
 K, C = PitchKind, PitchChannel
 
 # Pitches whose dates don't depend on the cadence: (status, days ago) for each move.
 SETTLED: tuple[Story, ...] = (
-    Story(K.UGC, C.EMAIL, 350_00, "3 UGC videos for your spring launch", (), brand="PawPantry"),
+    Story(K.UGC, C.EMAIL, 350_00, "3 UGC videos for your next launch", (), brand="PawPantry"),
     Story(
         K.SPONSORSHIP,
         C.DM,
@@ -57,7 +67,7 @@ SETTLED: tuple[Story, ...] = (
         K.SPONSORSHIP,
         C.EMAIL,
         250_00,
-        "Sponsored post for the holiday drop",
+        "Sponsored post for your new scent",
         ((S.SENT, 1),),
         brand="Herb & Hearth Candles",
     ),
@@ -100,12 +110,21 @@ SETTLED: tuple[Story, ...] = (
         "Sponsored review video",
         ((S.SENT, 50), (S.REPLIED, 45), (S.LOST, 40)),
         brand="Verde Plant Studio",
+        brand_after=BrandStatus.DORMANT,
+    ),
+    Story(
+        K.UGC,
+        C.EMAIL,
+        275_00,
+        "UGC videos with 90 days of ad usage",
+        ((S.SENT, 12), (S.REPLIED, 8), (S.NEGOTIATING, 6)),
+        brand="Glow Theory Skincare",
     ),
     Story(
         K.UGC,
         C.EMAIL,
         250_00,
-        "UGC for your summer range",
+        "UGC for your new cold brew",
         ((S.SENT, 60), (S.GHOSTED, 30)),
         brand="Blue Harbor Coffee",
     ),
@@ -133,12 +152,12 @@ def _due_stories(steps: tuple[int, ...]) -> list[Story]:
             brand="Nestwell Storage",
         ),
         Story(
-            K.AFFILIATE,
+            K.UGC,
             C.EMAIL,
-            None,
-            "Affiliate partnership idea",
+            220_00,
+            "A UGC creator for your client briefs",
             ((S.SENT, first + 5),),
-            brand="Glow Theory Skincare",
+            brand="UGC Hub Agency",
         ),
         Story(
             K.UGC,
@@ -153,14 +172,12 @@ def _due_stories(steps: tuple[int, ...]) -> list[Story]:
 
 def _create(session: Session, user: User, brand: Brand, story: Story, created: datetime) -> Pitch:
     contact = next((c for c in brand.contacts if c.is_primary), None)
-    what = {"ugc": "UGC videos", "retainer": "a monthly set of UGC videos"}.get(
-        story.kind.value, "a sponsored video"
-    )
     body = BODY.format(
         contact=contact.name.split()[0] if contact else "there",
         creator=user.display_name or "me",
-        what=what,
+        what=WHAT[story.kind],
         brand=brand.name,
+        turnaround=f"{user.turnaround_days} day{'' if user.turnaround_days == 1 else 's'}",
     )
     data = services.PitchData(
         kind=story.kind,
@@ -186,14 +203,21 @@ def populate(session: Session, user: User) -> bool:
     by_name = {brand.name: brand for brand in brands}
     for index, story in enumerate([*_due_stories(steps), *SETTLED]):
         brand = by_name.get(story.brand) or brands[index % len(brands)]
-        days = [days for _move, days in story.moves] or [1]
-        created = now - timedelta(days=max(days) + 1, hours=index)
-        pitch = _create(session, user, brand, story, created)
+        pitch = _create(session, user, brand, story, _drafted_at(story, brand, now, index))
         for move, days_ago in story.moves:
             # Whole days back, so a follow-up placed on today really is due today.
             at = now - timedelta(days=days_ago)
             if move == "followup":
-                followups.log_followup(session, pitch, at, steps)
+                followups.log_followup(session, pitch, at, steps, confirmed=True)
             else:
                 services.transition(session, pitch, PitchStatus(move), at, steps)
+        if story.brand_after is not None:
+            change_status(session, brand, story.brand_after, at=pitch.updated_at)
     return True
+
+
+def _drafted_at(story: Story, brand: Brand, now: datetime, index: int) -> datetime:
+    """A day before the pitch's first move, but never before the brand was found."""
+    days = [days for _move, days in story.moves] or [1]
+    drafted = now - timedelta(days=max(days) + 1, hours=index)
+    return max(drafted, brand.created_at + timedelta(hours=1))

@@ -3,19 +3,38 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from crm.accounts.models import User
+from crm.dates import show_date
 from crm.ownership import owned
 from crm.pagination import Page, paginate
 from crm.pitches import cadence
 from crm.pitches.models import Pitch, PitchStatus
-from crm.pitches.services import PitchError, pitch_title, transition
+from crm.pitches.services import PitchError, owner_day, pitch_title, transition
 from crm.timeline.models import ActivityKind
 from crm.timeline.services import log_activity
+
+# The furthest any timezone is ahead of UTC (Kiribati, UTC+14).
+_MOST_AHEAD = timedelta(hours=14)
+
+
+class NotDueYet(PitchError):
+    """A follow-up logged before its date: the creator is asked first (`confirmed=True`)."""
+
+    def __init__(self, pitch: Pitch, today: date) -> None:
+        due = pitch.next_followup_on
+        assert due is not None
+        days = (due - today).days
+        super().__init__(
+            f"The follow-up to {pitch.brand.name} isn't due until {due:%b} {due.day}, "
+            f"{due.year} (in {days} day{'' if days == 1 else 's'})."
+        )
+        self.pitch = pitch
+        self.due = due
 
 
 @dataclass(frozen=True)
@@ -44,26 +63,35 @@ def _ghost(session: Session, pitch: Pitch, now: datetime, steps: tuple[int, ...]
 
 
 def log_followup(
-    session: Session, pitch: Pitch, now: datetime, steps: tuple[int, ...]
+    session: Session,
+    pitch: Pitch,
+    now: datetime,
+    steps: tuple[int, ...],
+    confirmed: bool = False,
 ) -> FollowupResult:
     """Record that the creator followed up today and set the next date from the cadence.
 
     If the cadence has run out and the brand's time to answer has passed, the pitch
-    is ghosted instead (the same rule as the follow-ups page's "mark ghosted").
+    is ghosted instead (the same rule as the follow-ups page's "mark ghosted"). One
+    logged before its date raises NotDueYet unless `confirmed`: chasing a brand early
+    is usually a mis-click, and it moves every later date forward.
     """
     if pitch.status != PitchStatus.SENT:
         raise PitchError(
             f"Only a sent pitch can be followed up; this one is {pitch.status.label.lower()}."
         )
-    today = now.date()
+    today = owner_day(session, pitch.owner_id, now)
     if cadence.is_ghosted(pitch.followups_sent, pitch.next_followup_on, today, steps):
         _ghost(session, pitch, now, steps)
         return FollowupResult(ghosted=True, number=pitch.followups_sent, next_on=None)
     if cadence.cadence_done(pitch.followups_sent, steps):
         raise PitchError(
             f"You've sent all {len(steps)} follow-ups of your cadence. With no answer by "
-            f"{pitch.next_followup_on:%d %b %Y} the pitch is marked ghosted; or mark it now."
+            f"{show_date(pitch.next_followup_on, weekday=True)} the pitch is marked ghosted; "
+            "or mark it now."
         )
+    if not confirmed and pitch.next_followup_on is not None and pitch.next_followup_on > today:
+        raise NotDueYet(pitch, today)
     pitch.followups_sent += 1
     pitch.next_followup_on = cadence.next_after_followup(today, pitch.followups_sent, steps)
     pitch.updated_at = now
@@ -99,7 +127,7 @@ def ghost_expired(session: Session, owner_id: int, now: datetime, steps: tuple[i
     rows skipped, so two runs at once never ghost, and log, the same pitch twice.
     """
     expired = session.scalars(
-        _expired(owner_id, now.date(), steps)
+        _expired(owner_id, owner_day(session, owner_id, now), steps)
         .options(joinedload(Pitch.brand))
         .order_by(Pitch.next_followup_on, Pitch.id)
         .with_for_update(skip_locked=True, of=Pitch)
@@ -110,12 +138,13 @@ def ghost_expired(session: Session, owner_id: int, now: datetime, steps: tuple[i
 
 
 def ghost_expired_for_everyone(session: Session, now: datetime) -> int:
-    """Ghost expired pitches of every creator, each by their own cadence (for cron)."""
+    """Ghost expired pitches of every creator, each by their own cadence and day (for cron)."""
     owners = session.scalars(
         select(User).where(
             User.id.in_(
                 select(Pitch.owner_id).where(
-                    Pitch.status == PitchStatus.SENT, Pitch.next_followup_on <= now.date()
+                    Pitch.status == PitchStatus.SENT,
+                    Pitch.next_followup_on <= (now + _MOST_AHEAD).date(),
                 )
             )
         )
@@ -138,6 +167,37 @@ def due_followups(
         order_by=(Pitch.next_followup_on, Pitch.sent_at, Pitch.id),
         options=(joinedload(Pitch.brand), joinedload(Pitch.contact)),
     )
+
+
+@dataclass(frozen=True)
+class ComingUp:
+    """Follow-ups due in the next days: the first few, and how many there are in all."""
+
+    pitches: list[Pitch]
+    total: int
+
+
+# Product policy: the follow-ups page looks this far ahead.
+COMING_UP_DAYS = 7
+COMING_UP_SHOWN = 20
+
+
+def coming_up(session: Session, owner_id: int, today: date, days: int = COMING_UP_DAYS) -> ComingUp:
+    """Sent pitches whose follow-up falls after today and within `days`, soonest first."""
+    window = owned(Pitch, owner_id).where(
+        Pitch.status == PitchStatus.SENT,
+        Pitch.next_followup_on > today,
+        Pitch.next_followup_on <= today + timedelta(days=days),
+    )
+    total = session.scalar(window.with_only_columns(func.count(Pitch.id))) or 0
+    if not total:
+        return ComingUp([], 0)
+    shown = session.scalars(
+        window.options(joinedload(Pitch.brand), joinedload(Pitch.contact))
+        .order_by(Pitch.next_followup_on, Pitch.sent_at, Pitch.id)
+        .limit(COMING_UP_SHOWN)
+    ).all()
+    return ComingUp(list(shown), total)
 
 
 def count_due(session: Session, owner_id: int, today: date) -> int:

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from crm.accounts.models import User
 from crm.brands.models import Brand, Contact
 from crm.brands.services import change_status
+from crm.dates import local_day
 from crm.errors import FieldError
 from crm.inputs import ONE_LINE_MESSAGE, is_one_line
 from crm.money import CURRENCIES, MAX_CENTS
 from crm.ownership import get_owned, owned
-from crm.pitches import cadence, states
+from crm.pitches import cadence, rate_sentence, states
 from crm.pitches.models import Pitch, PitchChannel, PitchKind, PitchStatus
 from crm.timeline.models import ActivityKind
 from crm.timeline.services import log_activity
@@ -87,7 +89,8 @@ def _apply(pitch: Pitch, data: PitchData) -> None:
     pitch.quoted_cents = data.quoted_cents
     pitch.currency = data.currency
     pitch.subject = data.subject.strip()
-    pitch.body = data.body.strip()
+    # The quote wins over the message: a rate sentence left from an earlier price is rewritten.
+    pitch.body = rate_sentence.align(data.body.strip(), data.quoted_cents, data.currency)
 
 
 def find_by_token(session: Session, owner_id: int, token: str) -> Pitch | None:
@@ -157,12 +160,21 @@ def update_pitch(session: Session, owner_id: int, pitch: Pitch, data: PitchData)
     return pitch
 
 
-def _stamp(pitch: Pitch, target: PitchStatus, now: datetime, steps: tuple[int, ...]) -> None:
+def owner_day(session: Session, owner_id: int, now: datetime) -> date:
+    """The day it is at `now` for the creator `owner_id`, in their timezone."""
+    owner = session.get(User, owner_id)
+    return local_day(now, owner.timezone if owner else None)
+
+
+def _stamp(
+    session: Session, pitch: Pitch, target: PitchStatus, now: datetime, steps: tuple[int, ...]
+) -> None:
     """Set the timestamps and follow-up date that go with moving to `target`."""
     if target == PitchStatus.SENT:
         pitch.sent_at = now
         pitch.followups_sent = 0
-        pitch.next_followup_on = cadence.first_followup_on(now.date(), steps)
+        sent_on = owner_day(session, pitch.owner_id, now)
+        pitch.next_followup_on = cadence.first_followup_on(sent_on, steps)
         return
     # Anything after sent means nobody needs chasing any more.
     pitch.next_followup_on = None
@@ -188,7 +200,7 @@ def transition(
     """
     current = pitch.status
     states.check_transition(current, target)
-    _stamp(pitch, target, now, steps)
+    _stamp(session, pitch, target, now, steps)
     pitch.status = target
     pitch.updated_at = now
     session.flush()

@@ -8,13 +8,14 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from crm.accounts.login import creator
+from crm.accounts.login import creator, creator_today
 from crm.brands.models import Brand
 from crm.database import db_session, utcnow
+from crm.dates import show_date
 from crm.inputs import query_int
 from crm.money import to_major
 from crm.ownership import get_owned_or_404, owned
-from crm.pitches import cadence, followups, pipeline, services, states
+from crm.pitches import cadence, followups, pipeline, rate_sentence, services, states
 from crm.pitches.forms import CadenceForm, NewPitchForm, PitchForm, StatusForm
 from crm.pitches.models import Pitch, PitchChannel, PitchKind, PitchStatus
 from crm.saving import saving
@@ -50,12 +51,16 @@ def _enum_arg(kind: type[PitchStatus] | type[PitchKind], name: str) -> object:
 
 def _back(pitch: Pitch) -> Response:
     """Redirect to where the button was pressed (board, follow-ups, list), else the pitch."""
+    return redirect(_back_url(pitch))
+
+
+def _back_url(pitch: Pitch) -> str:
     endpoint = RETURN_TO.get(request.form.get("return_to", ""))
     if endpoint:
-        return redirect(url_for(endpoint))
+        return url_for(endpoint)
     if request.form.get("return_to") == "brand":
-        return redirect(url_for("brands.detail", brand_id=pitch.brand_id))
-    return redirect(url_for("pitches.detail", pitch_id=pitch.id))
+        return url_for("brands.detail", brand_id=pitch.brand_id)
+    return url_for("pitches.detail", pitch_id=pitch.id)
 
 
 def _pitch_data(form: PitchForm) -> services.PitchData:
@@ -123,7 +128,8 @@ def new() -> str | Response:
             flash(duplicate.message, "info")
             return redirect(url_for("pitches.detail", pitch_id=duplicate.pitch.id))
         if saved:
-            flash("Pitch saved as a draft. Mark it sent once it's out.", "success")
+            note = rate_sentence.note_for(form.body.data, pitch)
+            flash(f"Pitch saved as a draft. Mark it sent once it's out.{note}", "success")
             return redirect(url_for("pitches.detail", pitch_id=pitch.id))
     earlier = services.recent_or_open_pitch(session, owner_id, brand.id, utcnow())
     return render_template(
@@ -167,7 +173,7 @@ def detail(pitch_id: int) -> str:
         transitions=states.TRANSITIONS,
         action_labels=states.ACTION_LABELS,
         cadence_done=cadence.cadence_done(pitch.followups_sent, steps),
-        today=utcnow().date(),
+        today=creator_today(),
     )
 
 
@@ -184,7 +190,8 @@ def edit(pitch_id: int) -> str | Response:
         with saving(form) as saved:
             services.update_pitch(session, owner_id, pitch, _pitch_data(form))
         if saved:
-            flash("Pitch saved.", "success")
+            note = rate_sentence.note_for(form.body.data, pitch)
+            flash(f"Pitch saved.{note}", "success")
             return redirect(url_for("pitches.detail", pitch_id=pitch.id))
     return render_template(
         "pitches/form.html", form=form, brand=pitch.brand, pitch=pitch, earlier=None
@@ -220,32 +227,50 @@ def transition(pitch_id: int) -> Response:
 def _moved_message(pitch: Pitch) -> str:
     message = f"{pitch.brand.name}: pitch marked {pitch.status.label.lower()}."
     if pitch.status == PitchStatus.SENT and pitch.next_followup_on:
-        message += f" First follow-up due {pitch.next_followup_on:%a %d %b}."
+        message += f" First follow-up due {show_date(pitch.next_followup_on, weekday=True)}."
     return message
 
 
 @bp.post("/<int:pitch_id>/followup")
-def log_followup(pitch_id: int) -> Response:
+def log_followup(pitch_id: int) -> str | Response:
     session = db_session()
     pitch = get_owned_or_404(session, Pitch, pitch_id, creator().id)
     steps = followups.user_cadence(creator())
-    with saving() as saved:
-        result = followups.log_followup(session, pitch, utcnow(), steps)
+    confirmed = request.form.get("confirm") == "1"
+    with saving(unshown=(followups.NotDueYet,)) as saved:
+        result = followups.log_followup(session, pitch, utcnow(), steps, confirmed=confirmed)
+    if isinstance(early := saved.refusal, followups.NotDueYet):
+        return _confirm_early(pitch, early)
     if not saved:
         return _back(pitch)
     if result.ghosted:
         flash(f"{pitch.brand.name}: the cadence ran out with no answer; marked ghosted.", "info")
     elif result.next_on is not None and result.number < len(steps):
         flash(
-            f"Follow-up {result.number} logged. Next one due {result.next_on:%a %d %b}.", "success"
+            f"Follow-up {result.number} logged. "
+            f"Next one due {show_date(result.next_on, weekday=True)}.",
+            "success",
         )
     else:
         flash(
-            f"Last follow-up logged. With no answer by {result.next_on:%a %d %b} "
+            f"Last follow-up logged. With no answer by {show_date(result.next_on, weekday=True)} "
             "the pitch is marked ghosted.",
             "success",
         )
     return _back(pitch)
+
+
+def _confirm_early(pitch: Pitch, early: followups.NotDueYet) -> str:
+    """Ask before logging a follow-up ahead of its date (a form, so it works without JS)."""
+    return_to = request.form.get("return_to", "")
+    known = return_to in RETURN_TO or return_to == "brand"
+    return render_template(
+        "pitches/confirm_followup.html",
+        pitch=pitch,
+        message=early.message,
+        return_to=return_to if known else "",
+        back=_back_url(pitch),
+    )
 
 
 @bp.post("/<int:pitch_id>/delete")
@@ -275,7 +300,7 @@ def followups_due() -> str:
     session = db_session()
     owner_id = creator().id
     steps = followups.user_cadence(creator())
-    today = utcnow().date()
+    today = creator_today()
     page = followups.due_followups(
         session, owner_id, today, _page_arg(), current_app.config["PAGE_SIZE"]
     )
@@ -285,6 +310,8 @@ def followups_due() -> str:
         steps=steps,
         today=today,
         expired=followups.count_expired(session, owner_id, today, steps),
+        coming=followups.coming_up(session, owner_id, today),
+        coming_days=followups.COMING_UP_DAYS,
     )
 
 

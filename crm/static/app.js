@@ -30,4 +30,10 @@
     });
   });
   document.querySelectorAll("[data-copy]").forEach(function (b) { b.hidden = false; });
+  // Sign-up: guess the creator's timezone; the server keeps UTC for anything it doesn't know.
+  var zone = "";
+  try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { zone = ""; }
+  document.querySelectorAll("input[data-guess-timezone]").forEach(function (input) {
+    if (!input.value) input.value = zone;
+  });
 })();

@@ -50,6 +50,9 @@
       event.preventDefault();
       var form = dragged.querySelector("[data-pitch-move]");
       form.querySelector("select[name=status]").value = status;
+      // The redirect back to the board keeps this fragment, so the page opens at the
+      // column the card went to instead of where it left.
+      form.action = form.action.split("#")[0] + "#column-" + status;
       clearMarks();
       if (form.requestSubmit) {
         form.requestSubmit();

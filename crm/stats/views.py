@@ -6,8 +6,8 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from crm.accounts.login import creator
-from crm.database import db_session, utcnow
+from crm.accounts.login import creator, creator_today
+from crm.database import db_session
 from crm.inputs import query_int
 from crm.ownership import get_owned_or_404
 from crm.saving import saving
@@ -69,7 +69,7 @@ def index() -> str:
 def new_snapshot() -> str | Response:
     form = SnapshotForm()
     if request.method == "GET":
-        form.taken_on.data = utcnow().date()
+        form.taken_on.data = creator_today()
     return _save_snapshot(form, None)
 
 
@@ -83,7 +83,7 @@ def _save_snapshot(form: SnapshotForm, snapshot: StatsSnapshot | None) -> str | 
     if form.validate_on_submit():
         with saving(form) as saved:
             services.save_snapshot(
-                db_session(), creator().id, snapshot, _snapshot_data(form), utcnow().date()
+                db_session(), creator().id, snapshot, _snapshot_data(form), creator_today()
             )
         if saved:
             flash("Stats saved.", "success")

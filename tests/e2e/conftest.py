@@ -1,8 +1,10 @@
 """Browser tests: the real app on a local port, driven by Playwright in headless Chromium.
 
 They skip when Playwright or a Chromium binary is missing (Debian: apt-get install chromium;
-Playwright's own browser download is not used). The server has its own SQLite file, built by
-the same first-start migration a laptop install runs, with the demo account in it.
+Playwright's own browser download is not used), except in CI (the CI environment variable
+set): there a missing browser fails the run, since a skipped journey proves nothing. The
+server has its own SQLite file, built by the same first-start migration a laptop install runs,
+with the demo account in it.
 """
 
 from __future__ import annotations
@@ -39,6 +41,13 @@ def _chromium() -> str | None:
     )
 
 
+def skip_or_fail(reason: str) -> None:
+    """Skip a browser test on a laptop; fail it in CI, where the browser must be there."""
+    if os.environ.get("CI"):
+        pytest.fail(f"browser tests cannot run in CI: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory: pytest.TempPathFactory):
     instance = tmp_path_factory.mktemp("e2e-instance")
@@ -70,10 +79,13 @@ def base_url(live_app) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
+    try:
+        from playwright import sync_api
+    except ImportError:
+        skip_or_fail("Playwright is not installed (pip install -e '.[test]')")
     executable = _chromium()
     if executable is None:
-        pytest.skip("no Chromium binary (apt-get install chromium)")
+        skip_or_fail("no Chromium binary (apt-get install chromium)")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         yield browser
@@ -98,4 +110,44 @@ def page(browser, base_url):
     yield page
     page.wait_for_load_state("networkidle")
     context.close()
+    assert not errors, errors
+
+
+@pytest.fixture(scope="session")
+def signed_in(browser, base_url) -> dict:
+    """The demo creator's cookies, logged in once for the whole run."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base_url + "/login")
+    page.fill("input[name=email]", DEMO_EMAIL)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(base_url + "/dashboard")
+    state = context.storage_state()
+    context.close()
+    return state
+
+
+@pytest.fixture
+def open_page(browser, signed_in):
+    """Open logged-in pages at a given width (JavaScript optional); console errors fail the test."""
+    contexts = []
+    errors: list[str] = []
+
+    def open_at(width: int, *, javascript: bool = True):
+        height = 900 if width >= 760 else 844
+        context = browser.new_context(
+            viewport={"width": width, "height": height},
+            storage_state=signed_in,
+            java_script_enabled=javascript,
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        return page
+
+    yield open_at
+    for context in contexts:
+        context.close()
     assert not errors, errors
