@@ -10,10 +10,11 @@ from wtforms.validators import (
     InputRequired,
     Length,
     Optional,
-    Regexp,
+    ValidationError,
 )
 
-from crm.accounts.services import MIN_PASSWORD_LENGTH
+from crm import links
+from crm.accounts.services import DISPLAY_NAME_MAX, HANDLE_MESSAGE, MIN_PASSWORD_LENGTH
 from crm.forms import LineField, WholeNumberField, choices
 from crm.money import CURRENCY_CHOICES
 from crm.rates.seed import market
@@ -107,20 +108,15 @@ class ChangePasswordForm(FlaskForm):
 class ProfileForm(FlaskForm):
     display_name = LineField(
         "Your name",
-        validators=[Optional(), Length(max=80)],
+        validators=[Optional(), Length(max=DISPLAY_NAME_MAX)],
         description="How pitch emails sign off.",
     )
     tiktok_handle = LineField(
         "TikTok handle",
-        validators=[
-            Optional(),
-            Length(max=25),
-            Regexp(
-                r"^@?[A-Za-z0-9_.]{2,24}$",
-                message="A handle has 2-24 letters, numbers, underscores or dots.",
-            ),
-        ],
-        render_kw={"placeholder": "@yourhandle"},
+        # Long enough for a pasted profile link; the handle is taken from it.
+        validators=[Optional(), Length(max=200, message=HANDLE_MESSAGE)],
+        render_kw={"placeholder": "@yourhandle", "autocapitalize": "off"},
+        description="Your handle, or paste the link to your TikTok profile.",
     )
     niche = SelectField("Niche", validators=[InputRequired()])
     followers = WholeNumberField(
@@ -130,6 +126,7 @@ class ProfileForm(FlaskForm):
         big=True,
         message=f"Enter 0 to {COUNT_MAX:,} followers.",
         too_low="Followers can't be negative.",
+        too_high=f"At most {COUNT_MAX:,} followers; check for an extra digit.",
     )
     ugc_experience = SelectField("UGC experience", choices=choices(EXPERIENCE_CHOICES))
     currency = SelectField("Currency", choices=choices(CURRENCY_CHOICES))
@@ -151,3 +148,10 @@ class ProfileForm(FlaskForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.niche.choices = choices(market().niche_choices())
+
+    def validate_tiktok_handle(self, field: LineField) -> None:
+        """The same reading as the service, so the message sits beside the field."""
+        try:
+            links.clean_handle(field.data)
+        except links.NotAHandle:
+            raise ValidationError(HANDLE_MESSAGE) from None

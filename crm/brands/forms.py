@@ -48,6 +48,7 @@ class BrandForm(FlaskForm):
         high=normalise.FOLLOWERS_MAX,
         message=f"Enter 0 to {normalise.FOLLOWERS_MAX:,}.",
         too_low="0 or more, please.",
+        too_high=f"At most {normalise.FOLLOWERS_MAX:,}; check for an extra digit.",
         render_kw={"min": 0},
         description="Brands with 500-5,000 followers answer pitches most often.",
     )

@@ -79,7 +79,7 @@ def clean_brand(data: BrandData) -> dict[str, Any]:
     values: dict[str, Any] = {}
     with _beside("name"):
         values["name"] = normalise.clean_name(data.name)
-    values["name_key"] = normalise.name_key(values["name"])
+        values["name_key"] = normalise.name_key(values["name"])
     with _beside("website"):
         values["website"], values["website_domain"] = normalise.clean_website(data.website)
     with _beside("tiktok_handle"):
@@ -87,8 +87,11 @@ def clean_brand(data: BrandData) -> dict[str, Any]:
     with _beside("product_category"):
         values["product_category"] = normalise.clean_category(data.product_category)
     followers = data.tiktok_followers
-    if followers is not None and not 0 <= followers <= normalise.FOLLOWERS_MAX:
+    if followers is not None and followers < 0:
         raise BrandError("Enter a follower count of 0 or more.", field="tiktok_followers")
+    if followers is not None and followers > normalise.FOLLOWERS_MAX:
+        too_many = f"At most {normalise.FOLLOWERS_MAX:,} followers; check for an extra digit."
+        raise BrandError(too_many, field="tiktok_followers")
     if len(data.notes) > normalise.NOTES_MAX:
         raise BrandError(f"Keep notes under {normalise.NOTES_MAX:,} characters.", field="notes")
     values.update(
