@@ -62,7 +62,11 @@ def new_password_field(label: str = "Password", note: str = "") -> PasswordField
 def _repeat_field(label: str, of: str) -> PasswordField:
     return PasswordField(
         label,
-        validators=[InputRequired(), EqualTo(of, message="The passwords don't match.")],
+        validators=[
+            InputRequired(),
+            Length(max=200),
+            EqualTo(of, message="The passwords don't match."),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
 
