@@ -25,6 +25,7 @@ from crm.brands.timeline import log_activity
 from crm.database import utcnow
 from crm.errors import FieldError
 from crm.ownership import owned
+from crm.sentences import end_sentence
 
 NOTE_MAX = 2_000
 # The same note twice within this window is a double submit, not a second note.
@@ -255,9 +256,11 @@ def _check_contact_clash(brand: Brand, others: list[Contact], values: dict[str, 
     """Refuse the same email twice at a brand, and the same person twice (a double submit)."""
     for other in others:
         if values["email"] and other.email == values["email"]:
-            raise BrandError(f"{other.name} already has this email at {brand.name}.", "email")
+            at = end_sentence(brand.name)
+            raise BrandError(f"{other.name} already has this email at {at}", "email")
         if other.name.casefold() == values["name"].casefold() and other.email == values["email"]:
-            raise BrandError(f"{other.name} is already a contact at {brand.name}.", "name")
+            at = end_sentence(brand.name)
+            raise BrandError(f"{other.name} is already a contact at {at}", "name")
 
 
 def _contacts(session: Session, brand: Brand) -> list[Contact]:
