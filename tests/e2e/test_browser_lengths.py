@@ -51,3 +51,18 @@ def test_a_short_field_shows_no_counter_until_near_its_limit(page, base_url) -> 
     assert not page.locator("#display_name-count").is_visible()
     name.fill("M" * 70)
     assert page.locator("#display_name-count").inner_text() == "10 characters left."
+
+
+def test_a_link_typed_without_https_is_saved_from_the_browser(page, base_url, live_app) -> None:
+    from crm.stats.models import PortfolioVideo
+
+    page.goto(base_url + "/stats/videos/new")
+    page.fill("input[name=url]", "www.tiktok.com/@maya.makes.home/video/987")
+    page.fill("input[name=title]", "Pantry reset")
+    page.fill("input[name=views]", "1200")
+    page.fill("input[name=likes]", "90")
+    page.locator("form:has(input[name=url]) button[type=submit]").first.click()
+    page.wait_for_load_state("networkidle")
+    with live_app.app_context():
+        urls = db_session().scalars(select(PortfolioVideo.url)).all()
+    assert "https://www.tiktok.com/@maya.makes.home/video/987" in urls
