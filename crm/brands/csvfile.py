@@ -1,4 +1,4 @@
-"""The brands CSV format, and export: one row per contact, brand columns repeated."""
+"""The brands CSV format: strict reading of records, and export (one row per contact)."""
 
 from __future__ import annotations
 
