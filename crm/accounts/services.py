@@ -23,6 +23,10 @@ from crm.accounts.throttle import Throttle
 from crm.errors import FieldError
 
 MIN_PASSWORD_LENGTH = MIN_LENGTH
+DISPLAY_NAME_MAX = 80
+HANDLE_MESSAGE = (
+    "A handle has 2-24 letters, numbers, underscores or dots, or paste your profile link."
+)
 
 
 class AccountError(FieldError):
@@ -194,13 +198,21 @@ def change_password(
 
 def update_profile(session: Session, user: User, data: ProfileData) -> User:
     """Save the creator profile; the name signs emails, so it must be one line."""
-    from crm import inputs
+    from crm import inputs, links
 
     if not inputs.is_one_line(data.display_name):
         raise AccountError(inputs.ONE_LINE_MESSAGE, field="display_name")
     if not dates.is_known_zone(data.timezone):
         raise AccountError("Choose your timezone from the list.", field="timezone")
+    if len(data.display_name) > DISPLAY_NAME_MAX:
+        too_long = f"Keep your name under {DISPLAY_NAME_MAX} characters."
+        raise AccountError(too_long, field="display_name")
+    try:
+        handle = links.clean_handle(data.tiktok_handle)
+    except links.NotAHandle:
+        raise AccountError(HANDLE_MESSAGE, field="tiktok_handle") from None
     for field, value in data.__dict__.items():
         setattr(user, field, value)
+    user.tiktok_handle = handle
     session.flush()
     return user
