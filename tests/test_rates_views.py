@@ -205,6 +205,15 @@ def test_zero_followers_say_a_sponsored_quote_needs_followers_and_point_to_ugc(u
     assert "Suggested $100 a video" in text(response)  # the UGC quote still shows
 
 
+def test_stored_stats_over_100_percent_get_the_message_beside_engagement(session, user, logged_in):
+    factories.make_snapshot(
+        session, user, followers=4000, video_views=100, likes=140, comments=5, shares=5
+    )
+    response = logged_in.get(PAGE)
+    assert response.status_code == 200
+    assert "from 0 to 100" in field_error(response, "engagement")
+
+
 SECTIONS = ("numbers", "tier", "sponsored", "ugc", "affiliate", "add-ons")
 
 

@@ -108,8 +108,7 @@ def apply_add_ons(
         quote,
         low_cents=band.low,
         high_cents=band.high,
-        # The uplifted figure is quoted too, so it rounds like the base suggestion.
-        suggested_cents=quote_figure(exact, band, m.quote_rounding),
+        suggested_cents=quote_figure(exact, band, m.quote_rounding),  # quoted: rounded too
         exact_suggested_cents=exact,
         reasons=(*quote.reasons, reason),
         add_ons=(*quote.add_ons, *applied),

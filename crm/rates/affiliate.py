@@ -102,6 +102,12 @@ def _reasons(
     )
 
 
+def _said(low: _Month, high: _Month, m: Market) -> CentsRange:
+    """The range as a person says it: the ends rounded by the seed's steps."""
+    ends = (estimate_figure(round_to_cents(e.cents), m.quote_rounding) for e in (low, high))
+    return CentsRange(*ends)
+
+
 def affiliate_estimate(
     views: int,
     videos: int,
@@ -134,10 +140,7 @@ def affiliate_estimate(
         sales=Range(float(low.sales), float(high.sales)),
         low_cents=round_to_cents(low.cents),
         high_cents=round_to_cents(high.cents),
-        said=CentsRange(
-            estimate_figure(round_to_cents(low.cents), m.quote_rounding),
-            estimate_figure(round_to_cents(high.cents), m.quote_rounding),
-        ),
+        said=_said(low, high, m),
         typical=frozenset(name for name, value in given.items() if value is None),
         reasons=_reasons(
             views, videos, (click_through, convert, commission), low, high, m.currency

@@ -154,6 +154,18 @@ def _quotable(exact: Fraction, band: CentsRange, m: Market) -> tuple[int, int, s
     return cents, figure, rounding_note(cents, figure, m.quote_rounding, m.currency)
 
 
+def _high_value(
+    low: Fraction, high: Fraction, label: str, m: Market
+) -> tuple[Fraction, Fraction, str]:
+    times = m.sponsored.high_value_multiplier
+    low, high = low * Fraction(times.low), high * Fraction(times.high)
+    reason = (
+        f"{label} is a high-value niche: {times.low:g}-{times.high:g}x the standard rate "
+        f"(low end x{times.low:g}, high end x{times.high:g}) gives {_money(low)}-{_money(high)}."
+    )
+    return low, high, reason
+
+
 def sponsored_quote(
     followers: int,
     niche: str,
@@ -173,15 +185,9 @@ def sponsored_quote(
         f"Standard micro-influencer rate: {_span(per)} per 1,000 followers per post; "
         f"{followers:,} followers gives {_money(low)}-{_money(high)}."
     ]
-    label = m.niche_label(niche)
     if niche in m.high_value_niches:
-        times = m.sponsored.high_value_multiplier
-        low, high = low * Fraction(times.low), high * Fraction(times.high)
-        reasons.append(
-            f"{label} is a high-value niche: {times.low:g}-{times.high:g}x the standard rate "
-            f"(low end x{times.low:g}, high end x{times.high:g}) "
-            f"gives {_money(low)}-{_money(high)}."
-        )
+        low, high, reason = _high_value(low, high, m.niche_label(niche), m)
+        reasons.append(reason)
     if round_to_dollars(low) == 0:
         # A band starting at $0 is no quote; UGC is what pays a new account.
         raise NeedsFollowersError(NEEDS_FOLLOWERS.format(followers=f"{followers:,}"), "followers")
