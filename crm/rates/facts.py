@@ -103,6 +103,14 @@ class AddOn:
 
 
 @dataclass(frozen=True)
+class RoundingStep:
+    """Amounts from `from_cents` (up to the next step) round to the nearest `step_cents`."""
+
+    from_cents: int
+    step_cents: int
+
+
+@dataclass(frozen=True)
 class Market:
     currency: str
     tiers: tuple[Tier, ...]
@@ -117,6 +125,7 @@ class Market:
     niches: tuple[Choice, ...]
     product_categories: tuple[Choice, ...]
     raw: dict[str, Any]
+    quote_rounding: tuple[RoundingStep, ...] = ()
 
     @property
     def high_value_niches(self) -> frozenset[str]:

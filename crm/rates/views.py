@@ -39,6 +39,8 @@ class Results:
     standing: tiers.TierStanding | None
     month: benchmark.MonthBenchmark | None
     sponsored: quotes.Quote | None
+    # Why there is no sponsored figure when the audience is too small for one.
+    sponsored_note: str | None
     ugc: quotes.Quote | None
     affiliate: affiliate.AffiliateEstimate | None
     posting_note: str | None
@@ -82,19 +84,22 @@ def _affiliate(form: CalculatorForm) -> affiliate.AffiliateEstimate | None:
     )
 
 
+def _sponsored(d: CalculatorForm, policy: AddOnPolicy) -> quotes.Quote | str:
+    """The quote, or the plain note that the audience is too small for one (not an error)."""
+    try:
+        quote = quotes.sponsored_quote(d.followers.data, d.niche.data, d.engagement.data)
+    except quotes.NeedsFollowersError as error:
+        return error.message
+    return apply_add_ons(quote, d.sponsored_add_ons.data or [], policy)
+
+
 def _results(d: CalculatorForm, policy: AddOnPolicy) -> Results:
+    sponsored = _section(d, "sponsored", lambda: _sponsored(d, policy))
     return Results(
         standing=_section(d, "tier", lambda: tiers.standing(d.followers.data)),
         month=_section(d, "tier", lambda: _month(d)),
-        sponsored=_section(
-            d,
-            "sponsored",
-            lambda: apply_add_ons(
-                quotes.sponsored_quote(d.followers.data, d.niche.data, d.engagement.data),
-                d.sponsored_add_ons.data or [],
-                policy,
-            ),
-        ),
+        sponsored=sponsored if isinstance(sponsored, quotes.Quote) else None,
+        sponsored_note=sponsored if isinstance(sponsored, str) else None,
         ugc=_section(
             d,
             "ugc",
