@@ -75,10 +75,13 @@ def _computed(facts: Facts, kind: PitchKind, m: Market) -> int | None:
             market=m,
         ).suggested_cents
     if kind == PitchKind.SPONSORSHIP and facts.followers > 0:
-        # Priced per 1,000 followers: with no follower count there is no honest figure.
-        return quotes.sponsored_quote(
-            facts.followers, _niche(facts, m), _engagement(facts), market=m
-        ).suggested_cents
+        # Priced per 1,000 followers: too few followers for a figure above $0 is no figure.
+        try:
+            return quotes.sponsored_quote(
+                facts.followers, _niche(facts, m), _engagement(facts), market=m
+            ).suggested_cents
+        except quotes.NeedsFollowersError:
+            return None
     return None
 
 
