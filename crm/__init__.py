@@ -11,7 +11,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from crm import config as config_module
-from crm import database, inputs
+from crm import database, inputs, paths
 from crm.market import current as current_market
 from crm.paths import data_dir
 
@@ -19,12 +19,16 @@ from crm.paths import data_dir
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then CRM_* environment variables, then `config`."""
     overrides = dict(config or {})
+    instance, moved_from = overrides.pop("INSTANCE_PATH", None), None
+    if not instance:
+        instance, moved_from = _instance_path()
     app = Flask(
         __name__,
         template_folder=str(data_dir("templates")),
-        instance_path=overrides.pop("INSTANCE_PATH", None) or _instance_path(),
+        instance_path=instance,
         instance_relative_config=True,
     )
+    app.extensions["crm.data_moved_from"] = moved_from
     app.config.update(config_module.build(Path(app.instance_path), overrides))
     _configure_flask(app)
     database.init_app(app)
@@ -39,8 +43,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
-def _instance_path() -> str | None:
-    return os.environ.get("CRM_INSTANCE_PATH") or None
+def _instance_path() -> tuple[str, Path | None]:
+    """CRM_INSTANCE_PATH, else the user's data folder; and where data was moved from, if it was."""
+    chosen = os.environ.get("CRM_INSTANCE_PATH")
+    if chosen:
+        return chosen, None
+    folder, old = paths.user_data_dir(), paths.old_instance_dir()
+    # Earlier versions kept the data in Flask's instance folder: inside the venv, deleted with it.
+    moved = paths.move_old_data(old, folder)
+    return str(folder), old if moved else None
 
 
 def _configure_flask(app: Flask) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from typing import Any
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup, ScriptInfo, run_command, with_appcontext
 
 from crm.accounts import services as accounts
 from crm.database import db_session, downgrade, upgrade
@@ -27,6 +29,35 @@ def _create_app() -> Flask:
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
 def main() -> None:
     """Creator CRM: brands, pitches, rates, deals and income for TikTok creators."""
+
+
+def data_lines(app: Flask) -> list[str]:
+    """'Your data: <file>' for a SQLite install (and where it was moved from, the once it was)."""
+    from crm.config import local_database_file
+
+    found = local_database_file(app.config)
+    if found is None:
+        return []  # a database server: its address is the operator's, not news to print
+    lines = [f"Your data: {found}"]
+    moved_from = app.extensions.get("crm.data_moved_from")
+    if moved_from is not None:
+        lines.append(f"(Moved there from {moved_from}, inside the virtual environment.)")
+    return lines
+
+
+@click.pass_context
+def _run(ctx: click.Context, **options: Any) -> None:
+    # The reloader's child process starts the app again: say it once, in the parent.
+    if not os.environ.get("WERKZEUG_RUN_MAIN"):
+        for line in data_lines(ctx.ensure_object(ScriptInfo).load_app()):
+            click.echo(line)
+    ctx.invoke(run_command, **options)
+
+
+# Flask's `run`, saying first where the data is.
+main.add_command(
+    click.Command("run", params=run_command.params, callback=_run, help=run_command.help)
+)
 
 
 def register(app: Flask) -> None:

@@ -108,6 +108,16 @@ def build(instance_path: Path, overrides: Mapping[str, Any] | None) -> dict[str,
     return config
 
 
+def local_database_file(config: Mapping[str, Any]) -> Path | None:
+    """The SQLite file the app keeps its data in, or None for a database server."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(config["DATABASE_URL"])
+    if not url.drivername.startswith("sqlite") or url.database in (None, "", ":memory:"):
+        return None
+    return Path(url.database).resolve()
+
+
 def _check_base_url(config: dict[str, Any], local: bool) -> None:
     """Emailed links on a hosted install must not come from the request's Host header."""
     base = config["BASE_URL"].strip()

@@ -11,6 +11,7 @@ from crm.accounts import services as accounts
 from crm.accounts.models import User
 from crm.accounts.passwords import hash_password
 from crm.brands import demo as brands_demo
+from crm.cli import data_lines
 from crm.database import db_session
 from crm.pitches import demo as pitches_demo
 from crm.stats import demo as stats_demo
@@ -60,11 +61,17 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
     session = db_session()
     _user, created = ensure_demo_account(session, current_app.config["PASSWORD_HASH_PROFILE"])
     session.commit()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     click.echo("Demo data created." if created else "Demo data already there; nothing changed.")
+    for line in data_lines(app):
+        click.echo(line)
+    if no_serve:
+        # Nothing is served: an address to open would lead nowhere.
+        click.echo(f"Login {DEMO_EMAIL} / {DEMO_PASSWORD} once it runs (crm demo or crm run).")
+        return
     click.echo(f"Open  http://{host}:{port}/")
     click.echo(f"Login {DEMO_EMAIL} / {DEMO_PASSWORD}")
-    if not no_serve:
-        _serve(current_app._get_current_object(), host, port)  # type: ignore[attr-defined]
+    _serve(app, host, port)
 
 
 def _serve(app: Flask, host: str, port: int) -> None:

@@ -7,10 +7,10 @@ from typing import Any
 
 from flask import flash
 from wtforms import DateField, Field, IntegerField, SelectChoice, StringField, ValidationError
-from wtforms.validators import Length, NumberRange, Optional
-from wtforms.widgets import HiddenInput
+from wtforms.validators import Length, NumberRange, Optional, StopValidation
+from wtforms.widgets import HiddenInput, URLInput
 
-from crm import inputs
+from crm import inputs, links
 from crm.database import utcnow
 from crm.errors import FieldError
 from crm.money import MAX_CENTS, MoneyError, parse_cents
@@ -46,6 +46,22 @@ class LineField(StringField):
             raise ValidationError(inputs.ONE_LINE_MESSAGE)
 
 
+class LinkField(LineField):
+    """A web link: 'www.tiktok.com/...' gets its https://; one message when it isn't a link."""
+
+    widget = URLInput()
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        if isinstance(self.data, str):
+            self.data = links.complete_link(self.data)
+
+    def pre_validate(self, form: Any) -> None:
+        super().pre_validate(form)
+        if self.data and (problem := links.link_problem(self.data)):
+            raise ValidationError(problem)
+
+
 class HiddenLineField(LineField):
     """A hidden one-line value (a token, a kind, a page to return to)."""
 
@@ -55,7 +71,9 @@ class HiddenLineField(LineField):
 class WholeNumberField(IntegerField):
     """A whole number from `low` to `high`; `high` stays within a 4-byte column unless `big`.
 
-    `message` says the range; `too_low`, when given, is said instead for a number below it.
+    One message per field and per bound: `message` says the range (and is said for text
+    that is not a whole number); `too_low` and `too_high`, when given, are said instead
+    for a number below or above it, so 10**20 is never called negative.
     """
 
     def __init__(
@@ -68,6 +86,7 @@ class WholeNumberField(IntegerField):
         big: bool = False,
         message: str | None = None,
         too_low: str | None = None,
+        too_high: str | None = None,
         **kwargs: Any,
     ) -> None:
         self.big = big
@@ -75,12 +94,27 @@ class WholeNumberField(IntegerField):
         high = ceiling if high is None else high
         if not (-ceiling <= low <= high <= ceiling):
             raise ValueError(f"{label}: {low}..{high} does not fit its column")
-        message = message or f"Enter a whole number from {low:,} to {high:,}."
+        self.low, self.high = low, high
+        self.message = message or f"Enter a whole number from {low:,} to {high:,}."
+        self.too_low, self.too_high = too_low or self.message, too_high or self.message
         kwargs.setdefault("render_kw", {}).setdefault("inputmode", "numeric")
-        ranges = [NumberRange(min=low, max=high, message=message)]
-        if too_low:
-            ranges.insert(0, NumberRange(min=low, message=too_low))
+        ranges = [NumberRange(min=low, max=high, message=self.message)]
         super().__init__(label, [*(validators or []), *ranges], **kwargs)
+
+    def pre_validate(self, form: Any) -> None:
+        if not self.raw_data or not str(self.raw_data[0]).strip():
+            return  # empty: InputRequired or Optional in the chain says what to do
+        if self.data is None:
+            problem = self.message
+        elif self.data < self.low:
+            problem = self.too_low
+        elif self.data > self.high:
+            problem = self.too_high
+        else:
+            return
+        # WTForms' own "Not a valid integer value." would sit beside ours.
+        self.errors[:] = []
+        raise StopValidation(problem)
 
 
 class BoundedDateField(DateField):

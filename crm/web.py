@@ -22,6 +22,7 @@ from werkzeug.exceptions import HTTPException
 from crm import dates
 from crm.market.current import market
 from crm.money import format_money
+from crm.sentences import full_stop_after
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -81,6 +82,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_money, "money")
     app.add_template_filter(_thousands, "thousands")
     app.add_template_filter(_show_date, "date")
+    app.add_template_filter(full_stop_after, "full_stop_after")
     app.add_template_global(_navigation, "navigation")
     app.add_template_global(market, "market")
 

@@ -58,7 +58,7 @@ def test_adding_a_brand_through_the_form(logged_in, session, user) -> None:
         ("website", "javascript:alert(1)", "Enter a website like https://glowco.com"),
         ("tiktok_handle", "not a handle", "A TikTok handle is 2-24 letters"),
         ("tiktok_followers", "-5", "0 or more, please."),
-        ("tiktok_followers", "lots", "Not a valid integer value."),
+        ("tiktok_followers", "lots", "Enter 0 to 2,000,000,000."),
         ("status", "emperor", "Not a valid choice."),
     ],
 )

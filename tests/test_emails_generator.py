@@ -123,6 +123,21 @@ def test_the_sponsorship_pitch_quotes_the_suggested_sponsored_rate() -> None:
     assert email.subject == "Sponsored TikTok post for Glow Theory Skincare: 9.9% engagement"
 
 
+def test_the_pitch_names_the_rounded_rate_not_the_exact_one() -> None:
+    # Exactly $279 per video from the band; a person quotes $280 (seed quote_rounding).
+    email = write(EmailKind.UGC_PITCH)
+    assert email.rate is not None and email.rate.cents == 28_000
+    assert "My rate starts at $280 per video" in email.body and "$279" not in email.body
+
+
+@pytest.mark.parametrize("kind", [EmailKind.UGC_PITCH, EmailKind.SPONSORSHIP_PITCH])
+def test_stats_over_100_percent_engagement_price_as_no_engagement(kind) -> None:
+    # More likes than views in a snapshot: the quote refuses the figure, the email still writes.
+    email = write(kind, facts(engagement=150.0))
+    assert email.rate is not None
+    assert email.rate.cents == write(kind, facts(engagement=None)).rate.cents
+
+
 def test_a_sponsorship_without_followers_names_no_rate() -> None:
     email = write(EmailKind.SPONSORSHIP_PITCH, facts(followers=0))
     assert email.rate is None

@@ -55,7 +55,7 @@ def test_saving_the_profile(logged_in, session, user) -> None:
     ("overrides", "message"),
     [
         ({"followers": "-1"}, "Followers can&#39;t be negative."),
-        ({"followers": "many"}, "Not a valid integer value."),
+        ({"followers": "many"}, "Enter 0 to 10,000,000,000 followers."),
         ({"niche": "crypto-casino"}, "Not a valid choice."),
         ({"tiktok_handle": "has spaces!"}, "A handle has 2-24 letters"),
         ({"turnaround_days": "0"}, "Turnaround is 1 to 90 days."),

@@ -12,7 +12,12 @@ from crm.rates.addons import apply_add_ons, default_policy, policy_from
 from crm.rates.affiliate import affiliate_estimate, programs_for
 from crm.rates.benchmark import compare_month, verdict
 from crm.rates.errors import RatesError
-from crm.rates.quotes import engagement_position, sponsored_quote, ugc_quote
+from crm.rates.quotes import (
+    NeedsFollowersError,
+    engagement_position,
+    sponsored_quote,
+    ugc_quote,
+)
 from crm.rates.rounding import round_to_dollars
 from crm.rates.tiers import standing, tier_for
 
@@ -144,10 +149,10 @@ def test_a_standard_niche_has_no_multiplier_reason():
     ],
 )
 def test_the_suggestion_moves_up_the_band_with_engagement(engagement, suggested):
-    assert (
-        sponsored_quote(4000, "beauty", engagement, market=MARKET).suggested_cents
-        == suggested * 100
-    )
+    # The exact position; the figure quoted is that rounded to $5 (tests/test_rates_rounding.py).
+    quote = sponsored_quote(4000, "beauty", engagement, market=MARKET)
+    assert quote.exact_suggested_cents == suggested * 100
+    assert abs(quote.suggested_cents - suggested * 100) <= 250
 
 
 def test_the_engagement_position_follows_the_documented_points():
@@ -197,9 +202,19 @@ def test_quotes_round_to_whole_dollars_half_up():
     assert round_to_dollars(150) == 200 and round_to_dollars(149) == 100
 
 
-def test_zero_followers_quote_zero():
-    quote = sponsored_quote(0, "finance", 15.0, market=MARKET)
-    assert (quote.low_cents, quote.suggested_cents, quote.high_cents) == (0, 0, 0)
+@pytest.mark.parametrize(("followers", "niche"), [(0, "finance"), (49, "food"), (24, "finance")])
+def test_too_few_followers_say_a_sponsored_quote_needs_followers(followers, niche):
+    # A $0-$0 band is no quote: say so plainly and point to UGC (paid for content).
+    with pytest.raises(NeedsFollowersError) as refused:
+        sponsored_quote(followers, niche, 15.0, market=MARKET)
+    assert refused.value.field == "followers"
+    assert "priced per 1,000 followers" in refused.value.message
+    assert "UGC pays for content, not audience" in refused.value.message
+
+
+def test_the_first_follower_count_with_a_sponsored_band_above_zero_gets_a_quote():
+    quote = sponsored_quote(50, "food", market=MARKET)
+    assert (quote.low_cents, quote.suggested_cents, quote.high_cents) == (100, 100, 100)
 
 
 @pytest.mark.parametrize(

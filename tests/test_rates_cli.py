@@ -76,7 +76,7 @@ def test_quote_sponsored_json(runner):
         "kind": "sponsored",
         "low": 80,
         "high": 300,
-        "suggested": 194,
+        "suggested": 195,  # exactly $194, quoted as the nearest $5 (seed quote_rounding)
         "currency": "USD",
     }
     assert any(r.startswith("Finance is a high-value niche") for r in data["reasons"])
@@ -122,6 +122,14 @@ def test_affiliate_json_uses_the_typical_ranges_without_overrides(runner):
     assert (data["low"], data["high"], data["currency"]) == (6.4, 72, "USD")
     assert data["ctr"] == {"low": 1.0, "high": 3.0}
     assert data["typical_inputs"] == ["commission", "conversion", "ctr"]
+
+
+def test_affiliate_text_says_the_range_as_a_person_would_and_keeps_the_exact_one(runner):
+    result = runner.invoke(args=["rates", "affiliate", "--views", "1000", "--videos", "4"])
+    assert result.exit_code == 0
+    assert result.output.startswith(
+        "Affiliate estimate: about $5-$70 a month (exactly $6.40-$72, USD)"
+    )
 
 
 def test_affiliate_json_with_every_override(runner):
@@ -172,7 +180,15 @@ def test_benchmark_text_mentions_posting_less_than_assumed(runner):
         ),
         (
             ["quote", "sponsored", "--followers", "10", "--niche", "food", "--engagement", "nan"],
-            "Engagement must be a percentage, 0 or more.",
+            "Engagement must be a percentage from 0 to 100.",
+        ),
+        (
+            ["quote", "sponsored", "--followers", "4000", "--niche", "food", "--engagement", "150"],
+            "'--engagement': 150.0 is not in the range 0<=x<=100",
+        ),
+        (
+            ["quote", "sponsored", "--followers", "0", "--niche", "food"],
+            "'--followers': A sponsored post is priced per 1,000 followers",
         ),
         (
             ["quote", "sponsored", "--followers", "10", "--niche", "food", "--add-on", "pizza"],

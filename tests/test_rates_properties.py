@@ -19,8 +19,11 @@ STANDARD = [n for n in NICHES if n not in MARKET.high_value_niches]
 ADD_ONS = [a.key for a in MARKET.add_ons]
 
 followers = st.integers(min_value=0, max_value=2_000_000)
-engagement = st.none() | st.floats(min_value=0, max_value=500, allow_nan=False)
-rate = st.floats(min_value=0, max_value=500, allow_nan=False)
+# A sponsored band starting at $0 is refused (50 followers make $1 in a standard niche).
+audience = st.integers(min_value=50, max_value=2_000_000)
+# Engagement is a percentage: 0 to 100.
+engagement = st.none() | st.floats(min_value=0, max_value=100, allow_nan=False)
+rate = st.floats(min_value=0, max_value=100, allow_nan=False)
 experience = st.sampled_from(["beginner", "experienced"])
 portfolio = st.none() | st.integers(min_value=0, max_value=50)
 add_on_sets = st.lists(st.sampled_from(ADD_ONS), unique=True)
@@ -34,7 +37,7 @@ def figures(quote) -> tuple[int, int, int]:
 
 
 @pytest_settings
-@given(st.sampled_from(NICHES), followers, followers, engagement)
+@given(st.sampled_from(NICHES), audience, audience, engagement)
 def test_more_followers_never_lower_a_sponsored_quote(niche, a, b, rate_):
     fewer, more = sorted((a, b))
     low = figures(sponsored_quote(fewer, niche, rate_, market=MARKET))
@@ -43,7 +46,7 @@ def test_more_followers_never_lower_a_sponsored_quote(niche, a, b, rate_):
 
 
 @pytest_settings
-@given(st.sampled_from(HIGH_VALUE), st.sampled_from(STANDARD), followers, engagement)
+@given(st.sampled_from(HIGH_VALUE), st.sampled_from(STANDARD), audience, engagement)
 def test_a_high_value_niche_never_lowers_a_sponsored_quote(valuable, standard, count, rate_):
     plain = figures(sponsored_quote(count, standard, rate_, market=MARKET))
     premium = figures(sponsored_quote(count, valuable, rate_, market=MARKET))
@@ -51,7 +54,7 @@ def test_a_high_value_niche_never_lowers_a_sponsored_quote(valuable, standard, c
 
 
 @pytest_settings
-@given(st.sampled_from(NICHES), followers, rate, rate)
+@given(st.sampled_from(NICHES), audience, rate, rate)
 def test_more_engagement_never_lowers_the_suggestion(niche, count, a, b):
     lower, higher = sorted((a, b))
     assert (
@@ -70,7 +73,7 @@ def test_the_engagement_position_is_monotonic_and_between_0_and_1(a, b):
 
 
 @pytest_settings
-@given(st.sampled_from(NICHES), followers, engagement, add_on_sets, policies)
+@given(st.sampled_from(NICHES), audience, engagement, add_on_sets, policies)
 def test_a_sponsored_quote_keeps_low_le_suggested_le_high(niche, count, rate_, chosen, percents):
     quote = sponsored_quote(count, niche, rate_, market=MARKET)
     assert quote.low_cents <= quote.suggested_cents <= quote.high_cents

@@ -109,7 +109,7 @@ def test_a_currency_other_than_usd_is_noted(session, user, logged_in):
 
 def test_the_calculators_follow_the_query(user, logged_in):
     page = text(calc(logged_in, followers="4000", niche="finance", engagement="11.2"))
-    assert "Suggested $194 a post" in page
+    assert "Suggested $195 a post rounded from $194" in page  # quoted to the nearest $5
     assert "Range $80–$300" in page
 
 
@@ -152,7 +152,8 @@ def test_ten_thousand_followers_have_no_built_in_benchmark(user, logged_in):
 
 def test_the_affiliate_estimate_and_programs(user, logged_in):
     page = text(calc(logged_in, average_views="1000", affiliate_videos="4"))
-    assert "A month $6.40–$72" in page
+    assert "A month, about $5–$70" in page  # a tenfold range said as a person would
+    assert "Exactly $6.40–$72 from these inputs" in page
     assert "TikTok Shop Affiliate 5–20% 5,000 followers 1,000 to go" in page
     assert "you qualify" in text(calc(logged_in, followers="5000"))
 
@@ -164,6 +165,8 @@ def test_the_affiliate_estimate_and_programs(user, logged_in):
         ({"followers": "lots"}, "followers", "Enter a whole number"),
         ({"engagement": "abc"}, "engagement", "Enter a number, like 9.5."),
         ({"engagement": "nan"}, "engagement", "Enter a number, like 9.5."),
+        ({"engagement": "150"}, "engagement", "Enter a percentage from 0 to 100, like 9.5."),
+        ({"engagement": "-1"}, "engagement", "Enter a percentage from 0 to 100, like 9.5."),
         ({"videos": "0"}, "videos", "Enter 1 to 100."),
         ({"ctr": "150"}, "ctr", "Enter 0 to 100."),
         ({"commission": "-3"}, "commission", "can't be negative"),
@@ -181,6 +184,50 @@ def test_a_bad_value_stops_only_its_own_calculator(user, logged_in):
     page = text(calc(logged_in, ctr="150"))
     assert "Suggested $40 a post" in page  # the sponsored quote still shows
     assert "Fix the values marked above to see this figure." in page
+
+
+def test_an_engagement_over_100_is_refused_beside_its_field_and_quotes_nothing(user, logged_in):
+    response = calc(logged_in, engagement="150")
+    assert field_error(response, "engagement") == "Enter a percentage from 0 to 100, like 9.5."
+    page = text(response)
+    assert "Suggested" not in page.split("Sponsored post", 1)[1].split("UGC videos", 1)[0]
+    assert "Range $1,000" not in page and "Tier and benchmark" in page  # other sections stay
+
+
+def test_zero_followers_say_a_sponsored_quote_needs_followers_and_point_to_ugc(user, logged_in):
+    response = calc(logged_in, followers="0")
+    body = response.get_data(as_text=True)
+    sponsored = body.split('id="sponsored"', 1)[1].split("</section>", 1)[0]
+    assert "$0" not in sponsored and "Suggested" not in sponsored
+    note = sponsored.split('id="sponsored-needs-followers">', 1)[1].split("</p>", 1)[0]
+    assert "priced per 1,000 followers, so 0 followers make no sponsored rate yet" in note
+    assert "UGC pays for content, not audience" in note and 'href="#ugc"' in note
+    assert field_error(response, "followers") == ""  # a fact, not a refused value
+    assert "Suggested $100 a video" in text(response)  # the UGC quote still shows
+
+
+def test_stored_stats_over_100_percent_get_the_message_beside_engagement(session, user, logged_in):
+    factories.make_snapshot(
+        session, user, followers=4000, video_views=100, likes=140, comments=5, shares=5
+    )
+    response = logged_in.get(PAGE)
+    assert response.status_code == 200
+    assert "from 0 to 100" in field_error(response, "engagement")
+
+
+SECTIONS = ("numbers", "tier", "sponsored", "ugc", "affiliate", "add-ons")
+
+
+def test_the_contents_link_to_every_section_and_each_section_links_back(user, logged_in):
+    body = logged_in.get(PAGE).get_data(as_text=True)
+    contents = body.split('<nav class="rates-toc" id="contents"', 1)[1].split("</nav>", 1)[0]
+    assert re.findall(r'href="#([\w-]+)"', contents) == list(SECTIONS)
+    for anchor in SECTIONS:
+        assert body.count(f'<section class="card" id="{anchor}"') == 1, anchor
+        part = body.split(f'id="{anchor}"', 1)[1].split("</section>", 1)[0]
+        assert 'href="#contents"' in part, anchor
+    # The contents come before the first section: at the top of the page.
+    assert body.index('id="contents"') < body.index('id="numbers"')
 
 
 def test_nothing_is_written_by_the_calculators(session, user, logged_in):

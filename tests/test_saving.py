@@ -27,7 +27,11 @@ def _profile(**overrides) -> accounts.ProfileData:
 
 def test_the_service_strips_the_handle_for_every_caller(session, user) -> None:
     accounts.update_profile(session, user, _profile(tiktok_handle="  @Maya.Makes "))
-    assert user.tiktok_handle == "Maya.Makes"
+    assert user.tiktok_handle == "maya.makes"
+    accounts.update_profile(
+        session, user, _profile(tiktok_handle="https://www.tiktok.com/@maya.home")
+    )
+    assert user.tiktok_handle == "maya.home"
 
 
 @pytest.mark.parametrize("handle", ["has spaces!", "a", "x" * 25, "@@", "maya/makes"])

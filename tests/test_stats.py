@@ -102,7 +102,7 @@ def test_history_takes_two_queries_however_long(session, user, count_queries) ->
     ("overrides", "message"),
     [
         ({"followers": "-5"}, "Followers can&#39;t be negative."),
-        ({"likes": "abc"}, "Not a valid integer value."),
+        ({"likes": "abc"}, "Likes: enter 0 to 10,000,000,000."),
         ({"video_views": ""}, "Enter video views (0 if none)."),
         ({"likes": "30000"}, "Likes can&#39;t be more than video views."),
         ({"video_views": "0", "likes": "0"}, "need at least one view"),

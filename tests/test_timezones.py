@@ -47,7 +47,9 @@ class TestToday:
         page = logged_in.get("/pitches/followups").get_data(as_text=True)
         assert "Due Nov 30" in page and "due today" in page
         assert "overdue" not in page.split("Due Nov 30", 1)[1].split("</li>", 1)[0]
-        assert "Due Dec 1" not in page
+        due, coming_up = page.split('id="coming-up-title"', 1)
+        assert "Due Dec 1" not in due  # tomorrow in Los Angeles: coming up, not due
+        assert "Due Dec 1" in coming_up and "Tue, Dec 1, 2026" in coming_up
 
     def test_the_dashboard_counts_what_is_due_in_the_creators_day(
         self, logged_in, session, in_la_late_on_nov_30
@@ -64,7 +66,7 @@ class TestToday:
         pitch = make_pitch(session, in_la_late_on_nov_30)
         pitch_services.transition(session, pitch, PitchStatus.SENT, LATE_NOV_30_IN_LA, STEPS)
         assert pitch.next_followup_on == date(2026, 12, 4)  # Nov 30 + 4 days, not Dec 1 + 4
-        result = followups.log_followup(session, pitch, LATE_NOV_30_IN_LA, STEPS)
+        result = followups.log_followup(session, pitch, LATE_NOV_30_IN_LA, STEPS, confirmed=True)
         assert result.next_on == date(2026, 12, 7)  # logged on Nov 30 local: + 7 days
 
     def test_cron_ghosts_each_creator_by_their_own_day(self, session, user, other_user) -> None:

@@ -10,11 +10,11 @@ from wtforms.validators import (
     InputRequired,
     Length,
     Optional,
-    Regexp,
+    ValidationError,
 )
 
-from crm import dates
-from crm.accounts.services import MIN_PASSWORD_LENGTH
+from crm import dates, links
+from crm.accounts.services import DISPLAY_NAME_MAX, HANDLE_MESSAGE, MIN_PASSWORD_LENGTH
 from crm.forms import HiddenLineField, LineField, WholeNumberField, choices
 from crm.market.current import market
 from crm.money import CURRENCY_CHOICES
@@ -62,7 +62,11 @@ def new_password_field(label: str = "Password", note: str = "") -> PasswordField
 def _repeat_field(label: str, of: str) -> PasswordField:
     return PasswordField(
         label,
-        validators=[InputRequired(), EqualTo(of, message="The passwords don't match.")],
+        validators=[
+            InputRequired(),
+            Length(max=200),
+            EqualTo(of, message="The passwords don't match."),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
 
@@ -115,20 +119,15 @@ class ChangePasswordForm(FlaskForm):
 class ProfileForm(FlaskForm):
     display_name = LineField(
         "Your name",
-        validators=[Optional(), Length(max=80)],
+        validators=[Optional(), Length(max=DISPLAY_NAME_MAX)],
         description="How pitch emails sign off.",
     )
     tiktok_handle = LineField(
         "TikTok handle",
-        validators=[
-            Optional(),
-            Length(max=25),
-            Regexp(
-                r"^@?[A-Za-z0-9_.]{2,24}$",
-                message="A handle has 2-24 letters, numbers, underscores or dots.",
-            ),
-        ],
-        render_kw={"placeholder": "@yourhandle"},
+        # Long enough for a pasted profile link; the handle is taken from it.
+        validators=[Optional(), Length(max=200, message=HANDLE_MESSAGE)],
+        render_kw={"placeholder": "@yourhandle", "autocapitalize": "off"},
+        description="Your handle, or paste the link to your TikTok profile.",
     )
     niche = SelectField("Niche", validators=[InputRequired()])
     followers = WholeNumberField(
@@ -138,6 +137,7 @@ class ProfileForm(FlaskForm):
         big=True,
         message=f"Enter 0 to {COUNT_MAX:,} followers.",
         too_low="Followers can't be negative.",
+        too_high=f"At most {COUNT_MAX:,} followers; check for an extra digit.",
     )
     ugc_experience = SelectField("UGC experience", choices=choices(EXPERIENCE_CHOICES))
     currency = SelectField("Currency", choices=choices(CURRENCY_CHOICES))
@@ -165,6 +165,13 @@ class ProfileForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.niche.choices = choices(market().niche_choices())
         self.timezone.choices = timezone_choices(self.timezone.data)
+
+    def validate_tiktok_handle(self, field: LineField) -> None:
+        """The same reading as the service, so the message sits beside the field."""
+        try:
+            links.clean_handle(field.data)
+        except links.NotAHandle:
+            raise ValidationError(HANDLE_MESSAGE) from None
 
 
 def timezone_choices(current: str | None) -> dict[str, list[SelectChoice]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 from dataclasses import dataclass, replace
 from datetime import timedelta
@@ -24,6 +23,10 @@ from crm.accounts.throttle import Throttle
 from crm.errors import FieldError
 
 MIN_PASSWORD_LENGTH = MIN_LENGTH
+DISPLAY_NAME_MAX = 80
+HANDLE_MESSAGE = (
+    "A handle has 2-24 letters, numbers, underscores or dots, or paste your profile link."
+)
 
 
 class AccountError(FieldError):
@@ -193,31 +196,22 @@ def change_password(
     return start_login_session(session, user, lifetime)
 
 
-HANDLE = re.compile(r"^[A-Za-z0-9_.]{2,24}$")
-HANDLE_MESSAGE = "A handle has 2-24 letters, numbers, underscores or dots."
-
-
-def clean_profile_handle(text: str) -> str:
-    """'@maya.makes' -> 'maya.makes'; '' stays ''; anything TikTok would not take is refused."""
-    handle = text.strip().removeprefix("@")
-    if handle and not HANDLE.match(handle):
-        raise AccountError(HANDLE_MESSAGE, field="tiktok_handle")
-    return handle
-
-
 def update_profile(session: Session, user: User, data: ProfileData) -> User:
     """Save the creator profile; the name signs emails, so it must be one line."""
-    from crm import inputs
+    from crm import inputs, links
 
     if not inputs.is_one_line(data.display_name):
         raise AccountError(inputs.ONE_LINE_MESSAGE, field="display_name")
     if not dates.is_known_zone(data.timezone):
         raise AccountError("Choose your timezone from the list.", field="timezone")
-    cleaned = replace(
-        data,
-        display_name=data.display_name.strip(),
-        tiktok_handle=clean_profile_handle(data.tiktok_handle),
-    )
+    if len(data.display_name) > DISPLAY_NAME_MAX:
+        too_long = f"Keep your name under {DISPLAY_NAME_MAX} characters."
+        raise AccountError(too_long, field="display_name")
+    try:
+        handle = links.clean_handle(data.tiktok_handle)
+    except links.NotAHandle:
+        raise AccountError(HANDLE_MESSAGE, field="tiktok_handle") from None
+    cleaned = replace(data, display_name=data.display_name.strip(), tiktok_handle=handle)
     for field, value in cleaned.__dict__.items():
         setattr(user, field, value)
     session.flush()

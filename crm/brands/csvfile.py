@@ -1,9 +1,11 @@
-"""The brands CSV format, and export: one row per contact, brand columns repeated."""
+"""The brands CSV format: strict reading of records, and export (one row per contact)."""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, selectinload
 
@@ -41,6 +43,47 @@ def restore(cell: str) -> str:
     if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS):
         return cell[1:]
     return cell
+
+
+# What Python's strict CSV reader says, in a creator's words.
+_CSV_ERRORS = {
+    "unexpected end of data": (
+        'A quote (") opened on this line is never closed, so the rest of the file would '
+        "become one cell. Close the quote or remove it."
+    ),
+    "',' expected after '\"'": (
+        'A quote (") in the middle of a cell. Put the whole cell in quotes and double the '
+        'quote inside it (""), or remove it.'
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Record:
+    """One CSV record: the line it starts on, its cells, or why it can't be read."""
+
+    line: int
+    cells: list[str]
+    problem: str = ""
+
+
+def records(text: str, delimiter: str = ",") -> Iterator[Record]:
+    """The records of `text`, read strictly: a stray or unclosed quote is a problem at its line.
+
+    A lenient reader lets an unclosed quote swallow the rows after it into one cell.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    while True:
+        line = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            reason = str(error).replace(f"'{delimiter}' expected", "',' expected")
+            yield Record(line, [], _CSV_ERRORS.get(reason, f"Not readable as CSV ({error})."))
+            continue
+        yield Record(line, cells)
 
 
 def _yes(value: bool) -> str:

@@ -17,6 +17,7 @@ from wtforms.validators import Email, InputRequired, Length, Optional
 from crm.brands import normalise
 from crm.brands.listing import SORTS
 from crm.brands.models import BrandKind, BrandSource, BrandStatus
+from crm.brands.services import NOTE_MAX
 from crm.forms import LineField, WholeNumberField, choices
 from crm.market.current import market
 
@@ -48,6 +49,7 @@ class BrandForm(FlaskForm):
         high=normalise.FOLLOWERS_MAX,
         message=f"Enter 0 to {normalise.FOLLOWERS_MAX:,}.",
         too_low="0 or more, please.",
+        too_high=f"At most {normalise.FOLLOWERS_MAX:,}; check for an extra digit.",
         render_kw={"min": 0},
         description="Brands with 500-5,000 followers answer pitches most often.",
     )
@@ -64,7 +66,16 @@ class BrandForm(FlaskForm):
         validators=[Optional(), Length(max=600)],
         description="Separate with commas: skincare, q4, gifting.",
     )
-    notes = TextAreaField("Notes", validators=[Optional(), Length(max=normalise.NOTES_MAX)])
+    notes = TextAreaField(
+        "Notes",
+        validators=[
+            Optional(),
+            Length(
+                max=normalise.NOTES_MAX,
+                message=f"Keep notes under {normalise.NOTES_MAX:,} characters; nothing was saved.",
+            ),
+        ],
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -99,7 +110,10 @@ class ContactForm(FlaskForm):
 class NoteForm(FlaskForm):
     text = TextAreaField(
         "Add a note",
-        validators=[InputRequired("Write something in the note first."), Length(max=2_000)],
+        validators=[
+            InputRequired("Write something in the note first."),
+            Length(max=NOTE_MAX, message=f"Keep a note under {NOTE_MAX:,} characters."),
+        ],
         render_kw={"rows": 3, "placeholder": "Called the shop; the owner asked for rates."},
     )
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from crm.brands import normalise
-from crm.brands.csvfile import BRAND_COLUMNS, COLUMNS, restore
+from crm.brands.csvfile import BRAND_COLUMNS, COLUMNS, Record, records, restore
 from crm.brands.models import BrandKind, BrandSource, BrandStatus
 
 MAX_ROWS = 5_000
@@ -82,14 +82,13 @@ def read_rows(data: bytes) -> list[ImportRow]:
     text = decode(data)
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if ";" in first_line and "," not in first_line else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        names = _header(next(reader))
-    except StopIteration:
-        raise ImportRejected([RowProblem(1, "The file is empty.")]) from None
-    except csv.Error as error:
-        raise ImportRejected([RowProblem(1, f"Not a readable CSV file ({error}).")]) from None
-    rows, problems = _read_records(reader, names)
+    found = records(text, delimiter)
+    header = next(found, None)
+    if header is None:
+        raise ImportRejected([RowProblem(1, "The file is empty.")])
+    if header.problem:
+        raise ImportRejected([RowProblem(1, header.problem)])
+    rows, problems = _read_records(found, _header(header.cells))
     if problems:
         raise ImportRejected(problems)
     if not rows:
@@ -97,32 +96,32 @@ def read_rows(data: bytes) -> list[ImportRow]:
     return rows
 
 
-def _read_records(reader: Any, names: list[str]) -> tuple[list[ImportRow], list[RowProblem]]:
+def _read_records(
+    found: Iterator[Record], names: list[str]
+) -> tuple[list[ImportRow], list[RowProblem]]:
     rows: list[ImportRow] = []
     problems: list[RowProblem] = []
-    line = reader.line_num + 1
-    while True:
+    for record in found:
+        if record.problem:
+            problems.append(RowProblem(record.line, record.problem))
+            continue
+        if not any(cell.strip() for cell in record.cells):
+            continue
+        if len(rows) >= MAX_ROWS:
+            problems.append(RowProblem(record.line, f"Import at most {MAX_ROWS:,} rows at a time."))
+            break
         try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            problems.append(RowProblem(line, f"Not readable as CSV ({error})."))
-            break
-        if any(cell.strip() for cell in cells):
-            if len(rows) >= MAX_ROWS:
-                problems.append(RowProblem(line, f"Import at most {MAX_ROWS:,} rows at a time."))
-                break
-            try:
-                rows.append(parse_row(line, _record(line, cells, names)))
-            except ImportRejected as rejected:
-                problems.extend(rejected.problems)
-        line = reader.line_num + 1
+            rows.append(parse_row(record.line, _record(record.line, record.cells, names)))
+        except ImportRejected as rejected:
+            problems.extend(rejected.problems)
     return rows, problems
 
 
 def _record(line: int, cells: list[str], names: list[str]) -> dict[str, str]:
-    if len(cells) > len(names) and any(cell.strip() for cell in cells[len(names) :]):
+    # Empty cells past the header's columns are spreadsheet padding; anything else means
+    # the row's cells and the columns don't line up (a stray comma, a missing one).
+    extra = len(cells) > len(names) and any(cell.strip() for cell in cells[len(names) :])
+    if extra or len(cells) < len(names):
         message = f"This row has {len(cells)} cells but the header names {len(names)} columns."
         raise ImportRejected([RowProblem(line, message)])
     return {name: restore(cell.strip()) for name, cell in zip(names, cells, strict=False) if name}
@@ -152,7 +151,8 @@ def _followers(text: str) -> int:
     match = _COUNT.match(text.replace(",", "").replace(" ", ""))
     if not match:
         raise normalise.InvalidValue(f"{text!r} is not a follower count.")
-    number, suffix = float(match.group(1)), match.group(2).lower()
+    # Decimal, not float: a 5,000-digit count is "too many", not infinity.
+    number, suffix = Decimal(match.group(1)), match.group(2).lower()
     count = round(number * {"": 1, "k": 1_000, "m": 1_000_000}[suffix])
     if count > normalise.FOLLOWERS_MAX:
         raise normalise.InvalidValue(f"{text!r} is more followers than TikTok has users.")
@@ -195,6 +195,10 @@ def _unstorable_cells(line: int, record: dict[str, str]) -> list[RowProblem]:
             problems.append(RowProblem(line, f"{name}: contains a NUL character; remove it."))
         elif name != "notes" and any(_is_control(c) for c in cell):
             problems.append(RowProblem(line, f"{name}: contains a control character; remove it."))
+        elif name != "notes" and ("\n" in cell or "\r" in cell):
+            # Only notes span lines; elsewhere it is a quote left open swallowing a row.
+            message = f'{name}: runs over several lines; is a quote (") left open?'
+            problems.append(RowProblem(line, message))
     return problems
 
 

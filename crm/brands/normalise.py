@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 
+from crm import links
 from crm.market.current import market
 
 NAME_MAX = 200
@@ -19,9 +20,6 @@ ROLE_MAX = 120
 EMAIL_MAX = 254
 FOLLOWERS_MAX = 2_000_000_000
 
-# TikTok usernames: letters, digits, underscores and periods.
-_HANDLE = re.compile(r"^[a-z0-9_.]{2,24}$")
-_TIKTOK_URL = re.compile(r"^(?:https?://)?(?:www\.|m\.)?tiktok\.com/@([^/?#]+)", re.I)
 _HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
@@ -41,21 +39,19 @@ def clean_name(text: str | None) -> str:
 
 def name_key(name: str) -> str:
     """The lower-cased name that matching and sorting use."""
-    return " ".join(name.split()).casefold()[:NAME_MAX]
+    key = " ".join(name.split()).casefold()
+    # casefold() can lengthen a name ('ß' -> 'ss'): refuse rather than cut the key.
+    if len(key) > NAME_MAX:
+        raise InvalidValue(f"Keep the name under {NAME_MAX} characters.")
+    return key
 
 
 def clean_handle(text: str | None) -> str:
     """'@GlowCo', 'glowco' or 'https://www.tiktok.com/@glowco' -> 'glowco'; '' stays ''."""
-    raw = (text or "").strip()
-    if not raw:
-        return ""
-    from_url = _TIKTOK_URL.match(raw)
-    handle = (from_url.group(1) if from_url else raw).lstrip("@").lower()
-    if not _HANDLE.match(handle):
-        raise InvalidValue(
-            "A TikTok handle is 2-24 letters, digits, underscores or periods, like @glowco."
-        )
-    return handle
+    try:
+        return links.clean_handle(text)
+    except links.NotAHandle as error:
+        raise InvalidValue(str(error)) from None
 
 
 def clean_website(text: str | None) -> tuple[str, str]:
@@ -78,7 +74,10 @@ def clean_website(text: str | None) -> tuple[str, str]:
     rebuilt = f"{parts.scheme.lower()}://{parts.netloc.lower()}{parts.path}"
     if parts.query:
         rebuilt += f"?{parts.query}"
-    return rebuilt[:WEBSITE_MAX], domain
+    # Checked after https:// is added: cutting the stored link would break it silently.
+    if len(rebuilt) > WEBSITE_MAX:
+        raise InvalidValue(f"Keep the website under {WEBSITE_MAX} characters.")
+    return rebuilt, domain
 
 
 def clean_email(text: str | None) -> str:

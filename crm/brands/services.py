@@ -23,6 +23,7 @@ from crm.brands.models import (
 from crm.database import utcnow
 from crm.errors import FieldError
 from crm.ownership import owned
+from crm.sentences import end_sentence
 from crm.timeline.models import ActivityKind, BrandActivity
 from crm.timeline.services import log_activity
 
@@ -79,7 +80,7 @@ def clean_brand(data: BrandData) -> dict[str, Any]:
     values: dict[str, Any] = {}
     with _beside("name"):
         values["name"] = normalise.clean_name(data.name)
-    values["name_key"] = normalise.name_key(values["name"])
+        values["name_key"] = normalise.name_key(values["name"])
     with _beside("website"):
         values["website"], values["website_domain"] = normalise.clean_website(data.website)
     with _beside("tiktok_handle"):
@@ -87,8 +88,11 @@ def clean_brand(data: BrandData) -> dict[str, Any]:
     with _beside("product_category"):
         values["product_category"] = normalise.clean_category(data.product_category)
     followers = data.tiktok_followers
-    if followers is not None and not 0 <= followers <= normalise.FOLLOWERS_MAX:
+    if followers is not None and followers < 0:
         raise BrandError("Enter a follower count of 0 or more.", field="tiktok_followers")
+    if followers is not None and followers > normalise.FOLLOWERS_MAX:
+        too_many = f"At most {normalise.FOLLOWERS_MAX:,} followers; check for an extra digit."
+        raise BrandError(too_many, field="tiktok_followers")
     if len(data.notes) > normalise.NOTES_MAX:
         raise BrandError(f"Keep notes under {normalise.NOTES_MAX:,} characters.", field="notes")
     values.update(
@@ -256,9 +260,11 @@ def _check_contact_clash(brand: Brand, others: list[Contact], values: dict[str, 
     """Refuse the same email twice at a brand, and the same person twice (a double submit)."""
     for other in others:
         if values["email"] and other.email == values["email"]:
-            raise BrandError(f"{other.name} already has this email at {brand.name}.", "email")
+            at = end_sentence(brand.name)
+            raise BrandError(f"{other.name} already has this email at {at}", "email")
         if other.name.casefold() == values["name"].casefold() and other.email == values["email"]:
-            raise BrandError(f"{other.name} is already a contact at {brand.name}.", "name")
+            at = end_sentence(brand.name)
+            raise BrandError(f"{other.name} is already a contact at {at}", "name")
 
 
 def _contacts(session: Session, brand: Brand) -> list[Contact]:

@@ -12,13 +12,14 @@ from flask.cli import AppGroup, ScriptInfo
 
 from crm.market.current import app_market, market
 from crm.market.facts import Market
+from crm.market.ranges import CentsRange
 from crm.money import MoneyError, format_money, parse_cents
 from crm.rates import payloads
 from crm.rates.addons import apply_add_ons
 from crm.rates.affiliate import affiliate_estimate
 from crm.rates.benchmark import compare_month
 from crm.rates.errors import RatesError
-from crm.rates.quotes import Quote, sponsored_quote, ugc_quote
+from crm.rates.quotes import MAX_ENGAGEMENT, Quote, sponsored_quote, ugc_quote
 from crm.rates.tiers import standing
 
 
@@ -66,7 +67,7 @@ MONEY = MoneyParam()
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (amounts in USD).")
 engagement_option = click.option(
     "--engagement",
-    type=click.FloatRange(min=0, max=1000),
+    type=click.FloatRange(min=0, max=MAX_ENGAGEMENT),
     help="Engagement rate in percent, e.g. 9.5.",
 )
 
@@ -234,8 +235,10 @@ def affiliate_command(
         )
 
     def lines() -> list[str]:
-        head = f"Affiliate estimate: {_span(estimate.low_cents, estimate.high_cents)} a month"
-        return [f"{head} ({estimate.currency})", *(f"  - {r}" for r in estimate.reasons)]
+        said = estimate.said or CentsRange(estimate.low_cents, estimate.high_cents)
+        head = f"Affiliate estimate: about {_span(said.low, said.high)} a month"
+        exact = f"exactly {_span(estimate.low_cents, estimate.high_cents)}"
+        return [f"{head} ({exact}, {estimate.currency})", *(f"  - {r}" for r in estimate.reasons)]
 
     _emit(as_json, payloads.affiliate_payload(estimate), lines)
 

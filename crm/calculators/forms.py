@@ -23,7 +23,7 @@ from crm.forms import choices
 from crm.market.current import market
 from crm.money import MoneyError, parse_cents
 from crm.rates.addons import MAX_PERCENT
-from crm.rates.quotes import MAX_VIDEOS
+from crm.rates.quotes import MAX_ENGAGEMENT, MAX_VIDEOS
 
 POLICY_PREFIX = "percent_"
 
@@ -127,7 +127,12 @@ class CalculatorForm(FlaskForm):
     niche = SelectField("Niche")
     engagement = NumberField(
         "Engagement rate (%)",
-        validators=[Optional(), NumberRange(min=0, max=1000, message="Enter 0 to 1000.")],
+        validators=[
+            Optional(),
+            NumberRange(
+                min=0, max=MAX_ENGAGEMENT, message="Enter a percentage from 0 to 100, like 9.5."
+            ),
+        ],
         description="(likes + comments + shares) ÷ views × 100",
         render_kw={"inputmode": "decimal"},
     )

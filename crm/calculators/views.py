@@ -44,6 +44,8 @@ class Results:
     standing: tiers.TierStanding | None
     month: benchmark.MonthBenchmark | None
     sponsored: quotes.Quote | None
+    # Why there is no sponsored figure when the audience is too small for one.
+    sponsored_note: str | None
     ugc: quotes.Quote | None
     affiliate: affiliate.AffiliateEstimate | None
     posting_note: str | None
@@ -88,20 +90,22 @@ def _affiliate(form: CalculatorForm, m: Market) -> affiliate.AffiliateEstimate |
     )
 
 
+def _sponsored(d: CalculatorForm, policy: AddOnPolicy, m: Market) -> quotes.Quote | str:
+    """The quote, or the plain note that the audience is too small for one (not an error)."""
+    try:
+        quote = quotes.sponsored_quote(d.followers.data, d.niche.data, d.engagement.data, market=m)
+    except quotes.NeedsFollowersError as error:
+        return error.message
+    return apply_add_ons(quote, d.sponsored_add_ons.data or [], policy, market=m)
+
+
 def _results(d: CalculatorForm, policy: AddOnPolicy, m: Market) -> Results:
+    sponsored = _section(d, "sponsored", lambda: _sponsored(d, policy, m))
     return Results(
         standing=_section(d, "tier", lambda: tiers.standing(d.followers.data, market=m)),
         month=_section(d, "tier", lambda: _month(d, m)),
-        sponsored=_section(
-            d,
-            "sponsored",
-            lambda: apply_add_ons(
-                quotes.sponsored_quote(d.followers.data, d.niche.data, d.engagement.data, market=m),
-                d.sponsored_add_ons.data or [],
-                policy,
-                market=m,
-            ),
-        ),
+        sponsored=sponsored if isinstance(sponsored, quotes.Quote) else None,
+        sponsored_note=sponsored if isinstance(sponsored, str) else None,
         ugc=_section(
             d,
             "ugc",

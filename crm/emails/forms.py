@@ -35,7 +35,6 @@ class EmailForm(FlaskForm):
             DataRequired("Give the email a subject."),
             Length(max=SUBJECT_MAX, message=f"Keep the subject under {SUBJECT_MAX} characters."),
         ],
-        render_kw={"maxlength": SUBJECT_MAX},
     )
     body = TextAreaField(
         "Message",

@@ -16,6 +16,7 @@ from crm.emails.kinds import EmailKind, TemplateSource, default_template
 from crm.emails.sandbox import TemplateProblem, render_email
 from crm.market.seed import Market
 from crm.pitches.models import Pitch
+from crm.sentences import single_full_stops
 
 OLD_SYNTAX = "it is still in the old template language; open it to bring it over"
 
@@ -42,7 +43,7 @@ def render_source(
     rendered = render_email_bounded(
         source.subject, source.body, wording.variables(facts, kind, m), wording.KNOWN
     )
-    return rendered.subject, rendered.body
+    return single_full_stops(rendered.subject), single_full_stops(rendered.body)
 
 
 def render_default(facts: Facts, kind: EmailKind, m: Market) -> tuple[str, str]:
@@ -56,7 +57,7 @@ def render_default(facts: Facts, kind: EmailKind, m: Market) -> tuple[str, str]:
     rendered = render_email(
         source.subject, source.body, wording.variables(facts, kind, m), wording.KNOWN
     )
-    return rendered.subject, rendered.body
+    return single_full_stops(rendered.subject), single_full_stops(rendered.body)
 
 
 def write_from_facts(

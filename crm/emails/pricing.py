@@ -44,13 +44,19 @@ def _niche(facts: Facts, m: Market) -> str:
     return facts.niche if m.is_niche(facts.niche) else "other"
 
 
+def _engagement(facts: Facts) -> float | None:
+    # Stats may hold more interactions than views (over 100%): no figure to price on.
+    engagement = facts.engagement
+    return engagement if engagement is None or 0 <= engagement <= quotes.MAX_ENGAGEMENT else None
+
+
 def ugc_per_video(facts: Facts, m: Market) -> int:
     """The suggested per-video UGC rate: experience band, portfolio size and engagement."""
     quote = quotes.ugc_quote(
         _experience(facts, m),
         1,
         portfolio_videos=facts.portfolio_count,
-        engagement=facts.engagement,
+        engagement=_engagement(facts),
         market=m,
     )
     return quote.per_video_suggested_cents or quote.suggested_cents
@@ -65,14 +71,17 @@ def _computed(facts: Facts, kind: PitchKind, m: Market) -> int | None:
             RETAINER_VIDEOS,
             retainer=True,
             portfolio_videos=facts.portfolio_count,
-            engagement=facts.engagement,
+            engagement=_engagement(facts),
             market=m,
         ).suggested_cents
     if kind == PitchKind.SPONSORSHIP and facts.followers > 0:
-        # Priced per 1,000 followers: with no follower count there is no honest figure.
-        return quotes.sponsored_quote(
-            facts.followers, _niche(facts, m), facts.engagement, market=m
-        ).suggested_cents
+        # Priced per 1,000 followers: too few followers for a figure above $0 is no figure.
+        try:
+            return quotes.sponsored_quote(
+                facts.followers, _niche(facts, m), _engagement(facts), market=m
+            ).suggested_cents
+        except quotes.NeedsFollowersError:
+            return None
     return None
 
 

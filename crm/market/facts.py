@@ -102,6 +102,14 @@ class AddOn:
 
 
 @dataclass(frozen=True)
+class RoundingStep:
+    """Amounts from `from_cents` (up to the next step) round to the nearest `step_cents`."""
+
+    from_cents: int
+    step_cents: int
+
+
+@dataclass(frozen=True)
 class Market:
     currency: str
     tiers: tuple[Tier, ...]
@@ -115,6 +123,7 @@ class Market:
     add_ons: tuple[AddOn, ...]
     niches: tuple[Choice, ...]
     product_categories: tuple[Choice, ...]
+    quote_rounding: tuple[RoundingStep, ...] = ()
 
     @property
     def high_value_niches(self) -> frozenset[str]:

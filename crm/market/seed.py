@@ -21,6 +21,7 @@ from crm.market.facts import (
     Engagement,
     Market,
     Program,
+    RoundingStep,
     Sponsored,
     Stream,
     Threshold,
@@ -197,6 +198,24 @@ def _benchmark(reader: Reader) -> Benchmark:
     return Benchmark(posts, item.text("no_benchmark_message"))
 
 
+def _quote_rounding(reader: Reader) -> tuple[RoundingStep, ...]:
+    found: list[RoundingStep] = []
+    for item in reader.tables("quote_rounding"):
+        item.only("from", "step")
+        start, step = item.count("from"), item.count("step")
+        if step < 1:
+            item.fail("step", "must be at least 1")
+        if not found and start != 0:
+            item.fail("from", "must be 0 (the first row covers every amount from $0)")
+        if found and start <= found[-1].from_cents // 100:
+            item.fail("from", "must be more than the row before's")
+        if found and (start % step or start * 100 % found[-1].step_cents):
+            # A boundary off either step could round a smaller amount above a larger one.
+            item.fail("from", "must be a multiple of this step and the step before")
+        found.append(RoundingStep(start * 100, step * 100))
+    return tuple(found)
+
+
 _TOP_LEVEL = (
     "currency",
     "tiers",
@@ -210,6 +229,7 @@ _TOP_LEVEL = (
     "add_ons",
     "niches",
     "product_categories",
+    "quote_rounding",
 )
 
 
@@ -237,6 +257,7 @@ def parse_market(data: dict[str, Any], name: str = "seed/market.toml") -> Market
         add_ons=_add_ons(reader),
         niches=_choices(reader, "niches", flag="high_value"),
         product_categories=_choices(reader, "product_categories"),
+        quote_rounding=_quote_rounding(reader),
     )
 
 

@@ -31,7 +31,6 @@ class PitchForm(FlaskForm):
         validators=[
             Length(max=SUBJECT_MAX, message=f"Keep the subject under {SUBJECT_MAX} characters.")
         ],
-        render_kw={"maxlength": SUBJECT_MAX},
     )
     body = TextAreaField(
         "Message",
@@ -79,7 +78,10 @@ class StatusForm(FlaskForm):
 class CadenceForm(FlaskForm):
     cadence = LineField(
         "Days between follow-ups",
-        validators=[InputRequired("Enter the days between follow-ups, for example 4, 7, 7.")],
+        validators=[
+            InputRequired("Enter the days between follow-ups, for example 4, 7, 7."),
+            Length(max=64),  # the stored cadence column
+        ],
         description=(
             f"Comma-separated: {cadence.MIN_STEPS} to {cadence.MAX_STEPS} waits of "
             f"{cadence.MIN_DAYS} to {cadence.MAX_DAYS} days each, e.g. 4, 7, 7."

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from crm.market.seed import Market
+from crm.market.facts import Market
+from crm.market.ranges import CentsRange
 from crm.money import format_money
 from crm.rates.errors import RatesError
-from crm.rates.rounding import round_to_dollars
+from crm.rates.rounding import quote_figure, round_to_dollars
 
 if TYPE_CHECKING:
     from crm.rates.quotes import Quote
@@ -100,11 +101,14 @@ def apply_add_ons(
     reason = (
         f"Your add-on policy (your own numbers, not market rates): {parts} = +{total}% on {base}."
     )
+    band = CentsRange(_uplift(quote.low_cents, total), _uplift(quote.high_cents, total))
+    exact = _uplift(quote.exact_suggested_cents or quote.suggested_cents, total)
     return replace(
         quote,
-        low_cents=_uplift(quote.low_cents, total),
-        high_cents=_uplift(quote.high_cents, total),
-        suggested_cents=_uplift(quote.suggested_cents, total),
+        low_cents=band.low,
+        high_cents=band.high,
+        suggested_cents=quote_figure(exact, band, m.quote_rounding),  # quoted: rounded too
+        exact_suggested_cents=exact,
         reasons=(*quote.reasons, reason),
         add_ons=(*quote.add_ons, *applied),
         uplift_percent=quote.uplift_percent + total,

@@ -1,4 +1,9 @@
-"""The monthly affiliate estimate: views x videos x click-through x conversion x commission."""
+"""The monthly affiliate estimate: views x videos x click-through x conversion x commission.
+
+The range spans low inputs to high (often tenfold), so the page and the text output
+say its ends as a person would ($5-$70, not $6.40-$72.00), with the seed's
+quote-rounding steps; the exact cents stay in `low_cents`/`high_cents` and the JSON.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,11 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
+from crm.market.facts import Market, Program
 from crm.market.ranges import CentsRange, Range
-from crm.market.seed import Market, Program
 from crm.money import format_money
 from crm.rates.errors import RatesError
-from crm.rates.rounding import round_to_cents
+from crm.rates.rounding import estimate_figure, round_to_cents
 
 FORMULA = (
     "average views per video × affiliate videos per month × click-through rate"
@@ -34,6 +39,8 @@ class AffiliateEstimate:
     typical: frozenset[str]
     reasons: tuple[str, ...]
     currency: str = "USD"
+    # The range as a person says it (rounded ends); low_cents/high_cents stay exact.
+    said: CentsRange | None = None
 
 
 def _check(
@@ -94,6 +101,12 @@ def _reasons(
     )
 
 
+def _said(low: _Month, high: _Month, m: Market) -> CentsRange:
+    """The range as a person says it: the ends rounded by the seed's steps."""
+    ends = (estimate_figure(round_to_cents(e.cents), m.quote_rounding) for e in (low, high))
+    return CentsRange(*ends)
+
+
 def affiliate_estimate(
     views: int,
     videos: int,
@@ -126,6 +139,7 @@ def affiliate_estimate(
         sales=Range(float(low.sales), float(high.sales)),
         low_cents=round_to_cents(low.cents),
         high_cents=round_to_cents(high.cents),
+        said=_said(low, high, m),
         typical=frozenset(name for name, value in given.items() if value is None),
         reasons=_reasons(
             views, videos, (click_through, convert, commission), low, high, m.currency

@@ -14,7 +14,9 @@ parts: the portfolio (0 with no sample videos, 1 at the top of the 5-10 a strong
 portfolio has) and the same engagement position.
 
 Money is exact (fractions of cents) until the end, then whole dollars, rounded half
-up; rounding never reorders, so low <= suggested <= high always holds.
+up; the band stays at those whole dollars, and the suggestion becomes the round
+figure a person would quote (`rounding.quote_figure`, steps from the seed) inside
+it, so low <= suggested <= high always holds.
 """
 
 from __future__ import annotations
@@ -24,18 +26,27 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
+from crm.market.facts import Market
 from crm.market.ranges import CentsRange, Range
-from crm.market.seed import Market
 from crm.money import format_money
 from crm.rates.addons import AppliedAddOn
 from crm.rates.errors import RatesError
-from crm.rates.rounding import round_to_dollars
+from crm.rates.rounding import quote_figure, round_to_dollars, rounding_note
 from crm.rates.tiers import check_followers
 
 NEAR_LOW = Fraction(1, 5)
 TYPICAL_TOP = Fraction(3, 5)
 FULL_AFTER_WIDTHS = 2
 MAX_VIDEOS = 100
+MAX_ENGAGEMENT = 100
+NEEDS_FOLLOWERS = (
+    "A sponsored post is priced per 1,000 followers, so {followers} followers make no "
+    "sponsored rate yet. UGC pays for content, not audience: quote UGC videos instead."
+)
+
+
+class NeedsFollowersError(RatesError):
+    """Too few followers for a sponsored figure above $0: say so, and point to UGC."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +66,8 @@ class Quote:
     retainer: bool = False
     per_video: CentsRange | None = None
     per_video_suggested_cents: int | None = None
+    # The suggestion before rounding to a quotable figure (whole dollars).
+    exact_suggested_cents: int | None = None
 
     @property
     def band(self) -> CentsRange:
@@ -62,13 +75,13 @@ class Quote:
 
 
 def check_engagement(engagement: float | None) -> None:
-    """Refuse an engagement rate that is not a percentage of 0 or more."""
+    """Refuse an engagement rate that is not a percentage from 0 to 100."""
     if engagement is None:
         return
     if isinstance(engagement, bool) or not isinstance(engagement, int | float):
         raise RatesError("Engagement must be a number.", field="engagement")
-    if not math.isfinite(engagement) or engagement < 0:
-        raise RatesError("Engagement must be a percentage, 0 or more.", field="engagement")
+    if not math.isfinite(engagement) or not 0 <= engagement <= MAX_ENGAGEMENT:
+        raise RatesError("Engagement must be a percentage from 0 to 100.", field="engagement")
 
 
 def engagement_position(engagement: float | None, typical: Range) -> Fraction:
@@ -93,8 +106,12 @@ def _span(band: CentsRange, currency: str = "USD") -> str:
     return f"{_money(band.low, currency)}-{_money(band.high, currency)}"
 
 
+def _up(position: Fraction) -> str:
+    return f"{float(position):.0%} of the way up the band"
+
+
 def engagement_reason(engagement: float | None, m: Market, followers: int | None = None) -> str:
-    """Say where engagement sits against the typical range and what that does to the figure."""
+    """Say where engagement sits against the typical range and where that puts the figure."""
     typical, sized = m.engagement.typical, m.engagement.typical_followers
     if followers is not None and sized.low <= followers < sized.high:
         size = "for accounts your size"
@@ -103,14 +120,19 @@ def engagement_reason(engagement: float | None, m: Market, followers: int | None
     where = f"the typical {typical.low:g}-{typical.high:g}% {size}"
     if engagement is None:
         return (
-            "No engagement rate yet, so the suggestion stays at the low end: add a stats snapshot."
+            "No engagement rate yet, so engagement puts the suggestion at the low end of the band: "
+            "add a stats snapshot."
         )
     yours = f"Your {engagement:.1f}% engagement is"
+    puts = f"engagement puts the suggestion {_up(engagement_position(engagement, typical))}"
+    low, high = f"{typical.low:g}%", f"{typical.high:g}%"
     if engagement < typical.low:
-        return f"{yours} below {where}: the suggestion stays near the low end."
+        return f"{yours} below {where}: {puts} ({float(NEAR_LOW):.0%} at {low})."
     if engagement <= typical.high:
-        return f"{yours} inside {where}: the suggestion sits mid-band."
-    return f"{yours} above {where}: the suggestion moves toward the high end."
+        scale = f"{float(NEAR_LOW):.0%} at {low}, {float(TYPICAL_TOP):.0%} at {high}"
+        return f"{yours} inside {where}: {puts} ({scale})."
+    top = typical.high + FULL_AFTER_WIDTHS * (typical.high - typical.low)
+    return f"{yours} above {where}: {puts} (the top from {top:g}%)."
 
 
 def _beats_most(engagement: float | None, m: Market) -> list[str]:
@@ -122,6 +144,25 @@ def _beats_most(engagement: float | None, m: Market) -> list[str]:
 
 def _within(low: Fraction, high: Fraction, position: Fraction) -> Fraction:
     return low + position * (high - low)
+
+
+def _quotable(exact: Fraction, band: CentsRange, m: Market) -> tuple[int, int, str]:
+    """The whole-dollar suggestion, the round figure to quote, and how one became the other."""
+    cents = round_to_dollars(exact)
+    figure = quote_figure(cents, band, m.quote_rounding)
+    return cents, figure, rounding_note(cents, figure, m.quote_rounding, m.currency)
+
+
+def _high_value(
+    low: Fraction, high: Fraction, label: str, m: Market
+) -> tuple[Fraction, Fraction, str]:
+    times = m.sponsored.high_value_multiplier
+    low, high = low * Fraction(times.low), high * Fraction(times.high)
+    reason = (
+        f"{label} is a high-value niche: {times.low:g}-{times.high:g}x the standard rate "
+        f"(low end x{times.low:g}, high end x{times.high:g}) gives {_money(low)}-{_money(high)}."
+    )
+    return low, high, reason
 
 
 def sponsored_quote(
@@ -143,28 +184,27 @@ def sponsored_quote(
         f"Standard micro-influencer rate: {_span(per)} per 1,000 followers per post; "
         f"{followers:,} followers gives {_money(low)}-{_money(high)}."
     ]
-    label = m.niche_label(niche)
     if niche in m.high_value_niches:
-        times = m.sponsored.high_value_multiplier
-        low, high = low * Fraction(times.low), high * Fraction(times.high)
-        reasons.append(
-            f"{label} is a high-value niche: {times.low:g}-{times.high:g}x the standard rate "
-            f"(low end x{times.low:g}, high end x{times.high:g}) "
-            f"gives {_money(low)}-{_money(high)}."
-        )
+        low, high, reason = _high_value(low, high, m.niche_label(niche), m)
+        reasons.append(reason)
+    if round_to_dollars(low) == 0:
+        # A band starting at $0 is no quote; UGC is what pays a new account.
+        raise NeedsFollowersError(NEEDS_FOLLOWERS.format(followers=f"{followers:,}"), "followers")
     position = engagement_position(engagement, m.engagement.typical)
-    suggested = _within(low, high, position)
+    band = CentsRange(round_to_dollars(low), round_to_dollars(high))
+    exact, figure, note = _quotable(_within(low, high, position), band, m)
     reasons.append(engagement_reason(engagement, m, followers))
     reasons.extend(_beats_most(engagement, m))
-    reasons.append(f"Suggested {_money(suggested)}: {float(position):.0%} of the way up the band.")
+    reasons.append(f"Suggested {_money(figure)}{note}.")
     return Quote(
         kind="sponsored",
-        low_cents=round_to_dollars(low),
-        high_cents=round_to_dollars(high),
-        suggested_cents=round_to_dollars(suggested),
+        low_cents=band.low,
+        high_cents=band.high,
+        suggested_cents=figure,
         reasons=tuple(reasons),
         currency=m.currency,
         position=float(position),
+        exact_suggested_cents=exact,
     )
 
 
@@ -209,19 +249,18 @@ def _per_video(
         if experience == "experienced"
         else ("Beginner UGC creators")
     )
-    position = (
-        portfolio_position(portfolio_videos, m.ugc.portfolio_videos)
-        + engagement_position(engagement, m.engagement.typical)
-    ) / 2
-    suggested = round_to_dollars(_within(Fraction(band.low), Fraction(band.high), position))
+    portfolio = portfolio_position(portfolio_videos, m.ugc.portfolio_videos)
+    engaged = engagement_position(engagement, m.engagement.typical)
+    position = (portfolio + engaged) / 2
+    _, figure, note = _quotable(_within(Fraction(band.low), Fraction(band.high), position), band, m)
     reasons = [
         f"{who} earn {_span(band)} per video: UGC pays for content skills, not audience size.",
         _portfolio_reason(portfolio_videos, m.ugc.portfolio_videos),
         engagement_reason(engagement, m),
-        f"Suggested {_money(suggested)} per video: {float(position):.0%} of the way up the band "
-        "(half portfolio, half engagement).",
+        f"Suggested {_money(figure)} per video{note}: {_up(position)} (half portfolio, "
+        f"half engagement: {float(portfolio):.0%} and {float(engaged):.0%}).",
     ]
-    return band, suggested, position, reasons
+    return band, figure, position, reasons
 
 
 def _ads_angle(m: Market) -> str:

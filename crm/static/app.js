@@ -36,4 +36,33 @@
   document.querySelectorAll("input[data-guess-timezone]").forEach(function (input) {
     if (!input.value) input.value = zone;
   });
+
+  // Length counters: fields with data-maxlength (the server's limit) show how much is
+  // left once the text nears it, and how much is over; the server still says it on save.
+  function counter(field) {
+    var limit = parseInt(field.getAttribute("data-maxlength"), 10);
+    if (!limit) return;
+    var note = document.createElement("p");
+    note.className = "help counter";
+    note.id = field.id + "-count";
+    note.setAttribute("aria-live", "polite");
+    field.insertAdjacentElement("afterend", note);
+    var described = field.getAttribute("aria-describedby");
+    field.setAttribute("aria-describedby", (described ? described + " " : "") + note.id);
+    function update() {
+      var length = field.value.length;
+      var near = length >= limit * 0.8;
+      note.hidden = !near;
+      note.classList.toggle("over", length > limit);
+      if (length > limit) {
+        note.textContent = (length - limit).toLocaleString() + " characters over the limit of " +
+          limit.toLocaleString() + ".";
+      } else {
+        note.textContent = (limit - length).toLocaleString() + " characters left.";
+      }
+    }
+    field.addEventListener("input", update);
+    update();
+  }
+  document.querySelectorAll("[data-maxlength]").forEach(counter);
 })();

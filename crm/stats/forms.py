@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import SelectField
-from wtforms.validators import URL, InputRequired, Length
-from wtforms.widgets import URLInput
+from wtforms.validators import InputRequired, Length
 
-from crm.forms import BoundedDateField, LineField, WholeNumberField, choices
+from crm.forms import BoundedDateField, LineField, LinkField, WholeNumberField, choices
 from crm.inputs import INT4_MAX
 from crm.market.current import market
-from crm.stats.services import COUNT_MAX, POSTS_MAX
+from crm.stats.services import COUNT_MAX, POSTS_MAX, TITLE_MAX, URL_MAX
 
 
 def _count(label: str, description: str = "", most: int = COUNT_MAX) -> WholeNumberField:
@@ -21,6 +20,7 @@ def _count(label: str, description: str = "", most: int = COUNT_MAX) -> WholeNum
         big=most > INT4_MAX,
         message=f"{label}: enter 0 to {most:,}.",
         too_low=f"{label} can't be negative.",
+        too_high=f"{label}: at most {most:,}; check for an extra digit.",
         description=description,
         render_kw={"min": 0},
     )
@@ -48,17 +48,12 @@ class SnapshotForm(FlaskForm):
 
 
 class VideoForm(FlaskForm):
-    url = LineField(
+    url = LinkField(
         "Link",
-        widget=URLInput(),
-        validators=[
-            InputRequired("Paste the video's link."),
-            Length(max=500),
-            URL(require_tld=True, message="Enter a full link, starting with https://"),
-        ],
+        validators=[InputRequired("Paste the video's link."), Length(max=URL_MAX)],
         render_kw={"placeholder": "https://www.tiktok.com/@you/video/..."},
     )
-    title = LineField("Title", validators=[InputRequired(), Length(max=200)])
+    title = LineField("Title", validators=[InputRequired(), Length(max=TITLE_MAX)])
     product_category = SelectField("Product category")
     views = _count("Views")
     likes = _count("Likes")
@@ -66,9 +61,3 @@ class VideoForm(FlaskForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.product_category.choices = choices(market().category_choices())
-
-    def validate_url(self, field: LineField) -> None:
-        from wtforms.validators import ValidationError
-
-        if not field.data.lower().startswith(("https://", "http://")):
-            raise ValidationError("Enter a full link, starting with https://")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import func
 from sqlalchemy.orm import Session
 
-from crm import inputs
+from crm import inputs, links
 from crm.accounts.models import User
 from crm.errors import FieldError
 from crm.ownership import owned
@@ -20,6 +20,8 @@ from crm.stats.models import PortfolioVideo, StatsSnapshot
 # Views and followers pass two billion (the 4-byte limit): their columns are 8-byte.
 COUNT_MAX = 10_000_000_000
 POSTS_MAX = 10_000
+URL_MAX = 500
+TITLE_MAX = 200
 PERIOD_MAX_DAYS = 365
 _BIG_COUNTS = ("followers", "video_views", "likes", "comments", "shares")
 
@@ -93,7 +95,13 @@ def _check_ranges(data: SnapshotData) -> None:
 
 
 def check_video(data: VideoData) -> None:
-    """Refuse counts out of range."""
+    """Refuse a link that isn't one, text too long for its column, and counts out of range."""
+    problem = links.link_problem(data.url)
+    if problem:
+        raise StatsError(problem, field="url")
+    for name, most in (("url", URL_MAX), ("title", TITLE_MAX)):
+        if len(getattr(data, name)) > most:
+            raise StatsError(f"Keep it under {most} characters.", field=name)
     for name in ("views", "likes"):
         if not 0 <= getattr(data, name) <= COUNT_MAX:
             raise StatsError(f"Enter 0 to {COUNT_MAX:,}.", field=name)
@@ -216,6 +224,7 @@ def save_video(
     session: Session, owner_id: int, video: PortfolioVideo | None, data: VideoData
 ) -> PortfolioVideo:
     """Add or update a portfolio video; the same link twice is refused."""
+    data = replace(data, url=links.complete_link(data.url))
     check_video(data)
     clash = session.scalars(
         owned(PortfolioVideo, owner_id).where(PortfolioVideo.url == data.url)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from crm.brands.models import Brand
 from crm.database import utcnow
+from crm.sentences import single_full_stops
 from crm.timeline.models import ActivityKind, BrandActivity
 
 
@@ -22,6 +23,8 @@ def log_activity(
 ) -> BrandActivity:
     """Add a line to `brand`'s timeline (flushes; the caller commits)."""
     at = at or utcnow()
+    if kind != "note":  # a creator's own note is kept exactly as written
+        text = single_full_stops(text)
     activity = BrandActivity(
         owner_id=brand.owner_id,
         brand_id=brand.id,

@@ -28,6 +28,9 @@ MAIN_PAGES = [
 ]
 
 
+GRIP = {"x": 12, "y": 6}
+
+
 def _a_draft(live_app) -> Pitch:
     with live_app.app_context():
         return (
@@ -52,7 +55,8 @@ def test_dragging_a_card_to_sent_moves_the_pitch(page, base_url, live_app) -> No
     page.goto(base_url + "/pitches/board")
     card = page.locator(f'.board-card[data-pitch="{draft.id}"]')
     assert card.get_attribute("draggable") == "true"  # board.js took over
-    card.drag_to(page.locator('.board-column[data-status="sent"]'))
+    # Grab the card by its top edge: its middle may be its status menu, which doesn't drag.
+    card.drag_to(page.locator('.board-column[data-status="sent"]'), source_position=GRIP)
     page.wait_for_load_state("networkidle")
     assert _status_of(live_app, draft.id) == PitchStatus.SENT
     sent_column = page.locator('.board-column[data-status="sent"]')
