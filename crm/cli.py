@@ -67,7 +67,7 @@ def register(app: Flask) -> None:
     from crm.demo import demo_command
 
     app.cli.add_command(demo_command)
-    from crm.rates.cli import rates_group
+    from crm.calculators.cli import rates_group
 
     app.cli.add_command(rates_group)
     from crm.pitches.cli import pitches_group

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from importlib import import_module
-
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
@@ -13,24 +10,18 @@ from sqlalchemy.orm import Session
 from crm.accounts import services as accounts
 from crm.accounts.models import User
 from crm.accounts.passwords import hash_password
+from crm.brands import demo as brands_demo
 from crm.cli import data_lines
 from crm.database import db_session
+from crm.pitches import demo as pitches_demo
+from crm.stats import demo as stats_demo
 
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "demo-password"  # noqa: S105 (a published demo login, local only)
 
 # Each area's populate(session, user) fills its part once; it skips when the
 # demo user already has data there, so re-running changes nothing.
-POPULATORS = [
-    "crm.stats.demo:populate",
-    "crm.brands.demo:populate",
-    "crm.pitches.demo:populate",
-]
-
-
-def _populator(path: str) -> Callable[[Session, User], None]:
-    module, name = path.split(":")
-    return getattr(import_module(module), name)  # type: ignore[no-any-return]
+POPULATORS = [stats_demo.populate, brands_demo.populate, pitches_demo.populate]
 
 
 def ensure_demo_account(session: Session, hash_profile: str) -> tuple[User, bool]:
@@ -55,8 +46,8 @@ def ensure_demo_account(session: Session, hash_profile: str) -> tuple[User, bool
                 posts_per_week=5,
             ),
         )
-    for path in POPULATORS:
-        created = bool(_populator(path)(session, user)) or created
+    for populate in POPULATORS:
+        created = bool(populate(session, user)) or created
     return user, created
 
 

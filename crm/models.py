@@ -1,11 +1,12 @@
 """Every area's models, imported so that Base.metadata knows all tables (Alembic, tests)."""
 
 from crm.accounts.models import LoginSession, PasswordReset, ThrottleCount, User
-from crm.brands.models import Brand, BrandActivity, BrandTag, Contact
+from crm.add_on_policy.models import AddOnUplift
+from crm.brands.models import Brand, BrandTag, Contact
 from crm.emails.models import PitchEmailTemplate
 from crm.pitches.models import Pitch
-from crm.rates.models import AddOnUplift
 from crm.stats.models import PortfolioVideo, StatsSnapshot
+from crm.timeline.models import BrandActivity
 
 __all__ = [
     "AddOnUplift",

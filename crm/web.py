@@ -20,8 +20,8 @@ from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 from crm import dates
+from crm.market.current import market
 from crm.money import format_money
-from crm.rates.seed import market
 from crm.sentences import full_stop_after
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -37,14 +37,12 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
-# The main navigation: (endpoint, label). Areas appear once their blueprint is registered.
+# The main navigation: (endpoint, label); a page joins it when it exists.
 NAVIGATION: list[tuple[str, str]] = [
     ("dashboard.index", "Dashboard"),
     ("brands.index", "Brands"),
     ("pitches.board", "Pipeline"),
     ("pitches.followups", "Follow-ups"),
-    ("deals.index", "Deals"),
-    ("income.index", "Income"),
     ("stats.index", "Stats"),
     ("rates.calculators", "Rates"),
 ]

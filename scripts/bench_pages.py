@@ -19,11 +19,12 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from crm import create_app
-from crm.brands.models import Brand, BrandActivity, Contact
+from crm.brands.models import Brand, Contact
 from crm.database import db_session, utcnow
 from crm.demo import DEMO_EMAIL, DEMO_PASSWORD, ensure_demo_account
 from crm.pitches.models import Pitch, PitchStatus
 from crm.stats.models import StatsSnapshot
+from crm.timeline.models import BrandActivity
 
 PAGES = [
     "/dashboard",

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
 from crm.brands import services
-from crm.brands.models import Brand, BrandActivity, BrandKind, BrandSource, BrandStatus, Contact
+from crm.brands.models import Brand, BrandKind, BrandSource, BrandStatus, Contact
+from crm.timeline.models import BrandActivity
 
 _counter = itertools.count(1)
 
@@ -32,7 +33,7 @@ def make_brand(session: Session, owner: User, **overrides: Any) -> Brand:
         "notes": "",
     }
     values.update(overrides)
-    brand = services.save_brand(session, owner.id, services.BrandData(**values))
+    brand = services.save_brand(session, owner.id, None, services.BrandData(**values))
     session.commit()
     return brand
 
@@ -43,7 +44,7 @@ def make_contact(
     brand = brand or make_brand(session, owner)
     values: dict[str, Any] = {"name": f"Contact {next(_counter)}", "email": "", "role": ""}
     values.update(overrides)
-    contact = services.save_contact(session, brand, services.ContactData(**values))
+    contact = services.save_contact(session, brand, None, services.ContactData(**values))
     session.commit()
     return contact
 

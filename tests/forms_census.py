@@ -32,7 +32,7 @@ def form_classes(app: Flask) -> list[type[FlaskForm]]:
     for module in pkgutil.walk_packages(crm.__path__, "crm."):
         import_module(module.name)
     with app.test_request_context():
-        from crm.rates.forms import add_on_policy_form
+        from crm.calculators.forms import add_on_policy_form
 
         built = type(add_on_policy_form(meta={"csrf": False}))
     found = {cls for cls in _subclasses(FlaskForm) if cls.__module__.startswith("crm.")}

@@ -12,7 +12,8 @@ from crm.brands.csvfile import neutralise, restore
 from crm.brands.import_writing import apply_import, import_brands
 from crm.brands.importing import ImportRejected, read_rows
 from crm.brands.merging import plan_import
-from crm.brands.models import Brand, BrandActivity, BrandStatus, BrandTag, Contact
+from crm.brands.models import Brand, BrandStatus, BrandTag, Contact
+from crm.timeline.models import BrandActivity
 from tests.factories_brands import make_brand, make_contact
 
 HEADER = (

@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from crm.brands import demo
-from crm.brands.models import Brand, BrandActivity, BrandStatus, Contact
+from crm.brands.models import Brand, BrandStatus, Contact
 from crm.brands.normalise import is_good_target
+from crm.timeline.models import BrandActivity
 
 
 def test_demo_brands_cover_every_status_with_contacts_and_history(session, user) -> None:

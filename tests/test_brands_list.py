@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from crm.brands.listing import BrandFilters, list_brands
 from crm.brands.models import BrandSource, BrandStatus
-from crm.brands.timeline import log_activity
+from crm.timeline.services import log_activity
 from tests.factories_brands import make_brand, make_contact
 
 

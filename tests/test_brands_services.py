@@ -9,8 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm.brands import services
-from crm.brands.models import Brand, BrandActivity, BrandStatus, Contact
-from crm.brands.timeline import log_activity
+from crm.brands.models import Brand, BrandStatus, Contact
+from crm.timeline.models import BrandActivity
+from crm.timeline.services import log_activity
 from tests.factories_brands import make_brand, make_contact, make_note
 
 
@@ -46,7 +47,7 @@ def test_saving_a_brand_stores_clean_values_and_starts_its_timeline(session, use
 def test_a_second_brand_with_the_same_name_is_refused_with_a_link(session, user) -> None:
     first = make_brand(session, user, name="Glow Theory")
     with pytest.raises(services.BrandError) as refused:
-        services.save_brand(session, user.id, services.BrandData(name="glow THEORY"))
+        services.save_brand(session, user.id, None, services.BrandData(name="glow THEORY"))
     assert refused.value.field == "name"
     assert refused.value.brand_id == first.id
 
@@ -55,7 +56,7 @@ def test_a_second_brand_with_the_same_handle_is_refused(session, user) -> None:
     make_brand(session, user, name="Glow", tiktok_handle="glowtheory")
     with pytest.raises(services.BrandError, match="@glowtheory") as refused:
         services.save_brand(
-            session, user.id, services.BrandData(name="Other", tiktok_handle="@GlowTheory")
+            session, user.id, None, services.BrandData(name="Other", tiktok_handle="@GlowTheory")
         )
     assert refused.value.field == "tiktok_handle"
 
@@ -69,7 +70,7 @@ def test_another_creator_may_have_the_same_brand(session, user, other_user) -> N
 def test_editing_a_brand_keeps_its_own_name_and_handle(session, user) -> None:
     brand = make_brand(session, user, name="Glow", tiktok_handle="glow")
     data = services.BrandData(name="Glow", tiktok_handle="glow", tiktok_followers=900)
-    services.save_brand(session, user.id, data, brand)
+    services.save_brand(session, user.id, brand, data)
     assert brand.tiktok_followers == 900
 
 
@@ -85,7 +86,7 @@ def test_bad_values_name_their_field(session, user) -> None:
     ]
     for data, field in cases:
         with pytest.raises(services.BrandError) as refused:
-            services.save_brand(session, user.id, data)
+            services.save_brand(session, user.id, None, data)
         assert refused.value.field == field
     assert session.scalars(select(Brand)).all() == []
 
@@ -93,7 +94,7 @@ def test_bad_values_name_their_field(session, user) -> None:
 def test_editing_tags_replaces_them(session, user) -> None:
     brand = make_brand(session, user, tags="skincare, q4")
     services.save_brand(
-        session, user.id, services.BrandData(name=brand.name, tags="q4, gifting"), brand
+        session, user.id, brand, services.BrandData(name=brand.name, tags="q4, gifting")
     )
     assert sorted(tag.name for tag in brand.tags) == ["gifting", "q4"]
 
@@ -109,7 +110,7 @@ def test_a_status_change_lands_on_the_timeline(session, user) -> None:
 def test_a_status_change_through_the_edit_form_is_logged_too(session, user) -> None:
     brand = make_brand(session, user, name="Glow")
     data = services.BrandData(name="Glow", status=BrandStatus.CLIENT)
-    services.save_brand(session, user.id, data, brand)
+    services.save_brand(session, user.id, brand, data)
     assert [a.kind for a in timeline(session, brand)] == ["brand_created", "status_changed"]
 
 
@@ -135,7 +136,9 @@ def test_first_contact_is_primary_and_a_new_primary_replaces_it(session, user) -
 def test_saving_a_contact_as_primary_moves_the_primary(session, user) -> None:
     brand = make_brand(session, user)
     anna = make_contact(session, user, brand, name="Anna")
-    cleo = services.save_contact(session, brand, services.ContactData(name="Cleo", is_primary=True))
+    cleo = services.save_contact(
+        session, brand, None, services.ContactData(name="Cleo", is_primary=True)
+    )
     session.refresh(anna)
     assert (anna.is_primary, cleo.is_primary) == (False, True)
 
@@ -154,7 +157,7 @@ def test_the_same_email_twice_at_one_brand_is_refused(session, user) -> None:
     make_contact(session, user, brand, name="Anna", email="anna@glow.com")
     with pytest.raises(services.BrandError) as refused:
         services.save_contact(
-            session, brand, services.ContactData(name="Anna again", email="ANNA@glow.com")
+            session, brand, None, services.ContactData(name="Anna again", email="ANNA@glow.com")
         )
     assert refused.value.field == "email"
 
@@ -163,10 +166,10 @@ def test_the_same_person_twice_is_refused(session, user) -> None:
     brand = make_brand(session, user)
     make_contact(session, user, brand, name="Ben")
     with pytest.raises(services.BrandError, match="already a contact") as refused:
-        services.save_contact(session, brand, services.ContactData(name="ben"))
+        services.save_contact(session, brand, None, services.ContactData(name="ben"))
     assert refused.value.field == "name"
     ben_at_work = services.save_contact(
-        session, brand, services.ContactData(name="Ben", email="ben@glow.com")
+        session, brand, None, services.ContactData(name="Ben", email="ben@glow.com")
     )
     assert ben_at_work.id
 
@@ -179,7 +182,7 @@ def test_contact_values_are_checked(session, user) -> None:
         (services.ContactData(name="A", role="r" * 121), "role"),
     ]:
         with pytest.raises(services.BrandError) as refused:
-            services.save_contact(session, brand, data)
+            services.save_contact(session, brand, None, data)
         assert refused.value.field == field
     assert session.scalars(select(Contact)).all() == []
 
@@ -202,7 +205,7 @@ def test_the_same_note_later_on_is_a_new_note(session, user, monkeypatch) -> Non
     make_note(session, user, brand, "Called the owner.")
     later = datetime.now(UTC) + timedelta(hours=1)
     monkeypatch.setattr("crm.brands.services.utcnow", lambda: later)
-    monkeypatch.setattr("crm.brands.timeline.utcnow", lambda: later)
+    monkeypatch.setattr("crm.timeline.services.utcnow", lambda: later)
     services.add_note(session, brand, "Called the owner.")
     assert [a.kind for a in timeline(session, brand)].count("note") == 2
 

@@ -7,8 +7,9 @@ import re
 import pytest
 from sqlalchemy import select
 
-from crm.brands.models import Brand, BrandActivity, BrandStatus, Contact
+from crm.brands.models import Brand, BrandStatus, Contact
 from crm.pitches.models import Pitch, PitchStatus
+from crm.timeline.models import BrandActivity
 from tests.factories_brands import make_brand, make_contact, make_note
 
 BRAND_FORM = {

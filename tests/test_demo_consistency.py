@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from crm.brands import demo as brands_demo
-from crm.brands.models import Brand, BrandActivity, BrandStatus
+from crm.brands.models import Brand, BrandStatus
 from crm.pitches import demo as pitches_demo
 from crm.pitches.models import Pitch, PitchStatus
+from crm.timeline.models import BrandActivity
 
 S = PitchStatus
 OPEN_TALKS = {S.REPLIED, S.NEGOTIATING}

@@ -13,9 +13,9 @@ from crm.emails.custom import empty_facts
 from crm.emails.facts import Facts, PitchFact, VideoFact
 from crm.emails.generator import GeneratedEmail, write_from_facts
 from crm.emails.kinds import EmailKind, TemplateSource
+from crm.market.seed import installed_market as market
 from crm.pitches.models import PitchKind
 from crm.rates import quotes
-from crm.rates.seed import market
 
 VIDEOS = (
     VideoFact("Skincare fridge review", "https://www.tiktok.com/@maya/video/2", 21_700, "beauty"),
@@ -108,7 +108,7 @@ def test_the_ugc_pitch_carries_the_numbers_samples_rate_and_ads_angle() -> None:
     assert "including beauty & skincare ones:" in body
     assert " first" not in body  # how the samples were picked is not for the brand
     expected = quotes.ugc_quote(
-        "beginner", 1, portfolio_videos=5, engagement=9.94
+        "beginner", 1, portfolio_videos=5, engagement=9.94, market=market()
     ).per_video_suggested_cents
     assert email.rate is not None and email.rate.cents == expected
     assert f"My rate starts at ${expected // 100:,} per video" in body
@@ -116,7 +116,7 @@ def test_the_ugc_pitch_carries_the_numbers_samples_rate_and_ads_angle() -> None:
 
 def test_the_sponsorship_pitch_quotes_the_suggested_sponsored_rate() -> None:
     email = write(EmailKind.SPONSORSHIP_PITCH)
-    expected = quotes.sponsored_quote(4_424, "home", 9.94).suggested_cents
+    expected = quotes.sponsored_quote(4_424, "home", 9.94, market=market()).suggested_cents
     assert email.rate is not None and email.rate.cents == expected
     assert f"A sponsored post starts at ${expected // 100:,}" in email.body
     assert "(21,700 views)" in email.body

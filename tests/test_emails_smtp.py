@@ -13,11 +13,11 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from sqlalchemy import select
 
-from crm.brands.models import BrandActivity
 from crm.emails import smtp, views
 from crm.emails.smtp import SmtpConfigError, parse_smtp_url
 from crm.pitches.models import Pitch
 from crm.pitches.models import PitchStatus as S
+from crm.timeline.models import BrandActivity
 from tests.conftest import Auth
 from tests.factories_brands import make_brand, make_contact
 from tests.factories_pitches import NOW, make_pitch

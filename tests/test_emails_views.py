@@ -9,11 +9,12 @@ from urllib.parse import unquote
 import pytest
 from sqlalchemy import func, select
 
-from crm.brands.models import BrandActivity
 from crm.emails import views
+from crm.market.seed import installed_market
 from crm.pitches.models import Pitch, PitchKind
 from crm.pitches.models import PitchStatus as S
 from crm.rates import quotes
+from crm.timeline.models import BrandActivity
 from tests.factories import make_snapshot, make_video
 from tests.factories_brands import make_brand, make_contact
 from tests.factories_pitches import NOW, make_pitch
@@ -32,7 +33,11 @@ def creator(session, user):
     user.display_name, user.tiktok_handle, user.followers = "Maya Lopez", "maya.makes.home", 4_424
     session.commit()
     # 10,000 views, 1,000 engagements over 5 posts: 10.0% engagement, 2,000 views a video.
-    make_snapshot(session, user, video_views=10_000, likes=800, comments=100, shares=100, posts=5)
+    # The snapshot's follower count is the one emails use (the newest snapshot wins).
+    make_snapshot(
+        session, user, followers=4_424, video_views=10_000, likes=800, comments=100, shares=100,
+        posts=5,
+    )  # fmt: skip
     for title, category, views_ in (
         ("Kitchen organizer", "home", 48_200),
         ("Skincare fridge", "beauty", 21_700),
@@ -88,7 +93,7 @@ def test_the_write_page_shows_a_ready_email_with_the_creators_numbers(
     assert "10.0%, which beats most TikTok creators" in body
     assert body.index("Skincare fridge") < body.index("Kitchen organizer")
     per_video = quotes.ugc_quote(
-        "beginner", 1, portfolio_videos=3, engagement=10.0
+        "beginner", 1, portfolio_videos=3, engagement=10.0, market=installed_market()
     ).per_video_suggested_cents
     assert f"${per_video // 100}" in body
     assert f'name="quoted_rate" type="text" value="{per_video // 100}"' in page

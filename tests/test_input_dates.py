@@ -68,7 +68,7 @@ def test_the_service_refuses_the_same_range_a_form_does(session, user) -> None:
     today = date(2026, 11, 1)
     data = stats.SnapshotData(date(1, 1, 1), 7, 1, 1, 0, 0, 0, 1)
     with pytest.raises(stats.StatsError) as refused:
-        stats.save_snapshot(session, user.id, data, today)
+        stats.save_snapshot(session, user.id, None, data, today)
     assert refused.value.field == "taken_on"
     assert "Pick a date between" in refused.value.message
 

@@ -23,7 +23,8 @@ from crm.accounts import services as accounts
 from crm.accounts.models import User
 from crm.brands import forms as brand_forms
 from crm.brands import services as brands
-from crm.brands.models import Brand, BrandActivity, Contact
+from crm.brands.models import Brand, Contact
+from crm.calculators.forms import MoneyField
 from crm.emails import forms as email_forms
 from crm.emails.models import PitchEmailTemplate
 from crm.errors import FieldError
@@ -31,10 +32,10 @@ from crm.forms import HiddenLineField
 from crm.pitches import forms as pitch_forms
 from crm.pitches import services as pitches
 from crm.pitches.models import Pitch
-from crm.rates.forms import MoneyField
 from crm.stats import forms as stats_forms
 from crm.stats import services as stats
 from crm.stats.models import PortfolioVideo
+from crm.timeline.models import BrandActivity
 from tests.factories import ID_FACTORIES
 from tests.factories_brands import make_brand
 from tests.form_pages import crawl, start_pages
@@ -194,26 +195,26 @@ def _brand_data(**values: Any) -> brands.BrandData:
 
 REFUSALS: dict[str, tuple[Callable[[Any, Any], Any], str]] = {
     "brand name": (
-        lambda s, u: brands.save_brand(s, u.id, _brand_data(name=_over(200))),
+        lambda s, u: brands.save_brand(s, u.id, None, _brand_data(name=_over(200))),
         "name",
     ),
     "brand notes": (
-        lambda s, u: brands.save_brand(s, u.id, _brand_data(notes=_over(5_000))),
+        lambda s, u: brands.save_brand(s, u.id, None, _brand_data(notes=_over(5_000))),
         "notes",
     ),
     # 296 characters typed, 304 once https:// is added: refused, not cut to 300.
     "brand website": (
-        lambda s, u: brands.save_brand(s, u.id, _brand_data(website="glow.co/" + "a" * 288)),
+        lambda s, u: brands.save_brand(s, u.id, None, _brand_data(website="glow.co/" + "a" * 288)),
         "website",
     ),
     "timeline note": (lambda s, u: brands.add_note(s, make_brand(s, u), _over(2_000)), "text"),
     "contact name": (
-        lambda s, u: brands.save_contact(s, make_brand(s, u), brands.ContactData(_over(120))),
+        lambda s, u: brands.save_contact(s, make_brand(s, u), None, brands.ContactData(_over(120))),
         "name",
     ),
     "contact role": (
         lambda s, u: brands.save_contact(
-            s, make_brand(s, u), brands.ContactData("Dana", role=_over(120))
+            s, make_brand(s, u), None, brands.ContactData("Dana", role=_over(120))
         ),
         "role",
     ),
@@ -227,13 +228,16 @@ REFUSALS: dict[str, tuple[Callable[[Any, Any], Any], str]] = {
     ),
     "video title": (
         lambda s, u: stats.save_video(
-            s, u.id, stats.VideoData("https://tiktok.com/@me/video/1", _over(200), "home", 1, 0)
+            s,
+            u.id,
+            None,
+            stats.VideoData("https://tiktok.com/@me/video/1", _over(200), "home", 1, 0),
         ),
         "title",
     ),
     "video link": (
         lambda s, u: stats.save_video(
-            s, u.id, stats.VideoData("https://tiktok.com/" + "a" * 482, "t", "home", 1, 0)
+            s, u.id, None, stats.VideoData("https://tiktok.com/" + "a" * 482, "t", "home", 1, 0)
         ),
         "url",
     ),

@@ -11,14 +11,16 @@ from sqlalchemy import select
 
 from crm.accounts import services as accounts
 from crm.brands import services as brands
-from crm.brands.models import Brand, BrandActivity
+from crm.brands.models import Brand
 from crm.emails.generator import write_email
 from crm.emails.kinds import EmailKind
 from crm.errors import FieldError
+from crm.market.seed import installed_market
 from crm.pitches import services as pitches
 from crm.sentences import end_sentence, full_stop_after, single_full_stops
 from crm.stats import services as stats
 from crm.stats.models import PortfolioVideo
+from crm.timeline.models import BrandActivity
 from tests.factories_brands import make_brand, make_contact
 from tests.factories_pitches import NOW
 from tests.test_input_numbers import _snapshot_form
@@ -102,10 +104,10 @@ def test_a_link_without_https_is_completed_not_refused(logged_in, session, user)
 
 def test_the_video_service_completes_a_link_too(session, user) -> None:
     data = stats.VideoData("tiktok.com/@me/video/2", "t", "home", 1, 0)
-    assert stats.save_video(session, user.id, data).url == "https://tiktok.com/@me/video/2"
+    assert stats.save_video(session, user.id, None, data).url == "https://tiktok.com/@me/video/2"
     with pytest.raises(FieldError) as refused:
         stats.save_video(
-            session, user.id, stats.VideoData("javascript:alert(1)", "t", "home", 1, 0)
+            session, user.id, None, stats.VideoData("javascript:alert(1)", "t", "home", 1, 0)
         )
     assert refused.value.field == "url"
 
@@ -175,9 +177,12 @@ def test_pitch_emails_never_double_the_full_stop_after_the_brand(session, user) 
     brand = make_brand(session, user, name=LUMIERE)
     make_contact(session, user, brand, name="Dana Reyes", email="dana@lumiere.example")
     for kind in (EmailKind.UGC_PITCH, EmailKind.SPONSORSHIP_PITCH, EmailKind.AFFILIATE_PITCH):
-        email = write_email(session, user, brand, kind)
+        email = write_email(session, user, brand, kind, None, installed_market())
         assert "Co.." not in email.subject + email.body, kind
-    assert LUMIERE in write_email(session, user, brand, EmailKind.UGC_PITCH).body
+    assert (
+        LUMIERE
+        in write_email(session, user, brand, EmailKind.UGC_PITCH, None, installed_market()).body
+    )
 
 
 def test_timeline_lines_and_pages_never_double_it(logged_in, session, user) -> None:
@@ -201,6 +206,6 @@ def test_a_duplicate_contact_message_ends_once(session, user) -> None:
     brand = make_brand(session, user, name=LUMIERE)
     make_contact(session, user, brand, name="Dana", email="dana@lumiere.example")
     with pytest.raises(FieldError) as refused:
-        brands.save_contact(session, brand, brands.ContactData("Sam", "dana@lumiere.example"))
+        brands.save_contact(session, brand, None, brands.ContactData("Sam", "dana@lumiere.example"))
     assert refused.value.message.endswith("at Lumière Skin Co.")
     assert session.scalar(select(Brand.name).where(Brand.id == brand.id)) == LUMIERE

@@ -14,11 +14,11 @@ from wtforms.validators import NumberRange
 
 from crm.accounts.forms import ProfileForm
 from crm.accounts.models import User
+from crm.add_on_policy.models import AddOnUplift
 from crm.brands.forms import BrandForm
 from crm.brands.models import Brand
 from crm.inputs import INT4_MAX, INT8_MAX
 from crm.money import MAX_CENTS, MoneyError, parse_cents
-from crm.rates.models import AddOnUplift
 from crm.stats import services as stats
 from crm.stats.forms import SnapshotForm, VideoForm
 from crm.stats.models import PortfolioVideo, StatsSnapshot
@@ -133,11 +133,11 @@ def test_counts_past_their_range_get_a_message_beside_the_field(logged_in, field
 def test_the_stats_service_refuses_counts_past_the_range(session, user) -> None:
     data = stats.SnapshotData(date(2026, 10, 1), 7, 1, stats.COUNT_MAX + 1, 0, 0, 0, 1)
     with pytest.raises(stats.StatsError) as refused:
-        stats.save_snapshot(session, user.id, data, date(2026, 10, 2))
+        stats.save_snapshot(session, user.id, None, data, date(2026, 10, 2))
     assert refused.value.field == "video_views"
     video = stats.VideoData("https://x.example/v", "t", "home", INT8_MAX, 0)
     with pytest.raises(stats.StatsError):
-        stats.save_video(session, user.id, video)
+        stats.save_video(session, user.id, None, video)
 
 
 @pytest.mark.parametrize("profile_followers", ["99999999999", "-1"])

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from crm import database
-from crm.brands.models import BrandActivity
 from crm.pitches import followups, services, views
 from crm.pitches.models import PitchStatus as S
+from crm.timeline.models import BrandActivity
 from tests.factories_pitches import NOW, make_pitch
 
 STEPS = (4, 7, 7)

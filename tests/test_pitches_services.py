@@ -8,10 +8,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from crm.brands.models import BrandActivity, BrandStatus
+from crm.brands.models import BrandStatus
 from crm.pitches import services, states
 from crm.pitches.models import Pitch, PitchChannel, PitchKind
 from crm.pitches.models import PitchStatus as S
+from crm.timeline.models import BrandActivity
 from tests.factories_pitches import NOW, brand_for, contact_for, make_pitch
 
 

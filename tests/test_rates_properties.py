@@ -5,11 +5,11 @@ from __future__ import annotations
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from crm.market.seed import installed_market
 from crm.rates.addons import apply_add_ons, policy_from
 from crm.rates.affiliate import affiliate_estimate
 from crm.rates.benchmark import compare_month
 from crm.rates.quotes import engagement_position, sponsored_quote, ugc_quote
-from crm.rates.seed import installed_market
 from crm.rates.tiers import standing, tier_for
 
 MARKET = installed_market()
@@ -40,16 +40,16 @@ def figures(quote) -> tuple[int, int, int]:
 @given(st.sampled_from(NICHES), audience, audience, engagement)
 def test_more_followers_never_lower_a_sponsored_quote(niche, a, b, rate_):
     fewer, more = sorted((a, b))
-    low = figures(sponsored_quote(fewer, niche, rate_))
-    high = figures(sponsored_quote(more, niche, rate_))
+    low = figures(sponsored_quote(fewer, niche, rate_, market=MARKET))
+    high = figures(sponsored_quote(more, niche, rate_, market=MARKET))
     assert all(x <= y for x, y in zip(low, high, strict=True))
 
 
 @pytest_settings
 @given(st.sampled_from(HIGH_VALUE), st.sampled_from(STANDARD), audience, engagement)
 def test_a_high_value_niche_never_lowers_a_sponsored_quote(valuable, standard, count, rate_):
-    plain = figures(sponsored_quote(count, standard, rate_))
-    premium = figures(sponsored_quote(count, valuable, rate_))
+    plain = figures(sponsored_quote(count, standard, rate_, market=MARKET))
+    premium = figures(sponsored_quote(count, valuable, rate_, market=MARKET))
     assert all(x <= y for x, y in zip(plain, premium, strict=True))
 
 
@@ -58,9 +58,9 @@ def test_a_high_value_niche_never_lowers_a_sponsored_quote(valuable, standard, c
 def test_more_engagement_never_lowers_the_suggestion(niche, count, a, b):
     lower, higher = sorted((a, b))
     assert (
-        sponsored_quote(count, niche, None).suggested_cents
-        <= sponsored_quote(count, niche, lower).suggested_cents
-        <= sponsored_quote(count, niche, higher).suggested_cents
+        sponsored_quote(count, niche, None, market=MARKET).suggested_cents
+        <= sponsored_quote(count, niche, lower, market=MARKET).suggested_cents
+        <= sponsored_quote(count, niche, higher, market=MARKET).suggested_cents
     )
 
 
@@ -75,9 +75,9 @@ def test_the_engagement_position_is_monotonic_and_between_0_and_1(a, b):
 @pytest_settings
 @given(st.sampled_from(NICHES), audience, engagement, add_on_sets, policies)
 def test_a_sponsored_quote_keeps_low_le_suggested_le_high(niche, count, rate_, chosen, percents):
-    quote = sponsored_quote(count, niche, rate_)
+    quote = sponsored_quote(count, niche, rate_, market=MARKET)
     assert quote.low_cents <= quote.suggested_cents <= quote.high_cents
-    uplifted = apply_add_ons(quote, chosen, policy_from(percents))
+    uplifted = apply_add_ons(quote, chosen, policy_from(percents, market=MARKET), market=MARKET)
     assert uplifted.low_cents <= uplifted.suggested_cents <= uplifted.high_cents
     assert all(x <= y for x, y in zip(figures(quote), figures(uplifted), strict=True))
     assert all(f % 100 == 0 for f in figures(uplifted))  # whole dollars
@@ -97,10 +97,15 @@ def test_a_ugc_quote_keeps_low_le_suggested_le_high(
     level, videos, retainer, sample_videos, rate_, chosen, percents
 ):
     quote = ugc_quote(
-        level, videos, retainer=retainer, portfolio_videos=sample_videos, engagement=rate_
+        level,
+        videos,
+        retainer=retainer,
+        portfolio_videos=sample_videos,
+        engagement=rate_,
+        market=MARKET,
     )
     assert quote.low_cents <= quote.suggested_cents <= quote.high_cents
-    uplifted = apply_add_ons(quote, chosen, policy_from(percents))
+    uplifted = apply_add_ons(quote, chosen, policy_from(percents, market=MARKET), market=MARKET)
     assert uplifted.low_cents <= uplifted.suggested_cents <= uplifted.high_cents
 
 
@@ -109,8 +114,10 @@ def test_a_ugc_quote_keeps_low_le_suggested_le_high(
 def test_a_bigger_portfolio_never_lowers_a_ugc_suggestion(level, a, b, rate_):
     smaller, bigger = sorted((a, b))
     assert (
-        ugc_quote(level, portfolio_videos=smaller, engagement=rate_).suggested_cents
-        <= ugc_quote(level, portfolio_videos=bigger, engagement=rate_).suggested_cents
+        ugc_quote(level, portfolio_videos=smaller, engagement=rate_, market=MARKET).suggested_cents
+        <= ugc_quote(
+            level, portfolio_videos=bigger, engagement=rate_, market=MARKET
+        ).suggested_cents
     )
 
 
@@ -125,10 +132,10 @@ def test_a_bigger_portfolio_never_lowers_a_ugc_suggestion(level, a, b, rate_):
 @example(9_999)
 @example(10_000)
 def test_every_count_under_ten_thousand_has_exactly_the_tier_that_holds_it(count):
-    tier = tier_for(count)
+    tier = tier_for(count, market=MARKET)
     if count >= 10_000:
         assert tier is None
-        assert standing(count).message
+        assert standing(count, market=MARKET).message
     else:
         assert tier is not None
         assert tier.min <= count < tier.max
@@ -138,7 +145,7 @@ def test_every_count_under_ten_thousand_has_exactly_the_tier_that_holds_it(count
 @pytest_settings
 @given(followers)
 def test_the_next_threshold_is_above_and_everything_unlocked_is_at_or_below(count):
-    result = standing(count)
+    result = standing(count, market=MARKET)
     reached = [t for t in MARKET.thresholds if t.followers <= count]
     assert result.unlocked == tuple(name for t in reached for name in t.unlocks)
     if result.next_threshold:
@@ -155,7 +162,7 @@ def test_the_next_threshold_is_above_and_everything_unlocked_is_at_or_below(coun
 )
 def test_the_affiliate_range_is_never_upside_down(views, videos, ctr, conversion, commission):
     estimate = affiliate_estimate(
-        views, videos, ctr=ctr, conversion=conversion, commission_cents=commission
+        views, videos, ctr=ctr, conversion=conversion, commission_cents=commission, market=MARKET
     )
     assert 0 <= estimate.low_cents <= estimate.high_cents
 
@@ -166,7 +173,7 @@ def test_the_affiliate_range_is_never_upside_down(views, videos, ctr, conversion
     st.dictionaries(st.sampled_from(["affiliate", "ugc", "brand", "live"]), st.integers(0, 10**7)),
 )
 def test_a_benchmark_verdict_matches_the_range(count, income):
-    result = compare_month(count, income)
+    result = compare_month(count, income, market=MARKET)
     assert result.total is not None
     for line in (*result.streams, result.total):
         assert line.verdict == (

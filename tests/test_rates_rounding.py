@@ -9,14 +9,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crm.rates import seed
-from crm.rates.facts import RoundingStep
+from crm.market import seed
+from crm.market.facts import RoundingStep
+from crm.market.ranges import CentsRange
+from crm.market.seed import SeedError, parse_market
 from crm.rates.quotes import sponsored_quote, ugc_quote
-from crm.rates.ranges import CentsRange
 from crm.rates.rounding import estimate_figure, quote_figure, step_for
-from crm.rates.seed import SeedError, parse_market
 
-STEPS = seed.installed_market().quote_rounding
+MARKET = seed.installed_market()
+STEPS = MARKET.quote_rounding
 dollars = st.integers(min_value=0, max_value=20_000).map(lambda d: d * 100)
 
 
@@ -70,23 +71,23 @@ def test_an_estimate_never_reorders_and_keeps_whole_dollars(a, b):
 
 
 def test_the_why_names_the_exact_figure_and_the_step():
-    quote = sponsored_quote(4000, "finance", 11.2)
+    quote = sponsored_quote(4000, "finance", 11.2, market=MARKET)
     assert quote.suggested_cents == 19_500 and quote.exact_suggested_cents == 19_400
     assert "Suggested $195 (exactly $194, rounded to the nearest $5 in the band)." in quote.reasons
     assert (quote.low_cents, quote.high_cents) == (8_000, 30_000)  # the band stays exact
 
 
 def test_one_explanation_of_where_the_suggestion_sits():
-    reasons = " ".join(sponsored_quote(4000, "finance", 9.0).reasons)
+    reasons = " ".join(sponsored_quote(4000, "finance", 9.0, market=MARKET).reasons)
     assert "mid-band" not in reasons and "near the low end" not in reasons
     assert "engagement puts the suggestion 30% of the way up the band" in reasons
     assert reasons.count("of the way up the band") == 1
 
 
 def test_a_ugc_figure_is_rounded_per_video_and_the_package_multiplies_it():
-    single = ugc_quote("experienced", portfolio_videos=7, engagement=9.0)
+    single = ugc_quote("experienced", portfolio_videos=7, engagement=9.0, market=MARKET)
     assert single.suggested_cents % 5_000 == 0
-    package = ugc_quote("experienced", 3, portfolio_videos=7, engagement=9.0)
+    package = ugc_quote("experienced", 3, portfolio_videos=7, engagement=9.0, market=MARKET)
     assert package.suggested_cents == 3 * single.suggested_cents
 
 

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from crm import create_app
-from crm.rates import seed
-from crm.rates.seed import SeedError, parse_market
+from crm.market import seed
+from crm.market.seed import SeedError, parse_market
 from tests import conftest
 
 NAME = "seed/market.toml"

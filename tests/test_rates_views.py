@@ -8,8 +8,9 @@ from html import unescape
 import pytest
 from sqlalchemy import func, select
 
-from crm.rates import services
-from crm.rates.models import AddOnUplift
+from crm.add_on_policy import services
+from crm.add_on_policy.models import AddOnUplift
+from crm.market.seed import installed_market
 from tests import factories
 
 PAGE = "/rates/"
@@ -250,7 +251,9 @@ def test_saving_the_policy_stores_it_and_quotes_use_it(session, user, logged_in)
     response = logged_in.post("/rates/add-ons", data=policy_form(usage_rights="50"))
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/rates/#add-ons")
-    assert services.add_on_policy(session, user.id).percents["usage_rights"] == 50
+    assert (
+        services.add_on_policy(session, user.id, installed_market()).percents["usage_rights"] == 50
+    )
     page = text(calc(logged_in, sponsored_add_ons="usage_rights"))
     assert "Paid usage rights: 50% (yours)" in page
     assert "Range $60–$150" in page  # $40-$100 + 50%
@@ -283,24 +286,29 @@ def test_reset_returns_to_the_starting_values(session, user, logged_in):
     logged_in.post("/rates/add-ons", data=policy_form(usage_rights="80"))
     response = logged_in.post("/rates/add-ons/reset")
     assert response.status_code == 302
-    assert services.add_on_policy(session, user.id).percents["usage_rights"] == 30
+    assert (
+        services.add_on_policy(session, user.id, installed_market()).percents["usage_rights"] == 30
+    )
 
 
 def test_one_creators_policy_never_touches_anothers(session, user, other_user, logged_in):
-    services.save_add_on_policy(session, other_user.id, {"usage_rights": 200})
+    services.save_add_on_policy(session, other_user.id, {"usage_rights": 200}, installed_market())
     session.commit()
     assert "Paid usage rights: 30% (starting value)" in text(logged_in.get(PAGE))
     logged_in.post("/rates/add-ons/reset")
-    assert services.add_on_policy(session, other_user.id).percents["usage_rights"] == 200
+    assert (
+        services.add_on_policy(session, other_user.id, installed_market()).percents["usage_rights"]
+        == 200
+    )
 
 
 def test_the_policy_service_refuses_unknown_add_ons_and_bad_percentages(session, user):
     from crm.rates.errors import RatesError
 
     with pytest.raises(RatesError):
-        services.save_add_on_policy(session, user.id, {"free_pizza": 10})
+        services.save_add_on_policy(session, user.id, {"free_pizza": 10}, installed_market())
     with pytest.raises(RatesError) as raised:
-        services.save_add_on_policy(session, user.id, {"exclusivity": 501})
+        services.save_add_on_policy(session, user.id, {"exclusivity": 501}, installed_market())
     assert raised.value.field == "exclusivity"
 
 
@@ -333,7 +341,9 @@ def test_the_page_runs_a_constant_number_of_queries(session, user, logged_in, co
     for _ in range(6):
         factories.make_video(session, user)
         factories.make_snapshot(session, user)
-    services.save_add_on_policy(session, user.id, {"usage_rights": 40, "exclusivity": 10})
+    services.save_add_on_policy(
+        session, user.id, {"usage_rights": 40, "exclusivity": 10}, installed_market()
+    )
     session.commit()
     with count_queries() as many:
         logged_in.get(PAGE)

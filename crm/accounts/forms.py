@@ -16,8 +16,8 @@ from wtforms.validators import (
 from crm import dates, links
 from crm.accounts.services import DISPLAY_NAME_MAX, HANDLE_MESSAGE, MIN_PASSWORD_LENGTH
 from crm.forms import HiddenLineField, LineField, WholeNumberField, choices
+from crm.market.current import market
 from crm.money import CURRENCY_CHOICES
-from crm.rates.seed import market
 from crm.stats.services import COUNT_MAX
 
 _PASSWORD_RULE = f"Use at least {MIN_PASSWORD_LENGTH} characters (200 at most)."

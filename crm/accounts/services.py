@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from sqlalchemy import delete, func, select
@@ -211,8 +211,8 @@ def update_profile(session: Session, user: User, data: ProfileData) -> User:
         handle = links.clean_handle(data.tiktok_handle)
     except links.NotAHandle:
         raise AccountError(HANDLE_MESSAGE, field="tiktok_handle") from None
-    for field, value in data.__dict__.items():
+    cleaned = replace(data, display_name=data.display_name.strip(), tiktok_handle=handle)
+    for field, value in cleaned.__dict__.items():
         setattr(user, field, value)
-    user.tiktok_handle = handle
     session.flush()
     return user

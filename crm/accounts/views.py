@@ -20,6 +20,7 @@ from crm.accounts.forms import (
 from crm.accounts.throttle import CounterUnavailable
 from crm.database import db_session
 from crm.forms import show_error
+from crm.saving import saving
 from crm.web import unavailable
 
 bp = Blueprint("accounts", __name__)
@@ -52,20 +53,17 @@ def register() -> str | Response | tuple[str, int]:
         return _throttled("accounts/register.html", form, _TOO_MANY_SIGN_UPS)
     if by_mail:
         return _sign_up_by_mail(services.normalize_email(form.email.data))
-    session = db_session()
-    try:
+    with saving(form) as saved:
         user = services.register(
-            session,
+            db_session(),
             form.email.data,
             form.password.data,
             auth.hash_profile(),
             timezone=form.timezone.data,
         )
-    except services.AccountError as error:
-        show_error(form, error)
+        auth.log_in(user)
+    if not saved:
         return render_template("accounts/register.html", form=form, mail=by_mail)
-    auth.log_in(user)
-    session.commit()
     flash("Welcome! Fill in your profile so quotes and pitches use your numbers.", "success")
     return redirect(url_for("accounts.profile"))
 
@@ -93,23 +91,21 @@ def finish_sign_up(token: str) -> str | Response:
         return render_template("accounts/link_expired.html", purpose="sign-up")
     form = ChoosePasswordForm()
     if form.validate_on_submit():
-        session = db_session()
-        try:
+        with saving(show=False) as saved:
             user = services.register(
-                session,
+                db_session(),
                 email,
                 form.password.data,
                 auth.hash_profile(),
                 timezone=form.timezone.data,
             )
-        except services.AccountError as error:
-            if error.field == "email":
-                flash("That account is already set up. Log in.", "info")
-                return redirect(url_for("accounts.login"))
-            show_error(form, error)
-        else:
             auth.log_in(user)
-            session.commit()
+        if saved.error is not None and saved.error.field == "email":
+            flash("That account is already set up. Log in.", "info")
+            return redirect(url_for("accounts.login"))
+        if saved.error is not None:
+            show_error(form, saved.error)
+        else:
             flash(
                 "Welcome! Fill in your profile so quotes and pitches use your numbers.", "success"
             )
@@ -126,24 +122,19 @@ def login() -> str | Response | tuple[str, int]:
         return redirect(next_url if auth.is_safe_next(next_url) else url_for("dashboard.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        session = db_session()
-        try:
+        with saving() as saved:
             user = services.authenticate(
-                session,
+                db_session(),
                 auth.throttle(),
                 form.email.data,
                 form.password.data,
                 auth.client_address(),
                 auth.hash_profile(),
             )
-        except services.LoginThrottled as error:
-            flash(error.message, "error")
-            return render_template("accounts/login.html", form=form), 429
-        except services.AccountError as error:
-            flash(error.message, "error")
-        else:
             auth.log_in(user)
-            session.commit()
+        if isinstance(saved.refusal, services.LoginThrottled):
+            return render_template("accounts/login.html", form=form), 429
+        if saved:
             return redirect(next_url if auth.is_safe_next(next_url) else url_for("dashboard.index"))
     return render_template("accounts/login.html", form=form)
 
@@ -151,8 +142,8 @@ def login() -> str | Response | tuple[str, int]:
 @bp.post("/logout")
 def logout() -> Response:
     if current_user.is_authenticated:
-        auth.log_out()
-        db_session().commit()
+        with saving():
+            auth.log_out()
     flash("You're logged out.", "info")
     return redirect(url_for("accounts.login"))
 
@@ -162,11 +153,10 @@ def logout() -> Response:
 def change_password() -> str | Response | tuple[str, int]:
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        session = db_session()
         user = auth.creator()
-        try:
+        with saving(form) as saved:
             services.change_password(
-                session,
+                db_session(),
                 auth.throttle(),
                 user,
                 form.current_password.data,
@@ -174,11 +164,9 @@ def change_password() -> str | Response | tuple[str, int]:
                 auth.session_lifetime(),
                 auth.hash_profile(),
             )
-        except services.AccountError as error:
-            show_error(form, error)
-            code = 429 if isinstance(error, services.LoginThrottled) else 200
+        if not saved:
+            code = 429 if isinstance(saved.refusal, services.LoginThrottled) else 200
             return render_template("accounts/password.html", form=form), code
-        session.commit()
         auth.rebind(user)
         flash("Password changed. Other devices have been logged out.", "success")
         return redirect(url_for("accounts.profile"))
@@ -197,8 +185,8 @@ def reset_request() -> str | tuple[str, int]:
     session = db_session()
     user = services.find_user_by_email(session, email)
     if user is not None and by_mail:
-        token = resets.start_password_reset(session, user, database.utcnow())
-        session.commit()
+        with saving():
+            token = resets.start_password_reset(session, user, database.utcnow())
         link = mail.absolute_url("accounts.reset_password", token=token)
         mail.send_after_response(email, "Reset your password", mail.reset_body(link))
     # The same page whether or not the address has an account.
@@ -213,17 +201,16 @@ def reset_password(token: str) -> str | Response:
         return render_template("accounts/link_expired.html", purpose="reset")
     form = ChoosePasswordForm()
     if form.validate_on_submit():
-        try:
+        with saving(show=False) as saved:
             user = resets.reset_password(
                 session, token, form.password.data, database.utcnow(), auth.hash_profile()
             )
-        except services.AccountError as error:
-            if error.field is None:
-                return render_template("accounts/link_expired.html", purpose="reset")
-            show_error(form, error)
-        else:
             email, user_id = user.email, user.id
-            session.commit()
+        if saved.error is not None and saved.error.field is None:
+            return render_template("accounts/link_expired.html", purpose="reset")
+        if saved.error is not None:
+            show_error(form, saved.error)
+        else:
             try:
                 auth.throttle().clear_account(email, user_id)
             except CounterUnavailable as error:
@@ -241,8 +228,8 @@ def profile() -> str | Response:
     form = ProfileForm(obj=user)
     if form.validate_on_submit():
         data = services.ProfileData(
-            display_name=form.display_name.data.strip(),
-            tiktok_handle=(form.tiktok_handle.data or "").strip().lstrip("@"),
+            display_name=form.display_name.data,
+            tiktok_handle=form.tiktok_handle.data or "",
             niche=form.niche.data,
             followers=form.followers.data,
             ugc_experience=form.ugc_experience.data,
@@ -251,13 +238,9 @@ def profile() -> str | Response:
             posts_per_week=form.posts_per_week.data,
             timezone=form.timezone.data,
         )
-        try:
+        with saving(form) as saved:
             services.update_profile(db_session(), user, data)
-        except services.AccountError as error:
-            db_session().rollback()
-            show_error(form, error)
-            return render_template("accounts/profile.html", form=form, user=user)
-        db_session().commit()
-        flash("Profile saved.", "success")
-        return redirect(url_for("accounts.profile"))
+        if saved:
+            flash("Profile saved.", "success")
+            return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", form=form, user=user)

@@ -7,12 +7,12 @@ from werkzeug.wrappers import Response
 
 from crm.accounts.login import creator
 from crm.brands import services
+from crm.brands.blueprint import bp
 from crm.brands.forms import ContactForm
 from crm.brands.models import Brand, Contact
-from crm.brands.views import bp
 from crm.database import db_session
-from crm.forms import show_error
 from crm.ownership import get_owned_or_404
+from crm.saving import saving
 
 
 def _contact_data(form: ContactForm) -> services.ContactData:
@@ -40,15 +40,10 @@ def _save_contact(form: ContactForm, brand: Brand, contact: Contact | None) -> s
     if request.method == "GET" and contact is None and not brand.contacts:
         form.is_primary.data = True
     if form.validate_on_submit():
-        session = db_session()
-        try:
-            saved = services.save_contact(session, brand, _contact_data(form), contact)
-        except services.BrandError as error:
-            session.rollback()
-            show_error(form, error)
-        else:
-            session.commit()
-            flash(f"{saved.name} saved.", "success")
+        with saving(form) as saved:
+            stored = services.save_contact(db_session(), brand, contact, _contact_data(form))
+        if saved:
+            flash(f"{stored.name} saved.", "success")
             return redirect(url_for("brands.detail", brand_id=brand.id) + "#contacts")
     return render_template("brands/contact_form.html", form=form, brand=brand, contact=contact)
 
@@ -58,8 +53,8 @@ def delete_contact(contact_id: int) -> Response:
     session = db_session()
     contact = get_owned_or_404(session, Contact, contact_id, creator().id)
     brand_id, name = contact.brand_id, contact.name
-    services.delete_contact(session, contact)
-    session.commit()
+    with saving():
+        services.delete_contact(session, contact)
     flash(f"{name} removed.", "info")
     return redirect(url_for("brands.detail", brand_id=brand_id) + "#contacts")
 
@@ -68,7 +63,7 @@ def delete_contact(contact_id: int) -> Response:
 def make_primary(contact_id: int) -> Response:
     session = db_session()
     contact = get_owned_or_404(session, Contact, contact_id, creator().id)
-    services.make_primary(session, contact)
-    session.commit()
+    with saving():
+        services.make_primary(session, contact)
     flash(f"{contact.name} is now the primary contact.", "success")
     return redirect(url_for("brands.detail", brand_id=contact.brand_id) + "#contacts")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from crm.brands.listing import BrandFilters, filtered
 from crm.brands.models import Brand, Contact
-from crm.rates.seed import market
+from crm.market.current import market
 
 BRAND_COLUMNS = [
     "name",

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
 from crm.brands import services
-from crm.brands.models import Brand, BrandActivity, BrandKind, BrandSource, BrandStatus
+from crm.brands.models import Brand, BrandKind, BrandSource, BrandStatus
 from crm.database import utcnow
 from crm.paths import data_dir
+from crm.timeline.models import ActivityKind, BrandActivity
 
 
 def demo_brands() -> list[dict[str, Any]]:
@@ -43,9 +44,9 @@ def populate(session: Session, user: User) -> bool:
         return False
     now = utcnow()
     for entry in demo_brands():
-        brand = services.save_brand(session, user.id, _data(entry))
+        brand = services.save_brand(session, user.id, None, _data(entry))
         for contact in entry.get("contacts", []):
-            services.save_contact(session, brand, services.ContactData(**contact))
+            services.save_contact(session, brand, None, services.ContactData(**contact))
         for text in entry.get("notes", []):
             services.add_note(session, brand, text)
         found = now - timedelta(days=entry["days_ago"])
@@ -63,7 +64,9 @@ def _backdate(session: Session, brand: Brand, found: datetime, noted: datetime |
             .where(
                 BrandActivity.owner_id == brand.owner_id,
                 BrandActivity.brand_id == brand.id,
-                (BrandActivity.kind == "note") if is_note else (BrandActivity.kind != "note"),
+                (BrandActivity.kind == ActivityKind.NOTE)
+                if is_note
+                else (BrandActivity.kind != ActivityKind.NOTE),
             )
             .values(at=at)
         )

@@ -19,7 +19,7 @@ from crm.brands.listing import SORTS
 from crm.brands.models import BrandKind, BrandSource, BrandStatus
 from crm.brands.services import NOTE_MAX
 from crm.forms import LineField, WholeNumberField, choices
-from crm.rates.seed import market
+from crm.market.current import market
 
 
 def enum_choices(kind: type[BrandKind | BrandSource | BrandStatus]) -> list[tuple[str, str]]:

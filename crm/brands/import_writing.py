@@ -23,8 +23,9 @@ from crm.brands.merging import (
     plan_from,
     plan_import,
 )
-from crm.brands.models import Brand, BrandActivity, BrandTag, Contact
+from crm.brands.models import Brand, BrandTag, Contact
 from crm.database import utcnow
+from crm.timeline.models import BrandActivity
 
 
 @dataclass

@@ -109,12 +109,6 @@ def filtered(owner_id: int, filters: BrandFilters) -> Select[Any]:
     return statement
 
 
-def ordered(statement: Select[Any], sort: str) -> Select[Any]:
-    """`statement` in the order the creator chose (unknown sorts use the default)."""
-    _label, order = SORTS.get(sort, SORTS[DEFAULT_SORT])
-    return statement.order_by(*order)
-
-
 def list_brands(
     session: Session, owner_id: int, filters: BrandFilters, page: int, size: int
 ) -> Page[Brand]:

@@ -19,6 +19,7 @@ from crm.brands import normalise
 from crm.brands.importing import ContactRow, ImportRejected, ImportRow, RowProblem
 from crm.brands.models import Brand, BrandStatus, BrandTag, Contact
 from crm.ownership import owned
+from crm.timeline.models import ActivityKind
 
 BRAND_FIELDS = (
     "name",
@@ -108,7 +109,7 @@ class PlannedBrand:
     contacts: list[PlannedContact] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     # Timeline lines (kind, text), in the order the old one-row-at-a-time import wrote them.
-    activities: list[tuple[str, str]] = field(default_factory=list)
+    activities: list[tuple[ActivityKind, str]] = field(default_factory=list)
 
     @property
     def created(self) -> bool:
@@ -153,7 +154,7 @@ def plan_from(owner_id: int, rows: list[ImportRow], stored: Stored) -> ImportPla
     for brand in plan.brands:
         if not brand.created and brand.changed:
             what = ", ".join(name.replace("_", " ") for name in brand.changed)
-            brand.activities.append(("imported", f"Updated by CSV import: {what}."))
+            brand.activities.append((ActivityKind.IMPORTED, f"Updated by CSV import: {what}."))
     return plan
 
 
@@ -200,7 +201,7 @@ def _create(row: ImportRow) -> PlannedBrand:
     values.setdefault("status", BrandStatus.LEAD)
     brand = PlannedBrand(id=None, values=values)
     label = values["status"].label
-    brand.activities.append(("imported", f"Added by CSV import (status: {label})."))
+    brand.activities.append((ActivityKind.IMPORTED, f"Added by CSV import (status: {label})."))
     return brand
 
 
@@ -221,7 +222,9 @@ def _merge(brand: PlannedBrand, row: ImportRow, plan: ImportPlan) -> None:
     status = row.values.get("status")
     if status is not None and status != brand.values["status"]:
         old, brand.values["status"] = brand.values["status"], status
-        brand.activities.append(("status_changed", f"Status: {old.label} → {status.label}."))
+        brand.activities.append(
+            (ActivityKind.STATUS_CHANGED, f"Status: {old.label} → {status.label}.")
+        )
         changed.append("status")
     if _add_tags(brand, row):
         changed.append("tags")

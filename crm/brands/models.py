@@ -1,4 +1,4 @@
-"""Brands, contacts, tags and the brand activity timeline."""
+"""Brands, contacts and tags."""
 
 from __future__ import annotations
 
@@ -162,22 +162,3 @@ class BrandTag(Owned, Base):
     name: Mapped[str] = mapped_column(String(40))
 
     brand: Mapped[Brand] = relationship(back_populates="tags")
-
-
-class BrandActivity(Owned, Base):
-    """One line of a brand's timeline: a note, a status change, a pitch event."""
-
-    __tablename__ = "brand_activities"
-    __table_args__ = (Index("ix_brand_activities_brand_at", "brand_id", "at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id", ondelete="CASCADE"))
-    # note, brand_created, status_changed, contact_added, imported, pitch_created,
-    # pitch_status, followup_logged, ...
-    # Set when the line is about one pitch (its creation, a status change, a follow-up).
-    pitch_id: Mapped[int | None] = mapped_column(
-        ForeignKey("pitches.id", ondelete="CASCADE"), index=True
-    )
-    kind: Mapped[str] = mapped_column(String(32))
-    text: Mapped[str] = mapped_column(Text)
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

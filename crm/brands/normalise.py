@@ -8,11 +8,10 @@ from urllib.parse import urlsplit
 from email_validator import EmailNotValidError, validate_email
 
 from crm import links
-from crm.rates.seed import market
+from crm.market.current import market
 
 NAME_MAX = 200
 WEBSITE_MAX = 300
-HANDLE_MAX = 24
 NOTES_MAX = 5_000
 TAG_MAX = 40
 TAGS_PER_BRAND = 20
@@ -123,8 +122,8 @@ def clean_category(text: str | None) -> str:
 
 def sweet_spot() -> tuple[int, int]:
     """The brand follower range that answers pitches most often (seed data, inclusive)."""
-    low, high = market().raw["ugc"]["brand_sweet_spot_followers"]
-    return int(low), int(high)
+    band = market().ugc.brand_sweet_spot_followers
+    return int(band.low), int(band.high)
 
 
 def is_good_target(followers: int | None, runs_ads: bool) -> bool:

@@ -14,18 +14,18 @@ from sqlalchemy.orm import Session
 from crm.brands import normalise
 from crm.brands.models import (
     Brand,
-    BrandActivity,
     BrandKind,
     BrandSource,
     BrandStatus,
     BrandTag,
     Contact,
 )
-from crm.brands.timeline import log_activity
 from crm.database import utcnow
 from crm.errors import FieldError
 from crm.ownership import owned
 from crm.sentences import end_sentence
+from crm.timeline.models import ActivityKind, BrandActivity
+from crm.timeline.services import log_activity
 
 NOTE_MAX = 2_000
 # The same note twice within this window is a double submit, not a second note.
@@ -130,9 +130,7 @@ def _check_unique(
             )
 
 
-def save_brand(
-    session: Session, owner_id: int, data: BrandData, brand: Brand | None = None
-) -> Brand:
+def save_brand(session: Session, owner_id: int, brand: Brand | None, data: BrandData) -> Brand:
     """Create a brand or update `brand`; logs creation and status changes on its timeline."""
     values = clean_brand(data)
     tags = clean_tags(data.tags)
@@ -147,7 +145,7 @@ def save_brand(
     set_tags(session, brand, tags)
     if created:
         what = f"Added {brand.name} (status: {brand.status.label})."
-        log_activity(session, brand, "brand_created", what)
+        log_activity(session, brand, ActivityKind.BRAND_CREATED, what)
     elif old_status != brand.status:
         _log_status(session, brand, old_status)
     return brand
@@ -167,7 +165,9 @@ def set_tags(session: Session, brand: Brand, names: list[str]) -> None:
 
 def _log_status(session: Session, brand: Brand, old: BrandStatus | None) -> None:
     before = old.label if old else "none"
-    log_activity(session, brand, "status_changed", f"Status: {before} → {brand.status.label}.")
+    log_activity(
+        session, brand, ActivityKind.STATUS_CHANGED, f"Status: {before} → {brand.status.label}."
+    )
 
 
 def change_status(
@@ -179,7 +179,9 @@ def change_status(
     old = brand.status
     brand.status = status
     session.flush()
-    log_activity(session, brand, "status_changed", f"Status: {old.label} → {status.label}.", at=at)
+    log_activity(
+        session, brand, ActivityKind.STATUS_CHANGED, f"Status: {old.label} → {status.label}.", at=at
+    )
     return True
 
 
@@ -199,14 +201,14 @@ def add_note(session: Session, brand: Brand, text: str) -> BrandActivity:
     recent = session.scalars(
         owned(BrandActivity, brand.owner_id).where(
             BrandActivity.brand_id == brand.id,
-            BrandActivity.kind == "note",
+            BrandActivity.kind == ActivityKind.NOTE,
             BrandActivity.text == note,
             BrandActivity.at >= utcnow() - DOUBLE_SUBMIT_WINDOW,
         )
     ).first()
     if recent is not None:
         raise BrandError("That note is already on the timeline.", field="text")
-    return log_activity(session, brand, "note", note)
+    return log_activity(session, brand, ActivityKind.NOTE, note)
 
 
 def delete_note(session: Session, note: BrandActivity) -> None:
@@ -232,7 +234,7 @@ def _clean_contact(data: ContactData) -> dict[str, Any]:
 
 
 def save_contact(
-    session: Session, brand: Brand, data: ContactData, contact: Contact | None = None
+    session: Session, brand: Brand, contact: Contact | None, data: ContactData
 ) -> Contact:
     """Add a contact to `brand` or update `contact`; a brand's first contact is its primary."""
     values = _clean_contact(data)
@@ -248,7 +250,9 @@ def save_contact(
         make_primary(session, contact)
     if created:
         role = f" ({contact.role})" if contact.role else ""
-        log_activity(session, brand, "contact_added", f"Added contact {contact.name}{role}.")
+        log_activity(
+            session, brand, ActivityKind.CONTACT_ADDED, f"Added contact {contact.name}{role}."
+        )
     return contact
 
 

@@ -7,13 +7,15 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from crm.accounts.login import creator
 from crm.brands import services
+from crm.brands.blueprint import bp
 from crm.brands.csvfile import COLUMNS, export_csv, template_csv
 from crm.brands.forms import FilterForm, ImportForm
 from crm.brands.import_writing import ImportResult, apply_import
 from crm.brands.importing import ImportRejected, read_rows
 from crm.brands.merging import plan_import
-from crm.brands.views import bp, filters_from
+from crm.brands.views import filters_from
 from crm.database import db_session, read_session, utcnow
+from crm.saving import saving
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -25,18 +27,16 @@ def import_csv() -> str | BaseResponse:
         # End the login check's write transaction: parsing, checking and matching 5,000
         # rows take seconds and must not hold the write lock; only the writing does.
         session.commit()
-        try:
+        with saving(refusals=(ImportRejected,), show=False) as saved:
             rows = read_rows(form.file.data.read())
             with read_session() as reader:
                 plan = plan_import(reader, owner_id, rows)
             result = apply_import(session, plan, utcnow())
-        except ImportRejected as rejected:
-            session.rollback()
-            problems = rejected.problems
-        else:
-            session.commit()
+        if saved:
             flash(_summary(result), "success")
             return redirect(url_for("brands.index"))
+        if isinstance(saved.refusal, ImportRejected):
+            problems = saved.refusal.problems
     return render_template("brands/import.html", form=form, problems=problems, columns=COLUMNS)
 
 

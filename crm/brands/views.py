@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask import current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from crm.accounts.login import creator
 from crm.brands import detail as brand_detail
 from crm.brands import listing, services
+from crm.brands.blueprint import bp
 from crm.brands.forms import BrandForm, FilterForm, NoteForm, StatusForm
-from crm.brands.models import Brand, BrandActivity, BrandKind, BrandSource, BrandStatus
+from crm.brands.models import Brand, BrandKind, BrandSource, BrandStatus
 from crm.brands.normalise import is_good_target
 from crm.database import db_session
-from crm.forms import show_error
 from crm.inputs import query_int
 from crm.ownership import get_owned_or_404
-
-bp = Blueprint("brands", __name__, url_prefix="/brands")
-
-
-@bp.before_request
-@login_required
-def _require_login() -> None:
-    """Every brand page is the creator's own."""
+from crm.saving import saving
+from crm.timeline.models import BrandActivity
 
 
 def page_number(name: str = "page") -> int:
@@ -102,17 +95,12 @@ def edit(brand_id: int) -> str | Response:
 def _save_brand(form: BrandForm, brand: Brand | None) -> str | Response:
     duplicate_id = None
     if form.validate_on_submit():
-        session = db_session()
-        try:
-            saved = services.save_brand(session, creator().id, _brand_data(form), brand)
-        except services.BrandError as error:
-            session.rollback()
-            show_error(form, error)
-            duplicate_id = error.brand_id
-        else:
-            session.commit()
-            flash(f"{saved.name} saved.", "success")
-            return redirect(url_for("brands.detail", brand_id=saved.id))
+        with saving(form) as saved:
+            stored = services.save_brand(db_session(), creator().id, brand, _brand_data(form))
+        if saved:
+            flash(f"{stored.name} saved.", "success")
+            return redirect(url_for("brands.detail", brand_id=stored.id))
+        duplicate_id = getattr(saved.error, "brand_id", None)
     return render_template("brands/form.html", form=form, brand=brand, duplicate_id=duplicate_id)
 
 
@@ -135,8 +123,8 @@ def delete(brand_id: int) -> Response:
     session = db_session()
     brand = get_owned_or_404(session, Brand, brand_id, creator().id)
     name = brand.name
-    services.delete_brand(session, brand)
-    session.commit()
+    with saving():
+        services.delete_brand(session, brand)
     flash(f"{name} deleted, with its contacts, pitches and timeline.", "info")
     return redirect(url_for("brands.index"))
 
@@ -148,8 +136,10 @@ def change_status(brand_id: int) -> Response:
     form = StatusForm()
     if not form.validate_on_submit():
         flash("Pick one of the statuses in the list.", "error")
-    elif services.change_status(session, brand, BrandStatus(form.status.data)):
-        session.commit()
+        return redirect(url_for("brands.detail", brand_id=brand.id))
+    with saving():
+        changed = services.change_status(session, brand, BrandStatus(form.status.data))
+    if changed:
         flash(f"{brand.name} is now: {brand.status.label}.", "success")
     else:
         flash(f"{brand.name} already is: {brand.status.label}.", "info")
@@ -162,13 +152,9 @@ def add_note(brand_id: int) -> str | Response:
     brand = get_owned_or_404(session, Brand, brand_id, creator().id)
     form = NoteForm()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             services.add_note(session, brand, form.text.data or "")
-        except services.BrandError as error:
-            session.rollback()
-            show_error(form, error)
-        else:
-            session.commit()
+        if saved:
             flash("Note added to the timeline.", "success")
             return redirect(url_for("brands.detail", brand_id=brand.id) + "#timeline")
     shown = brand_detail.brand_page(session, brand, 1, current_app.config["PAGE_SIZE"])
@@ -182,15 +168,8 @@ def add_note(brand_id: int) -> str | Response:
 def delete_note(note_id: int) -> Response:
     session = db_session()
     note = get_owned_or_404(session, BrandActivity, note_id, creator().id)
-    try:
+    with saving() as saved:
         services.delete_note(session, note)
-    except services.BrandError as error:
-        flash(error.message, "error")
-    else:
-        session.commit()
+    if saved:
         flash("Note deleted.", "info")
     return redirect(url_for("brands.detail", brand_id=note.brand_id) + "#timeline")
-
-
-# The contact and CSV pages register on the same blueprint.
-from crm.brands import contact_views, transfer_views  # noqa: E402, F401

@@ -9,10 +9,12 @@ from sqlalchemy import func
 from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
+from crm.market.facts import Market
 from crm.ownership import owned
 from crm.pitches import followups, states
 from crm.pitches.models import Pitch
 from crm.rates.tiers import TierStanding, standing
+from crm.stats.followers import follower_count
 from crm.stats.services import StatsSummary, stats_summary
 
 
@@ -27,6 +29,7 @@ class OpenPipeline:
 @dataclass(frozen=True)
 class DashboardSummary:
     stats: StatsSummary
+    followers: int
     profile_complete: bool
     followups_due: int
     pipeline: OpenPipeline
@@ -47,12 +50,17 @@ def open_pipeline(session: Session, owner_id: int) -> OpenPipeline:
     )
 
 
-def dashboard_summary(session: Session, user: User, today: date) -> DashboardSummary:
+def dashboard_summary(
+    session: Session, user: User, today: date, market: Market
+) -> DashboardSummary:
     """The numbers on the dashboard for `user`."""
+    stats = stats_summary(session, user.id)
+    followers = follower_count(user, stats.latest.snapshot.followers if stats.latest else None)
     return DashboardSummary(
-        stats=stats_summary(session, user.id),
-        profile_complete=bool(user.tiktok_handle and user.followers),
+        stats=stats,
+        followers=followers,
+        profile_complete=bool(user.tiktok_handle and followers),
         followups_due=followups.count_due(session, user.id, today),
         pipeline=open_pipeline(session, user.id),
-        tier=standing(user.followers),
+        tier=standing(followers, market=market),
     )

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from crm.accounts.login import creator, creator_today
 from crm.dashboard.services import dashboard_summary
 from crm.database import db_session
+from crm.market.current import market
 
 bp = Blueprint("dashboard", __name__)
 
@@ -23,5 +24,5 @@ def home() -> Response:
 @bp.get("/dashboard")
 @login_required
 def index() -> str:
-    summary = dashboard_summary(db_session(), creator(), creator_today())
+    summary = dashboard_summary(db_session(), creator(), creator_today(), market())
     return render_template("dashboard/index.html", summary=summary, user=creator())

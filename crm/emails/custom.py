@@ -15,9 +15,9 @@ from crm.emails.isolation import render_email_bounded
 from crm.emails.kinds import PITCH_KIND_FOR, EmailKind, TemplateSource
 from crm.emails.models import PitchEmailTemplate
 from crm.emails.sandbox import TemplateProblem
+from crm.market.seed import Market
 from crm.ownership import owned, owned_delete
 from crm.pitches.models import PitchKind
-from crm.rates.seed import Market
 
 SAMPLE_BRAND = "Sample Brand"
 SAMPLE_CONTACT = "Alex Morgan"

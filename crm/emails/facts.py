@@ -8,12 +8,13 @@ from sqlalchemy import func
 from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
+from crm.add_on_policy.services import saved_percents
 from crm.brands.models import Brand, Contact
 from crm.ownership import owned
 from crm.pitches import followups
 from crm.pitches.models import Pitch, PitchKind
-from crm.rates.services import saved_percents
 from crm.stats import services as stats
+from crm.stats.followers import follower_count
 from crm.stats.models import PortfolioVideo
 
 
@@ -97,7 +98,7 @@ def gather(
         creator_handle=user.handle_display,
         creator_email=user.email,
         niche=user.niche,
-        followers=user.followers,
+        followers=follower_count(user, latest.snapshot.followers if latest else None),
         experience=user.ugc_experience,
         currency=user.currency,
         turnaround_days=user.turnaround_days,

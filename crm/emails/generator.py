@@ -14,8 +14,8 @@ from crm.emails.facts import Facts, gather
 from crm.emails.isolation import render_email_bounded
 from crm.emails.kinds import EmailKind, TemplateSource, default_template
 from crm.emails.sandbox import TemplateProblem, render_email
+from crm.market.seed import Market
 from crm.pitches.models import Pitch
-from crm.rates.seed import Market, market
 from crm.sentences import single_full_stops
 
 OLD_SYNTAX = "it is still in the old template language; open it to bring it over"
@@ -100,11 +100,11 @@ def _generated(
 
 
 def write_email(
-    session: Session, user: User, brand: Brand, kind: EmailKind, pitch: Pitch | None = None
+    session: Session, user: User, brand: Brand, kind: EmailKind, pitch: Pitch | None, m: Market
 ) -> GeneratedEmail:
     """The email of `kind` to `brand` (about `pitch` for follow-ups and replies)."""
     facts = gather(session, user, brand, pitch)
     own = custom.saved_template(session, user.id, kind)
     if own is not None and not own.old_syntax:
         end_read(session)
-    return write_from_facts(facts, kind, own, market())
+    return write_from_facts(facts, kind, own, m)

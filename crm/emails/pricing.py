@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from crm.emails.facts import Facts
+from crm.market.seed import Market
 from crm.money import format_money
 from crm.pitches.models import PitchKind
 from crm.rates import quotes
 from crm.rates.addons import policy_from
-from crm.rates.seed import Market
 
 # A retainer is priced as this many videos a month: one a week, the usual ask.
 RETAINER_VIDEOS = 4

@@ -9,11 +9,12 @@ from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
 from crm.brands.models import Brand
-from crm.brands.timeline import log_activity
 from crm.dates import show_date
 from crm.emails.kinds import PITCH_KIND_FOR, EmailKind
 from crm.pitches import followups, services
 from crm.pitches.models import Pitch, PitchChannel, PitchStatus
+from crm.timeline.models import ActivityKind
+from crm.timeline.services import log_activity
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ def _rates_sent(session: Session, pitch: Pitch, now: datetime, steps: tuple[int,
     log_activity(
         session,
         pitch.brand,
-        "rates_sent",
+        ActivityKind.RATES_SENT,
         f"Rates sent: {services.pitch_title(pitch)}.",
         pitch_id=pitch.id,
         at=now,
@@ -125,7 +126,7 @@ def log_email_sent(
     log_activity(
         session,
         pitch.brand,
-        "email_sent",
+        ActivityKind.EMAIL_SENT,
         f"{kind.label} emailed to {to_address}: {subject}.",
         pitch_id=pitch.id,
         at=now,

@@ -8,13 +8,14 @@ from werkzeug.wrappers import Response
 from crm.accounts.login import creator
 from crm.database import db_session, end_read
 from crm.emails import custom, wording
+from crm.emails.blueprint import bp
 from crm.emails.forms import TemplateForm
 from crm.emails.generator import render_source
 from crm.emails.kinds import EmailKind, TemplateSource, default_template
 from crm.emails.liquid_filters import OUTPUT_MAX
 from crm.emails.sandbox import LOOP_LIMIT, TemplateProblem
-from crm.emails.views import bp
-from crm.rates.seed import market
+from crm.market.current import market
+from crm.saving import saving
 
 
 def _kind(value: str) -> EmailKind:
@@ -63,19 +64,17 @@ def edit_template(kind: str) -> str | Response:
     if request.method == "POST" and form.validate_on_submit():
         facts = custom.sample_facts(session, user, email_kind)
         end_read(session)
-        try:
+        # Preview changes nothing, so its (empty) commit is harmless; a problem shows by its part.
+        with saving(refusals=(TemplateProblem,), show=False) as outcome:
             if request.form.get("action") == "save":
                 custom.save_template(session, user.id, email_kind, shown, facts, market())
             else:
                 custom.check_template(shown, email_kind, facts, market())
-        except TemplateProblem as problem:
-            session.rollback()
+        if isinstance(problem := outcome.refusal, TemplateProblem):
             _show_problem(form, problem)
-        else:
-            if request.form.get("action") == "save":
-                session.commit()
-                flash(f"Your {email_kind.label.lower()} template is saved.", "success")
-                return redirect(url_for("emails.edit_template", kind=email_kind.value))
+        elif outcome and request.form.get("action") == "save":
+            flash(f"Your {email_kind.label.lower()} template is saved.", "success")
+            return redirect(url_for("emails.edit_template", kind=email_kind.value))
     return render_template(
         "emails/pages/template_form.html",
         form=form,
@@ -93,7 +92,7 @@ def edit_template(kind: str) -> str | Response:
 def reset_template(kind: str) -> Response:
     email_kind = _kind(kind)
     session = db_session()
-    custom.reset_template(session, creator().id, email_kind)
-    session.commit()
+    with saving():
+        custom.reset_template(session, creator().id, email_kind)
     flash(f"The {email_kind.label.lower()} template is back to the built-in one.", "info")
     return redirect(url_for("emails.edit_template", kind=email_kind.value))

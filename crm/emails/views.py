@@ -5,32 +5,25 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from crm.accounts.login import creator
 from crm.brands.models import Brand
 from crm.database import db_session, utcnow
 from crm.emails import services, smtp
+from crm.emails.blueprint import bp
 from crm.emails.forms import EmailForm
 from crm.emails.generator import GeneratedEmail, write_email
 from crm.emails.kinds import PITCH_EMAILS, EmailKind, emails_for_pitch
 from crm.emails.mailto import mailto_link
-from crm.forms import show_error
+from crm.market.current import market
 from crm.money import to_major
 from crm.ownership import get_owned_or_404
 from crm.pitches import followups, rate_sentence, states
 from crm.pitches import services as pitch_services
 from crm.pitches.models import Pitch
-
-bp = Blueprint("emails", __name__, url_prefix="/emails")
-
-
-@bp.before_request
-@login_required
-def _require_login() -> None:
-    """Every email page is the creator's own."""
+from crm.saving import saving
 
 
 def smtp_settings() -> smtp.SmtpSettings | None:
@@ -106,7 +99,7 @@ def write(brand_id: int) -> str | Response:
     session, user = db_session(), creator()
     brand = get_owned_or_404(session, Brand, brand_id, user.id)
     kind = _kind_arg(PITCH_EMAILS) or EmailKind.UGC_PITCH
-    email = write_email(session, user, brand, kind)
+    email = write_email(session, user, brand, kind, None, market())
     form = EmailForm()
     if request.method == "GET":
         form.kind.data, form.token.data = kind.value, secrets.token_urlsafe(24)
@@ -114,23 +107,18 @@ def write(brand_id: int) -> str | Response:
         form.quoted_rate.data = _rate_field(email.rate.cents if email.rate else None)
     elif form.validate_on_submit():
         currency = email.rate.currency if email.rate else user.currency
-        try:
+        with saving(form, unshown=(pitch_services.AlreadyCreated,)) as saved:
             pitch = services.create_draft(
                 session, user.id, brand, kind, _text(form, True), currency,
                 email.facts.contact_id, utcnow(), token=form.token.data or None,
             )  # fmt: skip
-        except pitch_services.AlreadyCreated as duplicate:
-            session.rollback()
+        if isinstance(duplicate := saved.refusal, pitch_services.AlreadyCreated):
             flash(duplicate.message, "info")
             return redirect(url_for("emails.pitch", pitch_id=duplicate.pitch.id))
-        except pitch_services.PitchError as error:
-            session.rollback()
-            show_error(form, error)
-        else:
-            session.commit()
+        if saved:
             note = rate_sentence.note_for(form.body.data, pitch)
-            saved = "Draft saved. Open it in your mail app, copy it or send it from here."
-            flash(saved + note, "success")
+            message = "Draft saved. Open it in your mail app, copy it or send it from here."
+            flash(message + note, "success")
             return redirect(url_for("emails.pitch", pitch_id=pitch.id))
     earlier = pitch_services.recent_or_open_pitch(session, user.id, brand.id, utcnow())
     return _page(form, email, brand=brand, pitch=None, kinds=PITCH_EMAILS, earlier=earlier)
@@ -153,7 +141,7 @@ def pitch(pitch_id: int) -> str:
     pitch, kinds, kind = _load(pitch_id)
     if kind is None:
         return render_template("emails/pages/nothing.html", pitch=pitch)
-    email = write_email(db_session(), creator(), pitch.brand, kind, pitch)
+    email = write_email(db_session(), creator(), pitch.brand, kind, pitch, market())
     form = EmailForm(formdata=None)
     form.kind.data = kind.value
     keep_draft = bool(kind.is_pitch and pitch.body and not request.args.get("regenerate"))
@@ -175,7 +163,7 @@ def _posted(pitch_id: int) -> tuple[Pitch, EmailKind, EmailForm, GeneratedEmail]
         abort(404)
     if kind not in kinds:
         abort(404)
-    email = write_email(db_session(), creator(), pitch.brand, kind, pitch)
+    email = write_email(db_session(), creator(), pitch.brand, kind, pitch, market())
     return pitch, kind, EmailForm(), email
 
 
@@ -207,16 +195,12 @@ def save(pitch_id: int) -> str | Response:
     pitch, kind, form, email = _posted(pitch_id)
     if not kind.is_pitch or not form.validate_on_submit():
         return _again(pitch, form, email)
-    session = db_session()
-    try:
+    with saving(form) as saved:
         services.update_draft(
-            session, creator().id, pitch, _text(form, True), email.facts.contact_id
+            db_session(), creator().id, pitch, _text(form, True), email.facts.contact_id
         )
-    except pitch_services.PitchError as error:
-        session.rollback()
-        show_error(form, error)
+    if not saved:
         return _again(pitch, form, email)
-    session.commit()
     note = rate_sentence.note_for(form.body.data, pitch)
     flash(f"Draft saved.{note}", "success")
     return redirect(url_for("emails.pitch", pitch_id=pitch.id))
@@ -236,14 +220,10 @@ def mark_sent(pitch_id: int) -> str | Response:
     pitch, kind, form, email = _posted(pitch_id)
     if not form.validate_on_submit():
         return _again(pitch, form, email)
-    session = db_session()
-    try:
+    with saving(refusals=(states.TransitionRefused,)) as saved:
         message = _apply(pitch, kind, form, email)
-    except (pitch_services.PitchError, states.TransitionRefused) as error:
-        session.rollback()
-        flash(error.message, "error")
+    if not saved:
         return redirect(url_for("emails.pitch", pitch_id=pitch.id, kind=kind.value))
-    session.commit()
     flash(message, "success")
     return redirect(url_for("pitches.detail", pitch_id=pitch.id))
 
@@ -264,7 +244,8 @@ def send(pitch_id: int) -> str | Response:
         return _again(pitch, form, email)
     session, user = db_session(), creator()
     text = _text(form, False)
-    try:
+    refused = (states.TransitionRefused, smtp.SendError)
+    with saving(refusals=refused, show=False) as saved:
         # The pitch moves first (a refused move sends nothing), then the email goes out;
         # the commit comes only after the server took it.
         message = _apply(pitch, kind, form, email)
@@ -274,13 +255,7 @@ def send(pitch_id: int) -> str | Response:
             email.facts.contact_name, to_address, text.subject, text.body,
         )  # fmt: skip
         smtp.send(settings, smtp.build_message(settings, outgoing))
-    except (pitch_services.PitchError, states.TransitionRefused, smtp.SendError) as error:
-        session.rollback()
-        return _again(pitch, form, email, send_error=f"Not sent: {error.message}")
-    session.commit()
+    if saved.error is not None:
+        return _again(pitch, form, email, send_error=f"Not sent: {saved.error.message}")
     flash(f"Sent to {to_address}. {message}", "success")
     return redirect(url_for("pitches.detail", pitch_id=pitch.id))
-
-
-# The template editor pages register on the same blueprint.
-from crm.emails import template_views  # noqa: E402, F401

@@ -13,8 +13,8 @@ from typing import Any
 from crm.emails import pricing
 from crm.emails.facts import Facts
 from crm.emails.kinds import PITCH_KIND_FOR, EmailKind
+from crm.market.seed import Market
 from crm.pitches.models import PitchKind
-from crm.rates.seed import Market
 
 # Words before a name that are not a first name ("Dr. Ana Silva" -> "Ana").
 _TITLES = {"mr", "mrs", "ms", "mx", "dr", "prof", "miss", "sir"}

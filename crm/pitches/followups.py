@@ -9,13 +9,14 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from crm.accounts.models import User
-from crm.brands.timeline import log_activity
 from crm.dates import show_date
 from crm.ownership import owned
 from crm.pagination import Page, paginate
 from crm.pitches import cadence
 from crm.pitches.models import Pitch, PitchStatus
 from crm.pitches.services import PitchError, owner_day, pitch_title, transition
+from crm.timeline.models import ActivityKind
+from crm.timeline.services import log_activity
 
 # The furthest any timezone is ahead of UTC (Kiribati, UTC+14).
 _MOST_AHEAD = timedelta(hours=14)
@@ -96,7 +97,9 @@ def log_followup(
     pitch.updated_at = now
     session.flush()
     text = f"Follow-up {pitch.followups_sent} of {len(steps)} sent: {pitch_title(pitch)}."
-    log_activity(session, pitch.brand, "followup_logged", text, pitch_id=pitch.id, at=now)
+    log_activity(
+        session, pitch.brand, ActivityKind.FOLLOWUP_LOGGED, text, pitch_id=pitch.id, at=now
+    )
     return FollowupResult(
         ghosted=False, number=pitch.followups_sent, next_on=pitch.next_followup_on
     )

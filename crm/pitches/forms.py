@@ -14,7 +14,6 @@ from crm.pitches.models import PitchChannel, PitchKind, PitchStatus
 from crm.pitches.services import BODY_MAX, SUBJECT_MAX
 
 NO_CONTACT = ""
-_TOO_LONG = "Keep the {what} under {n:,} characters."
 
 
 class PitchForm(FlaskForm):

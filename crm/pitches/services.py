@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_
+from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
 from crm.brands.models import Brand, Contact
 from crm.brands.services import change_status
-from crm.brands.timeline import log_activity
 from crm.dates import local_day
 from crm.errors import FieldError
 from crm.inputs import ONE_LINE_MESSAGE, is_one_line
@@ -20,6 +19,8 @@ from crm.money import CURRENCIES, MAX_CENTS
 from crm.ownership import get_owned, owned
 from crm.pitches import cadence, rate_sentence, states
 from crm.pitches.models import Pitch, PitchChannel, PitchKind, PitchStatus
+from crm.timeline.models import ActivityKind
+from crm.timeline.services import log_activity
 
 # Product policy: a brand pitched this recently gets a "you pitched them already" warning.
 RECENT_PITCH_DAYS = 30
@@ -129,7 +130,7 @@ def create_pitch(
     log_activity(
         session,
         brand,
-        "pitch_created",
+        ActivityKind.PITCH_CREATED,
         f"Pitch drafted: {pitch_title(pitch)}.",
         pitch_id=pitch.id,
         at=now,
@@ -205,7 +206,9 @@ def transition(
     session.flush()
     brand = pitch.brand
     text = f"Pitch {target.label.lower()}: {pitch_title(pitch)} (was {current.label.lower()})"
-    log_activity(session, brand, "pitch_status", f"{text}{reason}.", pitch_id=pitch.id, at=now)
+    log_activity(
+        session, brand, ActivityKind.PITCH_STATUS, f"{text}{reason}.", pitch_id=pitch.id, at=now
+    )
     new_brand_status = states.brand_status_after(brand.status, target)
     if new_brand_status is not None:
         change_status(session, brand, new_brand_status, at=now)
@@ -218,7 +221,7 @@ def delete_pitch(session: Session, pitch: Pitch, now: datetime) -> None:
     title = pitch_title(pitch)
     session.delete(pitch)
     session.flush()
-    log_activity(session, brand, "pitch_deleted", f"Pitch deleted: {title}.", at=now)
+    log_activity(session, brand, ActivityKind.PITCH_DELETED, f"Pitch deleted: {title}.", at=now)
 
 
 def recent_or_open_pitch(
@@ -235,3 +238,24 @@ def recent_or_open_pitch(
         .order_by(Pitch.created_at.desc(), Pitch.id.desc())
         .limit(1)
     ).first()
+
+
+PITCHES_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class BrandPitches:
+    """The newest pitches to one brand, and how many it has in all."""
+
+    items: list[Pitch]
+    total: int
+
+
+def brand_pitches(session: Session, brand: Brand) -> BrandPitches:
+    """The brand's newest pitches (at most PITCHES_SHOWN) and their total."""
+    statement = owned(Pitch, brand.owner_id).where(Pitch.brand_id == brand.id)
+    total = session.scalar(statement.with_only_columns(func.count(Pitch.id))) or 0
+    pitches = session.scalars(
+        statement.order_by(Pitch.created_at.desc(), Pitch.id.desc()).limit(PITCHES_SHOWN)
+    ).all()
+    return BrandPitches(list(pitches), total)

@@ -9,16 +9,17 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from crm.accounts.login import creator, creator_today
-from crm.brands.models import Brand, BrandActivity
+from crm.brands.models import Brand
 from crm.database import db_session, utcnow
 from crm.dates import show_date
-from crm.forms import show_error
 from crm.inputs import query_int
 from crm.money import to_major
 from crm.ownership import get_owned_or_404, owned
 from crm.pitches import cadence, followups, pipeline, rate_sentence, services, states
 from crm.pitches.forms import CadenceForm, NewPitchForm, PitchForm, StatusForm
 from crm.pitches.models import Pitch, PitchChannel, PitchKind, PitchStatus
+from crm.saving import saving
+from crm.timeline.models import BrandActivity
 
 bp = Blueprint("pitches", __name__, url_prefix="/pitches")
 
@@ -74,6 +75,12 @@ def _pitch_data(form: PitchForm) -> services.PitchData:
     )
 
 
+@bp.app_template_global("brand_pitches")
+def brand_pitches(brand: Brand) -> services.BrandPitches:
+    """The brand page's pitch section, filled by this area so that brands need not know it."""
+    return services.brand_pitches(db_session(), brand)
+
+
 @bp.get("/")
 def index() -> str:
     session = db_session()
@@ -113,19 +120,14 @@ def new() -> str | Response:
     if request.method == "GET":
         _new_defaults(form, brand)
     elif form.validate_on_submit():
-        try:
+        with saving(form, unshown=(services.AlreadyCreated,)) as saved:
             pitch = services.create_pitch(
                 session, owner_id, brand.id, _pitch_data(form), utcnow(), token=form.token.data
             )
-        except services.AlreadyCreated as duplicate:
-            session.rollback()
+        if isinstance(duplicate := saved.refusal, services.AlreadyCreated):
             flash(duplicate.message, "info")
             return redirect(url_for("pitches.detail", pitch_id=duplicate.pitch.id))
-        except services.PitchError as error:
-            session.rollback()
-            show_error(form, error)
-        else:
-            session.commit()
+        if saved:
             note = rate_sentence.note_for(form.body.data, pitch)
             flash(f"Pitch saved as a draft. Mark it sent once it's out.{note}", "success")
             return redirect(url_for("pitches.detail", pitch_id=pitch.id))
@@ -185,13 +187,9 @@ def edit(pitch_id: int) -> str | Response:
     if request.method == "GET":
         _fill(form, pitch)
     elif form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             services.update_pitch(session, owner_id, pitch, _pitch_data(form))
-        except services.PitchError as error:
-            session.rollback()
-            show_error(form, error)
-        else:
-            session.commit()
+        if saved:
             note = rate_sentence.note_for(form.body.data, pitch)
             flash(f"Pitch saved.{note}", "success")
             return redirect(url_for("pitches.detail", pitch_id=pitch.id))
@@ -219,13 +217,9 @@ def transition(pitch_id: int) -> Response:
         flash("Pick the status to move the pitch to.", "error")
         return _back(pitch)
     target = PitchStatus(form.status.data)
-    try:
+    with saving(refusals=(states.TransitionRefused,)) as saved:
         services.transition(session, pitch, target, utcnow(), followups.user_cadence(creator()))
-    except states.TransitionRefused as refused:
-        session.rollback()
-        flash(refused.message, "error")
-    else:
-        session.commit()
+    if saved:
         flash(_moved_message(pitch), "success")
     return _back(pitch)
 
@@ -243,16 +237,12 @@ def log_followup(pitch_id: int) -> str | Response:
     pitch = get_owned_or_404(session, Pitch, pitch_id, creator().id)
     steps = followups.user_cadence(creator())
     confirmed = request.form.get("confirm") == "1"
-    try:
+    with saving(unshown=(followups.NotDueYet,)) as saved:
         result = followups.log_followup(session, pitch, utcnow(), steps, confirmed=confirmed)
-    except followups.NotDueYet as early:
-        session.rollback()
+    if isinstance(early := saved.refusal, followups.NotDueYet):
         return _confirm_early(pitch, early)
-    except services.PitchError as error:
-        session.rollback()
-        flash(error.message, "error")
+    if not saved:
         return _back(pitch)
-    session.commit()
     if result.ghosted:
         flash(f"{pitch.brand.name}: the cadence ran out with no answer; marked ghosted.", "info")
     elif result.next_on is not None and result.number < len(steps):
@@ -288,8 +278,8 @@ def delete(pitch_id: int) -> Response:
     session = db_session()
     pitch = get_owned_or_404(session, Pitch, pitch_id, creator().id)
     brand_id = pitch.brand_id
-    services.delete_pitch(session, pitch, utcnow())
-    session.commit()
+    with saving():
+        services.delete_pitch(session, pitch, utcnow())
     flash("Pitch deleted.", "info")
     return redirect(url_for("brands.detail", brand_id=brand_id))
 
@@ -329,10 +319,10 @@ def followups_due() -> str:
 def ghost_expired() -> Response:
     """Mark every pitch whose follow-ups ran out with no answer as ghosted."""
     session = db_session()
-    ghosted = followups.ghost_expired(
-        session, creator().id, utcnow(), followups.user_cadence(creator())
-    )
-    session.commit()
+    with saving():
+        ghosted = followups.ghost_expired(
+            session, creator().id, utcnow(), followups.user_cadence(creator())
+        )
     noun = "pitch" if ghosted == 1 else "pitches"
     flash(f"{ghosted} {noun} with no answer after your last follow-up marked ghosted.", "info")
     return redirect(url_for("pitches.followups"))
@@ -345,11 +335,11 @@ def settings() -> str | Response:
     if request.method == "GET":
         form.cadence.data = ", ".join(str(d) for d in followups.user_cadence(user))
     elif form.validate_on_submit():
-        session = db_session()
-        followups.set_cadence(session, user, cadence.parse_cadence(form.cadence.data))
-        session.commit()
-        flash("Follow-up cadence saved. It applies to pitches you send from now on.", "success")
-        return redirect(url_for("pitches.settings"))
+        with saving(form) as saved:
+            followups.set_cadence(db_session(), user, cadence.parse_cadence(form.cadence.data))
+        if saved:
+            flash("Follow-up cadence saved. It applies to pitches you send from now on.", "success")
+            return redirect(url_for("pitches.settings"))
     steps = followups.user_cadence(user)
     return render_template(
         "pitches/settings.html", form=form, steps=steps, description=cadence.describe(steps)

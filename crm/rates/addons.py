@@ -13,12 +13,11 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from crm.market.facts import Market
+from crm.market.ranges import CentsRange
 from crm.money import format_money
-from crm.rates import seed
 from crm.rates.errors import RatesError
-from crm.rates.ranges import CentsRange, round_to_dollars
-from crm.rates.rounding import quote_figure
-from crm.rates.seed import Market
+from crm.rates.rounding import quote_figure, round_to_dollars
 
 if TYPE_CHECKING:
     from crm.rates.quotes import Quote
@@ -44,15 +43,15 @@ class AppliedAddOn:
     percent: int
 
 
-def default_policy(*, market: Market | None = None) -> AddOnPolicy:
+def default_policy(*, market: Market) -> AddOnPolicy:
     """The seed's starting policy."""
-    m = market or seed.market()
+    m = market
     return AddOnPolicy({a.key: a.default_percent for a in m.add_ons})
 
 
-def policy_from(saved: Mapping[str, int], *, market: Market | None = None) -> AddOnPolicy:
+def policy_from(saved: Mapping[str, int], *, market: Market) -> AddOnPolicy:
     """The defaults overlaid with the creator's saved percentages (unknown keys ignored)."""
-    m = market or seed.market()
+    m = market
     percents = {a.key: saved.get(a.key, a.default_percent) for a in m.add_ons}
     changed = frozenset(k for k in saved if k in percents and saved[k] != _default(m, k))
     return AddOnPolicy(percents, changed)
@@ -78,10 +77,10 @@ def apply_add_ons(
     selected: Iterable[str],
     policy: AddOnPolicy | None = None,
     *,
-    market: Market | None = None,
+    market: Market,
 ) -> Quote:
     """The quote with the selected add-ons' uplifts; an empty selection returns it unchanged."""
-    m = market or seed.market()
+    m = market
     policy = policy or default_policy(market=m)
     wanted = list(dict.fromkeys(selected))
     if not wanted:

@@ -11,12 +11,11 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
+from crm.market.facts import Market, Program
+from crm.market.ranges import CentsRange, Range
 from crm.money import format_money
-from crm.rates import seed
 from crm.rates.errors import RatesError
-from crm.rates.ranges import CentsRange, Range, round_to_cents
-from crm.rates.rounding import estimate_figure
-from crm.rates.seed import Market, Program
+from crm.rates.rounding import estimate_figure, round_to_cents
 
 FORMULA = (
     "average views per video × affiliate videos per month × click-through rate"
@@ -115,10 +114,10 @@ def affiliate_estimate(
     ctr: float | None = None,
     conversion: float | None = None,
     commission_cents: int | None = None,
-    market: Market | None = None,
+    market: Market,
 ) -> AffiliateEstimate:
     """Estimate a month; an input not given takes the seed's typical range."""
-    m = market or seed.market()
+    m = market
     given = {"ctr": ctr, "conversion": conversion, "commission": commission_cents}
     _check(views, videos, {"ctr": ctr, "conversion": conversion}, commission_cents)
     click_through = _pick(ctr, m.affiliate.click_through_percent)
@@ -149,7 +148,7 @@ def affiliate_estimate(
     )
 
 
-def programs_for(followers: int, *, market: Market | None = None) -> list[tuple[Program, bool]]:
+def programs_for(followers: int, *, market: Market) -> list[tuple[Program, bool]]:
     """Each affiliate program with whether `followers` meets its requirement."""
-    m = market or seed.market()
+    m = market
     return [(p, followers >= p.min_followers) for p in m.affiliate.programs]

@@ -6,11 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from crm.market.ranges import CentsRange
+from crm.market.seed import Market, Tier
 from crm.money import format_money
-from crm.rates import seed
 from crm.rates.errors import RatesError
-from crm.rates.ranges import CentsRange
-from crm.rates.seed import Market, Tier
 from crm.rates.tiers import tier_for
 
 Verdict = Literal["below", "within", "above"]
@@ -87,10 +86,10 @@ def compare_month(
     income: Mapping[str, int],
     posts_per_week: int | None = None,
     *,
-    market: Market | None = None,
+    market: Market,
 ) -> MonthBenchmark:
     """Compare income in cents per stream key with the tier; a missing stream counts 0."""
-    m = market or seed.market()
+    m = market
     _check_income(income, m)
     tier = tier_for(followers, market=m)
     benchmarked = tier.streams if tier else {}

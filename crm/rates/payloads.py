@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from crm.market.ranges import CentsRange, Range
 from crm.rates.affiliate import AffiliateEstimate
 from crm.rates.benchmark import MonthBenchmark, StreamVerdict
 from crm.rates.quotes import Quote
-from crm.rates.ranges import CentsRange, Range
 from crm.rates.tiers import TierStanding
 
 

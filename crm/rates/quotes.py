@@ -26,13 +26,12 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
+from crm.market.facts import Market
+from crm.market.ranges import CentsRange, Range
 from crm.money import format_money
-from crm.rates import seed
 from crm.rates.addons import AppliedAddOn
 from crm.rates.errors import RatesError
-from crm.rates.ranges import CentsRange, Range, round_to_dollars
-from crm.rates.rounding import quote_figure, rounding_note
-from crm.rates.seed import Market
+from crm.rates.rounding import quote_figure, round_to_dollars, rounding_note
 from crm.rates.tiers import check_followers
 
 NEAR_LOW = Fraction(1, 5)
@@ -171,10 +170,10 @@ def sponsored_quote(
     niche: str,
     engagement: float | None = None,
     *,
-    market: Market | None = None,
+    market: Market,
 ) -> Quote:
     """A sponsored-post quote: followers/1,000 x the band, niche multiplier, engagement."""
-    m = market or seed.market()
+    m = market
     check_followers(followers)
     check_engagement(engagement)
     if not m.is_niche(niche):
@@ -293,10 +292,10 @@ def ugc_quote(
     retainer: bool = False,
     portfolio_videos: int | None = None,
     engagement: float | None = None,
-    market: Market | None = None,
+    market: Market,
 ) -> Quote:
     """A UGC quote per video by experience, for a package of N videos, or as a monthly retainer."""
-    m = market or seed.market()
+    m = market
     _check_ugc(experience, videos, portfolio_videos, m)
     check_engagement(engagement)
     band, per_video, position, reasons = _per_video(experience, portfolio_videos, engagement, m)

@@ -1,4 +1,5 @@
-"""Suggested prices as a person would quote them ($245, not $243); the steps are seed data.
+"""How money rounds: exact amounts to dollars or cents, and suggested prices as a person
+would quote them ($245, not $243); the steps are seed data.
 
 `quote_figure` is monotonic (a larger exact amount never gets a smaller figure) and
 stays inside the band: the seed reader checks that every step boundary is a
@@ -7,11 +8,13 @@ multiple of the steps on both sides, so rounding across a boundary cannot reorde
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from fractions import Fraction
 
+from crm.market.facts import RoundingStep
+from crm.market.ranges import CentsRange
 from crm.money import format_money
-from crm.rates.facts import RoundingStep
-from crm.rates.ranges import CentsRange
 
 WHOLE_DOLLAR = 100
 
@@ -56,3 +59,13 @@ def rounding_note(exact: int, figure: int, steps: Sequence[RoundingStep], curren
         return f" (the band holds no round figure, so the exact {format_money(exact, currency)})"
     step = format_money(step_for(exact, steps), currency)
     return f" (exactly {format_money(exact, currency)}, rounded to the nearest {step} in the band)"
+
+
+def round_to_dollars(cents: Fraction | int) -> int:
+    """Exact cents to whole dollars (half up), still in cents: quotes are whole dollars."""
+    return math.floor(Fraction(cents) / 100 + Fraction(1, 2)) * 100
+
+
+def round_to_cents(cents: Fraction | int) -> int:
+    """Exact cents to whole cents (half up): estimates keep their cents."""
+    return math.floor(Fraction(cents) + Fraction(1, 2))

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from crm.rates import seed
+from crm.market.seed import Market, Threshold, Tier
 from crm.rates.errors import RatesError
-from crm.rates.seed import Market, Threshold, Tier
 
 
 @dataclass(frozen=True)
@@ -50,10 +49,10 @@ def check_followers(followers: int) -> None:
         raise RatesError("Followers must be a whole number, 0 or more.", field="followers")
 
 
-def tier_for(followers: int, *, market: Market | None = None) -> Tier | None:
+def tier_for(followers: int, *, market: Market) -> Tier | None:
     """The tier whose [min, max) holds `followers`; None at and above the last tier's max."""
     check_followers(followers)
-    m = market or seed.market()
+    m = market
     return next((t for t in m.tiers if t.min <= followers < t.max), None)
 
 
@@ -64,9 +63,9 @@ def _next(followers: int, thresholds: tuple[Threshold, ...]) -> NextThreshold | 
     return NextThreshold(ahead.followers, ahead.followers - followers, ahead.unlocks, ahead.note)
 
 
-def standing(followers: int, *, market: Market | None = None) -> TierStanding:
+def standing(followers: int, *, market: Market) -> TierStanding:
     """Tier, unlocked features (thresholds <= followers) and the next threshold."""
-    m = market or seed.market()
+    m = market
     tier = tier_for(followers, market=m)
     reached = [t for t in m.thresholds if t.followers <= followers]
     return TierStanding(

@@ -8,7 +8,7 @@ from wtforms.validators import InputRequired, Length
 
 from crm.forms import BoundedDateField, LineField, LinkField, WholeNumberField, choices
 from crm.inputs import INT4_MAX
-from crm.rates.seed import market
+from crm.market.current import market
 from crm.stats.services import COUNT_MAX, POSTS_MAX, TITLE_MAX, URL_MAX
 
 

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 from crm import inputs, links
 from crm.accounts.models import User
 from crm.errors import FieldError
-from crm.ownership import get_owned, owned
+from crm.ownership import owned
 from crm.pagination import Page, last_page_at_most
 from crm.stats import metrics
+from crm.stats.followers import newest_followers
 from crm.stats.models import PortfolioVideo, StatsSnapshot
 
 # Views and followers pass two billion (the 4-byte limit): their columns are 8-byte.
@@ -107,20 +108,22 @@ def check_video(data: VideoData) -> None:
 
 
 def save_snapshot(
-    session: Session, owner_id: int, data: SnapshotData, today: date, snapshot_id: int | None = None
+    session: Session,
+    owner_id: int,
+    snapshot: StatsSnapshot | None,
+    data: SnapshotData,
+    today: date,
 ) -> StatsSnapshot:
     """Create or update the snapshot for a date; one snapshot per day."""
     check_snapshot(data, today)
     clash = session.scalars(
         owned(StatsSnapshot, owner_id).where(StatsSnapshot.taken_on == data.taken_on)
     ).one_or_none()
-    if clash is not None and clash.id != snapshot_id:
+    if clash is not None and (snapshot is None or clash.id != snapshot.id):
         raise StatsError(
             "There is already a snapshot for this date; edit that one instead.", field="taken_on"
         )
-    snapshot = (
-        get_owned(session, StatsSnapshot, snapshot_id, owner_id) if snapshot_id else None
-    ) or StatsSnapshot(owner_id=owner_id)
+    snapshot = snapshot or StatsSnapshot(owner_id=owner_id)
     for field, value in data.__dict__.items():
         setattr(snapshot, field, value)
     session.add(snapshot)
@@ -130,12 +133,8 @@ def save_snapshot(
 
 
 def _sync_profile_followers(session: Session, owner_id: int) -> None:
-    """The profile's follower count follows the newest snapshot, so quotes use it."""
-    newest = session.scalars(
-        owned(StatsSnapshot, owner_id, StatsSnapshot.followers)
-        .order_by(StatsSnapshot.taken_on.desc())
-        .limit(1)
-    ).first()
+    """Keep the profile's count (the fallback) on the newest snapshot's, so the two agree."""
+    newest = newest_followers(session, owner_id)
     user = session.get(User, owner_id)
     if newest is not None and user is not None:
         user.followers = newest
@@ -208,13 +207,21 @@ def latest(session: Session, owner_id: int) -> SnapshotRow | None:
 
 
 def delete_snapshot(session: Session, snapshot: StatsSnapshot) -> None:
-    """Delete a snapshot; the profile keeps the follower count it had."""
+    """Delete a snapshot; the profile follows the newest one left (or keeps its count)."""
+    owner_id = snapshot.owner_id
     session.delete(snapshot)
+    session.flush()
+    _sync_profile_followers(session, owner_id)
+
+
+def delete_video(session: Session, video: PortfolioVideo) -> None:
+    """Remove a video from the portfolio."""
+    session.delete(video)
     session.flush()
 
 
 def save_video(
-    session: Session, owner_id: int, data: VideoData, video: PortfolioVideo | None = None
+    session: Session, owner_id: int, video: PortfolioVideo | None, data: VideoData
 ) -> PortfolioVideo:
     """Add or update a portfolio video; the same link twice is refused."""
     data = replace(data, url=links.complete_link(data.url))

@@ -8,9 +8,9 @@ from werkzeug.wrappers import Response
 
 from crm.accounts.login import creator, creator_today
 from crm.database import db_session
-from crm.forms import show_error
 from crm.inputs import query_int
 from crm.ownership import get_owned_or_404
+from crm.saving import saving
 from crm.stats import metrics, services
 from crm.stats.forms import SnapshotForm, VideoForm
 from crm.stats.models import PortfolioVideo, StatsSnapshot
@@ -81,20 +81,11 @@ def edit_snapshot(snapshot_id: int) -> str | Response:
 
 def _save_snapshot(form: SnapshotForm, snapshot: StatsSnapshot | None) -> str | Response:
     if form.validate_on_submit():
-        session = db_session()
-        try:
+        with saving(form) as saved:
             services.save_snapshot(
-                session,
-                creator().id,
-                _snapshot_data(form),
-                today=creator_today(),
-                snapshot_id=snapshot.id if snapshot else None,
+                db_session(), creator().id, snapshot, _snapshot_data(form), creator_today()
             )
-        except services.StatsError as error:
-            session.rollback()
-            show_error(form, error)
-        else:
-            session.commit()
+        if saved:
             flash("Stats saved.", "success")
             return redirect(url_for("stats.index"))
     return render_template("stats/snapshot_form.html", form=form, snapshot=snapshot)
@@ -104,8 +95,8 @@ def _save_snapshot(form: SnapshotForm, snapshot: StatsSnapshot | None) -> str | 
 def delete_snapshot(snapshot_id: int) -> Response:
     session = db_session()
     snapshot = get_owned_or_404(session, StatsSnapshot, snapshot_id, creator().id)
-    services.delete_snapshot(session, snapshot)
-    session.commit()
+    with saving():
+        services.delete_snapshot(session, snapshot)
     flash("Snapshot deleted.", "info")
     return redirect(url_for("stats.index"))
 
@@ -123,13 +114,9 @@ def edit_video(video_id: int) -> str | Response:
 
 def _save_video(form: VideoForm, video: PortfolioVideo | None) -> str | Response:
     if form.validate_on_submit():
-        session = db_session()
-        try:
-            services.save_video(session, creator().id, _video_data(form), video)
-        except services.StatsError as error:
-            show_error(form, error)
-        else:
-            session.commit()
+        with saving(form) as saved:
+            services.save_video(db_session(), creator().id, video, _video_data(form))
+        if saved:
             flash("Video saved to your portfolio.", "success")
             return redirect(url_for("stats.index") + "#portfolio")
     return render_template("stats/video_form.html", form=form, video=video)
@@ -139,7 +126,7 @@ def _save_video(form: VideoForm, video: PortfolioVideo | None) -> str | Response
 def delete_video(video_id: int) -> Response:
     session = db_session()
     video = get_owned_or_404(session, PortfolioVideo, video_id, creator().id)
-    session.delete(video)
-    session.commit()
+    with saving():
+        services.delete_video(session, video)
     flash("Video removed from your portfolio.", "info")
     return redirect(url_for("stats.index") + "#portfolio")

@@ -1,4 +1,4 @@
-"""The brand timeline: every area writes what happened with a brand through here."""
+"""Writing the brand timeline: every area records what happened with a brand through here."""
 
 from __future__ import annotations
 
@@ -6,15 +6,16 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from crm.brands.models import Brand, BrandActivity
+from crm.brands.models import Brand
 from crm.database import utcnow
 from crm.sentences import single_full_stops
+from crm.timeline.models import ActivityKind, BrandActivity
 
 
 def log_activity(
     session: Session,
     brand: Brand,
-    kind: str,
+    kind: ActivityKind,
     text: str,
     *,
     pitch_id: int | None = None,

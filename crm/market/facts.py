@@ -1,11 +1,10 @@
-"""The market facts as types: what crm/rates/seed.py builds from seed/market.toml."""
+"""The market facts as types: what crm/market/seed.py builds from seed/market.toml."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from crm.rates.ranges import CentsRange, Range
+from crm.market.ranges import CentsRange, Range
 
 
 @dataclass(frozen=True)
@@ -124,7 +123,6 @@ class Market:
     add_ons: tuple[AddOn, ...]
     niches: tuple[Choice, ...]
     product_categories: tuple[Choice, ...]
-    raw: dict[str, Any]
     quote_rounding: tuple[RoundingStep, ...] = ()
 
     @property
@@ -148,8 +146,3 @@ class Market:
 
     def is_niche(self, key: str) -> bool:
         return any(n.key == key for n in self.niches)
-
-    @property
-    def benchmark_ceiling(self) -> int:
-        """Followers from which no built-in tier exists."""
-        return self.tiers[-1].max

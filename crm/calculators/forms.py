@@ -20,8 +20,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from crm.accounts.forms import EXPERIENCE_CHOICES
 from crm.forms import choices
+from crm.market.current import market
 from crm.money import MoneyError, parse_cents
-from crm.rates import seed
 from crm.rates.addons import MAX_PERCENT
 from crm.rates.quotes import MAX_ENGAGEMENT, MAX_VIDEOS
 
@@ -169,9 +169,9 @@ class CalculatorForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        market = seed.market()
-        self.niche.choices = choices(market.niche_choices())
-        add_ons = choices((a.key, f"{a.label}") for a in market.add_ons)
+        m = market()
+        self.niche.choices = choices(m.niche_choices())
+        add_ons = choices((a.key, f"{a.label}") for a in m.add_ons)
         self.sponsored_add_ons.choices = add_ons
         self.ugc_add_ons.choices = list(add_ons)
 
@@ -186,7 +186,7 @@ def add_on_policy_form(*args: Any, **kwargs: Any) -> FlaskForm:
     class AddOnPolicyForm(FlaskForm):
         pass
 
-    for add_on in seed.market().add_ons:
+    for add_on in market().add_ons:
         field: Field = WholeField(
             f"{add_on.label} (+%)",
             validators=[

@@ -11,11 +11,16 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from crm.accounts.login import creator
+from crm.add_on_policy import services
+from crm.calculators.defaults import CalculatorDefaults, calculator_defaults
+from crm.calculators.forms import CalculatorForm, add_on_policy_form, policy_field_name
 from crm.database import db_session
-from crm.rates import affiliate, benchmark, quotes, seed, services, tiers
+from crm.market.current import market
+from crm.market.facts import Market
+from crm.rates import affiliate, benchmark, quotes, tiers
 from crm.rates.addons import AddOnPolicy, apply_add_ons
 from crm.rates.errors import RatesError
-from crm.rates.forms import CalculatorForm, add_on_policy_form, policy_field_name
+from crm.saving import saving
 
 bp = Blueprint("rates", __name__, url_prefix="/rates")
 
@@ -64,15 +69,15 @@ def _section(form: CalculatorForm, name: str, compute: Callable[[], T]) -> T | N
         return None
 
 
-def _month(form: CalculatorForm) -> benchmark.MonthBenchmark | None:
+def _month(form: CalculatorForm, m: Market) -> benchmark.MonthBenchmark | None:
     income = {key: form[name].data for key, name in INCOME_FIELDS.items()}
     if all(cents is None for cents in income.values()):
         return None  # nothing entered: show the ranges, not a comparison with zero
     amounts = {key: cents for key, cents in income.items() if cents is not None}
-    return benchmark.compare_month(form.followers.data, amounts, form.posts_per_week.data)
+    return benchmark.compare_month(form.followers.data, amounts, form.posts_per_week.data, market=m)
 
 
-def _affiliate(form: CalculatorForm) -> affiliate.AffiliateEstimate | None:
+def _affiliate(form: CalculatorForm, m: Market) -> affiliate.AffiliateEstimate | None:
     if form.average_views.data is None or form.affiliate_videos.data is None:
         return None
     return affiliate.affiliate_estimate(
@@ -81,23 +86,24 @@ def _affiliate(form: CalculatorForm) -> affiliate.AffiliateEstimate | None:
         ctr=form.ctr.data,
         conversion=form.conversion.data,
         commission_cents=form.commission.data,
+        market=m,
     )
 
 
-def _sponsored(d: CalculatorForm, policy: AddOnPolicy) -> quotes.Quote | str:
+def _sponsored(d: CalculatorForm, policy: AddOnPolicy, m: Market) -> quotes.Quote | str:
     """The quote, or the plain note that the audience is too small for one (not an error)."""
     try:
-        quote = quotes.sponsored_quote(d.followers.data, d.niche.data, d.engagement.data)
+        quote = quotes.sponsored_quote(d.followers.data, d.niche.data, d.engagement.data, market=m)
     except quotes.NeedsFollowersError as error:
         return error.message
-    return apply_add_ons(quote, d.sponsored_add_ons.data or [], policy)
+    return apply_add_ons(quote, d.sponsored_add_ons.data or [], policy, market=m)
 
 
-def _results(d: CalculatorForm, policy: AddOnPolicy) -> Results:
-    sponsored = _section(d, "sponsored", lambda: _sponsored(d, policy))
+def _results(d: CalculatorForm, policy: AddOnPolicy, m: Market) -> Results:
+    sponsored = _section(d, "sponsored", lambda: _sponsored(d, policy, m))
     return Results(
-        standing=_section(d, "tier", lambda: tiers.standing(d.followers.data)),
-        month=_section(d, "tier", lambda: _month(d)),
+        standing=_section(d, "tier", lambda: tiers.standing(d.followers.data, market=m)),
+        month=_section(d, "tier", lambda: _month(d, m)),
         sponsored=sponsored if isinstance(sponsored, quotes.Quote) else None,
         sponsored_note=sponsored if isinstance(sponsored, str) else None,
         ugc=_section(
@@ -110,37 +116,41 @@ def _results(d: CalculatorForm, policy: AddOnPolicy) -> Results:
                     retainer=bool(d.retainer.data),
                     portfolio_videos=d.portfolio_videos.data,
                     engagement=d.engagement.data,
+                    market=m,
                 ),
                 d.ugc_add_ons.data or [],
                 policy,
+                market=m,
             ),
         ),
-        affiliate=_section(d, "affiliate", lambda: _affiliate(d)),
+        affiliate=_section(d, "affiliate", lambda: _affiliate(d, m)),
         posting_note=None
         if d.posts_per_week.errors
-        else benchmark.posting_note(d.posts_per_week.data, seed.market()),
+        else benchmark.posting_note(d.posts_per_week.data, m),
     )
 
 
 @bp.get("/")
 def calculators() -> str:
-    session, user = db_session(), creator()
-    defaults = services.calculator_defaults(session, user)
+    session, user, m = db_session(), creator(), market()
+    defaults = calculator_defaults(session, user, m)
     submitted = bool(request.args)
     form = CalculatorForm(formdata=request.args if submitted else None, data=defaults.form_data())
     if submitted:
         form.validate()
-    policy = services.add_on_policy(session, user.id)
+    policy = services.add_on_policy(session, user.id, m)
     policy_form = add_on_policy_form(formdata=None, data=_policy_data(policy))
-    return _render(form, policy_form, policy, defaults)
+    return _render(form, policy_form, policy, defaults, m)
 
 
 def _policy_data(policy: AddOnPolicy) -> dict[str, Any]:
     return {policy_field_name(key): percent for key, percent in policy.percents.items()}
 
 
-def _render(form: Any, policy_form: Any, policy: AddOnPolicy, defaults: Any) -> str:
-    results = _results(form, policy)
+def _render(
+    form: Any, policy_form: Any, policy: AddOnPolicy, defaults: CalculatorDefaults, m: Market
+) -> str:
+    results = _results(form, policy, m)
     return render_template(
         "rates/calculators.html",
         form=form,
@@ -149,8 +159,8 @@ def _render(form: Any, policy_form: Any, policy: AddOnPolicy, defaults: Any) -> 
         defaults=defaults,
         results=results,
         broken={name for name, fields in SECTIONS.items() if any(form[f].errors for f in fields)},
-        market=seed.market(),
-        programs=affiliate.programs_for(form.followers.data or 0)
+        market=m,
+        programs=affiliate.programs_for(form.followers.data or 0, market=m)
         if not form.followers.errors
         else [],
         formula=affiliate.FORMULA,
@@ -159,33 +169,29 @@ def _render(form: Any, policy_form: Any, policy: AddOnPolicy, defaults: Any) -> 
 
 @bp.post("/add-ons")
 def save_add_ons() -> str | Response:
-    session, user = db_session(), creator()
+    session, user, m = db_session(), creator(), market()
     policy_form = add_on_policy_form()
     if policy_form.validate_on_submit():
-        percents = {
-            a.key: policy_form[policy_field_name(a.key)].data for a in seed.market().add_ons
-        }
-        try:
-            services.save_add_on_policy(session, user.id, percents)
-        except RatesError as error:
-            session.rollback()
-            field = policy_form._fields.get(policy_field_name(error.field or ""))
+        percents = {a.key: policy_form[policy_field_name(a.key)].data for a in m.add_ons}
+        with saving(show=False) as saved:
+            services.save_add_on_policy(session, user.id, percents, m)
+        if saved.error is not None:
+            field = policy_form._fields.get(policy_field_name(saved.error.field or ""))
             if field is not None:
-                field.errors = [*field.errors, error.message]
+                field.errors = [*field.errors, saved.error.message]
         else:
-            session.commit()
             flash("Add-on policy saved: quotes with add-ons use your percentages.", "success")
             return redirect(url_for("rates.calculators") + "#add-ons")
-    defaults = services.calculator_defaults(session, user)
+    defaults = calculator_defaults(session, user, m)
     form = CalculatorForm(formdata=None, data=defaults.form_data())
-    policy = services.add_on_policy(session, user.id)
-    return _render(form, policy_form, policy, defaults)
+    policy = services.add_on_policy(session, user.id, m)
+    return _render(form, policy_form, policy, defaults, m)
 
 
 @bp.post("/add-ons/reset")
 def reset_add_ons() -> Response:
     session = db_session()
-    services.reset_add_on_policy(session, creator().id)
-    session.commit()
+    with saving():
+        services.reset_add_on_policy(session, creator().id)
     flash("Add-on policy back to the starting values.", "info")
     return redirect(url_for("rates.calculators") + "#add-ons")

@@ -13,8 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from crm.paths import data_dir
-from crm.rates.facts import (
+from crm.market.facts import (
     AddOn,
     Affiliate,
     Benchmark,
@@ -29,8 +28,9 @@ from crm.rates.facts import (
     Tier,
     Ugc,
 )
-from crm.rates.ranges import CentsRange, Range
-from crm.rates.reader import Reader, SeedError
+from crm.market.ranges import CentsRange, Range
+from crm.market.reader import Reader, SeedError
+from crm.paths import data_dir
 
 __all__ = [
     "AddOn",
@@ -42,9 +42,7 @@ __all__ = [
     "SeedError",
     "Threshold",
     "Tier",
-    "init_app",
     "load_market_file",
-    "market",
     "parse_market",
 ]
 
@@ -259,7 +257,6 @@ def parse_market(data: dict[str, Any], name: str = "seed/market.toml") -> Market
         add_ons=_add_ons(reader),
         niches=_choices(reader, "niches", flag="high_value"),
         product_categories=_choices(reader, "product_categories"),
-        raw=data,
         quote_rounding=_quote_rounding(reader),
     )
 
@@ -289,20 +286,3 @@ def load_market_file(path: Path, name: str | None = None) -> Market:
 def installed_market() -> Market:
     """The installed market facts, read and checked once per process."""
     return load_market_file(default_path(), DEFAULT_PATH_NAME)
-
-
-def init_app(app: Any) -> None:
-    """Check the seed at start-up (config SEED_PATH overrides the installed file)."""
-    path = app.config.get("SEED_PATH")
-    app.extensions["crm.market"] = load_market_file(Path(path)) if path else installed_market()
-
-
-def market() -> Market:
-    """The market facts the running app checked at start-up, else the installed file."""
-    from flask import current_app, has_app_context
-
-    if has_app_context():
-        found = current_app.extensions.get("crm.market")
-        if found is not None:
-            return found  # type: ignore[no-any-return]
-    return installed_market()

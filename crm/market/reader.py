@@ -7,8 +7,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from crm.config import ConfigError
+from crm.market.ranges import CentsRange, Range
 from crm.money import to_cents
-from crm.rates.ranges import CentsRange, Range
 
 _MISSING: Any = object()
 

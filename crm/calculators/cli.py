@@ -8,16 +8,18 @@ from contextlib import contextmanager
 from typing import Any
 
 import click
-from flask.cli import AppGroup
+from flask.cli import AppGroup, ScriptInfo
 
+from crm.market.current import app_market, market
+from crm.market.facts import Market
+from crm.market.ranges import CentsRange
 from crm.money import MoneyError, format_money, parse_cents
-from crm.rates import payloads, seed
+from crm.rates import payloads
 from crm.rates.addons import apply_add_ons
 from crm.rates.affiliate import affiliate_estimate
 from crm.rates.benchmark import compare_month
 from crm.rates.errors import RatesError
 from crm.rates.quotes import MAX_ENGAGEMENT, Quote, sponsored_quote, ugc_quote
-from crm.rates.ranges import CentsRange
 from crm.rates.tiers import standing
 
 
@@ -70,15 +72,21 @@ engagement_option = click.option(
 )
 
 
+def _option_market(ctx: click.Context) -> Market:
+    """Option callbacks run before the command's app context: ask the app itself."""
+    return app_market(ctx.ensure_object(ScriptInfo).load_app())
+
+
 def _niche(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    if not seed.market().is_niche(value):
-        keys = ", ".join(n.key for n in seed.market().niches)
+    m = _option_market(ctx)
+    if not m.is_niche(value):
+        keys = ", ".join(n.key for n in m.niches)
         raise click.BadParameter(f"{value!r} is not a niche; choose from {keys}.")
     return value
 
 
 def _add_ons(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> list[str]:
-    keys = [a.key for a in seed.market().add_ons]
+    keys = [a.key for a in _option_market(ctx).add_ons]
     for key in value:
         if key not in keys:
             raise click.BadParameter(f"{key!r} is not an add-on; choose from {', '.join(keys)}.")
@@ -117,7 +125,7 @@ def _span(low: int, high: int) -> str:
 @json_option
 def tier_command(followers: int, as_json: bool) -> None:
     """The tier for FOLLOWERS: monthly income ranges, what is unlocked, what comes next."""
-    result = standing(followers)
+    result = standing(followers, market=market())
 
     def lines() -> list[str]:
         if result.tier is None:
@@ -125,7 +133,7 @@ def tier_command(followers: int, as_json: bool) -> None:
         else:
             out = [f"Tier {result.tier.key} ({followers:,} followers), income a month:"]
             for key, band in result.tier.streams.items():
-                out.append(f"  {seed.market().stream_label(key):<20}{_span(band.low, band.high)}")
+                out.append(f"  {market().stream_label(key):<20}{_span(band.low, band.high)}")
             out.append(f"  {'Total':<20}{_span(result.tier.total.low, result.tier.total.high)}")
         out.append(f"Unlocked: {', '.join(result.unlocked) or 'nothing yet'}")
         if result.next_threshold:
@@ -160,7 +168,9 @@ def quote_sponsored(
 ) -> None:
     """A sponsored-post quote from followers, niche and engagement."""
     with _calculation():
-        quote = apply_add_ons(sponsored_quote(followers, niche, engagement), add_ons)
+        quote = apply_add_ons(
+            sponsored_quote(followers, niche, engagement, market=market()), add_ons, market=market()
+        )
     _emit(as_json, payloads.quote_payload(quote), _quote_lines(quote, "Sponsored post"))
 
 
@@ -191,8 +201,9 @@ def quote_ugc(
             retainer=retainer,
             portfolio_videos=portfolio,
             engagement=engagement,
+            market=market(),
         )
-        quote = apply_add_ons(quote, add_ons)
+        quote = apply_add_ons(quote, add_ons, market=market())
     title = "UGC retainer a month" if retainer else f"UGC, {videos} video{'s' * (videos != 1)}"
     _emit(as_json, payloads.quote_payload(quote), _quote_lines(quote, title))
 
@@ -215,7 +226,12 @@ def affiliate_command(
     """A month's affiliate estimate; inputs left out take the typical ranges."""
     with _calculation():
         estimate = affiliate_estimate(
-            views, videos, ctr=ctr, conversion=conversion, commission_cents=commission
+            views,
+            videos,
+            ctr=ctr,
+            conversion=conversion,
+            commission_cents=commission,
+            market=market(),
         )
 
     def lines() -> list[str]:
@@ -241,7 +257,7 @@ def benchmark_command(
     """A month's income against the tier, per stream and in total; a stream left out is 0."""
     amounts = {key: cents for key, cents in income.items() if cents is not None}
     with _calculation():
-        result = compare_month(followers, amounts, posts_per_week)
+        result = compare_month(followers, amounts, posts_per_week, market=market())
 
     def lines() -> list[str]:
         if result.tier is None:
