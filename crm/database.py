@@ -17,6 +17,7 @@ from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, ORMExecuteState, Session, sessionmaker
 
+from crm.config import DEFAULTS
 from crm.paths import data_dir
 
 NAMING_CONVENTION = {
@@ -80,9 +81,9 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 class Timeouts:
     """How long PostgreSQL may take before a request gives up (0 means no limit)."""
 
-    connect_seconds: int = 5
-    statement_ms: int = 15_000
-    pool_seconds: int = 10
+    connect_seconds: int = DEFAULTS["DATABASE_CONNECT_TIMEOUT"]
+    statement_ms: int = DEFAULTS["DATABASE_STATEMENT_TIMEOUT_MS"]
+    pool_seconds: int = DEFAULTS["DATABASE_POOL_TIMEOUT"]
 
 
 class WriteInReadTransaction(RuntimeError):

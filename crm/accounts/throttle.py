@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crm import database
 from crm.accounts.models import ThrottleCount, normalize_email
+from crm.config import DEFAULTS
 from crm.database import UTCDateTime
 
 log = logging.getLogger(__name__)
@@ -170,15 +171,15 @@ class RedisCounter:
 
 @dataclass(frozen=True)
 class Limits:
-    """How many attempts fit in one window (see the CRM_*_MAX_* settings)."""
+    """How many attempts fit in one window (the CRM_*_MAX_* settings; defaults from there)."""
 
-    per_account_and_address: int = 5
-    per_address: int = 20
-    per_account: int = 100
-    register_per_address: int = 10
-    register_per_account: int = 3
-    reset_per_address: int = 10
-    reset_per_account: int = 3
+    per_account_and_address: int = DEFAULTS["LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS"]
+    per_address: int = DEFAULTS["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+    per_account: int = DEFAULTS["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+    register_per_address: int = DEFAULTS["REGISTER_MAX_PER_ADDRESS"]
+    register_per_account: int = DEFAULTS["REGISTER_MAX_PER_ACCOUNT"]
+    reset_per_address: int = DEFAULTS["RESET_MAX_PER_ADDRESS"]
+    reset_per_account: int = DEFAULTS["RESET_MAX_PER_ACCOUNT"]
 
 
 def _email(email: str) -> str:

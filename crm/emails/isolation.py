@@ -52,7 +52,7 @@ class Bounds:
 
     seconds: float
     memory_mb: int
-    renders_at_once: int = 2
+    renders_at_once: int = config.DEFAULTS["EMAIL_TEMPLATE_RENDERS_AT_ONCE"]
 
 
 def current_bounds() -> Bounds:
