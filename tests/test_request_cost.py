@@ -66,7 +66,7 @@ def test_the_heads_read_from_the_files_are_alembics(database_url) -> None:
 # The pool: no ping per checkout; a dropped connection costs one request at most
 
 
-def test_the_pool_does_not_ping_on_checkout(app) -> None:
+def test_the_pool_does_not_ping_on_checkout() -> None:
     engine = database.make_engine(
         "postgresql+psycopg://postgres@127.0.0.1:1/none", database.Timeouts()
     )
