@@ -58,6 +58,8 @@ def _configure_flask(app: Flask) -> None:
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        # The cookie is re-sent only when the session changed (login, flash, last-seen step).
+        SESSION_REFRESH_EACH_REQUEST=False,
         PERMANENT_SESSION_LIFETIME=timedelta(hours=app.config["SESSION_LIFETIME_HOURS"]),
         MAX_CONTENT_LENGTH=app.config["MAX_UPLOAD_BYTES"],
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session

@@ -39,6 +39,10 @@ DEFAULTS: dict[str, Any] = {
     "PROXY_COUNT": 0,
     # Argon2id cost: "owasp" in production; tests may pick "fast".
     "PASSWORD_HASH_PROFILE": "owasp",
+    # Password hashes one worker process runs at once (64 MiB each); a login past them
+    # waits this long for a turn, then is asked to try again in a moment.
+    "PASSWORD_HASHES_AT_ONCE": 2,
+    "PASSWORD_HASH_WAIT_SECONDS": 5,
     "MAX_UPLOAD_BYTES": 2 * 1024 * 1024,
     # Market facts file; empty means the reviewed seed/market.toml that ships with the app.
     "SEED_PATH": "",

@@ -12,7 +12,7 @@ from crm.accounts.models import User
 from crm.accounts.passwords import hash_password
 from crm.brands import demo as brands_demo
 from crm.cli import data_lines
-from crm.database import db_session
+from crm.database import db_session, end_read
 from crm.pitches import demo as pitches_demo
 from crm.stats import demo as stats_demo
 
@@ -30,6 +30,7 @@ def ensure_demo_account(session: Session, hash_profile: str) -> tuple[User, bool
     created = user is None
     if user is None:
         # A published login fails the password rules on purpose; it is for a laptop demo.
+        end_read(session)  # no transaction held through the hash
         password_hash = hash_password(DEMO_PASSWORD, hash_profile)
         user = accounts.create_account(session, DEMO_EMAIL, password_hash)
         accounts.update_profile(

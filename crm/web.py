@@ -206,7 +206,9 @@ def _database_unavailable(error: Exception) -> Any:
     return unavailable()
 
 
-def unavailable(message: str | None = None) -> tuple[str, int, dict[str, str]]:
+def unavailable(
+    message: str | None = None, retry_after: int = RETRY_AFTER_SECONDS
+) -> tuple[str, int, dict[str, str]]:
     """The 503 page: something the app needs is briefly away; come back in a minute."""
     body, code = render_error(503, message)
-    return body, code, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    return body, code, {"Retry-After": str(retry_after)}

@@ -69,6 +69,53 @@ def test_a_get_writes_nothing_to_the_database(logged_in, count_queries, monkeypa
     assert writes == []
 
 
+def _sets_cookie(response) -> bool:
+    return any(h.startswith("session=") for h in response.headers.getlist("Set-Cookie"))
+
+
+def test_a_request_soon_after_another_sends_no_cookie(logged_in, monkeypatch) -> None:
+    _move_clock(monkeypatch, timedelta(minutes=4))  # inside the 5-minute step
+    for path in ("/dashboard", "/brands/", "/profile"):
+        response = logged_in.get(path)
+        assert response.status_code == 200
+        assert not _sets_cookie(response), path
+
+
+def test_a_request_after_the_step_refreshes_the_cookie_once(logged_in, monkeypatch) -> None:
+    _move_clock(monkeypatch, timedelta(minutes=6))
+    assert _sets_cookie(logged_in.get("/dashboard"))
+    assert not _sets_cookie(logged_in.get("/dashboard"))  # the new stamp is fresh
+
+
+def test_the_step_shrinks_with_a_short_idle_timeout(make_app, user, monkeypatch) -> None:
+    client = make_app(SESSION_IDLE_HOURS=0.5).test_client()  # step: 30 min / 12 = 2.5 min
+    client.post("/login", data={"email": user.email, "password": TEST_PASSWORD})
+    _move_clock(monkeypatch, timedelta(minutes=2))
+    assert not _sets_cookie(client.get("/dashboard"))
+    _move_clock(monkeypatch, timedelta(minutes=3))
+    assert _sets_cookie(client.get("/dashboard"))
+
+
+@pytest.mark.parametrize(("quiet_minutes", "still_in"), [(54, True), (57, False)])
+def test_the_idle_timeout_counts_from_a_stamp_at_most_one_step_old(
+    make_app, user, monkeypatch, quiet_minutes, still_in
+) -> None:
+    client = make_app(SESSION_IDLE_HOURS=1).test_client()  # step: 5 minutes
+    client.post("/login", data={"email": user.email, "password": TEST_PASSWORD})
+    _move_clock(monkeypatch, timedelta(minutes=4))
+    assert not _sets_cookie(client.get("/dashboard"))  # the stamp stays at login time
+    _move_clock(monkeypatch, timedelta(minutes=quiet_minutes))
+    # Idle for 54 minutes: still in (58 after the stamp). For 57: out (61 after the stamp),
+    # within one step (5 minutes) of where an exact idle timeout would end it.
+    assert (client.get("/dashboard").status_code == 200) is still_in
+
+
+def test_a_flash_still_sends_the_cookie(logged_in) -> None:
+    response = logged_in.post("/logout")
+    assert _sets_cookie(response)
+    assert logged_in.get("/dashboard").status_code == 302
+
+
 # Two tabs after login: both pages must carry forms that work.
 
 

@@ -17,9 +17,11 @@ from crm.accounts.throttle import AttemptCounter, DatabaseCounter, Limits, Redis
 from crm.database import db_session
 from crm.extensions import login_manager
 
-# The cookie's last-seen time is rewritten at most this often: the idle timeout needs
-# minutes, not seconds, and every rewrite is a Set-Cookie.
-SEEN_RESOLUTION_SECONDS = 60
+# The cookie's last-seen time is rewritten at most once per step (a twelfth of the idle
+# timeout, at most five minutes): every rewrite is a re-signed Set-Cookie, and an idle
+# timeout of days needs minutes, not seconds. A login so ends after between the idle
+# timeout less one step and the idle timeout without a request.
+SEEN_STEP_MAX_SECONDS = 5 * 60
 # Redis is on the local network: a second is long; a hung Redis must not hang logins.
 REDIS_TIMEOUT_SECONDS = 1.0
 
@@ -34,7 +36,7 @@ def _load_user(token: str) -> User | None:
     if not isinstance(seen, int | float) or now - seen > idle_seconds():
         return None
     user = services.user_for_token(db_session(), token)
-    if user is not None and now - seen >= SEEN_RESOLUTION_SECONDS:
+    if user is not None and now - seen >= seen_step_seconds():
         session["seen"] = int(now)
     return user
 
@@ -42,6 +44,11 @@ def _load_user(token: str) -> User | None:
 def idle_seconds() -> float:
     """How long a browser may go without a request before its login ends."""
     return float(current_app.config["SESSION_IDLE_HOURS"]) * 3600
+
+
+def seen_step_seconds() -> float:
+    """How old the cookie's last-seen time may grow before a request rewrites it."""
+    return min(SEEN_STEP_MAX_SECONDS, idle_seconds() / 12)
 
 
 def creator() -> User:

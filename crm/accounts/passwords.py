@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import gzip
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
 
 from crm.accounts.models import normalize_email
+from crm.database import refuse_open_transaction
 
 # OWASP Password Storage Cheat Sheet: Argon2id, m >= 19 MiB, t >= 2, p = 1.
 # We use RFC 9106's second recommendation (64 MiB, t=3, p=4), well above it.
@@ -30,21 +35,55 @@ def hasher(profile: str = "owasp") -> PasswordHasher:
     return PasswordHasher(type=Type.ID, hash_len=32, salt_len=16, **PROFILES[profile])
 
 
+class HashersBusy(RuntimeError):
+    """Every password-hash slot of this process stayed taken for the whole wait."""
+
+
+_slots_lock = threading.Lock()
+
+
+@contextmanager
+def hash_slot() -> Iterator[None]:
+    """Run one hash in one of the app's few slots, outside any database transaction.
+
+    Each hash takes 64 MiB and a core for a quarter of a second: a burst of logins must
+    wait its turn (a bounded time, then HashersBusy, answered with a 503), never pile up.
+    """
+    refuse_open_transaction("a password hash")
+    if not has_app_context():  # a script or a test's factory: nothing to share
+        yield
+        return
+    config = current_app.config
+    with _slots_lock:
+        slots = current_app.extensions.get("crm.hash_slots")
+        if slots is None:
+            slots = threading.BoundedSemaphore(config["PASSWORD_HASHES_AT_ONCE"])
+            current_app.extensions["crm.hash_slots"] = slots
+    if not slots.acquire(timeout=config["PASSWORD_HASH_WAIT_SECONDS"]):
+        raise HashersBusy("every password-hash slot is taken")
+    try:
+        yield
+    finally:
+        slots.release()
+
+
 def hash_password(password: str, profile: str = "owasp") -> str:
     """Hash `password` with Argon2id."""
-    return hasher(profile).hash(password)
+    with hash_slot():
+        return hasher(profile).hash(password)
 
 
 def verify_password(stored_hash: str | None, password: str, profile: str = "owasp") -> bool:
     """True if `password` matches; a missing hash still costs one verification."""
     ph = hasher(profile)
-    try:
-        if stored_hash is None:
-            ph.verify(_dummy_hash(profile), password)
+    with hash_slot():
+        try:
+            if stored_hash is None:
+                ph.verify(_dummy_hash(profile), password)
+                return False
+            return ph.verify(stored_hash, password)
+        except (VerificationError, InvalidHashError):
             return False
-        return ph.verify(stored_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
 
 
 def needs_rehash(stored_hash: str, profile: str = "owasp") -> bool:

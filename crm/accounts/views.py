@@ -17,6 +17,7 @@ from crm.accounts.forms import (
     ProfileForm,
     RegisterForm,
 )
+from crm.accounts.passwords import HashersBusy
 from crm.accounts.throttle import CounterUnavailable
 from crm.database import db_session
 from crm.forms import show_error
@@ -27,6 +28,8 @@ bp = Blueprint("accounts", __name__)
 
 _TOO_MANY_SIGN_UPS = "Too many sign-ups from your network. Wait a few minutes and try again."
 _TOO_MANY_RESETS = "Too many reset requests. Wait a few minutes and try again."
+_BUSY = "Lots of people are logging in right now. Try again in a moment."
+BUSY_RETRY_AFTER_SECONDS = 5
 
 
 @bp.app_errorhandler(CounterUnavailable)
@@ -34,6 +37,12 @@ def _counter_unavailable(error: CounterUnavailable) -> tuple[str, int, dict[str,
     # Without the shared count every guess would be free: refuse, briefly and clearly.
     current_app.logger.error("Throttle counter unreachable on %s: %s", request.path, error)
     return unavailable("This is briefly unavailable on our side. Try again in a minute.")
+
+
+@bp.app_errorhandler(HashersBusy)
+def _hashers_busy(error: HashersBusy) -> tuple[str, int, dict[str, str]]:
+    current_app.logger.warning("Password hashes busy on %s: %s", request.path, error)
+    return unavailable(_BUSY, retry_after=BUSY_RETRY_AFTER_SECONDS)
 
 
 def _throttled(template: str, form: object, message: str) -> tuple[str, int]:

@@ -1,0 +1,188 @@
+"""The main GET pages, one registry: each with the data that fills it.
+
+Used by the query-count test (tests/test_page_queries.py: the count stays the same as a
+page's data grows) and the query-plan test (tests/test_query_plans.py: no full scan of
+a user table). A GET route of the URL map that is neither here nor in NOT_MAIN_PAGES
+fails test_query_plans.py::test_every_get_page_is_in_the_registry.
+
+A page's `fill(session, user, ids)` adds one round of rows the page shows (call it again
+for more) and keeps the ids its path needs in `ids` ({brand_id} and so on).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from crm.accounts.models import User
+from crm.add_on_policy.models import AddOnUplift
+from crm.brands.models import Brand
+from crm.emails.kinds import EmailKind, default_template
+from crm.emails.models import PitchEmailTemplate
+from crm.market.seed import installed_market
+from crm.pitches.models import PitchKind, PitchStatus
+from tests.factories import make_snapshot, make_video
+from tests.factories_brands import make_brand, make_contact, make_note
+from tests.factories_pitches import NOW, make_pitch
+
+Ids = dict[str, Any]
+Fill = Callable[[Session, User, Ids], None]
+ROWS = 3  # of each kind per round: past a page needs PAGE_SIZE rounds
+_days = itertools.count(1)
+
+
+def no_data(session: Session, user: User, ids: Ids) -> None:
+    """A page with nothing of the creator's to list (a blank form)."""
+
+
+def brands(session: Session, user: User, ids: Ids) -> None:
+    """Brands with a tag, contacts and notes; one of them (brand_id) gets each round's."""
+    if "brand_id" not in ids:
+        anchor = make_brand(session, user, name="Glow Labs", tags="skincare, vip")
+        ids["brand_id"] = anchor.id
+        ids["contact_id"] = make_contact(session, user, brand=anchor, email="jo@glowlabs.com").id
+    anchor = session.get_one(Brand, ids["brand_id"])
+    for number in range(ROWS):
+        brand = make_brand(session, user, tags="skincare", tiktok_followers=10_000 + number)
+        make_contact(session, user, brand=brand, email=f"c{next(_days)}@example.com")
+        make_note(session, user, brand=anchor)
+        make_contact(session, user, brand=anchor, email=f"a{next(_days)}@glowlabs.com")
+
+
+def pitches(session: Session, user: User, ids: Ids) -> None:
+    """Brands, and pitches in every status (sent ones with a follow-up due) at brand_id."""
+    brands(session, user, ids)
+    anchor = session.get_one(Brand, ids["brand_id"])
+    due = NOW.date() - timedelta(days=1)
+    for status in PitchStatus:
+        sent = status is PitchStatus.SENT
+        pitch = make_pitch(
+            session,
+            user,
+            brand=anchor if sent else None,
+            status=status,
+            kind=PitchKind.UGC,
+            next_followup_on=due if sent else None,
+        )
+        ids.setdefault("pitch_id", pitch.id)
+
+
+def stats(session: Session, user: User, ids: Ids) -> None:
+    """Stats snapshots and portfolio videos."""
+    for _ in range(ROWS):
+        snapshot = make_snapshot(session, user, taken_on=date(2020, 1, 1) + timedelta(next(_days)))
+        video = make_video(session, user)
+        ids.setdefault("snapshot_id", snapshot.id)
+        ids.setdefault("video_id", video.id)
+
+
+def email_templates(session: Session, user: User, ids: Ids) -> None:
+    """Pitches to write to, and the creator's own template of each kind (once: one per kind)."""
+    pitches(session, user, ids)
+    if ids.setdefault("templates", False):
+        return
+    for kind in EmailKind:
+        own = default_template(kind)  # the built-in text, saved as the creator's own
+        session.add(
+            PitchEmailTemplate(
+                owner_id=user.id, kind=kind.value, subject=own.subject, body=own.body
+            )
+        )
+    ids["templates"] = True
+    session.commit()
+
+
+def add_on_policy(session: Session, user: User, ids: Ids) -> None:
+    """Stats, videos and the creator's add-on percentages (once: one per add-on)."""
+    stats(session, user, ids)
+    if ids.setdefault("add_ons", False):
+        return
+    for add_on in installed_market().add_ons:
+        session.add(AddOnUplift(owner_id=user.id, add_on=add_on.key, percent=25))
+    ids["add_ons"] = True
+    session.commit()
+
+
+@dataclass(frozen=True)
+class MainPage:
+    """A GET page as a creator opens it; `path` takes the ids the page's fill kept."""
+
+    path: str
+    fill: Fill
+    public: bool = False  # opened without logging in
+    tags: tuple[str, ...] = field(default=())
+
+    def url(self, ids: Ids) -> str:
+        return self.path.format(**ids)
+
+
+MAIN_PAGES: list[MainPage] = [
+    MainPage("/dashboard", pitches),
+    MainPage("/brands/", brands),
+    MainPage("/brands/?q=glow", brands),
+    MainPage("/brands/?q=jo%40glowlabs.com", brands),
+    MainPage("/brands/?status=lead", brands),
+    MainPage("/brands/?category=home", brands),
+    MainPage("/brands/?source=other", brands),
+    MainPage("/brands/?tag=skincare", brands),
+    MainPage("/brands/?good=y", brands),
+    MainPage("/brands/?sort=name", brands),
+    MainPage("/brands/?sort=followers", brands),
+    MainPage("/brands/?sort=newest", brands),
+    MainPage("/brands/?page=2", brands),
+    MainPage("/brands/{brand_id}", pitches),
+    MainPage("/brands/{brand_id}/edit", brands),
+    MainPage("/brands/{brand_id}/contacts/new", brands),
+    MainPage("/brands/contacts/{contact_id}/edit", brands),
+    MainPage("/brands/new", no_data),
+    MainPage("/brands/import", no_data),
+    MainPage("/brands/export.csv", brands),
+    MainPage("/brands/import-template.csv", no_data),
+    MainPage("/pitches/", pitches),
+    MainPage("/pitches/?status=sent", pitches),
+    MainPage("/pitches/?kind=ugc", pitches),
+    MainPage("/pitches/?page=2", pitches),
+    MainPage("/pitches/board", pitches),
+    MainPage("/pitches/followups", pitches),
+    MainPage("/pitches/{pitch_id}", pitches),
+    MainPage("/pitches/{pitch_id}/edit", pitches),
+    MainPage("/pitches/new", pitches),
+    MainPage("/pitches/new?brand_id={brand_id}", pitches),
+    MainPage("/pitches/settings", no_data),
+    MainPage("/stats/", stats),
+    MainPage("/stats/?page=2", stats),
+    MainPage("/stats/snapshots/new", stats),
+    MainPage("/stats/snapshots/{snapshot_id}/edit", stats),
+    MainPage("/stats/videos/new", no_data),
+    MainPage("/stats/videos/{video_id}/edit", stats),
+    MainPage("/rates/", add_on_policy),
+    MainPage("/rates/?followers=12000&niche=beauty&videos=3", add_on_policy),
+    MainPage("/profile", no_data),
+    MainPage("/account/password", no_data),
+    MainPage("/emails/templates", email_templates),
+    MainPage("/emails/templates/ugc_pitch", email_templates),
+    MainPage("/emails/templates/first_followup", email_templates),
+    MainPage("/emails/brands/{brand_id}", email_templates),
+    MainPage("/emails/pitches/{pitch_id}", email_templates),
+    MainPage("/login", no_data, public=True),
+    MainPage("/register", no_data, public=True),
+    MainPage("/password/reset", no_data, public=True),
+    MainPage("/password/reset/not-a-live-token", no_data, public=True),
+]
+
+# GET routes that are not pages to measure, each with the reason.
+NOT_MAIN_PAGES: dict[str, str] = {
+    "dashboard.home": "only redirects to the dashboard or the login page",
+    "static": "files from disk, no database",
+    "accounts.finish_sign_up": "a signed link checked without the database until it is posted",
+}
+
+
+def page_id(page: MainPage) -> str:
+    """A test id for `page`."""
+    return page.path
