@@ -37,8 +37,9 @@ def _require_login() -> None:
     """Every pitches page is the creator's own."""
 
 
-def _page_arg() -> int:
-    return query_int("page", 1)
+def _cursor_arg() -> str | None:
+    """Where the list page starts; an old `?page=N` link simply gives the first page."""
+    return request.args.get("cursor") or None
 
 
 def _enum_arg(kind: type[PitchStatus] | type[PitchKind], name: str) -> object:
@@ -92,7 +93,7 @@ def index() -> str:
         brand_id=brand.id if brand else None,
     )
     page = pipeline.list_pitches(
-        session, creator().id, filters, _page_arg(), current_app.config["PAGE_SIZE"]
+        session, creator().id, filters, _cursor_arg(), current_app.config["PAGE_SIZE"]
     )
     return render_template(
         "pitches/index.html",
@@ -302,7 +303,7 @@ def followups_due() -> str:
     steps = followups.user_cadence(creator())
     today = creator_today()
     page = followups.due_followups(
-        session, owner_id, today, _page_arg(), current_app.config["PAGE_SIZE"]
+        session, owner_id, today, _cursor_arg(), current_app.config["PAGE_SIZE"]
     )
     return render_template(
         "pitches/followups.html",
