@@ -32,7 +32,7 @@ class BrandActivity(Owned, Base):
     """One line of a brand's timeline: a note, a status change, a pitch event."""
 
     __tablename__ = "brand_activities"
-    __table_args__ = (Index("ix_brand_activities_brand_at", "brand_id", "at"),)
+    __table_args__ = (Index("ix_brand_activities_brand_at_id", "brand_id", "at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id", ondelete="CASCADE"))
