@@ -131,8 +131,12 @@ class Count:
     def capped(self) -> bool:
         return self.value > self.cap
 
+    def at_least(self, seen: int) -> str:
+        """The count as a person says it, knowing `seen` rows exist: "1,234" or "5,000+"."""
+        return f"{max(self.cap, seen):,}+" if self.capped else f"{self.value:,}"
+
     def __str__(self) -> str:
-        return f"{self.cap:,}+" if self.capped else f"{self.value:,}"
+        return self.at_least(0)
 
 
 def count_at_most(session: Session, statement: Select[Any], id_column: Any, cap: int) -> Count:
@@ -156,6 +160,11 @@ class Page(Generic[T]):
     @property
     def end(self) -> int:
         return self.start + len(self.items) - 1
+
+    @property
+    def total_text(self) -> str:
+        """How many rows the list has, never fewer than this page shows it reaching."""
+        return self.total.at_least(self.end)
 
     @property
     def first(self) -> bool:
@@ -240,6 +249,14 @@ def _id_queries(
     outer = [nulls if older else nulls.desc()]
     outer += _order_by([Key(both.c[i], k.descending) for i, k in enumerate(keys)], older)
     return select(*both.c).order_by(*outer).limit(limit)
+
+
+def page_ids_query(
+    session: Session, statement: Select[Any], order: Order, cursor_text: str | None, size: int
+) -> Select[Any]:
+    """The SELECT of one page's key values and ids (for plan tests and benchmarks)."""
+    nulls_high = session.get_bind().dialect.name == "postgresql"
+    return _id_queries(statement, order, decode_cursor(cursor_text, order), size + 1, nulls_high)
 
 
 def keyset_page(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from crm.accounts.models import User
 from crm.dates import show_date
@@ -152,6 +152,8 @@ def ghost_expired_for_everyone(session: Session, now: datetime) -> int:
     return sum(ghost_expired(session, user.id, now, user_cadence(user)) for user in owners)
 
 
+# Loaded with the page's rows, whose ids come first: the join reads only the rows shown.
+_SHOWN_WITH = (joinedload(Pitch.brand), joinedload(Pitch.contact))
 # Oldest due date first, then the earliest sent; served by the partial index
 # ix_pitches_followups_due (owner_id, next_followup_on, sent_at, id) WHERE status = 'sent'.
 FOLLOWUP_ORDER = Order(
@@ -179,7 +181,7 @@ def due_followups(
         FOLLOWUP_ORDER,
         cursor,
         size,
-        options=(selectinload(Pitch.brand), selectinload(Pitch.contact)),
+        options=_SHOWN_WITH,
         count_cap=count_cap,
     )
 
@@ -221,7 +223,7 @@ def coming_up(
         FOLLOWUP_ORDER,
         None,
         COMING_UP_SHOWN,
-        options=(selectinload(Pitch.brand), selectinload(Pitch.contact)),
+        options=_SHOWN_WITH,
         count_cap=count_cap,
     )
     return ComingUp(list(page.items), page.total)

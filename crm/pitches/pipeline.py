@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import func
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from crm.ownership import owned
 from crm.pagination import COUNT_CAP, Key, Order, Page, keyset_page
@@ -39,6 +39,8 @@ class PitchFilters:
         return bool(self.status or self.kind or self.brand_id)
 
 
+# Loaded with the page's rows, whose ids come first: the join reads only the rows shown.
+_SHOWN_WITH = (joinedload(Pitch.brand), joinedload(Pitch.contact))
 # Most recently changed first; indexes (owner_id[, status | kind], updated_at, id) and
 # (brand_id, updated_at, id) serve it with each filter.
 LIST_ORDER = Order(
@@ -68,7 +70,7 @@ def list_pitches(
         LIST_ORDER,
         cursor,
         size,
-        options=(selectinload(Pitch.brand), selectinload(Pitch.contact)),
+        options=_SHOWN_WITH,
         count_cap=count_cap,
     )
 
