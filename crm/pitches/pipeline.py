@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, joinedload
 from crm.ownership import owned
 from crm.pagination import COUNT_CAP, Key, Order, Page, keyset_page
 from crm.pitches.models import Pitch, PitchKind, PitchStatus
+from crm.timeline.models import BrandActivity
 
 # Board columns, in pipeline order.
 BOARD_COLUMNS: tuple[PitchStatus, ...] = tuple(PitchStatus)
@@ -73,6 +74,21 @@ def list_pitches(
         options=_SHOWN_WITH,
         count_cap=count_cap,
     )
+
+
+# A pitch's history, newest first; served by the index (pitch_id, at, id).
+HISTORY_ORDER = Order(
+    "pitch-history",
+    (Key(BrandActivity.at, descending=True), Key(BrandActivity.id, descending=True)),
+)
+
+
+def pitch_history(
+    session: Session, pitch: Pitch, cursor: str | None, size: int
+) -> Page[BrandActivity]:
+    """One page of the timeline lines about `pitch`, newest first."""
+    statement = owned(BrandActivity, pitch.owner_id).where(BrandActivity.pitch_id == pitch.id)
+    return keyset_page(session, statement, HISTORY_ORDER, cursor, size)
 
 
 @dataclass

@@ -19,7 +19,6 @@ from crm.pitches import cadence, followups, pipeline, rate_sentence, services, s
 from crm.pitches.forms import CadenceForm, NewPitchForm, PitchForm, StatusForm
 from crm.pitches.models import Pitch, PitchChannel, PitchKind, PitchStatus
 from crm.saving import saving
-from crm.timeline.models import BrandActivity
 
 bp = Blueprint("pitches", __name__, url_prefix="/pitches")
 
@@ -159,11 +158,7 @@ def detail(pitch_id: int) -> str:
     session = db_session()
     owner_id = creator().id
     pitch = get_owned_or_404(session, Pitch, pitch_id, owner_id)
-    history = session.scalars(
-        owned(BrandActivity, owner_id)
-        .where(BrandActivity.pitch_id == pitch.id)
-        .order_by(BrandActivity.at.desc(), BrandActivity.id.desc())
-    ).all()
+    history = pipeline.pitch_history(session, pitch, _cursor_arg(), current_app.config["PAGE_SIZE"])
     steps = followups.user_cadence(creator())
     return render_template(
         "pitches/detail.html",

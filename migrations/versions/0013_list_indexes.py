@@ -74,6 +74,12 @@ INDEXES: tuple[tuple[str, str, list[str], tuple[str, list[str]] | None], ...] = 
         ["brand_id", "at", "id"],
         ("ix_brand_activities_brand_at", ["brand_id", "at"]),
     ),
+    (
+        "brand_activities",
+        "ix_brand_activities_pitch_at",
+        ["pitch_id", "at", "id"],
+        ("ix_brand_activities_pitch_id", ["pitch_id"]),
+    ),
     ("stats_snapshots", "ix_stats_snapshots_owner_taken", ["owner_id", "taken_on", "id"], None),
 )
 
