@@ -164,6 +164,8 @@ class Page(Generic[T]):
     @property
     def total_text(self) -> str:
         """How many rows the list has, never fewer than this page shows it reaching."""
+        if self.older is None and self.total.capped:
+            return f"{self.end:,}"  # the last page: the end is the count
         return self.total.at_least(self.end)
 
     @property
