@@ -59,3 +59,80 @@ def test_dashboard_counts_follow_ups_and_the_open_pipeline(logged_in, session, u
     assert "1,000 followers to TikTok Shop Affiliate" in page
     due = page.index("Follow-ups due")
     assert '<p class="value">1</p>' in page[due : due + 200]
+
+
+def _fill_lists(session, user, count: int, start: int) -> int:
+    """`count` brands, each with a contact, a tag, a sent pitch due and a timeline note."""
+    from crm.pitches.models import PitchStatus
+    from tests.factories_brands import make_brand, make_contact, make_note
+    from tests.factories_pitches import NOW, make_pitch
+
+    brand = None
+    for n in range(start, start + count):
+        brand = make_brand(session, user, name=f"List brand {n}", tags="q4", tiktok_followers=n)
+        contact = make_contact(session, user, brand, email=f"c{n}@x.example")
+        make_pitch(
+            session,
+            user,
+            brand=brand,
+            contact_id=contact.id,
+            status=PitchStatus.SENT,
+            sent_at=NOW,
+            next_followup_on=date(2026, 1, 1) + timedelta(days=n % 3),
+        )
+        make_note(session, user, brand, f"Note {n}")
+    return brand.id if brand else 0
+
+
+LIST_PATHS = [
+    "/brands/",
+    "/brands/?sort=followers&tag=q4",
+    "/brands/?sort=name&q=list",
+    "/pitches/",
+    "/pitches/?status=sent",
+    "/pitches/followups",
+    "/stats/",
+]
+
+
+@pytest.mark.parametrize("path", LIST_PATHS)
+def test_a_list_runs_as_many_queries_on_a_deep_page_as_on_the_first(
+    make_app, session, user, count_queries, path
+) -> None:
+    from tests.pager_links import pager_link
+
+    client = make_app(PAGE_SIZE=2).test_client()
+    client.post("/login", data={"email": user.email, "password": "correct-horse-battery"})
+    _fill_lists(session, user, 3, 0)
+    _add_rows(session, user, 0, 3)
+    few = _queries(count_queries, client, path)
+    second = pager_link(client.get(path).get_data(as_text=True), "next")
+    few_second = _queries(count_queries, client, second)
+    _fill_lists(session, user, 9, 3)
+    _add_rows(session, user, 3, 9)
+    assert _queries(count_queries, client, path) == few
+    deep = path
+    for _ in range(4):
+        deep = pager_link(client.get(deep).get_data(as_text=True), "next")
+        assert deep is not None
+    # (The stats page shows its headline card from one more query past page one.)
+    assert _queries(count_queries, client, deep) == few_second <= few + 2
+
+
+def test_the_brand_timeline_runs_as_many_queries_on_a_deep_page(
+    make_app, session, user, count_queries
+) -> None:
+    from tests.factories_brands import make_brand, make_note
+    from tests.pager_links import pager_link
+
+    client = make_app(PAGE_SIZE=2).test_client()
+    client.post("/login", data={"email": user.email, "password": "correct-horse-battery"})
+    brand = make_brand(session, user)
+    for n in range(9):
+        make_note(session, user, brand, f"Note {n}")
+    path = f"/brands/{brand.id}"
+    first = _queries(count_queries, client, path)
+    deep = path
+    for _ in range(3):
+        deep = pager_link(client.get(deep).get_data(as_text=True), "next")
+    assert _queries(count_queries, client, deep) == first

@@ -12,6 +12,7 @@ from crm.pitches import followups, services, views
 from crm.pitches.models import PitchStatus as S
 from crm.timeline.models import BrandActivity
 from tests.factories_pitches import NOW, make_pitch
+from tests.pager_links import pager_link
 
 STEPS = (4, 7, 7)
 
@@ -142,9 +143,9 @@ class TestDueList:
         overdue = _sent(session, user, next_followup_on=today - timedelta(days=3))
         _sent(session, user, next_followup_on=today + timedelta(days=1))
         make_pitch(session, user, status=S.REPLIED, next_followup_on=today)
-        page = followups.due_followups(session, user.id, today, 1, 25)
+        page = followups.due_followups(session, user.id, today, None, 25)
         assert [p.id for p in page.items] == [overdue.id, today_one.id]
-        assert page.total == 2
+        assert page.total.value == 2
         assert followups.count_due(session, user.id, today) == 2
 
 
@@ -265,7 +266,9 @@ class TestPage:
             _sent(session, user, subject=f"Due {n}", next_followup_on=date(2026, 3, 1 + n))
         first = client.get("/pitches/followups").get_data(as_text=True)
         assert "Due 0" in first and "Due 2" not in first
-        assert "Due 2" in client.get("/pitches/followups?page=2").get_data(as_text=True)
+        assert "Showing 1–2 of 3 follow-ups due" in first
+        second = client.get(pager_link(first, "next")).get_data(as_text=True)
+        assert "Due 2" in second and "Due 0" not in second and "Showing 3–3" in second
 
 
 class TestSettings:

@@ -12,6 +12,7 @@ from crm.pitches import views
 from crm.pitches.models import Pitch
 from crm.pitches.models import PitchStatus as S
 from tests.factories_pitches import NOW, brand_for, contact_for, make_pitch
+from tests.pager_links import pager_link, walk
 
 TOKEN = "a" * 32
 
@@ -315,10 +316,16 @@ class TestList:
             )
         first = client.get("/pitches/?status=sent").get_data(as_text=True)
         assert "Pitch 4" in first and "Pitch 2" not in first
-        assert "Page 1 of 3" in first
-        assert "/pitches/?page=2&amp;status=sent" in first
-        third = client.get("/pitches/?status=sent&page=3").get_data(as_text=True)
-        assert "Pitch 0" in third and "Pitch 1" not in third
+        assert "Showing 1–2 of 5 pitches matching" in first
+        second_link = pager_link(first, "next")
+        assert second_link is not None and "status=sent" in second_link
+        pages = walk(client, "/pitches/?status=sent")
+        assert len(pages) == 3
+        assert "Pitch 0" in pages[2] and "Pitch 1" not in pages[2]
+        assert "Showing 5–5 of 5" in pages[2]
+        # Back from the last page: "Newer" keeps the filter and shows the page before.
+        back = client.get(pager_link(pages[2], "prev")).get_data(as_text=True)
+        assert "Pitch 2" in back and "Pitch 1" in back and "Showing 3–4" in back
 
     def test_only_my_pitches_are_listed(self, logged_in, session, user, other_user) -> None:
         make_pitch(session, other_user, subject="Someone else's")
@@ -364,11 +371,17 @@ def test_the_new_form_starts_in_the_creators_currency_with_the_primary_contact(
     assert re.search(rf'<option selected value="{primary.id}">The Boss', page)
 
 
-def test_a_page_past_the_end_shows_the_last_page(make_app, session, user) -> None:
+def test_an_old_page_link_or_a_stale_cursor_shows_the_first_page(make_app, session, user) -> None:
     client = make_app(PAGE_SIZE=2).test_client()
     client.post("/login", data={"email": user.email, "password": "correct-horse-battery"})
-    for n in range(3):
+    pitches = [
         make_pitch(session, user, subject=f"Pitch {n}", updated_at=NOW + timedelta(minutes=n))
+        for n in range(3)
+    ]
     page = client.get("/pitches/?page=99").get_data(as_text=True)
-    assert "Page 2 of 2" in page
-    assert "Pitch 0" in page
+    assert "Showing 1–2 of 3" in page and "Pitch 2" in page
+    older = pager_link(page, "next")
+    session.delete(pitches[0])  # the only pitch on the older page goes
+    session.commit()
+    stale = client.get(older).get_data(as_text=True)
+    assert "Pitch 2" in stale and "Showing 1–2 of 2" not in stale and "No pitches" not in stale

@@ -11,6 +11,7 @@ from crm.database import utcnow
 from crm.stats import metrics, services
 from crm.stats.models import PortfolioVideo, StatsSnapshot
 from tests.factories import make_snapshot, make_video
+from tests.pager_links import pager_link
 
 
 def _snapshot_form(**overrides):
@@ -211,9 +212,10 @@ def test_the_history_table_pages_and_keeps_growth_across_pages(make_app, session
         followers = 1000 + week * 100
         make_snapshot(session, user, taken_on=start + timedelta(weeks=week), followers=followers)
     first = client.get("/stats/").get_data(as_text=True)
-    assert "Page 1 of 3" in first
+    assert "1–5" in first and pager_link(first, "prev") is None
     assert "2026-03-23" in first and "2026-02-16" not in first
-    second = client.get("/stats/?page=2").get_data(as_text=True)
+    second = client.get(pager_link(first, "next")).get_data(as_text=True)
+    assert "6–10" in second
     assert "2026-02-16" in second and "2026-01-19" in second and "2026-03-23" not in second
     # The oldest row on page 2 (1,200 on 2026-01-19) keeps its growth from the week before.
     assert f"{(1200 - 1100) / 1100 * 100:+.1f}%" in second

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from crm.brands.models import Brand, Contact
 from crm.brands.normalise import is_good_target
 from crm.ownership import owned
-from crm.pagination import Page, paginate
+from crm.pagination import Key, Order, Page, keyset_page
 from crm.timeline.models import BrandActivity
 
 
@@ -25,23 +25,25 @@ class BrandPage:
     good_target: bool
 
 
-def timeline_page(session: Session, brand: Brand, page: int, size: int) -> Page[BrandActivity]:
+# Newest first; served by the index (brand_id, at, id).
+TIMELINE_ORDER = Order(
+    "timeline", (Key(BrandActivity.at, descending=True), Key(BrandActivity.id, descending=True))
+)
+
+
+def timeline_page(
+    session: Session, brand: Brand, cursor: str | None, size: int
+) -> Page[BrandActivity]:
     """One page of everything that happened with `brand`, newest first."""
     statement = owned(BrandActivity, brand.owner_id).where(BrandActivity.brand_id == brand.id)
-    return paginate(
-        session,
-        statement,
-        page,
-        size,
-        order_by=(BrandActivity.at.desc(), BrandActivity.id.desc()),
-    )
+    return keyset_page(session, statement, TIMELINE_ORDER, cursor, size)
 
 
-def brand_page(session: Session, brand: Brand, timeline_number: int, size: int) -> BrandPage:
+def brand_page(session: Session, brand: Brand, timeline_cursor: str | None, size: int) -> BrandPage:
     """Everything the brand page needs, in a constant number of queries."""
     return BrandPage(
         brand=brand,
         contacts=list(brand.contacts),
-        timeline=timeline_page(session, brand, timeline_number, size),
+        timeline=timeline_page(session, brand, timeline_cursor, size),
         good_target=is_good_target(brand.tiktok_followers, brand.runs_tiktok_ads),
     )

@@ -11,19 +11,34 @@ from sqlalchemy.orm import Session, selectinload
 from crm.brands.models import Brand, BrandSource, BrandStatus, BrandTag, Contact
 from crm.brands.normalise import sweet_spot
 from crm.ownership import owned
-from crm.pagination import Page, paginate
+from crm.pagination import COUNT_CAP, Key, Order, Page, keyset_page
 
-# Sort key -> (label, ORDER BY). Every order ends on id so pages never overlap.
-SORTS: dict[str, tuple[str, tuple[Any, ...]]] = {
-    "recent": ("Recent activity", (Brand.updated_at.desc(), Brand.id.desc())),
-    "name": ("Name A-Z", (Brand.name_key, Brand.id)),
+# Sort key -> (label, order). Every order ends on id so pages never overlap; each has an
+# index (owner_id, key, id) in migration 0013.
+SORTS: dict[str, tuple[str, Order]] = {
+    "recent": (
+        "Recent activity",
+        Order("recent", (Key(Brand.updated_at, descending=True), Key(Brand.id, descending=True))),
+    ),
+    "name": ("Name A-Z", Order("name", (Key(Brand.name_key), Key(Brand.id)))),
     "followers": (
         "TikTok followers",
-        (Brand.tiktok_followers.is_(None), Brand.tiktok_followers.desc(), Brand.id),
+        Order(
+            "followers",
+            (
+                Key(Brand.tiktok_followers, descending=True, nulls_last=True),
+                Key(Brand.id, descending=True),
+            ),
+        ),
     ),
-    "newest": ("Newest first", (Brand.created_at.desc(), Brand.id.desc())),
+    "newest": (
+        "Newest first",
+        Order("newest", (Key(Brand.created_at, descending=True), Key(Brand.id, descending=True))),
+    ),
 }
 DEFAULT_SORT = "recent"
+# Sorts read as a position in an alphabet or a ranking, not as time: "Previous" / "Next".
+SORTS_NOT_BY_TIME = frozenset({"name", "followers"})
 
 
 @dataclass(frozen=True)
@@ -110,15 +125,26 @@ def filtered(owner_id: int, filters: BrandFilters) -> Select[Any]:
 
 
 def list_brands(
-    session: Session, owner_id: int, filters: BrandFilters, page: int, size: int
+    session: Session,
+    owner_id: int,
+    filters: BrandFilters,
+    cursor: str | None,
+    size: int,
+    count_cap: int = COUNT_CAP,
 ) -> Page[Brand]:
-    """One page of brands with their tags and contacts loaded: four queries, whatever the page."""
+    """One page of brands from `cursor`, tags and contacts loaded: five queries, any page."""
     _label, order = SORTS.get(filters.sort, SORTS[DEFAULT_SORT])
-    return paginate(
+    return keyset_page(
         session,
         filtered(owner_id, filters),
-        page,
+        order,
+        cursor,
         size,
-        order_by=order,
         options=(selectinload(Brand.tags), selectinload(Brand.contacts)),
+        count_cap=count_cap,
     )
+
+
+def has_brands(session: Session, owner_id: int) -> bool:
+    """Whether the creator has any brand at all (one row read, not a count)."""
+    return session.scalar(owned(Brand, owner_id, Brand.id).limit(1)) is not None

@@ -73,14 +73,18 @@ class Brand(Owned, Base):
 
     __tablename__ = "brands"
     __table_args__ = (
-        Index("ix_brands_owner_status", "owner_id", "status"),
-        Index("ix_brands_owner_name", "owner_id", "name_key"),
         Index("ix_brands_owner_handle", "owner_id", "tiktok_handle"),
         Index("ix_brands_owner_domain", "owner_id", "website_domain"),
-        Index("ix_brands_owner_updated", "owner_id", "updated_at"),
-        # The brand list filters on these.
-        Index("ix_brands_owner_category", "owner_id", "product_category"),
-        Index("ix_brands_owner_source", "owner_id", "source"),
+        # The brand list's sorts and filters (crm/brands/listing.py), id last for the keyset.
+        Index("ix_brands_owner_recent", "owner_id", "updated_at", "id"),
+        Index("ix_brands_owner_name_id", "owner_id", "name_key", "id"),
+        Index("ix_brands_owner_created", "owner_id", "created_at", "id"),
+        Index("ix_brands_owner_followers", "owner_id", "tiktok_followers", "id"),
+        Index("ix_brands_owner_status_recent", "owner_id", "status", "updated_at", "id"),
+        Index(
+            "ix_brands_owner_category_recent", "owner_id", "product_category", "updated_at", "id"
+        ),
+        Index("ix_brands_owner_source_recent", "owner_id", "source", "updated_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -13,15 +13,14 @@ from crm.brands.forms import BrandForm, FilterForm, NoteForm, StatusForm
 from crm.brands.models import Brand, BrandKind, BrandSource, BrandStatus
 from crm.brands.normalise import is_good_target
 from crm.database import db_session
-from crm.inputs import query_int
 from crm.ownership import get_owned_or_404
 from crm.saving import saving
 from crm.timeline.models import BrandActivity
 
 
-def page_number(name: str = "page") -> int:
-    """The page asked for in the query string; anything odd means page 1."""
-    return query_int(name, 1)
+def cursor_arg(name: str = "cursor") -> str | None:
+    """Where the page asked for starts; an old `?page=N` link simply gives the first page."""
+    return request.args.get(name) or None
 
 
 def filters_from(form: FilterForm) -> listing.BrandFilters:
@@ -49,7 +48,7 @@ def index() -> str:
     form = FilterForm(services.tag_names(session, owner_id), formdata=request.args)
     filters = filters_from(form)
     page = listing.list_brands(
-        session, owner_id, filters, page_number(), current_app.config["PAGE_SIZE"]
+        session, owner_id, filters, cursor_arg(), current_app.config["PAGE_SIZE"]
     )
     return render_template(
         "brands/index.html",
@@ -57,7 +56,8 @@ def index() -> str:
         filters=filters,
         page=page,
         good={b.id for b in page.items if is_good_target(b.tiktok_followers, b.runs_tiktok_ads)},
-        has_brands=page.total > 0 or services.brand_count(session, owner_id) > 0,
+        has_brands=bool(page.items) or listing.has_brands(session, owner_id),
+        by_time=filters.sort not in listing.SORTS_NOT_BY_TIME,
     )
 
 
@@ -108,7 +108,7 @@ def _save_brand(form: BrandForm, brand: Brand | None) -> str | Response:
 def detail(brand_id: int) -> str:
     session = db_session()
     brand = get_owned_or_404(session, Brand, brand_id, creator().id)
-    shown = brand_detail.brand_page(session, brand, page_number(), current_app.config["PAGE_SIZE"])
+    shown = brand_detail.brand_page(session, brand, cursor_arg(), current_app.config["PAGE_SIZE"])
     return render_template(
         "brands/detail.html",
         page=shown,
@@ -157,7 +157,7 @@ def add_note(brand_id: int) -> str | Response:
         if saved:
             flash("Note added to the timeline.", "success")
             return redirect(url_for("brands.detail", brand_id=brand.id) + "#timeline")
-    shown = brand_detail.brand_page(session, brand, 1, current_app.config["PAGE_SIZE"])
+    shown = brand_detail.brand_page(session, brand, None, current_app.config["PAGE_SIZE"])
     status_form = StatusForm(formdata=None, status=brand.status.value)
     return render_template(
         "brands/detail.html", page=shown, brand=brand, note_form=form, status_form=status_form

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, joinedload
 from crm.accounts.models import User
 from crm.dates import show_date
 from crm.ownership import owned
-from crm.pagination import Page, paginate
+from crm.pagination import COUNT_CAP, Count, Key, Order, Page, keyset_page
 from crm.pitches import cadence
 from crm.pitches.models import Pitch, PitchStatus
 from crm.pitches.services import PitchError, owner_day, pitch_title, transition
@@ -152,20 +152,37 @@ def ghost_expired_for_everyone(session: Session, now: datetime) -> int:
     return sum(ghost_expired(session, user.id, now, user_cadence(user)) for user in owners)
 
 
+# Loaded with the page's rows, whose ids come first: the join reads only the rows shown.
+_SHOWN_WITH = (joinedload(Pitch.brand), joinedload(Pitch.contact))
+# Oldest due date first, then the earliest sent; served by the partial index
+# ix_pitches_followups_due (owner_id, next_followup_on, sent_at, id) WHERE status = 'sent'.
+FOLLOWUP_ORDER = Order(
+    "followups",
+    (Key(Pitch.next_followup_on), Key(Pitch.sent_at, nullable=True), Key(Pitch.id)),
+)
+
+
+def _sent(owner_id: int) -> Select[tuple[Pitch]]:
+    return owned(Pitch, owner_id).where(Pitch.status == PitchStatus.SENT)
+
+
 def due_followups(
-    session: Session, owner_id: int, today: date, page: int, size: int
+    session: Session,
+    owner_id: int,
+    today: date,
+    cursor: str | None,
+    size: int,
+    count_cap: int = COUNT_CAP,
 ) -> Page[Pitch]:
     """Sent pitches with a follow-up due today or overdue, oldest due date first."""
-    due = owned(Pitch, owner_id).where(
-        Pitch.status == PitchStatus.SENT, Pitch.next_followup_on <= today
-    )
-    return paginate(
+    return keyset_page(
         session,
-        due,
-        page,
+        _sent(owner_id).where(Pitch.next_followup_on <= today),
+        FOLLOWUP_ORDER,
+        cursor,
         size,
-        order_by=(Pitch.next_followup_on, Pitch.sent_at, Pitch.id),
-        options=(joinedload(Pitch.brand), joinedload(Pitch.contact)),
+        options=_SHOWN_WITH,
+        count_cap=count_cap,
     )
 
 
@@ -174,7 +191,13 @@ class ComingUp:
     """Follow-ups due in the next days: the first few, and how many there are in all."""
 
     pitches: list[Pitch]
-    total: int
+    total: Count
+
+    @property
+    def more(self) -> str:
+        """How many are not shown, as a person says it ("980+" past the count's cap)."""
+        rest = self.total.value - len(self.pitches)
+        return f"{rest:,}+" if self.total.capped else f"{rest:,}"
 
 
 # Product policy: the follow-ups page looks this far ahead.
@@ -182,22 +205,28 @@ COMING_UP_DAYS = 7
 COMING_UP_SHOWN = 20
 
 
-def coming_up(session: Session, owner_id: int, today: date, days: int = COMING_UP_DAYS) -> ComingUp:
+def coming_up(
+    session: Session,
+    owner_id: int,
+    today: date,
+    days: int = COMING_UP_DAYS,
+    count_cap: int = COUNT_CAP,
+) -> ComingUp:
     """Sent pitches whose follow-up falls after today and within `days`, soonest first."""
-    window = owned(Pitch, owner_id).where(
-        Pitch.status == PitchStatus.SENT,
+    window = _sent(owner_id).where(
         Pitch.next_followup_on > today,
         Pitch.next_followup_on <= today + timedelta(days=days),
     )
-    total = session.scalar(window.with_only_columns(func.count(Pitch.id))) or 0
-    if not total:
-        return ComingUp([], 0)
-    shown = session.scalars(
-        window.options(joinedload(Pitch.brand), joinedload(Pitch.contact))
-        .order_by(Pitch.next_followup_on, Pitch.sent_at, Pitch.id)
-        .limit(COMING_UP_SHOWN)
-    ).all()
-    return ComingUp(list(shown), total)
+    page = keyset_page(
+        session,
+        window,
+        FOLLOWUP_ORDER,
+        None,
+        COMING_UP_SHOWN,
+        options=_SHOWN_WITH,
+        count_cap=count_cap,
+    )
+    return ComingUp(list(page.items), page.total)
 
 
 def count_due(session: Session, owner_id: int, today: date) -> int:

@@ -58,9 +58,10 @@ class Pitch(Owned, Base):
         Index("ix_pitches_owner_status", "owner_id", "status"),
         Index("ix_pitches_owner_followup", "owner_id", "next_followup_on"),
         Index("ix_pitches_brand_created", "brand_id", "created_at"),
-        # The pitch list filters by kind and sorts by last change.
-        Index("ix_pitches_owner_kind", "owner_id", "kind"),
-        Index("ix_pitches_owner_updated", "owner_id", "updated_at"),
+        # The pitch list sorts by last change, filtered by kind or brand (id last: keyset).
+        Index("ix_pitches_owner_recent", "owner_id", "updated_at", "id"),
+        Index("ix_pitches_owner_kind_recent", "owner_id", "kind", "updated_at", "id"),
+        Index("ix_pitches_brand_recent", "brand_id", "updated_at", "id"),
         # One pitch per new-pitch form: a second submit of the same form finds the first.
         UniqueConstraint("owner_id", "creation_token"),
         CheckConstraint("quoted_cents IS NULL OR quoted_cents >= 0", name="quote_not_negative"),

@@ -9,8 +9,9 @@ from sqlalchemy import func
 from sqlalchemy.orm import Session, joinedload
 
 from crm.ownership import owned
-from crm.pagination import Page, paginate
+from crm.pagination import COUNT_CAP, Key, Order, Page, keyset_page
 from crm.pitches.models import Pitch, PitchKind, PitchStatus
+from crm.timeline.models import BrandActivity
 
 # Board columns, in pipeline order.
 BOARD_COLUMNS: tuple[PitchStatus, ...] = tuple(PitchStatus)
@@ -39,10 +40,24 @@ class PitchFilters:
         return bool(self.status or self.kind or self.brand_id)
 
 
+# Loaded with the page's rows, whose ids come first: the join reads only the rows shown.
+_SHOWN_WITH = (joinedload(Pitch.brand), joinedload(Pitch.contact))
+# Most recently changed first; indexes (owner_id[, status | kind], updated_at, id) and
+# (brand_id, updated_at, id) serve it with each filter.
+LIST_ORDER = Order(
+    "pitches", (Key(Pitch.updated_at, descending=True), Key(Pitch.id, descending=True))
+)
+
+
 def list_pitches(
-    session: Session, owner_id: int, filters: PitchFilters, page: int, size: int
+    session: Session,
+    owner_id: int,
+    filters: PitchFilters,
+    cursor: str | None,
+    size: int,
+    count_cap: int = COUNT_CAP,
 ) -> Page[Pitch]:
-    """The owner's pitches, most recently changed first, one page of them (two queries)."""
+    """One page of the owner's pitches from `cursor`, brand and contact loaded (five queries)."""
     statement = owned(Pitch, owner_id)
     if filters.status is not None:
         statement = statement.where(Pitch.status == filters.status)
@@ -50,14 +65,30 @@ def list_pitches(
         statement = statement.where(Pitch.kind == filters.kind)
     if filters.brand_id is not None:
         statement = statement.where(Pitch.brand_id == filters.brand_id)
-    return paginate(
+    return keyset_page(
         session,
         statement,
-        page,
+        LIST_ORDER,
+        cursor,
         size,
-        order_by=(Pitch.updated_at.desc(), Pitch.id.desc()),
-        options=(joinedload(Pitch.brand), joinedload(Pitch.contact)),
+        options=_SHOWN_WITH,
+        count_cap=count_cap,
     )
+
+
+# A pitch's history, newest first; served by the index (pitch_id, at, id).
+HISTORY_ORDER = Order(
+    "pitch-history",
+    (Key(BrandActivity.at, descending=True), Key(BrandActivity.id, descending=True)),
+)
+
+
+def pitch_history(
+    session: Session, pitch: Pitch, cursor: str | None, size: int
+) -> Page[BrandActivity]:
+    """One page of the timeline lines about `pitch`, newest first."""
+    statement = owned(BrandActivity, pitch.owner_id).where(BrandActivity.pitch_id == pitch.id)
+    return keyset_page(session, statement, HISTORY_ORDER, cursor, size)
 
 
 @dataclass

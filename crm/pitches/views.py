@@ -19,7 +19,6 @@ from crm.pitches import cadence, followups, pipeline, rate_sentence, services, s
 from crm.pitches.forms import CadenceForm, NewPitchForm, PitchForm, StatusForm
 from crm.pitches.models import Pitch, PitchChannel, PitchKind, PitchStatus
 from crm.saving import saving
-from crm.timeline.models import BrandActivity
 
 bp = Blueprint("pitches", __name__, url_prefix="/pitches")
 
@@ -37,8 +36,9 @@ def _require_login() -> None:
     """Every pitches page is the creator's own."""
 
 
-def _page_arg() -> int:
-    return query_int("page", 1)
+def _cursor_arg() -> str | None:
+    """Where the list page starts; an old `?page=N` link simply gives the first page."""
+    return request.args.get("cursor") or None
 
 
 def _enum_arg(kind: type[PitchStatus] | type[PitchKind], name: str) -> object:
@@ -92,7 +92,7 @@ def index() -> str:
         brand_id=brand.id if brand else None,
     )
     page = pipeline.list_pitches(
-        session, creator().id, filters, _page_arg(), current_app.config["PAGE_SIZE"]
+        session, creator().id, filters, _cursor_arg(), current_app.config["PAGE_SIZE"]
     )
     return render_template(
         "pitches/index.html",
@@ -158,11 +158,7 @@ def detail(pitch_id: int) -> str:
     session = db_session()
     owner_id = creator().id
     pitch = get_owned_or_404(session, Pitch, pitch_id, owner_id)
-    history = session.scalars(
-        owned(BrandActivity, owner_id)
-        .where(BrandActivity.pitch_id == pitch.id)
-        .order_by(BrandActivity.at.desc(), BrandActivity.id.desc())
-    ).all()
+    history = pipeline.pitch_history(session, pitch, _cursor_arg(), current_app.config["PAGE_SIZE"])
     steps = followups.user_cadence(creator())
     return render_template(
         "pitches/detail.html",
@@ -302,7 +298,7 @@ def followups_due() -> str:
     steps = followups.user_cadence(creator())
     today = creator_today()
     page = followups.due_followups(
-        session, owner_id, today, _page_arg(), current_app.config["PAGE_SIZE"]
+        session, owner_id, today, _cursor_arg(), current_app.config["PAGE_SIZE"]
     )
     return render_template(
         "pitches/followups.html",

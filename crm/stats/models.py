@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.database import Base, UTCDateTime, utcnow
@@ -18,6 +18,8 @@ class StatsSnapshot(Owned, Base):
     __tablename__ = "stats_snapshots"
     __table_args__ = (
         UniqueConstraint("owner_id", "taken_on"),
+        # The history list's keyset order (newest first, id last).
+        Index("ix_stats_snapshots_owner_taken", "owner_id", "taken_on", "id"),
         CheckConstraint(
             "followers >= 0 AND video_views >= 0 AND likes >= 0 AND comments >= 0"
             " AND shares >= 0 AND posts >= 0",

@@ -12,7 +12,7 @@ from crm import inputs, links
 from crm.accounts.models import User
 from crm.errors import FieldError
 from crm.ownership import owned
-from crm.pagination import Page, last_page_at_most
+from crm.pagination import Key, Order, Page, keyset_page
 from crm.stats import metrics
 from crm.stats.followers import newest_followers
 from crm.stats.models import PortfolioVideo, StatsSnapshot
@@ -162,42 +162,46 @@ def snapshot_rows(snapshots: list[StatsSnapshot]) -> list[SnapshotRow]:
     return rows
 
 
-def _rows(session: Session, owner_id: int, offset: int, limit: int) -> list[SnapshotRow]:
-    """Snapshots offset..offset+limit, newest first, with their rates (two queries at most)."""
-    newest = list(
+# Newest first; snapshots are one a day, so taken_on alone orders them (id for form's sake).
+HISTORY_ORDER = Order(
+    "history",
+    (Key(StatsSnapshot.taken_on, descending=True), Key(StatsSnapshot.id, descending=True)),
+)
+
+
+def _with_rates(session: Session, owner_id: int, newest: list[StatsSnapshot]) -> list[SnapshotRow]:
+    """`newest` (newest first) with their rates; reads the week before the oldest (one query)."""
+    if not newest:
+        return []
+    # Snapshots are one a day, so the 8 before the oldest shown cover its week back.
+    older = list(
         session.scalars(
             owned(StatsSnapshot, owner_id)
+            .where(StatsSnapshot.taken_on < newest[-1].taken_on)
             .order_by(StatsSnapshot.taken_on.desc())
-            .offset(offset)
-            .limit(limit)
+            .limit(8)
         )
     )
-    older: list[StatsSnapshot] = []
-    if newest and len(newest) == limit:
-        # Snapshots are one a day, so the 8 before the oldest shown cover its week back.
-        older = list(
-            session.scalars(
-                owned(StatsSnapshot, owner_id)
-                .where(StatsSnapshot.taken_on < newest[-1].taken_on)
-                .order_by(StatsSnapshot.taken_on.desc())
-                .limit(8)
-            )
-        )
     rows = snapshot_rows(list(reversed(newest + older)))
     return list(reversed(rows))[: len(newest)]
 
 
 def history(session: Session, owner_id: int, limit: int = 104) -> list[SnapshotRow]:
     """The newest `limit` snapshots with their rates, newest first (two queries at most)."""
-    return _rows(session, owner_id, 0, limit)
+    newest = list(
+        session.scalars(
+            owned(StatsSnapshot, owner_id).order_by(StatsSnapshot.taken_on.desc()).limit(limit)
+        )
+    )
+    return _with_rates(session, owner_id, newest)
 
 
-def history_page(session: Session, owner_id: int, page: int, size: int) -> Page[SnapshotRow]:
-    """One page of the history table, newest first (three queries at most)."""
-    total = session.scalar(owned(StatsSnapshot, owner_id, func.count(StatsSnapshot.id))) or 0
-    number = last_page_at_most(page, total, size)
-    rows = _rows(session, owner_id, (number - 1) * size, size)
-    return Page(items=rows, number=number, size=size, total=total)
+def history_page(
+    session: Session, owner_id: int, cursor: str | None, size: int
+) -> Page[SnapshotRow]:
+    """One page of the history table from `cursor`, newest first (four queries)."""
+    page = keyset_page(session, owned(StatsSnapshot, owner_id), HISTORY_ORDER, cursor, size)
+    return replace(page, items=_with_rates(session, owner_id, list(page.items)))
 
 
 def latest(session: Session, owner_id: int) -> SnapshotRow | None:

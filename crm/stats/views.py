@@ -8,7 +8,6 @@ from werkzeug.wrappers import Response
 
 from crm.accounts.login import creator, creator_today
 from crm.database import db_session
-from crm.inputs import query_int
 from crm.ownership import get_owned_or_404
 from crm.saving import saving
 from crm.stats import metrics, services
@@ -51,13 +50,13 @@ def _video_data(form: VideoForm) -> services.VideoData:
 def index() -> str:
     owner_id = creator().id
     session = db_session()
-    page = query_int("page", 1)
-    history = services.history_page(session, owner_id, page, current_app.config["PAGE_SIZE"])
+    cursor = request.args.get("cursor") or None
+    history = services.history_page(session, owner_id, cursor, current_app.config["PAGE_SIZE"])
     return render_template(
         "stats/index.html",
         history=history,
         latest=history.items[0]
-        if history.number == 1 and history.items
+        if history.first and history.items
         else services.latest(session, owner_id),
         videos=services.videos(session, owner_id),
         engagement_formula=metrics.ENGAGEMENT_FORMULA,

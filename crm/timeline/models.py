@@ -32,14 +32,16 @@ class BrandActivity(Owned, Base):
     """One line of a brand's timeline: a note, a status change, a pitch event."""
 
     __tablename__ = "brand_activities"
-    __table_args__ = (Index("ix_brand_activities_brand_at", "brand_id", "at"),)
+    __table_args__ = (
+        # A brand's timeline and a pitch's history, newest first (keyset: id last).
+        Index("ix_brand_activities_brand_at_id", "brand_id", "at", "id"),
+        Index("ix_brand_activities_pitch_at", "pitch_id", "at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id", ondelete="CASCADE"))
     # Set when the line is about one pitch (its creation, a status change, a follow-up).
-    pitch_id: Mapped[int | None] = mapped_column(
-        ForeignKey("pitches.id", ondelete="CASCADE"), index=True
-    )
+    pitch_id: Mapped[int | None] = mapped_column(ForeignKey("pitches.id", ondelete="CASCADE"))
     kind: Mapped[ActivityKind] = mapped_column(str_enum(ActivityKind, "activity_kind"))
     text: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
