@@ -109,7 +109,7 @@ def test_a_long_column_shows_the_newest_cards_and_links_to_the_rest(
 
 
 def test_cards_of_the_same_time_come_newest_id_first(session, user) -> None:
-    first, second, third = (make_pitch(session, user, status=S.WON) for _ in range(3))
+    _first, second, third = (make_pitch(session, user, status=S.WON) for _ in range(3))
     columns = pipeline.board(session, user.id, per_column=2)
     assert [card.id for card in _column(columns, S.WON).cards] == [third.id, second.id]
 
