@@ -27,47 +27,70 @@ depends_on: str | Sequence[str] | None = None
 STATUSES = ("draft", "sent", "replied", "negotiating", "won", "lost", "ghosted", "declined")
 SENT = "status = 'sent'"
 
-# What the triggers add for one pitch row (`sign` 1) or take away (`sign` -1).
+# An update that moves a pitch between counters.
 _CHANGED = (
     "OLD.owner_id IS NOT NEW.owner_id OR OLD.status IS NOT NEW.status"
     " OR OLD.currency IS NOT NEW.currency OR OLD.quoted_cents IS NOT NEW.quoted_cents"
 )
 
 
-def _sqlite_upsert(row: str, sign: str) -> str:
+def _sqlite_add(row: str) -> str:
     return f"""
     INSERT INTO pitch_totals (owner_id, status, currency, count, quoted_count, quoted_cents)
-    VALUES ({row}.owner_id, {row}.status, {row}.currency, {sign}1,
-            {sign}({row}.quoted_cents IS NOT NULL), {sign}coalesce({row}.quoted_cents, 0))
+    VALUES ({row}.owner_id, {row}.status, {row}.currency, 1,
+            {row}.quoted_cents IS NOT NULL, coalesce({row}.quoted_cents, 0))
     ON CONFLICT (owner_id, status, currency) DO UPDATE SET
-        count = count + excluded.count,
+        count = count + 1,
         quoted_count = quoted_count + excluded.quoted_count,
         quoted_cents = quoted_cents + excluded.quoted_cents;"""
 
 
+# Taking away is an UPDATE, never an insert: when an account is deleted, its counters
+# may be gone (cascade) before its pitches are, and there is nothing left to count down.
+def _sqlite_take(row: str) -> str:
+    return f"""
+    UPDATE pitch_totals SET
+        count = count - 1,
+        quoted_count = quoted_count - ({row}.quoted_cents IS NOT NULL),
+        quoted_cents = quoted_cents - coalesce({row}.quoted_cents, 0)
+    WHERE owner_id = {row}.owner_id AND status = {row}.status AND currency = {row}.currency;"""
+
+
 SQLITE_TRIGGERS = (
     f"""CREATE TRIGGER pitch_totals_insert AFTER INSERT ON pitches
-    BEGIN {_sqlite_upsert("NEW", "")} END""",
+    BEGIN {_sqlite_add("NEW")} END""",
     f"""CREATE TRIGGER pitch_totals_delete AFTER DELETE ON pitches
-    BEGIN {_sqlite_upsert("OLD", "-")} END""",
+    BEGIN {_sqlite_take("OLD")} END""",
     f"""CREATE TRIGGER pitch_totals_update
     AFTER UPDATE OF owner_id, status, currency, quoted_cents ON pitches
     WHEN {_CHANGED}
-    BEGIN {_sqlite_upsert("OLD", "-")} {_sqlite_upsert("NEW", "")} END""",
+    BEGIN {_sqlite_take("OLD")} {_sqlite_add("NEW")} END""",
 )
 
 POSTGRES_FUNCTIONS = (
+    # sign 1 adds a pitch row, -1 takes it away (an UPDATE only: see _sqlite_take).
     """CREATE FUNCTION pitch_totals_add(
         row_owner integer, row_status varchar, row_currency varchar, quoted integer, sign integer
-    ) RETURNS void LANGUAGE sql AS $$
-        INSERT INTO pitch_totals AS t (owner_id, status, currency, count, quoted_count, quoted_cents)
-        VALUES (row_owner, row_status, row_currency, sign,
-                sign * (quoted IS NOT NULL)::integer, sign * coalesce(quoted, 0))
-        ON CONFLICT (owner_id, status, currency) DO UPDATE SET
-            count = t.count + excluded.count,
-            quoted_count = t.quoted_count + excluded.quoted_count,
-            quoted_cents = t.quoted_cents + excluded.quoted_cents
-    $$""",
+    ) RETURNS void LANGUAGE plpgsql AS $$
+    BEGIN
+        IF sign > 0 THEN
+            INSERT INTO pitch_totals AS t
+                (owner_id, status, currency, count, quoted_count, quoted_cents)
+            VALUES (row_owner, row_status, row_currency, 1,
+                    (quoted IS NOT NULL)::integer, coalesce(quoted, 0))
+            ON CONFLICT (owner_id, status, currency) DO UPDATE SET
+                count = t.count + 1,
+                quoted_count = t.quoted_count + excluded.quoted_count,
+                quoted_cents = t.quoted_cents + excluded.quoted_cents;
+        ELSE
+            UPDATE pitch_totals AS t SET
+                count = t.count - 1,
+                quoted_count = t.quoted_count - (quoted IS NOT NULL)::integer,
+                quoted_cents = t.quoted_cents - coalesce(quoted, 0)
+            WHERE t.owner_id = row_owner AND t.status = row_status
+                AND t.currency = row_currency;
+        END IF;
+    END $$""",
     # An update touches two counter rows; taking them in key order means two moves in
     # opposite directions at once wait for each other instead of deadlocking.
     """CREATE FUNCTION pitch_totals_track() RETURNS trigger LANGUAGE plpgsql AS $$
