@@ -76,6 +76,13 @@ def test_the_follow_ups_due_count_uses_the_partial_index(connection, session, us
     assert not _scans_pitches(plan), plan
 
 
+def test_the_count_waiting_to_be_ghosted_uses_its_partial_index(connection, session, user) -> None:
+    make_pitch(session, user, status=PitchStatus.SENT, next_followup_on=TODAY, followups_sent=3)
+    plan = _plan(connection, lambda: followups.count_expired(session, user.id, TODAY, (3, 4, 7)))
+    assert "ix_pitches_followups_expired" in plan
+    assert not _scans_pitches(plan), plan
+
+
 def test_the_partial_index_condition_is_written_into_the_sql(connection) -> None:
     """A bound 'sent' would not match the index's `status = 'sent'` when planned."""
     sql = str(

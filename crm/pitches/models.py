@@ -82,6 +82,16 @@ class Pitch(Owned, Base):
             sqlite_where=text(SENT_SQL),
             postgresql_where=text(SENT_SQL),
         ),
+        # Waiting to be ghosted: the cadence ran out (few pitches at a time, whatever the
+        # number of follow-ups due).
+        Index(
+            "ix_pitches_followups_expired",
+            "owner_id",
+            "followups_sent",
+            "next_followup_on",
+            sqlite_where=text(SENT_SQL),
+            postgresql_where=text(SENT_SQL),
+        ),
         Index("ix_pitches_owner_followup", "owner_id", "next_followup_on"),
         Index("ix_pitches_brand_created", "brand_id", "created_at"),
         # The pitch list filters by kind and sorts by last change.

@@ -1,4 +1,4 @@
-"""board totals: kept per-status counters, the board's index, the follow-ups partial index
+"""board totals: kept per-status counters, the board's index, the follow-ups partial indexes
 
 The board's column totals and the dashboard's open pipeline read `pitch_totals`, a
 row per (owner, status, currency), instead of summing every pitch. Triggers on
@@ -166,12 +166,21 @@ def upgrade() -> None:
         sqlite_where=sa.text(SENT),
         postgresql_where=sa.text(SENT),
     )
+    op.create_index(
+        "ix_pitches_followups_expired",
+        "pitches",
+        ["owner_id", "followups_sent", "next_followup_on"],
+        unique=False,
+        sqlite_where=sa.text(SENT),
+        postgresql_where=sa.text(SENT),
+    )
     # The board's index starts with (owner_id, status): this one serves nothing more.
     op.drop_index("ix_pitches_owner_status", table_name="pitches")
 
 
 def downgrade() -> None:
     op.create_index("ix_pitches_owner_status", "pitches", ["owner_id", "status"], unique=False)
+    op.drop_index("ix_pitches_followups_expired", table_name="pitches")
     op.drop_index("ix_pitches_followups_due", table_name="pitches")
     op.drop_index("ix_pitches_owner_status_updated", table_name="pitches")
     if op.get_bind().dialect.name == "postgresql":
