@@ -47,6 +47,8 @@ DEFAULTS: dict[str, Any] = {
     # Market facts file; empty means the reviewed seed/market.toml that ships with the app.
     "SEED_PATH": "",
     "PAGE_SIZE": 25,
+    # Cards per column on the pipeline board; the rest are a link away in the pitch list.
+    "BOARD_CARDS_PER_COLUMN": 30,
     # PostgreSQL: give up on an unreachable or stuck database instead of hanging (0: no limit).
     "DATABASE_CONNECT_TIMEOUT": 5,
     "DATABASE_STATEMENT_TIMEOUT_MS": 15_000,

@@ -4,7 +4,7 @@ from crm.accounts.models import LoginSession, PasswordReset, ThrottleCount, User
 from crm.add_on_policy.models import AddOnUplift
 from crm.brands.models import Brand, BrandTag, Contact
 from crm.emails.models import PitchEmailTemplate
-from crm.pitches.models import Pitch
+from crm.pitches.models import Pitch, PitchTotal
 from crm.stats.models import PortfolioVideo, StatsSnapshot
 from crm.timeline.models import BrandActivity
 
@@ -18,6 +18,7 @@ __all__ = [
     "PasswordReset",
     "Pitch",
     "PitchEmailTemplate",
+    "PitchTotal",
     "PortfolioVideo",
     "StatsSnapshot",
     "ThrottleCount",

@@ -5,14 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func
+from sqlalchemy import select, true
 from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
 from crm.market.facts import Market
-from crm.ownership import owned
-from crm.pitches import followups, states
-from crm.pitches.models import Pitch
+from crm.pitches import followups, states, totals
 from crm.rates.tiers import TierStanding, standing
 from crm.stats.followers import follower_count
 from crm.stats.services import StatsSummary, stats_summary
@@ -31,36 +29,46 @@ class DashboardSummary:
     stats: StatsSummary
     followers: int
     profile_complete: bool
+    # Counted up to followups.COUNT_CAP + 1 (shown as "99+").
     followups_due: int
     pipeline: OpenPipeline
     tier: TierStanding
 
 
-def open_pipeline(session: Session, owner_id: int) -> OpenPipeline:
-    """Count and total quoted value of open pitches, summed in SQL per currency."""
+def _pitch_numbers(session: Session, owner_id: int, today: date) -> tuple[int, OpenPipeline]:
+    """Follow-ups due (capped) and the open pipeline per currency, in one query.
+
+    The due count is a scalar subquery on every row, the open totals (from the kept
+    counters) are outer-joined, so an account with no open pitch still gets one row.
+    """
+    open_totals = totals.currency_totals(owner_id, states.OPEN_STATUSES).subquery("open_totals")
+    due = followups.due_count_query(owner_id, today).scalar_subquery().label("due")
     rows = session.execute(
-        owned(Pitch, owner_id, Pitch.currency, func.count(Pitch.id), func.sum(Pitch.quoted_cents))
-        .where(Pitch.status.in_(states.OPEN_STATUSES))
-        .group_by(Pitch.currency)
-        .order_by(Pitch.currency)
+        select(due, open_totals.c.currency, open_totals.c.count, open_totals.c.quoted_cents)
+        .select_from(select(true().label("one")).subquery("one"))
+        .outerjoin(open_totals, true())
+        .order_by(open_totals.c.currency)
     ).all()
-    return OpenPipeline(
-        count=sum(count for _currency, count, _total in rows),
-        quoted=tuple((currency, total or 0) for currency, _count, total in rows if total),
+    found = [row for row in rows if row.currency is not None]
+    pipeline = OpenPipeline(
+        count=sum(int(row.count) for row in found),
+        quoted=tuple((row.currency, int(row.quoted_cents)) for row in found if row.quoted_cents),
     )
+    return rows[0].due, pipeline
 
 
 def dashboard_summary(
     session: Session, user: User, today: date, market: Market
 ) -> DashboardSummary:
-    """The numbers on the dashboard for `user`."""
+    """The numbers on the dashboard for `user` (two queries)."""
     stats = stats_summary(session, user.id)
     followers = follower_count(user, stats.latest.snapshot.followers if stats.latest else None)
+    followups_due, pipeline = _pitch_numbers(session, user.id, today)
     return DashboardSummary(
         stats=stats,
         followers=followers,
         profile_complete=bool(user.tiktok_handle and followers),
-        followups_due=followups.count_due(session, user.id, today),
-        pipeline=open_pipeline(session, user.id),
+        followups_due=followups_due,
+        pipeline=pipeline,
         tier=standing(followers, market=market),
     )

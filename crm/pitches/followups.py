@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, literal, select
 from sqlalchemy.orm import Session, joinedload
 
 from crm.accounts.models import User
@@ -20,6 +20,27 @@ from crm.timeline.services import log_activity
 
 # The furthest any timezone is ahead of UTC (Kiribati, UTC+14).
 _MOST_AHEAD = timedelta(hours=14)
+
+# `status = 'sent'` with the value in the SQL text, not a bound parameter: only then
+# can the planner match the partial index ix_pitches_followups_due (SQLite never plans
+# with bound values; PostgreSQL's generic plans for prepared statements do not either).
+IS_SENT = Pitch.status == literal(PitchStatus.SENT.value, literal_execute=True)
+
+# Counts on badges and the dashboard stop here and read "99+": a count never reads more
+# than this many rows, however many follow-ups are due.
+COUNT_CAP = 99
+
+
+def capped(count: int) -> str:
+    """A count as a badge says it: "99+" past the cap."""
+    return f"{COUNT_CAP}+" if count > COUNT_CAP else f"{count:,}"
+
+
+def _counted_up_to(rows: Select[tuple[int]], cap: int | None) -> Select[tuple[int]]:
+    """A count of `rows` that stops at cap + 1 (reads them all when cap is None)."""
+    if cap is not None:
+        rows = rows.limit(cap + 1)
+    return select(func.count()).select_from(rows.subquery())
 
 
 class NotDueYet(PitchError):
@@ -108,16 +129,22 @@ def log_followup(
 def _expired(owner_id: int, today: date, steps: tuple[int, ...]) -> Select[tuple[Pitch]]:
     """Sent pitches whose cadence ran out and whose time to answer is over."""
     return owned(Pitch, owner_id).where(
-        Pitch.status == PitchStatus.SENT,
+        IS_SENT,
         Pitch.followups_sent >= len(steps),
         Pitch.next_followup_on <= today,
     )
 
 
-def count_expired(session: Session, owner_id: int, today: date, steps: tuple[int, ...]) -> int:
-    """How many pitches are waiting to be marked ghosted (read only)."""
-    statement = _expired(owner_id, today, steps).with_only_columns(func.count(Pitch.id))
-    return session.scalar(statement) or 0
+def count_expired(
+    session: Session,
+    owner_id: int,
+    today: date,
+    steps: tuple[int, ...],
+    cap: int | None = COUNT_CAP,
+) -> int:
+    """How many pitches are waiting to be marked ghosted, up to cap + 1 (read only)."""
+    rows = _expired(owner_id, today, steps).with_only_columns(Pitch.id)
+    return session.scalar(_counted_up_to(rows, cap)) or 0
 
 
 def ghost_expired(session: Session, owner_id: int, now: datetime, steps: tuple[int, ...]) -> int:
@@ -163,7 +190,7 @@ FOLLOWUP_ORDER = Order(
 
 
 def _sent(owner_id: int) -> Select[tuple[Pitch]]:
-    return owned(Pitch, owner_id).where(Pitch.status == PitchStatus.SENT)
+    return owned(Pitch, owner_id).where(IS_SENT)
 
 
 def due_followups(
@@ -229,13 +256,12 @@ def coming_up(
     return ComingUp(list(page.items), page.total)
 
 
-def count_due(session: Session, owner_id: int, today: date) -> int:
-    """How many follow-ups are due today or overdue (for a badge or the dashboard)."""
-    return (
-        session.scalar(
-            owned(Pitch, owner_id, func.count(Pitch.id)).where(
-                Pitch.status == PitchStatus.SENT, Pitch.next_followup_on <= today
-            )
-        )
-        or 0
-    )
+def due_count_query(owner_id: int, today: date, cap: int | None = COUNT_CAP) -> Select[tuple[int]]:
+    """The count of follow-ups due today or overdue, up to cap + 1, as a statement."""
+    due = owned(Pitch, owner_id, Pitch.id).where(IS_SENT, Pitch.next_followup_on <= today)
+    return _counted_up_to(due, cap)
+
+
+def count_due(session: Session, owner_id: int, today: date, cap: int | None = COUNT_CAP) -> int:
+    """How many follow-ups are due today or overdue, up to cap + 1 (for a badge)."""
+    return session.scalar(due_count_query(owner_id, today, cap)) or 0

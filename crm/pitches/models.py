@@ -5,7 +5,17 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.brands.models import Brand, Contact
@@ -50,12 +60,38 @@ class PitchStatus(enum.StrEnum):
         return self.value.title()
 
 
+# The follow-ups partial index's condition, as SQL text: a query it serves must say
+# `status = 'sent'` with the value written in (see crm.pitches.followups.IS_SENT).
+SENT_SQL = "status = 'sent'"
+
+
 class Pitch(Owned, Base):
     """Outreach to a brand: what was offered, how, and where it stands."""
 
     __tablename__ = "pitches"
     __table_args__ = (
-        Index("ix_pitches_owner_status", "owner_id", "status"),
+        # The board: the newest cards of one status, read backwards from the index.
+        Index("ix_pitches_owner_status_updated", "owner_id", "status", "updated_at", "id"),
+        # Follow-ups due: sent pitches only, in the order the follow-ups list shows them.
+        Index(
+            "ix_pitches_followups_due",
+            "owner_id",
+            "next_followup_on",
+            "sent_at",
+            "id",
+            sqlite_where=text(SENT_SQL),
+            postgresql_where=text(SENT_SQL),
+        ),
+        # Waiting to be ghosted: the cadence ran out (few pitches at a time, whatever the
+        # number of follow-ups due).
+        Index(
+            "ix_pitches_followups_expired",
+            "owner_id",
+            "followups_sent",
+            "next_followup_on",
+            sqlite_where=text(SENT_SQL),
+            postgresql_where=text(SENT_SQL),
+        ),
         Index("ix_pitches_owner_followup", "owner_id", "next_followup_on"),
         Index("ix_pitches_brand_created", "brand_id", "created_at"),
         # The pitch list sorts by last change, filtered by kind or brand (id last: keyset).
@@ -98,3 +134,27 @@ class Pitch(Owned, Base):
 
     brand: Mapped[Brand] = relationship()
     contact: Mapped[Contact | None] = relationship()
+
+
+class PitchTotal(Base):
+    """How many pitches an owner has per status and currency, and what they quote.
+
+    Written only by database triggers on `pitches` (migration 0015_board_totals), in the
+    same transaction as the pitch write, so every path (the ORM, bulk inserts, brand and
+    account deletes cascading) keeps it right; `crm pitches rebuild-totals` recounts it.
+    A row whose count went back to 0 stays (readers skip it).
+    """
+
+    __tablename__ = "pitch_totals"
+
+    owner_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    status: Mapped[PitchStatus] = mapped_column(
+        str_enum(PitchStatus, "pitch_status"), primary_key=True
+    )
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+    # Pitches with a quote, so a column of quotes of 0 still shows a total of 0.
+    quoted_count: Mapped[int] = mapped_column(default=0)
+    quoted_cents: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import func
+from sqlalchemy import Integer, Select, String, bindparam, column, select, true, union_all, values
 from sqlalchemy.orm import Session, joinedload
 
+from crm.brands.models import Brand
+from crm.config import DEFAULTS
 from crm.ownership import owned
 from crm.pagination import COUNT_CAP, Key, Order, Page, keyset_page
+from crm.pitches import totals
 from crm.pitches.models import Pitch, PitchKind, PitchStatus
 from crm.timeline.models import BrandActivity
 
 # Board columns, in pipeline order.
 BOARD_COLUMNS: tuple[PitchStatus, ...] = tuple(PitchStatus)
-# Cards shown per column; the rest are one click away in the filtered list.
-CARDS_PER_COLUMN = 30
 
 
 @dataclass(frozen=True)
@@ -91,52 +93,111 @@ def pitch_history(
     return keyset_page(session, statement, HISTORY_ORDER, cursor, size)
 
 
+@dataclass(frozen=True, slots=True)
+class Card:
+    """What a board card shows of a pitch (plain values: hundreds of cards, no ORM objects)."""
+
+    id: int
+    status: PitchStatus
+    kind: PitchKind
+    subject: str
+    quoted_cents: int | None
+    currency: str
+    next_followup_on: date | None
+    brand_name: str
+
+
 @dataclass
 class Column:
-    """One status column of the board: its cards, how many there are, and their value."""
+    """One status column of the board: its newest cards, how many there are, their value."""
 
     status: PitchStatus
     count: int = 0
     # (currency, total quoted cents), one entry per currency that has a quote.
     totals: list[tuple[str, int]] = field(default_factory=list)
-    cards: list[Pitch] = field(default_factory=list)
+    cards: list[Card] = field(default_factory=list)
 
     @property
     def hidden(self) -> int:
         return self.count - len(self.cards)
 
 
-def board(session: Session, owner_id: int) -> list[Column]:
-    """The pipeline: a column per status with its total quoted value (two queries)."""
+def board(
+    session: Session, owner_id: int, per_column: int = DEFAULTS["BOARD_CARDS_PER_COLUMN"]
+) -> list[Column]:
+    """The pipeline: a column per status, its count and quoted value, its newest
+    `per_column` cards (two queries, whatever the number of pitches)."""
     columns = {status: Column(status) for status in BOARD_COLUMNS}
-    sums = session.execute(
-        owned(Pitch, owner_id, Pitch.status, Pitch.currency)
-        .add_columns(func.count(Pitch.id), func.sum(Pitch.quoted_cents))
-        .group_by(Pitch.status, Pitch.currency)
-        .order_by(Pitch.status, Pitch.currency)
-    ).all()
-    for status, currency, count, total in sums:
-        column = columns[status]
-        column.count += count
-        if total is not None:
-            column.totals.append((currency, int(total)))
-    for pitch in _board_cards(session, owner_id):
-        columns[pitch.status].cards.append(pitch)
+    for total in totals.status_totals(session, owner_id):
+        column = columns[total.status]
+        column.count += total.count
+        if total.quoted_count:
+            column.totals.append((total.currency, total.quoted_cents))
+    for card in _board_cards(session, owner_id, per_column):
+        columns[card.status].cards.append(card)
     return list(columns.values())
 
 
-def _board_cards(session: Session, owner_id: int) -> Sequence[Pitch]:
-    """The newest CARDS_PER_COLUMN pitches of each status, in one query (a window function)."""
-    rank = (
-        func.row_number()
-        .over(partition_by=Pitch.status, order_by=(Pitch.updated_at.desc(), Pitch.id.desc()))
-        .label("rank")
+_CARD_COLUMNS = (
+    Pitch.id,
+    Pitch.status,
+    Pitch.kind,
+    Pitch.subject,
+    Pitch.quoted_cents,
+    Pitch.currency,
+    Pitch.next_followup_on,
+    Pitch.brand_id,
+    Pitch.updated_at,
+)
+
+
+def _board_cards(session: Session, owner_id: int, per_column: int) -> list[Card]:
+    """The newest `per_column` pitches of each status, in one query (see _cards_statement)."""
+    statement = _cards_statement(session.get_bind().dialect.name, per_column)
+    return [Card(*row) for row in session.execute(statement, {"owner_id": owner_id})]
+
+
+@lru_cache(maxsize=8)
+def _cards_statement(dialect: str, per_column: int) -> Select[tuple[object, ...]]:
+    """The board's cards query, built once per database kind and column size.
+
+    Each status is its own `ORDER BY updated_at DESC, id DESC LIMIT n`, read backwards
+    from ix_pitches_owner_status_updated: a LATERAL join over the statuses on
+    PostgreSQL, a UNION ALL of the per-status reads on SQLite (which has no LATERAL).
+    Brands are joined for the cards shown only. Building this statement costs more than
+    running it, hence the cache; the owner is a bound parameter.
+    """
+    owner_id = bindparam("owner_id", type_=Integer)
+    newest = (Pitch.updated_at.desc(), Pitch.id.desc())
+    if dialect == "postgresql":
+        statuses = values(column("status", String), name="statuses").data(
+            [(status.value,) for status in BOARD_COLUMNS]
+        )
+        per_status = (
+            owned(Pitch, owner_id, *_CARD_COLUMNS)
+            .where(Pitch.status == statuses.c.status)
+            .order_by(*newest)
+            .limit(per_column)
+            .lateral("per_status")
+        )
+        shown = select(per_status).select_from(statuses).join(per_status, true()).subquery()
+    else:
+        shown = union_all(
+            *(
+                select(
+                    owned(Pitch, owner_id, *_CARD_COLUMNS)
+                    .where(Pitch.status == status)
+                    .order_by(*newest)
+                    .limit(per_column)
+                    .subquery()
+                )
+                for status in BOARD_COLUMNS
+            )
+        ).subquery()
+    return (
+        select(*(shown.c[field.name] for field in fields(Card) if field.name != "brand_name"))
+        .add_columns(Brand.name)
+        .join(Brand, Brand.id == shown.c.brand_id)
+        .where(Brand.owner_id == owner_id)
+        .order_by(shown.c.updated_at.desc(), shown.c.id.desc())
     )
-    ranked = owned(Pitch, owner_id, Pitch.id, rank).subquery()
-    return session.scalars(
-        owned(Pitch, owner_id)
-        .join(ranked, ranked.c.id == Pitch.id)
-        .where(ranked.c.rank <= CARDS_PER_COLUMN)
-        .options(joinedload(Pitch.brand))
-        .order_by(Pitch.updated_at.desc(), Pitch.id.desc())
-    ).all()

@@ -75,6 +75,10 @@ def _pitch_data(form: PitchForm) -> services.PitchData:
     )
 
 
+# Counts of follow-ups on pages stop at a cap and read "99+" (dashboard, follow-ups page).
+bp.add_app_template_filter(followups.capped, "capped")
+
+
 @bp.app_template_global("brand_pitches")
 def brand_pitches(brand: Brand) -> services.BrandPitches:
     """The brand page's pitch section, filled by this area so that brands need not know it."""
@@ -282,13 +286,9 @@ def delete(pitch_id: int) -> Response:
 
 @bp.get("/board")
 def board() -> str:
-    columns = pipeline.board(db_session(), creator().id)
-    return render_template(
-        "pitches/board.html",
-        columns=columns,
-        transitions=states.TRANSITIONS,
-        action_labels=states.ACTION_LABELS,
-    )
+    per_column = current_app.config["BOARD_CARDS_PER_COLUMN"]
+    columns = pipeline.board(db_session(), creator().id, per_column)
+    return render_template("pitches/board.html", columns=columns, transitions=states.TRANSITIONS)
 
 
 @bp.get("/followups", endpoint="followups")

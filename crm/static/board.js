@@ -6,8 +6,9 @@
   if (!board || !("draggable" in document.createElement("li"))) return;
   var dragged = null;
 
+  // The moves a card allows are the options of its own move form.
   function allowed(card, status) {
-    return (card.getAttribute("data-moves") || "").split(" ").indexOf(status) !== -1;
+    return !!card.querySelector('[data-pitch-move] option[value="' + status + '"]');
   }
 
   function columns() {

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import func
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select, true
+from sqlalchemy.orm import Session, aliased
 
 from crm import inputs, links
 from crm.accounts.models import User
@@ -24,6 +24,8 @@ URL_MAX = 500
 TITLE_MAX = 200
 PERIOD_MAX_DAYS = 365
 _BIG_COUNTS = ("followers", "video_views", "likes", "comments", "shares")
+# Snapshots are one a day, so the 8 before a snapshot cover its week back (growth).
+_WEEK_BACK = 8
 
 
 class StatsError(FieldError):
@@ -179,7 +181,7 @@ def _with_rates(session: Session, owner_id: int, newest: list[StatsSnapshot]) ->
             owned(StatsSnapshot, owner_id)
             .where(StatsSnapshot.taken_on < newest[-1].taken_on)
             .order_by(StatsSnapshot.taken_on.desc())
-            .limit(8)
+            .limit(_WEEK_BACK)
         )
     )
     rows = snapshot_rows(list(reversed(newest + older)))
@@ -265,11 +267,32 @@ def pick_videos(
 
 
 def stats_summary(session: Session, owner_id: int) -> StatsSummary:
-    """Latest snapshot and counts for the dashboard."""
-    snapshot_count = session.scalar(owned(StatsSnapshot, owner_id, func.count())) or 0
-    video_count = session.scalar(owned(PortfolioVideo, owner_id, func.count())) or 0
+    """Latest snapshot with its rates, and the counts, for the dashboard (one query).
+
+    The counts come as scalar subqueries on a one-row select, the newest snapshots
+    (the latest and the 8 before it, its week back) outer-joined to it, so a creator
+    with no snapshot still gets one row.
+    """
+    counts = select(
+        owned(StatsSnapshot, owner_id, func.count()).scalar_subquery().label("snapshots"),
+        owned(PortfolioVideo, owner_id, func.count()).scalar_subquery().label("videos"),
+    ).subquery("counts")
+    newest = aliased(
+        StatsSnapshot,
+        owned(StatsSnapshot, owner_id)
+        .order_by(StatsSnapshot.taken_on.desc())
+        .limit(1 + _WEEK_BACK)
+        .subquery("newest"),
+    )
+    rows = session.execute(
+        select(counts.c.snapshots, counts.c.videos, newest)
+        .select_from(counts)
+        .outerjoin(newest, true())
+        .order_by(newest.taken_on)
+    ).all()
+    snapshots = [snapshot for _count, _videos, snapshot in rows if snapshot is not None]
     return StatsSummary(
-        latest=latest(session, owner_id) if snapshot_count else None,
-        snapshot_count=snapshot_count,
-        video_count=video_count,
+        latest=snapshot_rows(snapshots)[-1] if snapshots else None,
+        snapshot_count=rows[0].snapshots,
+        video_count=rows[0].videos,
     )
