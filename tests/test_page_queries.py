@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
 from tests.conftest import TEST_PASSWORD
+from tests.factories import make_snapshot, make_video
 from tests.main_pages import MAIN_PAGES, MainPage, page_id
 
 # Any page more than this is doing per-row work somewhere.
@@ -16,6 +19,12 @@ def _queries(count_queries, client, path: str) -> int:
         response = client.get(path)
         assert response.status_code == 200, f"GET {path} -> {response.status_code}"
     return len(statements)
+
+
+def _add_rows(session, user, first_day: int, count: int) -> None:
+    for day in range(first_day, first_day + count):
+        make_snapshot(session, user, taken_on=date(2026, 1, 1) + timedelta(days=day))
+        make_video(session, user)
 
 
 # Two rows a page: two rounds of data fill more than two pages of every list.

@@ -29,7 +29,7 @@ class DashboardSummary:
     stats: StatsSummary
     followers: int
     profile_complete: bool
-    # Counted up to followups.COUNT_CAP + 1 (shown as "99+").
+    # Counted up to followups.BADGE_CAP + 1 (shown as "99+").
     followups_due: int
     pipeline: OpenPipeline
     tier: TierStanding

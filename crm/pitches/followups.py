@@ -28,12 +28,12 @@ IS_SENT = Pitch.status == literal(PitchStatus.SENT.value, literal_execute=True)
 
 # Counts on badges and the dashboard stop here and read "99+": a count never reads more
 # than this many rows, however many follow-ups are due.
-COUNT_CAP = 99
+BADGE_CAP = 99
 
 
 def capped(count: int) -> str:
     """A count as a badge says it: "99+" past the cap."""
-    return f"{COUNT_CAP}+" if count > COUNT_CAP else f"{count:,}"
+    return f"{BADGE_CAP}+" if count > BADGE_CAP else f"{count:,}"
 
 
 def _counted_up_to(rows: Select[tuple[int]], cap: int | None) -> Select[tuple[int]]:
@@ -140,7 +140,7 @@ def count_expired(
     owner_id: int,
     today: date,
     steps: tuple[int, ...],
-    cap: int | None = COUNT_CAP,
+    cap: int | None = BADGE_CAP,
 ) -> int:
     """How many pitches are waiting to be marked ghosted, up to cap + 1 (read only)."""
     rows = _expired(owner_id, today, steps).with_only_columns(Pitch.id)
@@ -256,12 +256,12 @@ def coming_up(
     return ComingUp(list(page.items), page.total)
 
 
-def due_count_query(owner_id: int, today: date, cap: int | None = COUNT_CAP) -> Select[tuple[int]]:
+def due_count_query(owner_id: int, today: date, cap: int | None = BADGE_CAP) -> Select[tuple[int]]:
     """The count of follow-ups due today or overdue, up to cap + 1, as a statement."""
     due = owned(Pitch, owner_id, Pitch.id).where(IS_SENT, Pitch.next_followup_on <= today)
     return _counted_up_to(due, cap)
 
 
-def count_due(session: Session, owner_id: int, today: date, cap: int | None = COUNT_CAP) -> int:
+def count_due(session: Session, owner_id: int, today: date, cap: int | None = BADGE_CAP) -> int:
     """How many follow-ups are due today or overdue, up to cap + 1 (for a badge)."""
     return session.scalar(due_count_query(owner_id, today, cap)) or 0
