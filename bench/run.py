@@ -114,7 +114,7 @@ def measure_size(run: report.DatabaseRun, args: argparse.Namespace, url: str, si
         flag = "" if timing.status == 200 else f"  status {timing.status}!"
         print(
             f"  {run.name:10} {label:>5}  {page_label:34} p50 {timing.p50_ms:7.1f} ms  "
-            f"p95 {timing.p95_ms:7.1f} ms  {timing.queries:3} queries  "
+            f"p95 {timing.p95_ms:7.1f} ms  cpu {timing.cpu_ms:6.1f} ms  {timing.queries:3} queries "
             f"{timing.html_kb:6.1f} KB{flag}",
             flush=True,
         )
