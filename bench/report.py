@@ -38,6 +38,10 @@ def _mark(ok: bool | None) -> str:
     return "–" if ok is None else ("met" if ok else "NOT MET")
 
 
+def _rate(rps: float) -> str:
+    return f"{rps:.0f}" if rps >= 10 else f"{rps:.1f}"
+
+
 def _fraction(value: float) -> str:
     return f"1/{1 / value:.0f}" if 0 < value < 1 else f"{value:.2f}"
 
@@ -91,7 +95,7 @@ def served_table(run: DatabaseRun) -> list[str]:
         rows = [by_size[s].get(served.label) for s in sizes]
         for row in rows:
             bad = f" ({row.not_200} not 200)" if row and row.not_200 else ""
-            cells.append(f"{row.rps:.0f}{bad}" if row else "")
+            cells.append(f"{_rate(row.rps)}{bad}" if row else "")
         for size, row in zip(sizes, rows, strict=True):
             cells.append(_fraction(row.rps / bare[size]) if row and bare[size] else "")
         big = by_size[large].get(served.label)

@@ -104,7 +104,7 @@ def measure_size(run: report.DatabaseRun, args: argparse.Namespace, url: str, si
     if args.fill_only:
         return
     run.sizes.append(label)
-    measurer = Measurer(url, Path(tempfile.mkdtemp(prefix="crm-bench-")))
+    measurer = Measurer(url, prepare.CACHE / "instance")
     chosen = [p for p in pages.PAGES if args.only.casefold() in p.label.casefold()]
     urls = [("bare page", pages.BARE)] + [(p.label, measurer.resolve(p, facts)) for p in chosen]
     timings = []
@@ -131,7 +131,7 @@ def measure_size(run: report.DatabaseRun, args: argparse.Namespace, url: str, si
             result = serve.load(base, args.port, page_label, page_url, cookie, args.duration)
             served.append(result)
             print(
-                f"  {run.name:10} {label:>5}  {page_label:34} {result.rps:8.0f} req/s  "
+                f"  {run.name:10} {label:>5}  {page_label:34} {result.rps:8.1f} req/s  "
                 f"p50 {result.p50_ms:6.1f} ms  {result.not_200} not 200",
                 flush=True,
             )

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.prepare import SECRET_KEY
+from bench.prepare import CACHE, SECRET_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 2
@@ -63,7 +63,7 @@ def gunicorn(url: str, port: int, log: Path) -> Iterator[str]:
             "CRM_DATABASE_URL": url,
             "CRM_SECRET_KEY": SECRET_KEY,
             "CRM_AUTO_MIGRATE": "false",
-            "CRM_INSTANCE_PATH": tempfile.mkdtemp(prefix="crm-bench-serve-"),
+            "CRM_INSTANCE_PATH": str(CACHE / "instance"),
             "CRM_REDIS_URL": "",
             "CRM_SMTP_URL": "",
         }
