@@ -155,7 +155,13 @@ def prepare(url: str, size: int, others: int, fresh: bool, log=print) -> fill.Fi
     if stored and stored.startswith(key + " "):
         return fill.Filled(**json.loads(stored[len(key) + 1 :]))
     started = time.perf_counter()
-    _empty(url)
+    try:
+        _empty(url)
+    except sa.exc.OperationalError as error:
+        where = sa.make_url(url).render_as_string()
+        raise SystemExit(
+            f"cannot reach {where} ({error.orig}); --databases sqlite skips it"
+        ) from None
     upgrade(url)
     migrated = time.perf_counter()
     categories = [key for key, _label in app_market(app_for(url, CACHE)).category_choices()]

@@ -101,6 +101,8 @@ def measure_size(run: report.DatabaseRun, args: argparse.Namespace, url: str, si
     started = time.perf_counter()
     facts = prepare.prepare(url, size, args.others, args.fresh)
     run.fill_seconds[label] = time.perf_counter() - started
+    if run.version == run.name:  # asked once the database surely exists
+        run.version = version(run.name, url)
     if args.fill_only:
         return
     run.sizes.append(label)
@@ -150,12 +152,7 @@ def main(argv: list[str] | None = None) -> None:
     for name, template in targets(args):
         if "{size}" not in template and template and len(sizes) > 1:
             raise SystemExit("--url names one database: put {size} in it, or give one --sizes")
-        run = report.DatabaseRun(
-            name,
-            version(name, database_url(template, sizes[0], args.others))
-            if name == "postgresql"
-            else name,
-        )
+        run = report.DatabaseRun(name, name)
         for size in sizes:
             measure_size(run, args, database_url(template, size, args.others), size)
         runs.append(run)
