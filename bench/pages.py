@@ -1,0 +1,103 @@
+"""The pages the benchmark measures: add a page here and every part of the run measures it.
+
+Each entry is a label and a function of the filled data (bench.fill.Filled) that gives the
+URL. A page that is reached by following links (the pitch list's oldest page) says so with
+`follow`; the runner resolves it once per database before timing it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
+
+from bench.fill import COMMON_WORD, RARE_WORD, Filled
+
+# The page every other page is compared with: served by the app, no login, no database.
+BARE = "/static/favicon.svg"
+
+
+@dataclass(frozen=True)
+class Page:
+    label: str
+    url: Callable[[Filled], str]
+    follow: bool = False  # go from the first page to the oldest one by its "older" links
+
+
+def q(text: str) -> str:
+    return quote(text)
+
+
+PAGES: list[Page] = [
+    Page("dashboard", lambda f: "/dashboard"),
+    Page("brand list", lambda f: "/brands/"),
+    Page("brand search, common word", lambda f: f"/brands/?q={COMMON_WORD}"),
+    Page("brand search, rare word", lambda f: f"/brands/?q={RARE_WORD}"),
+    Page("brand search, name and number", lambda f: f"/brands/?q={q(f.numbered_name)}"),
+    Page("brands, leads by name", lambda f: "/brands/?status=lead&sort=name"),
+    Page("brands, beauty by followers", lambda f: "/brands/?category=beauty&sort=followers"),
+    Page("brands, tagged and good targets", lambda f: "/brands/?tag=gifting&good=1"),
+    Page("brand page", lambda f: f"/brands/{f.brand_id}"),
+    Page("pitch list", lambda f: "/pitches/"),
+    Page("pitch list, oldest page", lambda f: "/pitches/", follow=True),
+    Page("pitch list, sent", lambda f: "/pitches/?status=sent"),
+    Page("board", lambda f: "/pitches/board"),
+    Page("follow-ups", lambda f: "/pitches/followups"),
+    Page("pitch page", lambda f: f"/pitches/{f.pitch_id}"),
+    Page("stats", lambda f: "/stats/"),
+    Page("rates", lambda f: "/rates/"),
+    Page("profile", lambda f: "/profile"),
+    Page("email templates", lambda f: "/emails/templates"),
+]
+
+
+class _Links(HTMLParser):
+    """The href of each <a> or <link> by its rel ("next", "last", ...)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_rel: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ("a", "link"):
+            return
+        found = dict(attrs)
+        href = found.get("href")
+        for rel in (found.get("rel") or "").split():
+            if href:
+                self.by_rel.setdefault(rel.lower(), href)
+
+
+def links(html: str) -> dict[str, str]:
+    parser = _Links()
+    parser.feed(html)
+    return parser.by_rel
+
+
+def oldest_page(
+    get: Callable[[str], str], first: str, rows: int, page_size: int, max_hops: int = 400
+) -> str:
+    """The URL of a list's last page, starting from `first`.
+
+    A rel="last" link is taken as it is. A rel="next" link that carries ?page=N means page
+    numbers: jump to the page past the last one the rows can fill (the list shows its last
+    page). Otherwise (keyset links: "older" carrying a key) follow rel="next" until there is
+    none, at most `max_hops` times. With no link at all, ?page=N is the fallback.
+    """
+    found = links(get(first))
+    if "last" in found:
+        return found["last"]
+    following = found.get("next")
+    if following is None or "page" in parse_qs(urlsplit(following).query):
+        parts = urlsplit(following or first)
+        args = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        args["page"] = str(rows // page_size + 1)
+        return f"{parts.path}?{urlencode(args)}"
+    url = first
+    for _ in range(max_hops):
+        url = following
+        following = links(get(url)).get("next")
+        if following is None:
+            break
+    return url

@@ -1,0 +1,186 @@
+"""Benchmark: every main page at two sizes, on SQLite and PostgreSQL, then under gunicorn.
+
+    python -m bench [--sizes 1000,100000] [--databases sqlite,postgresql] [--quick] [--write]
+
+For each database and size: a filled database (cached; --fresh refills), each page of
+bench/pages.py through the test client (warm-up, then --runs timed requests: p50, p95, SQL
+statements, HTML size), then gunicorn with 2 workers driven by wrk for --duration seconds a
+page (requests per second, as a fraction of the bare page in the same run). It prints
+numbers and asserts nothing; --write puts them in bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from bench import pages, prepare, report, serve
+from bench.client import Measurer, session_cookie
+from crm.database import make_engine
+
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/crm_bench_{size}"
+
+
+def arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    add = parser.add_argument
+    add("--sizes", default="1000,100000", help="brands (and pitches) of the main creator")
+    add("--databases", default="sqlite,postgresql", help="sqlite, postgresql or both")
+    add(
+        "--pg-url",
+        default=os.environ.get("CRM_BENCH_PG_URL", DEFAULT_PG),
+        help="PostgreSQL URL; {size} becomes 1k, 100k... (its name must contain 'bench': "
+        "it is emptied and refilled)",
+    )
+    add("--url", help="one database URL instead of --databases ({size} as in --pg-url)")
+    add("--others", type=int, default=4, help="other creators, a tenth of the rows each")
+    add("--runs", type=int, default=30, help="timed requests per page (test client)")
+    add("--duration", type=float, default=5, help="seconds of wrk per page")
+    add("--port", type=int, default=5141, help="gunicorn's port on 127.0.0.1")
+    add("--quick", action="store_true", help="8 runs a page and 2 s of wrk")
+    add("--no-serve", action="store_true", help="skip the gunicorn run")
+    add("--only", default="", help="only pages whose label contains this text")
+    add("--fresh", action="store_true", help="refill even when a filled database matches")
+    add("--fill-only", action="store_true", help="fill (or check the cache) and stop")
+    add(
+        "--write",
+        nargs="?",
+        const=str(report.RESULTS),
+        default=None,
+        metavar="PATH",
+        help="write the results as a section of bench/RESULTS.md (or PATH)",
+    )
+    add("--title", default="latest run", help="the section of RESULTS.md to write or replace")
+    add("--note", action="append", default=[], help="a line for RESULTS.md (repeatable)")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.runs, args.duration = min(args.runs, 8), min(args.duration, 2)
+    return args
+
+
+def targets(args: argparse.Namespace) -> list[tuple[str, str]]:
+    """(database name, URL template) pairs to run."""
+    if args.url:
+        return [(args.url.split(":")[0].split("+")[0], args.url)]
+    chosen = []
+    for name in (n.strip() for n in args.databases.split(",") if n.strip()):
+        if name == "sqlite":
+            chosen.append(("sqlite", ""))
+        elif name == "postgresql":
+            chosen.append(("postgresql", args.pg_url))
+        else:
+            raise SystemExit(f"unknown database {name!r}: sqlite or postgresql")
+    return chosen
+
+
+def database_url(template: str, size: int, others: int) -> str:
+    if not template:
+        return prepare.sqlite_url(size, others, prepare.schema_key("sqlite://"))
+    return template.replace("{size}", prepare.label(size))
+
+
+def version(name: str, url: str) -> str:
+    if name != "postgresql":
+        return name
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return str(connection.scalar(sa.text("SHOW server_version"))).join(("PostgreSQL ", ""))
+    finally:
+        engine.dispose()
+
+
+def measure_size(run: report.DatabaseRun, args: argparse.Namespace, url: str, size: int) -> None:
+    label = prepare.label(size)
+    started = time.perf_counter()
+    facts = prepare.prepare(url, size, args.others, args.fresh)
+    run.fill_seconds[label] = time.perf_counter() - started
+    if run.version == run.name:  # asked once the database surely exists
+        run.version = version(run.name, url)
+    if args.fill_only:
+        return
+    run.sizes.append(label)
+    measurer = Measurer(url, prepare.CACHE / "instance")
+    chosen = [p for p in pages.PAGES if args.only.casefold() in p.label.casefold()]
+    urls = [("bare page", pages.BARE)] + [(p.label, measurer.resolve(p, facts)) for p in chosen]
+    timings = []
+    for page_label, page_url in urls:
+        timing = measurer.time(page_label, page_url, args.runs)
+        timings.append(timing)
+        flag = "" if timing.status == 200 else f"  status {timing.status}!"
+        print(
+            f"  {run.name:10} {label:>5}  {page_label:34} p50 {timing.p50_ms:7.1f} ms  "
+            f"p95 {timing.p95_ms:7.1f} ms  cpu {timing.cpu_ms:6.1f} ms  {timing.queries:3} queries "
+            f"{timing.html_kb:6.1f} KB{flag}",
+            flush=True,
+        )
+    run.timings[label] = timings
+    cookie = session_cookie(measurer.client)
+    measurer.close()
+    if args.no_serve:
+        return
+    served = []
+    log = Path(tempfile.gettempdir()) / "crm-bench-gunicorn.log"
+    with serve.gunicorn(url, args.port, log) as base:
+        # The bare page first and last: their difference shows how steady the machine was.
+        for page_label, page_url in [*urls, ("bare page, again", pages.BARE)]:
+            result = serve.load(base, args.port, page_label, page_url, cookie, args.duration)
+            served.append(result)
+            print(
+                f"  {run.name:10} {label:>5}  {page_label:34} {result.rps:8.1f} req/s  "
+                f"p50 {result.p50_ms:6.1f} ms  {result.not_200} not 200",
+                flush=True,
+            )
+    first, again = served[0].rps, served[-1].rps
+    bare = dataclasses.replace(served[0], rps=(first + again) / 2)
+    run.served[label] = [bare, *served[1:-1]]
+    run.bare_spread[label] = (first, again)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = arguments(argv)
+    sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
+    started = time.perf_counter()
+    load_before = os.getloadavg()
+    runs = []
+    for name, template in targets(args):
+        if "{size}" not in template and template and len(sizes) > 1:
+            raise SystemExit("--url names one database: put {size} in it, or give one --sizes")
+        run = report.DatabaseRun(name, name)
+        for size in sizes:
+            measure_size(run, args, database_url(template, size, args.others), size)
+        runs.append(run)
+    if args.fill_only:
+        return
+    elapsed = time.perf_counter() - started
+    load_after = os.getloadavg()
+    params = [
+        f"- sizes: {', '.join(prepare.label(s) for s in sizes)} brands and pitches for the "
+        f"main creator, plus {args.others} other creators with a tenth each",
+        f"- test client: 3 warm-up requests, then {args.runs} timed ones per page",
+        "- gunicorn: not run"
+        if args.no_serve
+        else f"- gunicorn: {serve.WORKERS} sync workers, wrk 1 thread, "
+        f"{2 * serve.WORKERS} connections, {args.duration:g} s a page",
+        f"- whole run: {elapsed / 60:.1f} min; load average {load_before[0]:.1f} at the start, "
+        f"{load_after[0]:.1f} at the end",
+    ]
+    notes = list(args.note)
+    for run in runs:
+        for size, (first, again) in run.bare_spread.items():
+            notes.append(
+                f"- {run.name} {size}: bare page {first:.0f} req/s at the start of "
+                f"the gunicorn run, {again:.0f} at its end (the mean is used)."
+            )
+    text = report.section(args.title, runs, params, notes)
+    print()
+    print(text)
+    if args.write:
+        report.write(Path(args.write), args.title, text)
+        print(f"written to {args.write}")

@@ -1,0 +1,82 @@
+"""The benchmark keeps working: its fill at a tiny size, its link following, one short run.
+
+Not a timing test: nothing here looks at how long anything took.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from bench import fill, pages, prepare, tables
+from bench.run import main
+from crm.brands.models import Brand, Contact
+from crm.pitches.models import Pitch, PitchStatus
+from crm.timeline.models import BrandActivity
+
+TINY = fill.Creator("tiny@example.com", brands=60, pitches=80, snapshots_every=30, videos=3)
+
+
+def test_fill_writes_a_realistic_account_through_the_real_tables(connection, user) -> None:
+    filled = fill.fill_creator(connection, user.id, TINY, seed=1, categories=["beauty", "other"])
+    tables.finish(connection)
+
+    def count(model, *where) -> int:
+        query = sa.select(sa.func.count()).select_from(model).where(model.owner_id == user.id)
+        return connection.scalar(query.where(*where))
+
+    assert count(Brand) == 60 and count(Pitch) == 80
+    assert 60 <= count(Contact) <= 120
+    assert count(BrandActivity) >= 60 + 80
+    # Only sent pitches wait for a follow-up.
+    assert count(Pitch, Pitch.next_followup_on.is_not(None), Pitch.status != PitchStatus.SENT) == 0
+    assert count(Pitch, Pitch.status == PitchStatus.SENT) == count(
+        Pitch, Pitch.next_followup_on.is_not(None)
+    )
+    statuses = connection.scalars(
+        sa.select(Pitch.status).where(Pitch.owner_id == user.id).distinct()
+    ).all()
+    assert len(statuses) >= 5
+    pitch = connection.execute(sa.select(Pitch).where(Pitch.id == filled.pitch_id)).one()
+    assert pitch.owner_id == user.id and pitch.brand_id == filled.brand_id
+    assert pitch.status == PitchStatus.SENT and isinstance(pitch.next_followup_on, date)
+
+
+def test_brand_names_are_the_same_at_every_size() -> None:
+    small, large = fill.brand_names(1_000), fill.brand_names(3_000)
+    assert large[:1_000] == small
+    assert len(set(large)) == len(large)
+    assert fill.numbered_name() in {name.casefold() for name in small}
+    assert any(fill.RARE_WORD in name.casefold() for name in small)
+    assert any(not name.isascii() for name in small)
+
+
+def test_the_oldest_page_follows_next_links_or_jumps_by_page_number() -> None:
+    keyset = {
+        "/pitches/": '<a href="/pitches/?before=3" rel="next">Older</a>',
+        "/pitches/?before=3": '<a rel="prev" href="/pitches/"></a>'
+        '<a rel="next" href="/pitches/?before=2">',
+        "/pitches/?before=2": '<a rel="prev" href="/pitches/?before=3">Newer</a>',
+    }  # fmt: skip
+    assert pages.oldest_page(keyset.__getitem__, "/pitches/", 100, 25) == "/pitches/?before=2"
+    numbered = {"/pitches/?status=sent": '<a href="/pitches/?status=sent&amp;page=2" rel="next">'}
+    found = pages.oldest_page(numbered.__getitem__, "/pitches/?status=sent", 100, 25)
+    assert found == "/pitches/?status=sent&page=5"
+    assert pages.oldest_page(lambda _url: "", "/pitches/", 10, 25) == "/pitches/?page=1"
+
+
+def test_a_tiny_run_fills_measures_and_writes_results(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setattr(prepare, "CACHE", tmp_path / "cache")
+    results = tmp_path / "RESULTS.md"
+    argv = ["--sizes", "40", "--databases", "sqlite", "--others", "1", "--runs", "1"]
+    argv += ["--no-serve", "--only", "pitch list", "--write", str(results), "--title", "smoke"]
+    main(argv)
+    out = capsys.readouterr().out
+    assert "pitch list, oldest page" in out and "queries" in out
+    text = results.read_text()
+    assert "## smoke" in text and "| pitch list |" in text
+    main([*argv[:-2], "--title", "again"])  # the cached fill, a second section beside the first
+    text = results.read_text()
+    assert "## smoke" in text and "## again" in text
+    assert "filled" not in capsys.readouterr().out
