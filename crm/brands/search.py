@@ -165,11 +165,12 @@ def unsynced_brands(session: Session, owner_id: int) -> list[int]:
     connection = session.connection()
     ids = list(session.scalars(owned(Brand, owner_id, Brand.id)))
     wanted = {brand_id: text for brand_id, (_o, text) in stored_texts(connection, ids).items()}
-    stored = dict(
-        session.execute(owned(BrandSearch, owner_id, BrandSearch.brand_id, BrandSearch.search_text))
-        .tuples()
-        .all()
-    )
+    stored: dict[int, str] = {
+        brand_id: search_text
+        for brand_id, search_text in session.execute(
+            owned(BrandSearch, owner_id, BrandSearch.brand_id, BrandSearch.search_text)
+        )
+    }
     return sorted(
         brand_id
         for brand_id in set(wanted) | set(stored)
