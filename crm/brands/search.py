@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
@@ -207,3 +208,32 @@ def _refresh_after_flush(session: Session, _flush: UOWTransaction) -> None:
     touched = _touched_brands(session)
     if touched:
         refresh_search(session.connection(), touched)
+
+
+# How many brands the new-pitch picker shows at once: a search narrows it further.
+PICK_LIMIT = 20
+# Longer text is not a brand anyone types: the picker searches its first this-many characters.
+QUERY_MAX = 100
+
+
+@dataclass(frozen=True)
+class BrandChoices:
+    """Brands to pick from: matches for `q` by name, or the most recently active ones."""
+
+    q: str
+    brands: list[Any]  # rows of (id, name, tiktok_handle)
+    more: bool  # more brands match than are shown
+
+
+def brand_choices(session: Session, owner_id: int, q: str, limit: int = PICK_LIMIT) -> BrandChoices:
+    """At most `limit` of the creator's brands for a picker, in one query whatever the account."""
+    q = q[:QUERY_MAX]
+    statement = owned(Brand, owner_id, Brand.id, Brand.name, Brand.tiktok_handle)
+    if q.strip():
+        statement = statement.where(Brand.id.in_(matching_brands(owner_id, q))).order_by(
+            Brand.name_key, Brand.id
+        )
+    else:
+        statement = statement.order_by(Brand.updated_at.desc(), Brand.id.desc())
+    rows = list(session.execute(statement.limit(limit + 1)))
+    return BrandChoices(q=q, brands=rows[:limit], more=len(rows) > limit)

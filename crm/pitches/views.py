@@ -10,6 +10,8 @@ from werkzeug.wrappers import Response
 
 from crm.accounts.login import creator, creator_today
 from crm.brands.models import Brand
+from crm.brands.search import brand_choices
+from crm.brands.search_text import TRIGRAM
 from crm.database import db_session, utcnow
 from crm.dates import show_date
 from crm.inputs import query_int
@@ -110,10 +112,8 @@ def new() -> str | Response:
     owner_id = creator().id
     brand_id = query_int("brand_id")
     if brand_id is None:
-        brands = session.execute(
-            owned(Brand, owner_id, Brand.id, Brand.name).order_by(Brand.name_key, Brand.id)
-        ).all()
-        return render_template("pitches/pick_brand.html", brands=brands)
+        choices = brand_choices(session, owner_id, request.args.get("q", ""))
+        return render_template("pitches/pick_brand.html", choices=choices, short=TRIGRAM)
     brand = get_owned_or_404(session, Brand, brand_id, owner_id)
     form = NewPitchForm()
     form.set_contacts(brand.contacts)
