@@ -166,6 +166,13 @@ def search_row(session, brand) -> str:
 def in_step(session, *owners) -> None:
     for owner in owners:
         assert unsynced_brands(session, owner.id) == []
+    if session.bind.dialect.name == "sqlite":
+        # The FTS5 index against its content table: fails on any row the triggers missed.
+        session.execute(
+            text(
+                "INSERT INTO brand_search_fts(brand_search_fts, rank) VALUES ('integrity-check', 1)"
+            )
+        )
 
 
 def test_every_brand_and_contact_write_keeps_the_search_in_step(session, user) -> None:
