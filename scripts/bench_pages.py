@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from crm import create_app
 from crm.brands.models import Brand, Contact
+from crm.brands.search import refresh_search
 from crm.database import db_session, utcnow
 from crm.demo import DEMO_EMAIL, DEMO_PASSWORD, ensure_demo_account
 from crm.pitches.models import Pitch, PitchStatus
@@ -60,6 +61,8 @@ def fill(session, owner_id: int, brands: int, pitches: int, snapshots: int) -> N
         [{"owner_id": owner_id, "brand_id": b, "name": "Sam", "email": f"sam{b}@example.com",
           "is_primary": True, "created_at": now} for b in brand_ids],
     )  # fmt: skip
+    # Core inserts pass by the ORM's flush listener: build the search text as an import does.
+    refresh_search(session, brand_ids)
     statuses = list(PitchStatus)
     session.execute(
         sa.insert(Pitch),

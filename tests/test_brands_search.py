@@ -269,3 +269,21 @@ def test_account_deletion_takes_the_search_rows_with_it(session, user) -> None:
     session.delete(user)
     session.commit()
     assert session.scalars(select(BrandSearch)).all() == []
+
+
+def test_every_bulk_write_of_brands_or_contacts_refreshes_the_search() -> None:
+    """ORM writes refresh by themselves; Core statements bypass that, so their module must."""
+    import re
+    from pathlib import Path
+
+    import crm
+
+    bulk = re.compile(r"\b(insert|update|delete|owned_delete)\(\s*(Brand|Contact)\b")
+    writers = [
+        path
+        for path in Path(crm.__file__).parent.rglob("*.py")
+        if bulk.search(path.read_text(encoding="utf-8"))
+    ]
+    assert writers, "the CSV import writes brands in bulk: this test must see it"
+    for path in writers:
+        assert "refresh_search(" in path.read_text(encoding="utf-8"), path
