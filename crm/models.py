@@ -3,6 +3,7 @@
 from crm.accounts.models import LoginSession, PasswordReset, ThrottleCount, User
 from crm.add_on_policy.models import AddOnUplift
 from crm.brands.models import Brand, BrandSearch, BrandTag, Contact
+from crm.brands.search import refresh_search  # noqa: F401  (its flush listener comes with it)
 from crm.emails.models import PitchEmailTemplate
 from crm.pitches.models import Pitch
 from crm.stats.models import PortfolioVideo, StatsSnapshot

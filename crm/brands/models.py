@@ -189,7 +189,3 @@ class BrandSearch(Owned, Base):
         ForeignKey("brands.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
     )
     search_text: Mapped[str] = mapped_column(Text, default="")
-
-
-# Whenever these models exist, so does the listener keeping brand_search in step with them.
-from crm.brands import search as _search  # noqa: E402, F401

@@ -212,7 +212,7 @@ def _refresh_after_flush(session: Session, _flush: UOWTransaction) -> None:
 
 # How many brands the new-pitch picker shows at once: a search narrows it further.
 PICK_LIMIT = 20
-# Longer text is not a brand anyone types: the picker searches its first this-many characters.
+# The brand list's search box takes as much (brands.forms.FilterForm).
 QUERY_MAX = 100
 
 
@@ -223,11 +223,13 @@ class BrandChoices:
     q: str
     brands: list[Any]  # rows of (id, name, tiktok_handle)
     more: bool  # more brands match than are shown
+    too_long: bool = False  # the search was longer than QUERY_MAX: refused, not cut
 
 
-def brand_choices(session: Session, owner_id: int, q: str, limit: int = PICK_LIMIT) -> BrandChoices:
-    """At most `limit` of the creator's brands for a picker, in one query whatever the account."""
-    q = q[:QUERY_MAX]
+def brand_choices(session: Session, owner_id: int, q: str, size: int = PICK_LIMIT) -> BrandChoices:
+    """At most `size` of the creator's brands for a picker, in one query whatever the account."""
+    if len(q) > QUERY_MAX:
+        return BrandChoices(q=q, brands=[], more=False, too_long=True)
     statement = owned(Brand, owner_id, Brand.id, Brand.name, Brand.tiktok_handle)
     if q.strip():
         statement = statement.where(Brand.id.in_(matching_brands(owner_id, q))).order_by(
@@ -235,5 +237,6 @@ def brand_choices(session: Session, owner_id: int, q: str, limit: int = PICK_LIM
         )
     else:
         statement = statement.order_by(Brand.updated_at.desc(), Brand.id.desc())
-    rows = list(session.execute(statement.limit(limit + 1)))
-    return BrandChoices(q=q, brands=rows[:limit], more=len(rows) > limit)
+    # One row past the page says whether there are more, without counting them.
+    rows = list(session.execute(statement.limit(size + 1)))
+    return BrandChoices(q=q, brands=rows[:size], more=len(rows) > size)

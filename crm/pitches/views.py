@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from crm.accounts.login import creator, creator_today
 from crm.brands.models import Brand
-from crm.brands.search import brand_choices
+from crm.brands.search import QUERY_MAX, brand_choices
 from crm.brands.search_text import TRIGRAM
 from crm.database import db_session, utcnow
 from crm.dates import show_date
@@ -113,7 +113,9 @@ def new() -> str | Response:
     brand_id = query_int("brand_id")
     if brand_id is None:
         choices = brand_choices(session, owner_id, request.args.get("q", ""))
-        return render_template("pitches/pick_brand.html", choices=choices, short=TRIGRAM)
+        return render_template(
+            "pitches/pick_brand.html", choices=choices, short=TRIGRAM, longest=QUERY_MAX
+        )
     brand = get_owned_or_404(session, Brand, brand_id, owner_id)
     form = NewPitchForm()
     form.set_contacts(brand.contacts)
