@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from bench.tables import (
     Ids,
     add_activities,
+    add_brand_search,
     add_brands,
     add_contacts,
     add_pitches,
@@ -419,6 +420,7 @@ def fill_creator(
     add_brands(connection, brands)
     primary = filler.contacts(ids, brands)
     add_contacts(connection, filler.contact_rows)
+    add_brand_search(connection, brands, filler.contact_rows)
     add_tags(connection, filler.tags(ids, brands))
     pitches = filler.pitches(ids, brands, primary, who.pitches)
     add_pitches(connection, pitches)

@@ -14,8 +14,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from crm.brands.models import Brand, BrandTag, Contact
+from crm.brands.models import Brand, BrandSearch, BrandTag, Contact
 from crm.brands.normalise import name_key
+from crm.brands.search_text import brand_text
 from crm.database import UTCDateTime
 from crm.emails.models import PitchEmailTemplate
 from crm.pitches.models import Pitch
@@ -91,6 +92,26 @@ def add_contacts(connection: sa.Connection, rows: Iterable[dict[str, Any]]) -> N
     _insert(connection, Contact.__table__, rows)
 
 
+def add_brand_search(
+    connection: sa.Connection, brands: list[dict[str, Any]], contacts: list[dict[str, Any]]
+) -> None:
+    """The search text of each brand, as crm.brands.search.refresh_search stores it."""
+    people: dict[int, list[tuple[str, str]]] = {}
+    for contact in sorted(contacts, key=lambda row: row["id"]):
+        people.setdefault(contact["brand_id"], []).append((contact["name"], contact["email"]))
+    rows = (
+        {
+            "brand_id": brand["id"],
+            "owner_id": brand["owner_id"],
+            "search_text": brand_text(
+                brand["name"], brand.get("tiktok_handle", ""), people.get(brand["id"], [])
+            ),
+        }
+        for brand in brands
+    )
+    _insert(connection, BrandSearch.__table__, rows)
+
+
 def add_tags(connection: sa.Connection, rows: Iterable[dict[str, Any]]) -> None:
     _insert(connection, BrandTag.__table__, rows)
 
@@ -133,6 +154,7 @@ class Ids:
 
 FILLED_TABLES = (
     "brands",
+    "brand_search",
     "contacts",
     "brand_tags",
     "pitches",

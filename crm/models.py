@@ -2,7 +2,8 @@
 
 from crm.accounts.models import LoginSession, PasswordReset, ThrottleCount, User
 from crm.add_on_policy.models import AddOnUplift
-from crm.brands.models import Brand, BrandTag, Contact
+from crm.brands.models import Brand, BrandSearch, BrandTag, Contact
+from crm.brands.search import refresh_search  # noqa: F401  (its flush listener comes with it)
 from crm.emails.models import PitchEmailTemplate
 from crm.pitches.models import Pitch, PitchTotal
 from crm.stats.models import PortfolioVideo, StatsSnapshot
@@ -12,6 +13,7 @@ __all__ = [
     "AddOnUplift",
     "Brand",
     "BrandActivity",
+    "BrandSearch",
     "BrandTag",
     "Contact",
     "LoginSession",

@@ -3,6 +3,7 @@
 from alembic import context
 
 import crm.models  # noqa: F401  (registers every table on Base.metadata)
+from crm.brands.search import outside_the_models
 from crm.database import Base, UTCDateTime, make_engine
 
 config = context.config
@@ -14,6 +15,12 @@ def render_item(type_, obj, autogen_context):
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Autogenerate leaves alone what the models cannot describe (SQLite's FTS5 search index)."""
+    dialect = context.get_context().dialect.name
+    return not outside_the_models(name, dialect)
 
 
 def run_migrations_offline() -> None:
@@ -48,6 +55,7 @@ def _run(connection) -> None:
         render_as_batch=True,
         compare_type=True,
         render_item=render_item,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

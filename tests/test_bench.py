@@ -8,10 +8,12 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from bench import fill, pages, prepare, tables
 from bench.run import main
 from crm.brands.models import Brand, Contact
+from crm.brands.search import unsynced_brands
 from crm.pitches.models import Pitch, PitchStatus
 from crm.timeline.models import BrandActivity
 
@@ -41,6 +43,10 @@ def test_fill_writes_a_realistic_account_through_the_real_tables(connection, use
     pitch = connection.execute(sa.select(Pitch).where(Pitch.id == filled.pitch_id)).one()
     assert pitch.owner_id == user.id and pitch.brand_id == filled.brand_id
     assert pitch.status == PitchStatus.SENT and isinstance(pitch.next_followup_on, date)
+    # The search text is the one the app would store, so the bench's searches find what a
+    # creator's would.
+    with Session(bind=connection) as session:
+        assert unsynced_brands(session, user.id) == []
 
 
 def test_brand_names_are_the_same_at_every_size() -> None:

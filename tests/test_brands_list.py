@@ -73,8 +73,11 @@ def test_search_matches_name_handle_and_contact_email(session, user, brands) -> 
 
 def test_search_treats_like_wildcards_as_plain_text(session, user, brands) -> None:
     make_brand(session, user, name="100% Natural")
-    assert names(session, user, q="%") == ["100% Natural"]
-    assert names(session, user, q="_") == ["Glow Theory"]  # only the handle has an underscore
+    assert names(session, user, q="0% n") == ["100% Natural"]
+    assert names(session, user, q="w_t") == ["Glow Theory"]  # only the handle has an underscore
+    # Shorter than three characters: names, handles and emails that start with it.
+    make_brand(session, user, name="%off")
+    assert names(session, user, q="%") == ["%off"]
 
 
 def test_filters_by_status_category_source_and_tag(session, user, brands) -> None:

@@ -13,6 +13,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 import crm.models  # noqa: F401  (every table on Base.metadata)
+from crm.brands.search import outside_the_models
 from crm.database import Base, alembic_config, downgrade, make_engine, upgrade
 
 
@@ -50,7 +51,13 @@ def _drift(url: str) -> list:
     engine = make_engine(url)
     try:
         with engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            dialect = connection.dialect.name
+
+            def include_object(_obj, name, _type, _reflected, _compare_to) -> bool:
+                return not outside_the_models(name, dialect)
+
+            opts = {"compare_type": True, "include_object": include_object}
+            context = MigrationContext.configure(connection, opts=opts)
             return compare_metadata(context, Base.metadata)
     finally:
         engine.dispose()
@@ -59,7 +66,9 @@ def _drift(url: str) -> list:
 def _tables(url: str) -> set[str]:
     engine = make_engine(url)
     try:
-        return set(sa.inspect(engine).get_table_names()) - {"alembic_version"}
+        dialect = engine.dialect.name
+        names = set(sa.inspect(engine).get_table_names()) - {"alembic_version"}
+        return {name for name in names if not outside_the_models(name, dialect)}
     finally:
         engine.dispose()
 

@@ -17,6 +17,8 @@ from wtforms.validators import Email, InputRequired, Length, Optional
 from crm.brands import normalise
 from crm.brands.listing import SORTS
 from crm.brands.models import BrandKind, BrandSource, BrandStatus
+from crm.brands.search import QUERY_MAX
+from crm.brands.search_text import TRIGRAM
 from crm.brands.services import NOTE_MAX
 from crm.forms import LineField, WholeNumberField, choices
 from crm.market.current import market
@@ -138,8 +140,12 @@ class FilterForm(FlaskForm):
 
     q = LineField(
         "Search",
-        validators=[Optional(), Length(max=100)],
+        validators=[Optional(), Length(max=QUERY_MAX)],
         render_kw={"placeholder": "Name, @handle or contact email", "type": "search"},
+        description=(
+            f"Type {TRIGRAM} letters or more to search inside names;"
+            " fewer letters find names that start with them."
+        ),
     )
     status = SelectField("Status", validators=[Optional()])
     category = SelectField("Category", validators=[Optional()])

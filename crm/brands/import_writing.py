@@ -24,6 +24,7 @@ from crm.brands.merging import (
     plan_import,
 )
 from crm.brands.models import Brand, BrandTag, Contact
+from crm.brands.search import refresh_search
 from crm.database import utcnow
 from crm.timeline.models import BrandActivity
 
@@ -56,6 +57,8 @@ def apply_import(session: Session, plan: ImportPlan, now: datetime | None = None
     _insert_brands(session, plan, now)
     _update_brands(session, plan, now)
     _write_contacts(session, plan, now)
+    # Core bulk writes pass by the ORM's flush listener: refresh the search text here.
+    refresh_search(session, [brand.id for brand in plan.brands if brand.id is not None])
     _insert_rows(session, BrandTag, _tag_rows(plan))
     _insert_rows(session, BrandActivity, _activity_rows(plan, now))
     return _result(plan)

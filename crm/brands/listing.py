@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, or_
 from sqlalchemy.orm import Session, selectinload
 
-from crm.brands.models import Brand, BrandSource, BrandStatus, BrandTag, Contact
+from crm.brands.models import Brand, BrandSource, BrandStatus, BrandTag
 from crm.brands.normalise import sweet_spot
+from crm.brands.search import matching_brands
 from crm.ownership import owned
 from crm.pagination import COUNT_CAP, Key, Order, Page, keyset_page
 
@@ -84,20 +85,7 @@ def _like(text: str) -> str:
 
 
 def _search(statement: Select[Any], owner_id: int, q: str) -> Select[Any]:
-    text = " ".join(q.split()).casefold()
-    pattern = _like(text)
-    handle = _like(text.lstrip("@"))
-    # Not correlated: the owner's matching contacts are found once, not once per brand.
-    contact_match = Brand.id.in_(
-        owned(Contact, owner_id, Contact.brand_id).where(Contact.email.like(pattern, escape="\\"))
-    )
-    return statement.where(
-        or_(
-            Brand.name_key.like(pattern, escape="\\"),
-            Brand.tiktok_handle.like(handle, escape="\\"),
-            contact_match,
-        )
-    )
+    return statement.where(Brand.id.in_(matching_brands(owner_id, q)))
 
 
 def filtered(owner_id: int, filters: BrandFilters) -> Select[Any]:

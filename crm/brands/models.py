@@ -166,3 +166,30 @@ class BrandTag(Owned, Base):
     name: Mapped[str] = mapped_column(String(40))
 
     brand: Mapped[Brand] = relationship(back_populates="tags")
+
+
+class BrandSearch(Owned, Base):
+    """A brand's name, handle and contacts folded into one text (crm.brands.search_text).
+
+    A side table, so that keeping it in step never moves a brand's "recent activity".
+    SQLite indexes it with the FTS5 table brand_search_fts (migration 0014, kept in step
+    by triggers); PostgreSQL with the trigram index below.
+    """
+
+    __tablename__ = "brand_search"
+    __table_args__ = (
+        Index(
+            "ix_brand_search_trigrams",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+            # Written straight into the index: a pending list read on every search until
+            # autovacuum merges it made searches ten times slower after a bulk import.
+            postgresql_with={"fastupdate": "off"},
+        ).ddl_if(dialect="postgresql"),
+    )
+
+    brand_id: Mapped[int] = mapped_column(
+        ForeignKey("brands.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    search_text: Mapped[str] = mapped_column(Text, default="")

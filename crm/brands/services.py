@@ -20,6 +20,7 @@ from crm.brands.models import (
     BrandTag,
     Contact,
 )
+from crm.brands.search import refresh_search  # noqa: F401  (its flush listener comes with it)
 from crm.database import utcnow
 from crm.errors import FieldError
 from crm.ownership import owned

@@ -10,11 +10,13 @@ from werkzeug.wrappers import Response
 
 from crm.accounts.login import creator, creator_today
 from crm.brands.models import Brand
+from crm.brands.search import QUERY_MAX, brand_choices
+from crm.brands.search_text import TRIGRAM
 from crm.database import db_session, utcnow
 from crm.dates import show_date
 from crm.inputs import query_int
 from crm.money import to_major
-from crm.ownership import get_owned_or_404, owned
+from crm.ownership import get_owned_or_404
 from crm.pitches import cadence, followups, pipeline, rate_sentence, services, states
 from crm.pitches.forms import CadenceForm, NewPitchForm, PitchForm, StatusForm
 from crm.pitches.models import Pitch, PitchChannel, PitchKind, PitchStatus
@@ -114,10 +116,10 @@ def new() -> str | Response:
     owner_id = creator().id
     brand_id = query_int("brand_id")
     if brand_id is None:
-        brands = session.execute(
-            owned(Brand, owner_id, Brand.id, Brand.name).order_by(Brand.name_key, Brand.id)
-        ).all()
-        return render_template("pitches/pick_brand.html", brands=brands)
+        choices = brand_choices(session, owner_id, request.args.get("q", ""))
+        return render_template(
+            "pitches/pick_brand.html", choices=choices, short=TRIGRAM, longest=QUERY_MAX
+        )
     brand = get_owned_or_404(session, Brand, brand_id, owner_id)
     form = NewPitchForm()
     form.set_contacts(brand.contacts)

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0015_board_totals"
-down_revision: str | None = "0013_list_indexes"
+down_revision: str | None = "0014_brand_search"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,104 @@
+"""Migration 0014 fills the search text of existing brands and undoes cleanly."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from crm.accounts.services import register
+from crm.brands.search import matching_brands
+from crm.brands.search_text import brand_text
+from crm.database import downgrade, make_engine, upgrade
+from tests.factories import TEST_PASSWORD
+
+BEFORE, SEARCH = "0012", "0014_brand_search"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'search.sqlite3'}"
+        return
+    base = os.environ.get("CRM_TEST_DATABASE_URL", "")
+    if not base.startswith("postgresql"):
+        pytest.skip("PostgreSQL runs when CRM_TEST_DATABASE_URL is set (CI sets it)")
+    name = f"crm_search_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield sa.make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+def _fill(connection: sa.Connection, brands: int) -> int:
+    """Brands and contacts written the way 0012's schema stores them (no brand_search yet)."""
+    with Session(bind=connection) as session:
+        owner = register(session, "search-migration@example.com", TEST_PASSWORD, "fast")
+        session.flush()
+        owner_id = owner.id
+    rows = [
+        {"id": n, "owner": owner_id, "name": f"Crème {n}", "key": f"crème {n}", "handle": f"h{n}"}
+        for n in range(1, brands + 1)
+    ]
+    connection.execute(
+        sa.text(
+            "INSERT INTO brands (id, owner_id, name, name_key, website, website_domain,"
+            " tiktok_handle, product_category, kind, source, runs_tiktok_ads, status, notes,"
+            " created_at, updated_at) VALUES (:id, :owner, :name, :key, '', '', :handle, 'other',"
+            " 'dtc', 'other', false, 'lead', '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+        ),
+        rows,
+    )
+    connection.execute(
+        sa.text(
+            "INSERT INTO contacts (owner_id, brand_id, name, email, role, is_primary, created_at)"
+            " VALUES (:owner, 7, 'Zoë', 'zoe@seven.example', '', true, CURRENT_TIMESTAMP)"
+        ),
+        {"owner": owner_id},
+    )
+    return owner_id
+
+
+def test_upgrade_backfills_in_batches_and_downgrade_removes_everything(empty_url: str) -> None:
+    upgrade(empty_url, BEFORE)
+    engine = make_engine(empty_url)
+    try:
+        with engine.begin() as connection:
+            owner = _fill(connection, 2_345)  # more than two backfill batches
+        upgrade(empty_url, SEARCH)
+        with engine.connect() as connection:
+            stored = dict(
+                connection.execute(sa.text("SELECT brand_id, search_text FROM brand_search")).all()
+            )
+            assert len(stored) == 2_345
+            assert stored[7] == brand_text("Crème 7", "h7", [("Zoë", "zoe@seven.example")])
+            assert stored[8] == brand_text("Crème 8", "h8", [])
+            assert set(connection.scalars(matching_brands(owner, "zoe@seven"))) == {7}
+            assert (
+                len(set(connection.scalars(matching_brands(owner, "creme 234")))) == 7
+            )  # 234, 2340-2345
+            assert set(connection.scalars(matching_brands(owner, "@h2344"))) == {2344}
+        downgrade(empty_url, BEFORE)
+        with engine.connect() as connection:
+            names = set(sa.inspect(connection).get_table_names())
+            assert not {name for name in names if name.startswith("brand_search")}
+            if connection.dialect.name == "sqlite":
+                triggers = connection.scalars(
+                    sa.text("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+                ).all()
+                assert not [name for name in triggers if "brand_search" in name]
+            assert connection.scalar(sa.text("SELECT count(*) FROM brands")) == 2_345
+        upgrade(empty_url, SEARCH)  # and up again over the same brands
+        with engine.connect() as connection:
+            assert set(connection.scalars(matching_brands(owner, "zoe"))) == {7}
+    finally:
+        engine.dispose()
