@@ -270,6 +270,7 @@ def keyset_page(
     *,
     options: Sequence[Any] = (),
     count_cap: int = COUNT_CAP,
+    count: Count | None = None,
 ) -> Page[Any]:
     """One page of `statement`'s entity in `order`, starting at the cursor (page one if none).
 
@@ -279,7 +280,8 @@ def keyset_page(
     """
     cursor = decode_cursor(cursor_text, order)
     id_column = order.keys[-1].column
-    total = count_at_most(session, statement, id_column, count_cap)
+    # `count`: the caller counted already (capped the same way), e.g. while planning a search.
+    total = count if count is not None else count_at_most(session, statement, id_column, count_cap)
     # PostgreSQL sorts NULL above every value, SQLite below.
     nulls_high = session.get_bind().dialect.name == "postgresql"
     rows = session.execute(_id_queries(statement, order, cursor, size + 1, nulls_high)).all()
