@@ -16,7 +16,7 @@ import binascii
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true, union_all
@@ -81,20 +81,29 @@ def _dump(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
+# The widest integer both databases store (8 bytes): a cursor holding more is not ours.
+_BIGGEST = 2**63 - 1
+
+
 def _load(kind: type, value: Any) -> Any:
-    """`value` from a cursor as `kind`; ValueError when it is anything else."""
+    """`value` from a cursor as `kind`; ValueError when it is anything else.
+
+    Checked against what the databases take, not only the type: a well-formed cursor
+    with a year-9999 time, a 20-digit number or a NUL in a name is as foreign as junk.
+    """
     if value is None:
         return None
     if kind is datetime and isinstance(value, str):
         parsed = datetime.fromisoformat(value)
         if parsed.tzinfo is None:
             raise ValueError("naive time")
-        return parsed
+        return parsed.astimezone(UTC)  # OverflowError at the ends of the calendar
     if kind is date and isinstance(value, str):
         return date.fromisoformat(value)
-    if kind is int and type(value) is int:
+    if kind is int and type(value) is int and -_BIGGEST <= value <= _BIGGEST:
         return value
-    if kind is str and isinstance(value, str):
+    if kind is str and isinstance(value, str) and "\x00" not in value:
+        value.encode()  # UnicodeEncodeError (a ValueError) for a lone surrogate
         return value
     raise ValueError(f"not a {kind.__name__}")
 
@@ -108,7 +117,7 @@ def decode_cursor(text: str | None, order: Order) -> Cursor | None:
         name, older, position, *values = json.loads(raw)
         if name != order.name or older not in (0, 1) or len(values) != len(order.keys):
             return None
-        if type(position) is not int or position < 1:
+        if type(position) is not int or not 1 <= position <= _BIGGEST:
             return None
         pairs = zip(order.keys, values, strict=True)
         loaded = tuple(_load(key.kind, value) for key, value in pairs)
