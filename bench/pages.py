@@ -106,7 +106,7 @@ def links(html: str) -> dict[str, str]:
 
 
 def oldest_page(
-    get: Callable[[str], str], first: str, rows: int, page_size: int, max_hops: int = 400
+    get: Callable[[str], str], first: str, rows: int, page_size: int, max_hops: int = 20_000
 ) -> str:
     """The URL of a list's last page, starting from `first`.
 
