@@ -211,8 +211,11 @@ HOSTILE_VALUES = [
     "9999-12-31T23:59:59-14:00",  # past the calendar once in UTC
     "0001-01-01T00:00:00+14:00",
     "2026-01-01",
+    2**31,  # past PostgreSQL's integer (ids, follower counts)
+    -(2**31) - 1,
     2**63,
     -(2**63) - 5,
+    10**400,
     10**30,
     1e308,
     "a\u0000b",
