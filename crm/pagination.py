@@ -16,10 +16,21 @@ import binascii
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true, union_all
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Select,
+    and_,
+    false,
+    func,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 T = TypeVar("T")
@@ -47,6 +58,11 @@ class Key:
         column_type = self.column.type
         # UTCDateTime and other decorators: the type they store.
         return getattr(column_type, "impl_instance", column_type).python_type
+
+    @property
+    def biggest(self) -> int:
+        """The largest whole number the column stores (4 bytes unless it is a BigInteger)."""
+        return _BIGGEST if isinstance(self.column.type, BigInteger) else _BIGGEST_INT4
 
 
 @dataclass(frozen=True)
@@ -81,20 +97,33 @@ def _dump(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def _load(kind: type, value: Any) -> Any:
-    """`value` from a cursor as `kind`; ValueError when it is anything else."""
+# The widest integers the databases store (PostgreSQL's integer and bigint): a cursor
+# holding more is not ours. A list is never this long, so a position past it is forged too.
+_BIGGEST = 2**63 - 1
+_BIGGEST_INT4 = 2**31 - 1
+_FURTHEST = 10**9
+
+
+def _load(key: Key, value: Any) -> Any:
+    """`value` from a cursor as `kind`; ValueError when it is anything else.
+
+    Checked against what the databases take, not only the type: a well-formed cursor
+    with a year-9999 time, a 20-digit number or a NUL in a name is as foreign as junk.
+    """
+    kind = key.kind
     if value is None:
         return None
     if kind is datetime and isinstance(value, str):
         parsed = datetime.fromisoformat(value)
         if parsed.tzinfo is None:
             raise ValueError("naive time")
-        return parsed
+        return parsed.astimezone(UTC)  # OverflowError at the ends of the calendar
     if kind is date and isinstance(value, str):
         return date.fromisoformat(value)
-    if kind is int and type(value) is int:
+    if kind is int and type(value) is int and -key.biggest <= value <= key.biggest:
         return value
-    if kind is str and isinstance(value, str):
+    if kind is str and isinstance(value, str) and "\x00" not in value:
+        value.encode()  # UnicodeEncodeError (a ValueError) for a lone surrogate
         return value
     raise ValueError(f"not a {kind.__name__}")
 
@@ -108,10 +137,10 @@ def decode_cursor(text: str | None, order: Order) -> Cursor | None:
         name, older, position, *values = json.loads(raw)
         if name != order.name or older not in (0, 1) or len(values) != len(order.keys):
             return None
-        if type(position) is not int or position < 1:
+        if type(position) is not int or not 1 <= position <= _FURTHEST:
             return None
         pairs = zip(order.keys, values, strict=True)
-        loaded = tuple(_load(key.kind, value) for key, value in pairs)
+        loaded = tuple(_load(key, value) for key, value in pairs)
     except (binascii.Error, UnicodeDecodeError, ValueError, TypeError, OverflowError):
         return None
     may_be_null = [key.nulls_last or key.nullable for key in order.keys]
@@ -270,6 +299,7 @@ def keyset_page(
     *,
     options: Sequence[Any] = (),
     count_cap: int = COUNT_CAP,
+    count: Count | None = None,
 ) -> Page[Any]:
     """One page of `statement`'s entity in `order`, starting at the cursor (page one if none).
 
@@ -279,7 +309,8 @@ def keyset_page(
     """
     cursor = decode_cursor(cursor_text, order)
     id_column = order.keys[-1].column
-    total = count_at_most(session, statement, id_column, count_cap)
+    # `count`: the caller counted already (capped the same way), e.g. while planning a search.
+    total = count if count is not None else count_at_most(session, statement, id_column, count_cap)
     # PostgreSQL sorts NULL above every value, SQLite below.
     nulls_high = session.get_bind().dialect.name == "postgresql"
     rows = session.execute(_id_queries(statement, order, cursor, size + 1, nulls_high)).all()

@@ -29,6 +29,7 @@ from crm.pitches.models import PitchKind, PitchStatus
 from tests.factories import make_snapshot, make_video
 from tests.factories_brands import make_brand, make_contact, make_note
 from tests.factories_pitches import NOW, make_pitch
+from tests.pager_links import pager_link
 
 Ids = dict[str, Any]
 Fill = Callable[[Session, User, Ids], None]
@@ -116,9 +117,20 @@ class MainPage:
     fill: Fill
     public: bool = False  # opened without logging in
     tags: tuple[str, ...] = field(default=())
+    # The page after the first, reached by the pager's "next" link as a creator clicks it.
+    deep: bool = False
 
     def url(self, ids: Ids) -> str:
         return self.path.format(**ids)
+
+    def resolve(self, client: Any, ids: Ids) -> str:
+        """The URL to open: `url`, or for a deep page the first page's "next" link."""
+        url = self.url(ids)
+        if not self.deep:
+            return url
+        link = pager_link(client.get(url).get_data(as_text=True), "next")
+        assert link, f"{url} has no next page: fill more rows or use smaller pages"
+        return link
 
 
 MAIN_PAGES: list[MainPage] = [
@@ -134,7 +146,7 @@ MAIN_PAGES: list[MainPage] = [
     MainPage("/brands/?sort=name", brands),
     MainPage("/brands/?sort=followers", brands),
     MainPage("/brands/?sort=newest", brands),
-    MainPage("/brands/?page=2", brands),
+    MainPage("/brands/", deep=True, fill=brands),
     MainPage("/brands/{brand_id}", pitches),
     MainPage("/brands/{brand_id}/edit", brands),
     MainPage("/brands/{brand_id}/contacts/new", brands),
@@ -146,16 +158,17 @@ MAIN_PAGES: list[MainPage] = [
     MainPage("/pitches/", pitches),
     MainPage("/pitches/?status=sent", pitches),
     MainPage("/pitches/?kind=ugc", pitches),
-    MainPage("/pitches/?page=2", pitches),
+    MainPage("/pitches/", deep=True, fill=pitches),
     MainPage("/pitches/board", pitches),
     MainPage("/pitches/followups", pitches),
     MainPage("/pitches/{pitch_id}", pitches),
     MainPage("/pitches/{pitch_id}/edit", pitches),
     MainPage("/pitches/new", pitches),
     MainPage("/pitches/new?brand_id={brand_id}", pitches),
+    MainPage("/pitches/new?q=glow", brands),
     MainPage("/pitches/settings", no_data),
     MainPage("/stats/", stats),
-    MainPage("/stats/?page=2", stats),
+    MainPage("/stats/", deep=True, fill=stats),
     MainPage("/stats/snapshots/new", stats),
     MainPage("/stats/snapshots/{snapshot_id}/edit", stats),
     MainPage("/stats/videos/new", no_data),
@@ -185,4 +198,4 @@ NOT_MAIN_PAGES: dict[str, str] = {
 
 def page_id(page: MainPage) -> str:
     """A test id for `page`."""
-    return page.path
+    return f"{page.path} (next page)" if page.deep else page.path

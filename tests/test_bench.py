@@ -86,3 +86,20 @@ def test_a_tiny_run_fills_measures_and_writes_results(tmp_path, monkeypatch, cap
     text = results.read_text()
     assert "## smoke" in text and "## again" in text
     assert "filled" not in capsys.readouterr().out
+
+
+def test_every_main_page_is_measured_or_excused(app) -> None:
+    from tests.main_pages import MAIN_PAGES
+
+    adapter = app.url_map.bind("localhost")
+
+    def endpoint(url: str) -> str:
+        return adapter.match(url.split("?")[0], method="GET")[0]
+
+    filled = fill.Filled(1, 10, 10, brand_id=1, pitch_id=1, numbered_name="Brand 4")
+    measured = {endpoint(page.url(filled)) for page in pages.PAGES}
+    ids = dict.fromkeys(("brand_id", "pitch_id", "contact_id", "snapshot_id", "video_id"), 1)
+    main = {endpoint(page.url(ids)) for page in MAIN_PAGES}
+    assert main - measured - set(pages.NOT_MEASURED) == set()
+    assert set(pages.NOT_MEASURED) <= main, "an excuse for a page that is not a main page"
+    assert not set(pages.NOT_MEASURED) & measured, "a page both measured and excused"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -204,3 +205,67 @@ def test_brand_pages_keep_the_filters_and_never_show_another_creators(
     # A-Z reads as positions, not time.
     assert "Next →" in pages[0] and "Older" not in pages[0]
     assert "Showing 1–2 of 5 matching brands" in pages[0]
+
+
+HOSTILE_VALUES = [
+    "9999-12-31T23:59:59-14:00",  # past the calendar once in UTC
+    "0001-01-01T00:00:00+14:00",
+    "2026-01-01",
+    2**31,  # past PostgreSQL's integer (ids, follower counts)
+    -(2**31) - 1,
+    2**63,
+    -(2**63) - 5,
+    10**400,
+    10**30,
+    1e308,
+    "a\u0000b",
+    "\ud800",
+    ["nested"],
+    {"a": 1},
+    True,
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "filler"),
+    [
+        ("/brands/", "brands"),
+        ("/brands/?sort=name", "brands"),
+        ("/brands/?sort=followers", "brands"),
+        ("/brands/?sort=newest", "brands"),
+        ("/pitches/", "pitches"),
+        ("/pitches/followups", "pitches"),
+        ("/stats/", "stats"),
+        ("/brands/{brand_id}", "pitches"),
+    ],
+)
+def test_well_formed_cursors_with_values_no_database_takes_give_the_first_page(
+    make_app, session, user, path, filler
+) -> None:
+    """A cursor of the right shape whose values the database would refuse: page one, no 500."""
+    import base64
+    import json
+
+    from tests import main_pages
+    from tests.conftest import TEST_PASSWORD
+
+    client = make_app(PAGE_SIZE=1).test_client()
+    login = {"email": user.email, "password": TEST_PASSWORD}
+    assert client.post("/login", data=login).status_code == 302
+    ids: dict[str, object] = {}
+    for _ in range(3):
+        getattr(main_pages, filler)(session, user, ids)
+    url = path.format(**ids)
+    first = client.get(url).get_data(as_text=True)
+    link = pager_link(first, "next")
+    assert link, f"{url} shows no next link: the test proves nothing"
+    name, value = re.search(r"[?&]((?:\w+_)?cursor)=([^&#]+)", link).groups()
+    raw = json.loads(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
+    for position in range(2, len(raw)):  # the position, then each key value
+        for hostile in HOSTILE_VALUES:
+            doctored = list(raw)
+            doctored[position] = hostile
+            text = base64.urlsafe_b64encode(json.dumps(doctored).encode()).decode().rstrip("=")
+            joiner = "&" if "?" in url else "?"
+            response = client.get(f"{url}{joiner}{name}={text}")
+            assert response.status_code == 200, (url, position, hostile)

@@ -24,7 +24,7 @@ def test_the_picker_searches_names_with_accents_and_links_to_the_pitch_form(
     page = logged_in.get("/pitches/new?q=creme").get_data(as_text=True)
     assert picked(page) == ["Café Crème"]
     assert f'href="/pitches/new?brand_id={cafe.id}"' in page
-    assert "Type 3 letters or more to search inside names" in page
+    assert "Type 3 letters or more to find them anywhere in a name" in page
     assert picked(logged_in.get("/pitches/new?q=@cafe").get_data(as_text=True)) == ["Café Crème"]
     page = logged_in.get("/pitches/new?q=secret").get_data(as_text=True)
     assert picked(page) == []

@@ -89,7 +89,7 @@ def test_the_app_recovers_when_pooled_connections_are_terminated(database_url, t
         admin = database.make_engine(database_url)
         with admin.begin() as connection:
             for pid in pids:
-                connection.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+                connection.execute(sa.text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": pid})
         admin.dispose()
         statuses = [client.get(page).status_code for _ in range(4)]
     finally:

@@ -143,8 +143,8 @@ class FilterForm(FlaskForm):
         validators=[Optional(), Length(max=QUERY_MAX)],
         render_kw={"placeholder": "Name, @handle or contact email", "type": "search"},
         description=(
-            f"Type {TRIGRAM} letters or more to search inside names;"
-            " fewer letters find names that start with them."
+            f"Type {TRIGRAM} letters or more to find them anywhere in a name, @handle or"
+            " contact; fewer letters find those that start with them."
         ),
     )
     status = SelectField("Status", validators=[Optional()])

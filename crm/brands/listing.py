@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, or_
@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from crm.brands.models import Brand, BrandSource, BrandStatus, BrandTag
 from crm.brands.normalise import sweet_spot
-from crm.brands.search import matching_brands
+from crm.brands.search import ListSearch, list_search, matching_brands
 from crm.ownership import owned
 from crm.pagination import COUNT_CAP, Key, Order, Page, keyset_page
 
@@ -78,21 +78,16 @@ def good_target_clause() -> ColumnElement[bool]:
     return or_(Brand.runs_tiktok_ads.is_(True), Brand.tiktok_followers.between(low, high))
 
 
-def _like(text: str) -> str:
-    """A LIKE pattern matching `text` anywhere, with its own % and _ taken literally."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+def filtered(owner_id: int, filters: BrandFilters, search: ListSearch | None = None) -> Select[Any]:
+    """A SELECT of the creator's brands matching `filters` (unordered).
 
-
-def _search(statement: Select[Any], owner_id: int, q: str) -> Select[Any]:
-    return statement.where(Brand.id.in_(matching_brands(owner_id, q)))
-
-
-def filtered(owner_id: int, filters: BrandFilters) -> Select[Any]:
-    """A SELECT of the creator's brands matching `filters` (unordered)."""
+    `search`, when given, is how the list applies `filters.q` (see search.list_search).
+    """
     statement = owned(Brand, owner_id)
-    if filters.q.strip():
-        statement = _search(statement, owner_id, filters.q)
+    if search is not None:
+        statement = statement.where(search.condition)
+    elif filters.q.strip():
+        statement = statement.where(Brand.id.in_(matching_brands(owner_id, filters.q)))
     if filters.status in BrandStatus._value2member_map_:
         statement = statement.where(Brand.status == BrandStatus(filters.status))
     if filters.category:
@@ -122,14 +117,18 @@ def list_brands(
 ) -> Page[Brand]:
     """One page of brands from `cursor`, tags and contacts loaded: five queries, any page."""
     _label, order = SORTS.get(filters.sort, SORTS[DEFAULT_SORT])
+    search = list_search(session, owner_id, filters.q, count_cap) if filters.q.strip() else None
+    # The search's own count is the list's when nothing else narrows it.
+    only_searched = search is not None and not replace(filters, q="", sort="").active
     return keyset_page(
         session,
-        filtered(owner_id, filters),
+        filtered(owner_id, filters, search),
         order,
         cursor,
         size,
         options=(selectinload(Brand.tags), selectinload(Brand.contacts)),
         count_cap=count_cap,
+        count=search.count if only_searched and search is not None else None,
     )
 
 

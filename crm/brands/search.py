@@ -18,7 +18,7 @@ from itertools import chain
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import ColumnElement, Select, delete, event, insert, select, update
+from sqlalchemy import ColumnElement, Select, delete, event, func, insert, select, update
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, UOWTransaction
 from sqlalchemy.sql.visitors import InternalTraversal
@@ -26,6 +26,7 @@ from sqlalchemy.sql.visitors import InternalTraversal
 from crm.brands.models import Brand, BrandSearch, Contact
 from crm.brands.search_text import brand_text, needle
 from crm.ownership import owned
+from crm.pagination import Count
 
 # SQLite's full-text index over brand_search.search_text (migration 0014): not a model,
 # SQLAlchemy cannot describe a virtual table. tests/test_migrations.py knows these names.
@@ -55,6 +56,65 @@ def matching_brands(owner_id: int, q: str) -> Select[Any]:
     statement = owned(BrandSearch, owner_id, BrandSearch.brand_id)
     wanted = needle(q)
     return statement.where(_Contains(wanted)) if wanted else statement
+
+
+# A search the full-text index finds in this many brands or more (all creators together)
+# is "common" ("brand", "gmail"): SQLite's FTS5 would hand back every one of them before
+# the list could take its first page, so the list walks its own sort order instead and
+# checks each row's stored text, stopping once the page is full.
+COMMON_MATCHES = 2_000
+
+
+@dataclass(frozen=True)
+class ListSearch:
+    """How the brand list applies a search: a condition, and the capped count when known."""
+
+    condition: ColumnElement[bool]
+    count: Count | None = None
+
+
+def list_search(session: Session, owner_id: int, q: str, cap: int) -> ListSearch:
+    """The brand list's search condition for `q`, chosen for how common `q` is.
+
+    One behaviour (the rows found are always those `matching_brands` finds); only the
+    plan differs. A rare search goes through the text index. On SQLite a common one
+    reads each row's stored text in the list's own order instead: the list then reads
+    about a page of rows divided by how common the search is, never every match.
+    """
+    wanted = needle(q)
+    index_plan = ListSearch(Brand.id.in_(matching_brands(owner_id, q)))
+    if not wanted or session.get_bind().dialect.name != "sqlite":
+        # PostgreSQL's planner weighs the trigram index against the sort order itself.
+        return index_plan
+    found = (
+        select(sa.literal_column("rowid"))
+        .select_from(sa.table(FTS_TABLE))
+        .where(sa.literal_column(FTS_TABLE).op("MATCH")(_fts_phrase(wanted)))
+    )
+    common = session.scalar(
+        select(func.count()).select_from(found.limit(COMMON_MATCHES).subquery())
+    )
+    if (common or 0) < COMMON_MATCHES:
+        return index_plan
+    pattern = _like_pattern(wanted)
+    mine = owned(BrandSearch, owner_id, BrandSearch.brand_id).where(
+        BrandSearch.search_text.like(pattern, escape="\\")
+    )
+    count = Count(
+        session.scalar(select(func.count()).select_from(mine.limit(cap + 1).subquery())) or 0,
+        cap,
+    )
+    if not count.capped:
+        # Common among all creators, not in this account: its few matches, read once.
+        return ListSearch(Brand.id.in_(mine), count)
+    # At least cap + 1 of this creator's brands match: a page is near in any order.
+    text = (
+        select(BrandSearch.search_text)
+        .where(BrandSearch.brand_id == Brand.id)
+        .correlate(Brand)
+        .scalar_subquery()
+    )
+    return ListSearch(text.like(pattern, escape="\\"), count)
 
 
 def _like_pattern(text: str) -> str:

@@ -1,0 +1,101 @@
+"""The brand list picks a plan by how common a search is, and always finds the same brands.
+
+A rare search goes through the text index; on SQLite a common one ("brand", "gmail")
+walks the list's own sort order and reads each row's stored text, so the first page of a
+search that matches most of an account does not read every match first.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from crm.brands import listing, search
+from crm.brands.listing import SORTS, BrandFilters, list_brands
+from crm.pagination import page_ids_query
+from tests.factories_brands import make_brand
+
+SIZE = 4
+CAP = 6
+
+
+@pytest.fixture
+def account(session, user, other_user):
+    for n in range(12):
+        make_brand(session, user, name=f"Glow Studio {n}")
+    for n in range(3):
+        make_brand(session, user, name=f"Zest Lab {n}")
+    for n in range(9):
+        make_brand(session, other_user, name=f"Zest Other {n}")
+        make_brand(session, other_user, name=f"Glow Other {n}")
+    make_brand(session, user, name="Plain")
+    return user
+
+
+def _walk(session, owner_id: int, filters: BrandFilters) -> tuple[list[str], list[str]]:
+    """Every name the list shows, page by page, and the count each page states."""
+    names, counts, cursor = [], [], None
+    while True:
+        page = list_brands(session, owner_id, filters, cursor, SIZE, count_cap=CAP)
+        names += [brand.name for brand in page.items]
+        counts.append(page.total_text)
+        if page.older is None:
+            return names, counts
+        cursor = page.older
+
+
+@pytest.mark.parametrize("sort", list(SORTS))
+@pytest.mark.parametrize(("q", "status"), [("glow", ""), ("zest", ""), ("studio", "lead")])
+def test_a_common_search_finds_what_the_index_finds(
+    session, account, monkeypatch, q, status, sort
+) -> None:
+    filters = BrandFilters(q=q, status=status, sort=sort)
+    by_index = _walk(session, account.id, filters)
+    monkeypatch.setattr(search, "COMMON_MATCHES", 2)  # every search here is "common"
+    assert _walk(session, account.id, filters) == by_index
+    assert by_index[0], "the search found nothing: the comparison proves nothing"
+
+
+def test_the_count_of_a_common_search_is_capped_and_another_creator_is_not_counted(
+    session, account, monkeypatch
+) -> None:
+    monkeypatch.setattr(search, "COMMON_MATCHES", 2)
+    glow = list_brands(session, account.id, BrandFilters(q="glow"), None, SIZE, count_cap=CAP)
+    assert glow.total.capped and glow.total_text.startswith(f"{CAP}+")
+    # Common across creators, three of them this creator's: counted exactly.
+    zest = list_brands(session, account.id, BrandFilters(q="zest"), None, SIZE, count_cap=CAP)
+    assert zest.total.value == 3 and not zest.total.capped
+    assert all("Other" not in brand.name for brand in zest.items)
+
+
+def test_a_common_search_on_sqlite_reads_the_sort_index_not_the_text_index(
+    session, account, monkeypatch
+) -> None:
+    if session.bind.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's planner chooses between the trigram index and the sort order")
+    monkeypatch.setattr(search, "COMMON_MATCHES", 2)
+    plan = search.list_search(session, account.id, "glow", CAP)
+    assert plan.count is not None and plan.count.capped
+    filters = BrandFilters(q="glow")
+    statement = listing.filtered(account.id, filters, plan)
+    ids = page_ids_query(session, statement, SORTS["recent"][1], None, SIZE)
+    compiled = ids.compile(session.bind)
+    params = tuple(compiled.params[name] for name in compiled.positiontup)
+    rows = session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", params).all()
+    steps = " | ".join(row[-1] for row in rows)
+    assert "brand_search_fts" not in steps, steps
+    assert "ix_brands_owner_recent" in steps and "TEMP B-TREE" not in steps, steps
+    # A rare search keeps the text index.
+    monkeypatch.setattr(search, "COMMON_MATCHES", 10_000)
+    rare = search.list_search(session, account.id, "glow", CAP)
+    assert rare.count is None
+    compiled = listing.filtered(account.id, filters, rare).compile(session.bind)
+    params = tuple(compiled.params[name] for name in compiled.positiontup)
+    rows = session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", params)
+    assert "brand_search_fts" in " | ".join(row[-1] for row in rows)
+
+
+def test_a_search_of_fts_syntax_is_counted_literally(session, account) -> None:
+    make_brand(session, account, name='Say "AND" NEAR(x) *')
+    found = search.list_search(session, account.id, '"and" near(', CAP)
+    statement = listing.filtered(account.id, BrandFilters(q='"and" near('), found)
+    assert [b.name for b in session.scalars(statement)] == ['Say "AND" NEAR(x) *']
