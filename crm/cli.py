@@ -73,6 +73,9 @@ def register(app: Flask) -> None:
     from crm.pitches.cli import pitches_group
 
     app.cli.add_command(pitches_group)
+    from crm.brands.cli import brands_group
+
+    app.cli.add_command(brands_group)
 
 
 @click.group("db")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import delete as sa_delete
 from sqlalchemy import select, text
+from sqlalchemy import update as sa_update
 from sqlalchemy.orm import Session
 
 from crm.brands import services
@@ -314,3 +316,28 @@ def test_the_search_is_served_by_the_text_index(session, user, catalogue, q) -> 
         statement = matching_brands(user.id, q)
         text_only = select(BrandSearch.brand_id).where(*statement.whereclause.clauses[1:])
         assert "ix_brand_search_trigrams" in _plan(session, text_only)
+
+
+def test_refresh_search_rebuilds_every_drifted_brand_and_says_how_many(
+    runner, session, user, other_user
+) -> None:
+    mine = [make_brand(session, user, name=f"Lumen {n}") for n in range(3)]
+    theirs = make_brand(session, other_user, name="Sol Atelier")
+    # Drift three ways: a stale text, a missing row, another creator's stale text.
+    session.execute(
+        sa_update(BrandSearch).where(BrandSearch.brand_id == mine[0].id).values(search_text="x")
+    )
+    session.execute(sa_delete(BrandSearch).where(BrandSearch.brand_id == mine[1].id))
+    session.execute(
+        sa_update(BrandSearch).where(BrandSearch.brand_id == theirs.id).values(search_text="")
+    )
+    session.commit()
+    assert unsynced_brands(session, user.id) and unsynced_brands(session, other_user.id)
+    result = runner.invoke(args=["brands", "refresh-search"])
+    assert result.exit_code == 0, result.output
+    assert "3 brands had drifted" in result.output
+    session.expire_all()
+    assert unsynced_brands(session, user.id) == [] == unsynced_brands(session, other_user.id)
+    assert session.scalars(filtered(user.id, BrandFilters(q="lumen"))).all()
+    again = runner.invoke(args=["brands", "refresh-search"])
+    assert "every brand was right" in again.output

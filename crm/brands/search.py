@@ -179,16 +179,37 @@ def stored_texts(connection: sa.Connection, brand_ids: Sequence[int]) -> dict[in
     }
 
 
-def refresh_search(connection: sa.Connection | Session, brand_ids: Iterable[int]) -> None:
-    """Make the stored search text of `brand_ids` match their brands (gone brands: removed)."""
+def refresh_search(connection: sa.Connection | Session, brand_ids: Iterable[int]) -> int:
+    """Make the stored search text of `brand_ids` match their brands (gone brands: removed).
+
+    Returns how many stored rows were missing, stale or orphaned (0 when all were right).
+    """
     if isinstance(connection, Session):
         connection = connection.connection()
     ids = sorted({brand_id for brand_id in brand_ids if brand_id is not None})
-    for start in range(0, len(ids), BATCH):
+    return sum(
         _refresh_batch(connection, ids[start : start + BATCH])
+        for start in range(0, len(ids), BATCH)
+    )
 
 
-def _refresh_batch(connection: sa.Connection, ids: list[int]) -> None:
+def refresh_everyone(session: Session) -> int:
+    """Refresh every brand's search text, a batch at a time (after a change to the folding,
+    or a table restored by hand); returns how many rows had drifted."""
+    # Rows whose brand is gone (only possible with foreign keys off, say a hand restore).
+    orphans = session.execute(
+        delete(BrandSearch).where(~BrandSearch.brand_id.in_(select(Brand.id)))
+    ).rowcount
+    drifted, after = orphans or 0, 0
+    while ids := session.scalars(
+        select(Brand.id).where(Brand.id > after).order_by(Brand.id).limit(BATCH)
+    ).all():
+        drifted += refresh_search(session, ids)
+        after = ids[-1]
+    return drifted
+
+
+def _refresh_batch(connection: sa.Connection, ids: list[int]) -> int:
     wanted = stored_texts(connection, ids)
     stored = dict(
         connection.execute(
@@ -219,6 +240,7 @@ def _refresh_batch(connection: sa.Connection, ids: list[int]) -> None:
             .values(search_text=sa.bindparam("b_text")),
             changed,
         )
+    return len(gone) + len(new) + len(changed)
 
 
 def unsynced_brands(session: Session, owner_id: int) -> list[int]:
