@@ -99,3 +99,17 @@ def test_a_search_of_fts_syntax_is_counted_literally(session, account) -> None:
     found = search.list_search(session, account.id, '"and" near(', CAP)
     statement = listing.filtered(account.id, BrandFilters(q='"and" near('), found)
     assert [b.name for b in session.scalars(statement)] == ['Say "AND" NEAR(x) *']
+
+
+def test_the_picker_finds_the_same_brands_whichever_plan(session, account, monkeypatch) -> None:
+    def picked(q: str) -> list[str]:
+        return [row.name for row in search.brand_choices(session, account.id, q, size=5).brands]
+
+    by_index = {q: picked(q) for q in ("glow", "zest", "plain")}
+    monkeypatch.setattr(search, "COMMON_MATCHES", 2)
+    assert {q: picked(q) for q in by_index} == by_index
+    assert len(by_index["glow"]) == 5 and by_index["zest"] == [
+        "Zest Lab 0",
+        "Zest Lab 1",
+        "Zest Lab 2",
+    ]

@@ -314,9 +314,9 @@ def brand_choices(session: Session, owner_id: int, q: str, size: int = PICK_LIMI
         return BrandChoices(q=q, brands=[], more=False, too_long=True)
     statement = owned(Brand, owner_id, Brand.id, Brand.name, Brand.tiktok_handle)
     if q.strip():
-        statement = statement.where(Brand.id.in_(matching_brands(owner_id, q))).order_by(
-            Brand.name_key, Brand.id
-        )
+        # The list's plan: a common search walks the name order instead of every match.
+        condition = list_search(session, owner_id, q, size).condition
+        statement = statement.where(condition).order_by(Brand.name_key, Brand.id)
     else:
         statement = statement.order_by(Brand.updated_at.desc(), Brand.id.desc())
     # One row past the page says whether there are more, without counting them.
