@@ -91,11 +91,11 @@ def list_search(session: Session, owner_id: int, q: str, cap: int) -> ListSearch
         .select_from(sa.table(FTS_TABLE))
         .where(sa.literal_column(FTS_TABLE).op("MATCH")(_fts_phrase(wanted)))
     )
-    common = session.scalar(
-        select(func.count()).select_from(found.limit(COMMON_MATCHES).subquery())
-    )
-    if (common or 0) < COMMON_MATCHES:
-        return index_plan
+    ids = session.scalars(found.limit(COMMON_MATCHES)).all()
+    if len(ids) < COMMON_MATCHES:
+        # Rare: these are every match on the server; the list filters them by owner
+        # without asking the text index a second time.
+        return ListSearch(Brand.id.in_(ids))
     pattern = _like_pattern(wanted)
     mine = owned(BrandSearch, owner_id, BrandSearch.brand_id).where(
         BrandSearch.search_text.like(pattern, escape="\\")
