@@ -7,7 +7,7 @@ kept in step by triggers; PostgreSQL with a pg_trgm GIN index. Existing brands a
 filled in batches.
 
 Revision ID: 0014_brand_search
-Revises: 0012
+Revises: 0013_list_indexes
 """
 
 from collections.abc import Sequence

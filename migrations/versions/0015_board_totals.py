@@ -11,7 +11,7 @@ quoted_cents) still reads every index entry of the owner (tens of milliseconds);
 the counters read at most a few dozen rows.
 
 Revision ID: 0015_board_totals
-Revises: 0012
+Revises: 0014_brand_search
 """
 
 from collections.abc import Sequence
