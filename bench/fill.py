@@ -14,7 +14,7 @@ import bisect
 import itertools
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -37,6 +37,7 @@ from crm.accounts import services as accounts
 from crm.accounts.passwords import hash_password
 from crm.brands.models import BrandKind, BrandSource, BrandStatus
 from crm.database import utcnow
+from crm.demo import DEMO_PROFILE
 from crm.pitches.models import PitchChannel, PitchKind, PitchStatus
 from crm.timeline.models import ActivityKind
 
@@ -393,20 +394,7 @@ def creators(size: int, others: int) -> list[Creator]:
 def create_user(session: Any, email: str, display_name: str) -> int:
     """The account, through the real services (the password hashes with the fast profile)."""
     user = accounts.create_account(session, email, hash_password(PASSWORD, "fast"))
-    accounts.update_profile(
-        session,
-        user,
-        accounts.ProfileData(
-            display_name=display_name,
-            tiktok_handle="maya.makes.home",
-            niche="home",
-            followers=4_424,
-            ugc_experience="beginner",
-            currency="USD",
-            turnaround_days=5,
-            posts_per_week=5,
-        ),
-    )
+    accounts.update_profile(session, user, replace(DEMO_PROFILE, display_name=display_name))
     return user.id
 
 

@@ -21,6 +21,18 @@ DEMO_PASSWORD = "demo-password"  # noqa: S105 (a published demo login, local onl
 
 # Each area's populate(session, user) fills its part once; it skips when the
 # demo user already has data there, so re-running changes nothing.
+# The demo creator's profile (the benchmark's creators have it too, under their own names).
+DEMO_PROFILE = accounts.ProfileData(
+    display_name="Maya Lopez",
+    tiktok_handle="maya.makes.home",
+    niche="home",
+    followers=4_424,
+    ugc_experience="beginner",
+    currency="USD",
+    turnaround_days=5,
+    posts_per_week=5,
+)
+
 POPULATORS = [stats_demo.populate, brands_demo.populate, pitches_demo.populate]
 
 
@@ -33,20 +45,7 @@ def ensure_demo_account(session: Session, hash_profile: str) -> tuple[User, bool
         end_read(session)  # no transaction held through the hash
         password_hash = hash_password(DEMO_PASSWORD, hash_profile)
         user = accounts.create_account(session, DEMO_EMAIL, password_hash)
-        accounts.update_profile(
-            session,
-            user,
-            accounts.ProfileData(
-                display_name="Maya Lopez",
-                tiktok_handle="maya.makes.home",
-                niche="home",
-                followers=4_424,
-                ugc_experience="beginner",
-                currency="USD",
-                turnaround_days=5,
-                posts_per_week=5,
-            ),
-        )
+        accounts.update_profile(session, user, DEMO_PROFILE)
     for populate in POPULATORS:
         created = bool(populate(session, user)) or created
     return user, created
