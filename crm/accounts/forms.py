@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectChoice, SelectField
+from wtforms import EmailField, PasswordField, SelectChoice
 from wtforms.validators import (
     Email,
     EqualTo,
@@ -15,7 +17,7 @@ from wtforms.validators import (
 
 from crm import dates, links
 from crm.accounts.services import DISPLAY_NAME_MAX, HANDLE_MESSAGE, MIN_PASSWORD_LENGTH
-from crm.forms import HiddenLineField, LineField, WholeNumberField, choices
+from crm.forms import HiddenLineField, LineField, SelectField, WholeNumberField, choices
 from crm.market.current import market
 from crm.money import CURRENCY_CHOICES
 from crm.stats.services import COUNT_MAX
@@ -174,10 +176,25 @@ class ProfileForm(FlaskForm):
             raise ValidationError(HANDLE_MESSAGE) from None
 
 
-def timezone_choices(current: str | None) -> dict[str, list[SelectChoice]]:
+def timezone_choices(current: str | None) -> list[SelectChoice]:
     """The zones grouped by area; a stored alias (Asia/Calcutta) stays choosable."""
-    grouped = {area: choices(zones) for area, zones in dates.zone_groups()}
-    listed = {choice.value for group in grouped.values() for choice in group}
-    if current and current not in listed and dates.is_known_zone(current):
-        grouped["Other"] = choices([(current, current)])
-    return grouped
+    zones = _zone_choices()
+    if current and current not in _zone_names() and dates.is_known_zone(current):
+        return [*zones, SelectChoice(current, current, optgroup="Other")]
+    return list(zones)
+
+
+@cache
+def _zone_choices() -> tuple[SelectChoice, ...]:
+    # Built once: WTForms hands each choice back as it is when it already names its group,
+    # where a dict of groups is copied choice by choice on every render.
+    return tuple(
+        SelectChoice(value, label, optgroup=area)
+        for area, zones in dates.zone_groups()
+        for value, label in zones
+    )
+
+
+@cache
+def _zone_names() -> frozenset[str]:
+    return frozenset(choice.value for choice in _zone_choices())

@@ -9,7 +9,6 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     EmailField,
-    SelectField,
     TextAreaField,
 )
 from wtforms.validators import Email, InputRequired, Length, Optional
@@ -20,7 +19,7 @@ from crm.brands.models import BrandKind, BrandSource, BrandStatus
 from crm.brands.search import QUERY_MAX
 from crm.brands.search_text import TRIGRAM
 from crm.brands.services import NOTE_MAX
-from crm.forms import LineField, WholeNumberField, choices
+from crm.forms import LineField, SelectField, WholeNumberField, choices
 from crm.market.current import market
 
 

@@ -11,7 +11,6 @@ from wtforms import (
     Field,
     FloatField,
     IntegerField,
-    SelectField,
     SelectMultipleField,
     StringField,
 )
@@ -19,7 +18,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional, StopValidat
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from crm.accounts.forms import EXPERIENCE_CHOICES
-from crm.forms import choices
+from crm.forms import SelectField, choices
 from crm.market.current import market
 from crm.money import MoneyError, parse_cents
 from crm.rates.addons import MAX_PERCENT

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, TextAreaField
+from wtforms import TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from crm.brands.models import Contact
-from crm.forms import HiddenLineField, LineField, RateField, choices
+from crm.forms import HiddenLineField, LineField, RateField, SelectField, choices
 from crm.money import CURRENCY_CHOICES
 from crm.pitches import cadence
 from crm.pitches.models import PitchChannel, PitchKind, PitchStatus

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField
 from wtforms.validators import InputRequired, Length
 
-from crm.forms import BoundedDateField, LineField, LinkField, WholeNumberField, choices
+from crm.forms import (
+    BoundedDateField,
+    LineField,
+    LinkField,
+    SelectField,
+    WholeNumberField,
+    choices,
+)
 from crm.inputs import INT4_MAX
 from crm.market.current import market
 from crm.stats.services import COUNT_MAX, POSTS_MAX, TITLE_MAX, URL_MAX
