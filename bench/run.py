@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -21,7 +22,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bench import pages, prepare, report, serve
-from bench.client import Measurer, session_cookie
+from bench.client import Measurer, Timing, session_cookie
 from crm.database import make_engine
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/crm_bench_{size}"
@@ -42,6 +43,12 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     add("--others", type=int, default=4, help="other creators, a tenth of the rows each")
     add("--runs", type=int, default=30, help="timed requests per page (test client)")
     add("--duration", type=float, default=5, help="seconds of wrk per page")
+    add(
+        "--repeat",
+        type=int,
+        default=1,
+        help="rounds over every page (test client and gunicorn); each figure is the median",
+    )
     add("--port", type=int, default=5141, help="gunicorn's port on 127.0.0.1")
     add("--quick", action="store_true", help="8 runs a page and 2 s of wrk")
     add("--no-serve", action="store_true", help="skip the gunicorn run")
@@ -61,6 +68,8 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.quick:
         args.runs, args.duration = min(args.runs, 8), min(args.duration, 2)
+    if args.repeat < 1:
+        parser.error("--repeat is 1 or more")
     return args
 
 
@@ -109,38 +118,71 @@ def measure_size(run: report.DatabaseRun, args: argparse.Namespace, url: str, si
     measurer = Measurer(url, prepare.CACHE / "instance")
     chosen = [p for p in pages.PAGES if args.only.casefold() in p.label.casefold()]
     urls = [("bare page", pages.BARE)] + [(p.label, measurer.resolve(p, facts)) for p in chosen]
-    timings = []
-    for page_label, page_url in urls:
-        timing = measurer.time(page_label, page_url, args.runs)
-        timings.append(timing)
-        flag = "" if timing.status == 200 else f"  status {timing.status}!"
-        print(
-            f"  {run.name:10} {label:>5}  {page_label:34} p50 {timing.p50_ms:7.1f} ms  "
-            f"p95 {timing.p95_ms:7.1f} ms  cpu {timing.cpu_ms:6.1f} ms  {timing.queries:3} queries "
-            f"{timing.html_kb:6.1f} KB{flag}",
-            flush=True,
-        )
-    run.timings[label] = timings
+    # Rounds over all the pages rather than one page N times in a row: a minute in which
+    # the machine is busy then lands on one round of every page, not on every round of one.
+    rounds = []
+    for round_number in range(1, args.repeat + 1):
+        timings = []
+        for page_label, page_url in urls:
+            timing = measurer.time(page_label, page_url, args.runs)
+            timings.append(timing)
+            flag = "" if timing.status == 200 else f"  status {timing.status}!"
+            print(
+                f"  {run.name:10} {label:>5} {round_number}  {page_label:34} "
+                f"p50 {timing.p50_ms:7.1f} ms  p95 {timing.p95_ms:7.1f} ms  "
+                f"cpu {timing.cpu_ms:6.1f} ms  {timing.queries:3} queries "
+                f"{timing.html_kb:6.1f} KB{flag}",
+                flush=True,
+            )
+        rounds.append(timings)
+    run.timings[label] = [median_timing(list(same)) for same in zip(*rounds, strict=True)]
     cookie = session_cookie(measurer.client)
     measurer.close()
     if args.no_serve:
         return
-    served = []
+    served_rounds, bare = [], []
     log = Path(tempfile.gettempdir()) / "crm-bench-gunicorn.log"
     with serve.gunicorn(url, args.port, log) as base:
-        # The bare page first and last: their difference shows how steady the machine was.
-        for page_label, page_url in [*urls, ("bare page, again", pages.BARE)]:
-            result = serve.load(base, args.port, page_label, page_url, cookie, args.duration)
-            served.append(result)
-            print(
-                f"  {run.name:10} {label:>5}  {page_label:34} {result.rps:8.1f} req/s  "
-                f"p50 {result.p50_ms:6.1f} ms  {result.not_200} not 200",
-                flush=True,
-            )
-    first, again = served[0].rps, served[-1].rps
-    bare = dataclasses.replace(served[0], rps=(first + again) / 2)
-    run.served[label] = [bare, *served[1:-1]]
-    run.bare_spread[label] = (first, again)
+        for round_number in range(1, args.repeat + 1):
+            served = []
+            # The bare page first and last: their difference shows how steady the machine was.
+            for page_label, page_url in [*urls, ("bare page, again", pages.BARE)]:
+                result = serve.load(base, args.port, page_label, page_url, cookie, args.duration)
+                served.append(result)
+                print(
+                    f"  {run.name:10} {label:>5} {round_number}  {page_label:34} "
+                    f"{result.rps:8.1f} req/s  p50 {result.p50_ms:6.1f} ms  "
+                    f"{result.not_200} not 200",
+                    flush=True,
+                )
+            bare += [served[0].rps, served[-1].rps]
+            mean = dataclasses.replace(served[0], rps=(served[0].rps + served[-1].rps) / 2)
+            served_rounds.append([mean, *served[1:-1]])
+    run.served[label] = [median_served(list(same)) for same in zip(*served_rounds, strict=True)]
+    run.bare_spread[label] = (min(bare), max(bare)) if args.repeat > 1 else (bare[0], bare[1])
+
+
+def median_timing(same: list[Timing]) -> Timing:
+    """One page's rounds as one figure: the median of each time, the most statements seen."""
+    worst = next((t.status for t in same if t.status != 200), same[0].status)
+    return dataclasses.replace(
+        same[-1],
+        status=worst,
+        p50_ms=statistics.median(t.p50_ms for t in same),
+        p95_ms=statistics.median(t.p95_ms for t in same),
+        cpu_ms=statistics.median(t.cpu_ms for t in same),
+        queries=max(t.queries for t in same),
+    )
+
+
+def median_served(same: list[serve.Served]) -> serve.Served:
+    """One page's gunicorn rounds: the median throughput and latency, every failure counted."""
+    return dataclasses.replace(
+        same[-1],
+        rps=statistics.median(s.rps for s in same),
+        p50_ms=statistics.median(s.p50_ms for s in same),
+        not_200=sum(s.not_200 for s in same),
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -164,6 +206,9 @@ def main(argv: list[str] | None = None) -> None:
         f"- sizes: {', '.join(prepare.label(s) for s in sizes)} brands and pitches for the "
         f"main creator, plus {args.others} other creators with a tenth each",
         f"- test client: 3 warm-up requests, then {args.runs} timed ones per page",
+        f"- rounds: {args.repeat} over every page; each figure is the median of the rounds"
+        if args.repeat > 1
+        else "- rounds: 1 (one measurement per page)",
         "- gunicorn: not run"
         if args.no_serve
         else f"- gunicorn: {serve.WORKERS} sync workers, wrk 1 thread, "
@@ -175,7 +220,11 @@ def main(argv: list[str] | None = None) -> None:
     for run in runs:
         for size, (first, again) in run.bare_spread.items():
             notes.append(
-                f"- {run.name} {size}: bare page {first:.0f} req/s at the start of "
+                f"- {run.name} {size}: bare page between {first:.0f} and {again:.0f} req/s "
+                f"over the gunicorn rounds (each round compares with the mean of its start "
+                f"and end)."
+                if args.repeat > 1
+                else f"- {run.name} {size}: bare page {first:.0f} req/s at the start of "
                 f"the gunicorn run, {again:.0f} at its end (the mean is used)."
             )
     text = report.section(args.title, runs, params, notes)

@@ -11,7 +11,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bench import fill, pages, prepare, tables
-from bench.run import main
+from bench.client import Timing
+from bench.run import main, median_served, median_timing
+from bench.serve import Served
 from crm.brands.models import Brand, Contact
 from crm.brands.search import unsynced_brands
 from crm.pitches.models import Pitch, PitchStatus
@@ -86,6 +88,17 @@ def test_a_tiny_run_fills_measures_and_writes_results(tmp_path, monkeypatch, cap
     text = results.read_text()
     assert "## smoke" in text and "## again" in text
     assert "filled" not in capsys.readouterr().out
+
+
+def test_rounds_combine_as_medians_keeping_the_worst_news() -> None:
+    def timing(p50: float, status: int = 200, queries: int = 5) -> Timing:
+        return Timing("page", "/page", status, p50, p50 * 2, p50 / 2, queries, 10.0)
+
+    combined = median_timing([timing(9.0), timing(30.0, status=500, queries=6), timing(10.0)])
+    assert (combined.p50_ms, combined.p95_ms, combined.cpu_ms) == (10.0, 20.0, 5.0)
+    assert combined.status == 500 and combined.queries == 6  # a failure or growth is not voted out
+    served = median_served([Served("page", rps, 1, rps / 10) for rps in (50.0, 10.0, 40.0)])
+    assert (served.rps, served.p50_ms, served.not_200) == (40.0, 4.0, 3)
 
 
 def test_every_main_page_is_measured_or_excused(app) -> None:
