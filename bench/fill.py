@@ -109,7 +109,7 @@ class Filled:
     brands: int
     pitches: int
     brand_id: int  # an ordinary brand with a few pitches and timeline lines
-    pitch_id: int  # a sent pitch
+    pitch_id: int  # a sent pitch waiting for its first follow-up (written from a template)
     numbered_name: str  # a "Brand 42"-like name, the same at every size
 
 
@@ -416,8 +416,11 @@ def fill_creator(
     add_snapshots(connection, filler.snapshots(ids, who.snapshots_every))
     add_videos(connection, filler.videos(who.videos))
     add_templates(connection, filler.templates())
-    sent = [p for p in pitches if p["status"] == PitchStatus.SENT] or pitches
-    pitch = sent[len(sent) // 2]
+    # A sent pitch with no follow-up yet: its email is the first follow-up, which the fill
+    # gives a template of the creator's own, so every size measures the same kind of page.
+    sent = [p for p in pitches if p["status"] == PitchStatus.SENT]
+    waiting = [p for p in sent if p["followups_sent"] == 0] or sent or pitches
+    pitch = waiting[len(waiting) // 2]
     return Filled(
         owner_id, who.brands, who.pitches, pitch["brand_id"], pitch["id"], numbered_name()
     )

@@ -16,6 +16,7 @@ from bench.run import main, median_served, median_timing
 from bench.serve import Served
 from crm.brands.models import Brand, Contact
 from crm.brands.search import unsynced_brands
+from crm.emails.models import PitchEmailTemplate
 from crm.pitches.models import Pitch, PitchStatus
 from crm.timeline.models import BrandActivity
 
@@ -45,6 +46,12 @@ def test_fill_writes_a_realistic_account_through_the_real_tables(connection, use
     pitch = connection.execute(sa.select(Pitch).where(Pitch.id == filled.pitch_id)).one()
     assert pitch.owner_id == user.id and pitch.brand_id == filled.brand_id
     assert pitch.status == PitchStatus.SENT and isinstance(pitch.next_followup_on, date)
+    # Its email is the first follow-up, from a template of the creator's own, at every size.
+    assert pitch.followups_sent == 0
+    kinds = connection.scalars(
+        sa.select(PitchEmailTemplate.kind).where(PitchEmailTemplate.owner_id == user.id)
+    ).all()
+    assert "first_followup" in kinds
     # The search text is the one the app would store, so the bench's searches find what a
     # creator's would.
     with Session(bind=connection) as session:

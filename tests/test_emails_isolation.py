@@ -258,3 +258,57 @@ def test_a_stored_template_that_passes_the_check_but_stalls_on_a_real_brand_fall
     assert time.monotonic() - started < 1 + 3
     assert "template failed (Line 6: This template takes too long" in page
     assert 'value="UGC videos for Glow Co' in page
+
+
+@pytest.fixture
+def renders(monkeypatch) -> list[str]:
+    """The bodies that reached a render process, with nothing kept from earlier tests."""
+    monkeypatch.setattr(isolation, "_kept", isolation.OrderedDict())
+    reached: list[str] = []
+    real = isolation._render_in_child
+
+    def counted(subject: str, body: str, *args: Any) -> Any:
+        reached.append(body)
+        return real(subject, body, *args)
+
+    monkeypatch.setattr(isolation, "_render_in_child", counted)
+    return reached
+
+
+def test_the_same_email_again_is_not_rendered_again(renders) -> None:
+    first = render_email_bounded("For {{ brand_name }}", "Hi {{ brand_name }}", VALUES, KNOWN)
+    again = render_email_bounded("For {{ brand_name }}", "Hi {{ brand_name }}", VALUES, KNOWN)
+    other = VALUES | {"brand_name": "Lumen"}
+    third = render_email_bounded("For {{ brand_name }}", "Hi {{ brand_name }}", other, KNOWN)
+    assert first == again and third.body == "Hi Lumen\n"
+    assert len(renders) == 2  # the second brand's email is its own render
+
+
+def test_a_wrong_template_says_so_again_without_a_process(renders) -> None:
+    broken = "Hi {% if brand_name %}"
+    problems = [bounded(broken)[0] for _ in range(2)]
+    assert renders == [broken]
+    assert problems[0] is not problems[1]  # a fresh exception: callers add to its message
+    assert [(p.message, p.line, p.part) for p in problems] == [
+        (problems[0].message, problems[0].line, "body")
+    ] * 2
+
+
+def test_a_render_stopped_by_the_machine_is_tried_again(renders, monkeypatch) -> None:
+    def over_time(*_args: Any) -> Any:
+        renders.append("stopped")
+        raise TemplateProblem("This template takes too long to write an email (over 1 s).")
+
+    monkeypatch.setattr(isolation, "_render_in_child", over_time)
+    for _ in range(2):
+        assert "takes too long" in bounded("Hi")[0].message
+    assert renders == ["stopped", "stopped"]
+
+
+def test_only_the_last_renders_are_kept(renders, monkeypatch) -> None:
+    monkeypatch.setattr(isolation, "RENDERS_KEPT", 2)
+    for body in ("one", "two", "three", "one"):
+        render_email_bounded("s", body, VALUES, KNOWN, BOUNDS)
+    assert renders == ["one", "two", "three", "one"]  # "one" was the oldest, and left
+    render_email_bounded("s", "three", VALUES, KNOWN, BOUNDS)
+    assert renders == ["one", "two", "three", "one"]

@@ -11,6 +11,11 @@ threads (gunicorn's, SQLAlchemy's pool), and forking a threaded process can
 copy a lock held by another thread. The forkserver is a clean single-threaded
 process that imported this module once, so each render forks a warm copy.
 
+A render's outcome depends on nothing but its inputs, so the last few are kept per process:
+a pitch email viewed again (after a save, a preview, a reload) is not rendered again, and a
+template that is wrong says so again without a process. Outcomes that depend on the machine
+(over time, out of memory, a crash) are never kept.
+
 Many renders at once (one creator posting previews in a loop, or a stored template
 that stalls on every page view) must not take every thread and core either: a
 worker runs at most `renders_at_once` of them (a render past that is refused at
@@ -20,11 +25,14 @@ children run at a lower CPU priority than the web threads.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import multiprocessing
 import os
 import resource
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -44,6 +52,12 @@ CHILD_NICENESS = 10
 _slots: threading.BoundedSemaphore | None = None
 _slots_size = 0
 _slots_lock = threading.Lock()
+# Outcomes kept per process: an email is a few KB, so a few hundred cost about a megabyte.
+RENDERS_KEPT = 256
+# A kept outcome: the email, or a template problem's message, line and part.
+Kept = RenderedEmail | tuple[str, int | None, str | None]
+_kept: OrderedDict[tuple[Any, ...], Kept] = OrderedDict()
+_kept_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -148,6 +162,12 @@ def render_email_bounded(
     `renderer` renders one part (tests pass a stand-in that misbehaves on purpose).
     """
     bounds = bounds or current_bounds()
+    key = _render_key(subject, body, variables, known, bounds, renderer)
+    kept = _recall(key)
+    if isinstance(kept, RenderedEmail):
+        return kept
+    if kept is not None:
+        raise TemplateProblem(*kept)
     slots = _render_slots(bounds.renders_at_once)
     if not slots.acquire(blocking=False):
         raise TemplateProblem(
@@ -155,9 +175,46 @@ def render_email_bounded(
             "Try again in a moment."
         )
     try:
-        return _render_in_child(subject, body, variables, known, bounds, renderer)
+        rendered = _render_in_child(subject, body, variables, known, bounds, renderer)
+    except _TemplateFault as problem:  # the template's own mistake: the same every time
+        _keep(key, (problem.message, problem.line, problem.part))
+        raise
     finally:
         slots.release()
+    _keep(key, rendered)
+    return rendered
+
+
+class _TemplateFault(TemplateProblem):
+    """A problem in the template itself (not the machine's time or memory)."""
+
+
+def _render_key(
+    subject: str,
+    body: str,
+    variables: Mapping[str, Any],
+    known: frozenset[str],
+    bounds: Bounds,
+    renderer: Renderer,
+) -> tuple[Any, ...]:
+    inputs = json.dumps([subject, body, variables, sorted(known)], sort_keys=True, default=repr)
+    return (renderer, bounds, hashlib.sha256(inputs.encode()).digest())
+
+
+def _recall(key: tuple[Any, ...]) -> Kept | None:
+    with _kept_lock:
+        kept = _kept.get(key)
+        if kept is not None:
+            _kept.move_to_end(key)
+        return kept
+
+
+def _keep(key: tuple[Any, ...], outcome: Kept) -> None:
+    with _kept_lock:
+        _kept[key] = outcome
+        _kept.move_to_end(key)
+        while len(_kept) > RENDERS_KEPT:
+            _kept.popitem(last=False)
 
 
 def _render_in_child(
@@ -201,7 +258,7 @@ def _result(
     if outcome[0] == "ok":
         return sandbox.tidy(outcome[1], outcome[2])
     if outcome[0] == "problem":
-        raise TemplateProblem(outcome[1], outcome[2], outcome[3])
+        raise _TemplateFault(outcome[1], outcome[2], outcome[3])
     if outcome[0] == "timeout":
         why = f"This template takes too long to write an email (over {bounds.seconds:g} s)."
     elif outcome[0] == "crashed":
