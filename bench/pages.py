@@ -65,7 +65,7 @@ NOT_MEASURED: dict[str, str] = {
     "brands.edit_contact": "one contact's form",
     "brands.import_csv": "an upload form",
     "brands.import_template": "a fixed CSV file",
-    "brands.export": "the whole account by design, streamed (a download, not a page)",
+    "brands.export": "the whole account by design, streamed 500 brands a piece (a download)",
     "pitches.edit": "one pitch's form",
     "pitches.settings": "the cadence form",
     "stats.new_snapshot": "an empty form",

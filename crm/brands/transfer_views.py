@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from collections.abc import Iterator
+from itertools import chain
+
+from flask import (
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
 from crm.accounts.login import creator
@@ -12,9 +24,10 @@ from crm.brands.csvfile import COLUMNS, export_csv, template_csv
 from crm.brands.forms import FilterForm, ImportForm
 from crm.brands.import_writing import ImportResult, apply_import
 from crm.brands.importing import ImportRejected, read_rows
+from crm.brands.listing import BrandFilters
 from crm.brands.merging import plan_import
 from crm.brands.views import filters_from
-from crm.database import db_session, read_session, utcnow
+from crm.database import db_session, hand_over_session, read_session, utcnow
 from crm.saving import saving
 
 
@@ -50,10 +63,11 @@ def _summary(result: ImportResult) -> str:
     return "Import done: " + ", ".join(parts) + "."
 
 
-def _csv_download(body: str, filename: str) -> Response:
+def _csv_download(body: str | Iterator[str], filename: str) -> Response:
     # A BOM so that Excel reads the file as UTF-8.
+    pieces = chain(["\ufeff"], body) if not isinstance(body, str) else "\ufeff" + body
     return Response(
-        "\ufeff" + body,
+        pieces,
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
@@ -68,5 +82,17 @@ def import_template() -> Response:
 def export() -> Response:
     session, owner_id = db_session(), creator().id
     form = FilterForm(services.tag_names(session, owner_id), formdata=request.args)
-    body = export_csv(session, owner_id, filters_from(form))
+    pieces = _export_pieces(hand_over_session(), owner_id, filters_from(form))
+    # The first piece is read here, so a failing query is an error page, not a cut file.
+    first = next(pieces)
+    body = stream_with_context(chain([first], pieces))
     return _csv_download(body, f"brands-{utcnow().date().isoformat()}.csv")
+
+
+def _export_pieces(session: Session, owner_id: int, filters: BrandFilters) -> Iterator[str]:
+    # The rest of the file is read while it is sent, in the request's read transaction (one
+    # moment's brands); the session closes with the last piece, or when the download stops.
+    try:
+        yield from export_csv(session, owner_id, filters)
+    finally:
+        session.close()
