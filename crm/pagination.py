@@ -31,7 +31,9 @@ from sqlalchemy import (
     true,
     union_all,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.visitors import InternalTraversal
 
 T = TypeVar("T")
 
@@ -39,6 +41,35 @@ T = TypeVar("T")
 COUNT_CAP = 1_000
 # A cursor longer than this is not one of ours.
 _MAX_CURSOR = 2_000
+
+
+def unindexed(column: Any) -> ColumnElement[Any]:
+    """`column`, kept from matching an index on SQLite (written `+column`, a no-op there).
+
+    For a page read along its sort's index with each row checked: SQLite otherwise takes
+    a filter's own index and sorts every match (crm.brands.listing). Elsewhere the column
+    as it is: PostgreSQL's planner weighs the two from its statistics.
+    """
+    return _Unindexed(column)
+
+
+class _Unindexed(ColumnElement[Any]):
+    inherit_cache = True
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, column: Any) -> None:
+        self.column = column
+        self.type = column.type
+
+
+@compiles(_Unindexed, "sqlite")
+def _unindexed_on_sqlite(element: _Unindexed, compiler: Any, **kw: Any) -> str:
+    return "+" + compiler.process(element.column, **kw)
+
+
+@compiles(_Unindexed)
+def _unindexed_elsewhere(element: _Unindexed, compiler: Any, **kw: Any) -> str:
+    return compiler.process(element.column, **kw)
 
 
 @dataclass(frozen=True)
@@ -300,12 +331,18 @@ def keyset_page(
     options: Sequence[Any] = (),
     count_cap: int = COUNT_CAP,
     count: Count | None = None,
+    walk: Select[Any] | None = None,
+    load: Select[Any] | None = None,
 ) -> Page[Any]:
     """One page of `statement`'s entity in `order`, starting at the cursor (page one if none).
 
     `statement` selects one entity, filtered (owner first) and unordered; its id must be the
     last key of `order`. Three queries: a capped count, the page's ids, the page's rows (plus
     one per `options` selectinload).
+
+    `walk`, when given, is the same rows as `statement` written for reading the page's ids
+    (say, to walk the sort's index and check each row), and `load` the statement the rows
+    are loaded from by those ids (the owner's rows, without filters read again).
     """
     cursor = decode_cursor(cursor_text, order)
     id_column = order.keys[-1].column
@@ -313,17 +350,20 @@ def keyset_page(
     total = count if count is not None else count_at_most(session, statement, id_column, count_cap)
     # PostgreSQL sorts NULL above every value, SQLite below.
     nulls_high = session.get_bind().dialect.name == "postgresql"
-    rows = session.execute(_id_queries(statement, order, cursor, size + 1, nulls_high)).all()
+    paged = statement if walk is None else walk
+    rows = session.execute(_id_queries(paged, order, cursor, size + 1, nulls_high)).all()
     if not rows and cursor is not None and total.value:
         # A stale link past the end (its rows deleted since): the first page, not "none".
         cursor = None
-        rows = session.execute(_id_queries(statement, order, None, size + 1, nulls_high)).all()
+        rows = session.execute(_id_queries(paged, order, None, size + 1, nulls_high)).all()
     more = len(rows) > size
     rows = rows[:size]
     if cursor is not None and not cursor.older:
         rows.reverse()
     ids = [row[-1] for row in rows]
-    loaded = session.scalars(statement.where(id_column.in_(ids)).options(*options))
+    loaded = session.scalars(
+        (statement if load is None else load).where(id_column.in_(ids)).options(*options)
+    )
     by_id = {item.id: item for item in loaded}
     items = [by_id[i] for i in ids if i in by_id]
     start, has_newer, has_older = _edges(cursor, len(items), more)

@@ -7,6 +7,9 @@ search that matches most of an account does not read every match first.
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime, timedelta
+
 import pytest
 import sqlalchemy as sa
 
@@ -125,3 +128,66 @@ def test_the_picker_finds_the_same_brands_whichever_plan(session, account, monke
         "Zest Lab 1",
         "Zest Lab 2",
     ]
+
+
+def _picked(session, owner_id: int, q: str, size: int = 5) -> tuple[list[str], bool]:
+    choices = search.brand_choices(session, owner_id, q, size=size)
+    return [row.name for row in choices.brands], choices.more
+
+
+def test_the_picker_shows_the_most_recent_matches_a_to_z(session, user, monkeypatch) -> None:
+    # Names that sort first are the oldest: the picker must not take the first names.
+    now = datetime(2026, 3, 1, tzinfo=UTC)
+    for n, name in enumerate(["Alpha Glow", "Beta Glow", "Zulu Glow", "Mike Glow", "Kilo Glow"]):
+        brand = make_brand(session, user, name=name)
+        brand.updated_at = now - timedelta(days=10 - n)  # the later, the more recent
+    for n in range(3):
+        make_brand(session, user, name=f"Aaron Plain {n}").updated_at = now
+    session.commit()
+    expected = (["Kilo Glow", "Mike Glow", "Zulu Glow"], True)
+    assert _picked(session, user.id, "glow", size=3) == expected
+    monkeypatch.setattr(search, "COMMON_MATCHES", 2)  # the sort-order walk
+    assert _picked(session, user.id, "glow", size=3) == expected
+    assert _picked(session, user.id, "glow", size=5) == (
+        ["Alpha Glow", "Beta Glow", "Kilo Glow", "Mike Glow", "Zulu Glow"],
+        False,
+    )
+
+
+def _picker_select(session, owner_id: int, q: str) -> tuple[str, object]:
+    """The statement brand_choices reads its rows with (its last SELECT)."""
+    asked: list[tuple[str, object]] = []
+
+    def record(_conn, _cursor, statement, parameters, *_rest) -> None:
+        asked.append((statement, parameters))
+
+    sa.event.listen(session.bind, "before_cursor_execute", record)
+    try:
+        search.brand_choices(session, owner_id, q, size=SIZE)
+    finally:
+        sa.event.remove(session.bind, "before_cursor_execute", record)
+    return asked[-1]
+
+
+@pytest.mark.parametrize("common", [False, True])
+def test_the_picker_walks_the_recent_order_and_sorts_no_account(
+    session, account, monkeypatch, common
+) -> None:
+    if common:
+        monkeypatch.setattr(search, "COMMON_MATCHES", 2)
+    statement, parameters = _picker_select(session, account.id, "glow")
+    connection = session.connection()
+    if session.bind.dialect.name == "sqlite":
+        plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+        steps = " | ".join(row[-1] for row in plan)
+        if common:
+            assert "ix_brands_owner_recent" in steps, steps
+        assert "ix_brands_owner_name_id" not in steps, steps
+        return
+    # PostgreSQL weighs the trigram index against the order; told to avoid sorting, it must
+    # find the order in an index (on a big account the walk costs a page of matches).
+    connection.exec_driver_sql("SET LOCAL enable_sort = off")
+    connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+    raw = connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {statement}", parameters).scalar()
+    text = json.dumps(raw if isinstance(raw, list) else json.loads(raw))
+    assert '"Sort"' not in text and "ix_brands_owner_recent" in text, text

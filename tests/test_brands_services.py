@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm.brands import services
-from crm.brands.models import Brand, BrandStatus, Contact
+from crm.brands.models import Brand, BrandStatus, BrandTag, Contact
 from crm.timeline.models import BrandActivity
 from crm.timeline.services import log_activity
 from tests.factories_brands import make_brand, make_contact, make_note
@@ -242,3 +247,71 @@ def test_tag_names_are_the_creators_own(session, user, other_user) -> None:
     make_brand(session, user, tags="q4")
     make_brand(session, other_user, tags="secret")
     assert services.tag_names(session, user.id) == ["q4", "skincare"]
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    tagged=st.lists(
+        st.lists(st.text(alphabet="abzé-1 Ж", min_size=1, max_size=4), max_size=4), max_size=6
+    )
+)
+def test_tag_names_are_what_a_distinct_finds(session, user, other_user, tagged) -> None:
+    savepoint = session.begin_nested()
+    try:
+        for n, names in enumerate(tagged):
+            for owner in (user, other_user) if n % 2 else (user,):
+                brand = Brand(owner_id=owner.id, name=f"B{n}", name_key=f"b{n}")
+                brand.tags = [BrandTag(owner_id=owner.id, name=name) for name in set(names)]
+                session.add(brand)
+        session.add(Brand(owner_id=other_user.id, name="Theirs", name_key="theirs"))
+        session.flush()
+        distinct = select(BrandTag.name).where(BrandTag.owner_id == user.id).distinct()
+        expected = list(session.scalars(distinct.order_by(BrandTag.name)))
+        assert services.tag_names(session, user.id) == expected
+    finally:
+        savepoint.rollback()
+
+
+def test_tag_names_read_one_index_entry_per_name(session, user) -> None:
+    for n in range(30):
+        make_brand(session, user, tags=["gifting, q4", "q4", "eco, gifting"][n % 3])
+    asked: list[tuple[str, Any]] = []
+
+    def record(_conn, _cursor, statement, parameters, *_rest) -> None:
+        asked.append((statement, parameters))
+
+    sa.event.listen(session.bind, "before_cursor_execute", record)
+    try:
+        assert services.tag_names(session, user.id) == ["eco", "gifting", "q4"]
+    finally:
+        sa.event.remove(session.bind, "before_cursor_execute", record)
+    [(statement, parameters)] = [(s, p) for s, p in asked if "brand_tags" in s]
+    connection = session.connection()
+    if session.bind.dialect.name == "sqlite":
+        plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+        steps = [row[-1] for row in plan if "brand_tags" in row[-1]]
+        assert steps and all("ix_brand_tags_owner_name" in step for step in steps), steps
+        assert any("name>?" in step for step in steps), steps
+        return
+    connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+    raw = connection.exec_driver_sql(
+        f"EXPLAIN (ANALYZE, FORMAT JSON) {statement}", parameters
+    ).scalar()
+    plan = (raw if isinstance(raw, list) else json.loads(raw))[0]["Plan"]
+
+    def nodes(node: dict[str, Any]) -> Any:
+        yield node
+        for child in node.get("Plans", []):
+            yield from nodes(child)
+
+    read = sum(
+        node["Actual Rows"] * node["Actual Loops"]
+        for node in nodes(plan)
+        if node.get("Relation Name") == "brand_tags"
+    )
+    # Three names and the step past the last: not the 50 tags of the 30 brands.
+    assert read <= 4, read

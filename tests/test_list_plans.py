@@ -43,6 +43,15 @@ def _lists(owner_id: int, brand_id: int, pitch_id: int) -> dict[str, tuple[sa.Se
         "brands by status": (filtered(owner_id, BrandFilters(status="lead")), recent),
         "brands by category": (filtered(owner_id, BrandFilters(category="beauty")), recent),
         "brands by source": (filtered(owner_id, BrandFilters(source="billo")), recent),
+        # A common filter no index holds with the sort: read along the sort's index.
+        "brands tagged, good targets": (
+            filtered(owner_id, BrandFilters(tag="gifting", good_only=True), walk=True),
+            recent,
+        ),
+        "brands in a category by followers": (
+            filtered(owner_id, BrandFilters(category="beauty", sort="followers"), walk=True),
+            SORTS["followers"][1],
+        ),
         "pitches": (owned(Pitch, owner_id), LIST_ORDER),
         "pitches ugc": (owned(Pitch, owner_id).where(Pitch.kind == PitchKind.UGC), LIST_ORDER),
         "pitches sent": (
@@ -80,6 +89,8 @@ def filled(session, user) -> tuple[int, int]:
             status=BrandStatus.LEAD,
             product_category="beauty",
             source=BrandSource.BILLO,
+            tags="gifting",
+            runs_tiktok_ads=True,
         )
         make_note(session, user, brand, f"Note {n}")
         make_snapshot(session, user, taken_on=TODAY - timedelta(days=n))

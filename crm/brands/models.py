@@ -76,7 +76,16 @@ class Brand(Owned, Base):
         Index("ix_brands_owner_handle", "owner_id", "tiktok_handle"),
         Index("ix_brands_owner_domain", "owner_id", "website_domain"),
         # The brand list's sorts and filters (crm/brands/listing.py), id last for the keyset.
-        Index("ix_brands_owner_recent", "owner_id", "updated_at", "id"),
+        # The good-target columns last (listing.good_target_clause): a list narrowed by
+        # "good targets" walks this index without reading each brand's row (0016).
+        Index(
+            "ix_brands_owner_recent",
+            "owner_id",
+            "updated_at",
+            "id",
+            "runs_tiktok_ads",
+            "tiktok_followers",
+        ),
         Index("ix_brands_owner_name_id", "owner_id", "name_key", "id"),
         Index("ix_brands_owner_created", "owner_id", "created_at", "id"),
         Index("ix_brands_owner_followers", "owner_id", "tiktok_followers", "id"),
@@ -158,7 +167,8 @@ class BrandTag(Owned, Base):
     __tablename__ = "brand_tags"
     __table_args__ = (
         UniqueConstraint("brand_id", "name"),
-        Index("ix_brand_tags_owner_name", "owner_id", "name"),
+        # brand_id last: the tag filter reads its brands from the index alone (0016).
+        Index("ix_brand_tags_owner_name", "owner_id", "name", "brand_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -300,7 +300,10 @@ QUERY_MAX = 100
 
 @dataclass(frozen=True)
 class BrandChoices:
-    """Brands to pick from: matches for `q` by name, or the most recently active ones."""
+    """Brands to pick from: the most recently active ones, those matching `q` when given.
+
+    A search shows its matches A-Z (its most recently active `size`, not the first `size`
+    names: the same plan whatever the words)."""
 
     q: str
     brands: list[Any]  # rows of (id, name, tiktok_handle)
@@ -312,13 +315,18 @@ def brand_choices(session: Session, owner_id: int, q: str, size: int = PICK_LIMI
     """At most `size` of the creator's brands for a picker, in one query whatever the account."""
     if len(q) > QUERY_MAX:
         return BrandChoices(q=q, brands=[], more=False, too_long=True)
-    statement = owned(Brand, owner_id, Brand.id, Brand.name, Brand.tiktok_handle)
+    statement = owned(Brand, owner_id, Brand.id, Brand.name, Brand.tiktok_handle, Brand.name_key)
     if q.strip():
-        # The list's plan: a common search walks the name order instead of every match.
-        condition = list_search(session, owner_id, q, size).condition
-        statement = statement.where(condition).order_by(Brand.name_key, Brand.id)
-    else:
-        statement = statement.order_by(Brand.updated_at.desc(), Brand.id.desc())
-    # One row past the page says whether there are more, without counting them.
-    rows = list(session.execute(statement.limit(size + 1)))
-    return BrandChoices(q=q, brands=rows[:size], more=len(rows) > size)
+        statement = statement.where(list_search(session, owner_id, q, size).condition)
+    # The most recently active first; one row past the page says whether there are more,
+    # without counting them.
+    recent = statement.order_by(Brand.updated_at.desc(), Brand.id.desc()).limit(size + 1)
+    rows = list(session.execute(recent))
+    shown = rows[:size]
+    if q.strip():
+        # A search lists those matches A-Z (by name_key, as the brand list's name sort).
+        # Not the first matches in name order: a word that starts names ("Glow ...") would
+        # make the database walk every name before it, while the matches are spread
+        # through the recent order, so a page of them is near whatever the words.
+        shown.sort(key=lambda row: (row.name_key, row.id))
+    return BrandChoices(q=q, brands=shown, more=len(rows) > size)
