@@ -26,7 +26,7 @@ from sqlalchemy.sql.visitors import InternalTraversal
 from crm.brands.models import Brand, BrandSearch, Contact
 from crm.brands.search_text import brand_text, needle
 from crm.ownership import owned
-from crm.pagination import Count
+from crm.pagination import COUNT_CAP, Count, count_at_most
 
 # SQLite's full-text index over brand_search.search_text (migration 0014): not a model,
 # SQLAlchemy cannot describe a virtual table. tests/test_migrations.py knows these names.
@@ -309,6 +309,8 @@ class BrandChoices:
     brands: list[Any]  # rows of (id, name, tiktok_handle)
     more: bool  # more brands match than are shown
     too_long: bool = False  # the search was longer than QUERY_MAX: refused, not cut
+    # How many brands a search matches, counted up to COUNT_CAP ("1,000+"); None unsearched.
+    total: Count | None = None
 
 
 def brand_choices(session: Session, owner_id: int, q: str, size: int = PICK_LIMIT) -> BrandChoices:
@@ -316,8 +318,13 @@ def brand_choices(session: Session, owner_id: int, q: str, size: int = PICK_LIMI
     if len(q) > QUERY_MAX:
         return BrandChoices(q=q, brands=[], more=False, too_long=True)
     statement = owned(Brand, owner_id, Brand.id, Brand.name, Brand.tiktok_handle, Brand.name_key)
+    total = None
     if q.strip():
-        statement = statement.where(list_search(session, owner_id, q, size).condition)
+        search = list_search(session, owner_id, q, COUNT_CAP)
+        statement = statement.where(search.condition)
+        # Counted whichever plan the search took (a common one counts while planning), so
+        # the picker asks the same number of questions of any account.
+        total = search.count or count_at_most(session, statement, Brand.id, COUNT_CAP)
     # The most recently active first; one row past the page says whether there are more,
     # without counting them.
     recent = statement.order_by(Brand.updated_at.desc(), Brand.id.desc()).limit(size + 1)
@@ -329,4 +336,4 @@ def brand_choices(session: Session, owner_id: int, q: str, size: int = PICK_LIMI
         # make the database walk every name before it, while the matches are spread
         # through the recent order, so a page of them is near whatever the words.
         shown.sort(key=lambda row: (row.name_key, row.id))
-    return BrandChoices(q=q, brands=shown, more=len(rows) > size)
+    return BrandChoices(q=q, brands=shown, more=len(rows) > size, total=total)
