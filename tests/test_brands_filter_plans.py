@@ -233,6 +233,23 @@ def test_a_rare_filter_or_one_an_index_serves_is_read_through_its_index(
     assert not listing._walks(session, user.id, BrandFilters(q="tagged", tag="gifting"))
 
 
+def test_a_rare_filter_beside_a_common_one_is_read_through_its_index(session, common, user) -> None:
+    if session.bind.dialect.name != "sqlite":
+        pytest.skip("the walk is SQLite's plan")
+    make_brand(session, user, name="Odd one", product_category="food", tags="gifting")
+    # Each filter alone is common; together they pass one brand, near through its index.
+    assert listing._walks(session, user.id, BrandFilters(tag="gifting", sort="name"))
+    assert listing._walks(session, user.id, BrandFilters(status="lead", sort="name"))
+    assert not listing._walks(
+        session, user.id, BrandFilters(status="lead", category="food", sort="name")
+    )
+    assert not listing._walks(
+        session, user.id, BrandFilters(tag="gifting", category="food", sort="name")
+    )
+    page = list_brands(session, user.id, BrandFilters(tag="gifting", category="food"), None, 5)
+    assert [brand.name for brand in page.items] == ["Odd one"]
+
+
 def test_a_list_narrowed_by_a_tag_or_good_targets_counts_less_far(
     session, user, monkeypatch
 ) -> None:

@@ -55,6 +55,25 @@ def test_without_a_search_the_picker_shows_the_most_recent_brands_only(
     ]
 
 
+def test_the_brand_named_as_typed_comes_first_however_long_ago_it_was_active(
+    logged_in, session, user
+) -> None:
+    now = utcnow()
+    old = brand_for(session, user, name="Glow Baby")
+    old.updated_at = now - timedelta(days=900)
+    for number in range(PICK_LIMIT + 3):
+        newer = brand_for(session, user, name=f"Glow Baby {number + 2}")
+        newer.updated_at = now - timedelta(hours=number)
+    session.commit()
+    page = logged_in.get("/pitches/new?q=glow  BABY").get_data(as_text=True)
+    shown = picked(page)
+    assert shown[0] == "Glow Baby" and len(shown) == PICK_LIMIT
+    # Then the most recently active of the others, A-Z.
+    newest = sorted(f"Glow Baby {number + 2}" for number in range(PICK_LIMIT - 1))
+    assert shown[1:] == sorted(newest, key=str.casefold)
+    assert f"{PICK_LIMIT + 4} brands match" in page
+
+
 def test_the_picker_runs_the_same_queries_for_few_or_many_brands(
     logged_in, session, user, count_queries, monkeypatch
 ) -> None:

@@ -140,9 +140,10 @@ def _walks(session: Session, owner_id: int, filters: BrandFilters) -> bool:
 
     When no index holds both the filters and the sort, SQLite reads every match through
     the filter's index and sorts them all: at 100,000 brands, thousands of rows for one
-    page. When the narrowest filter passes more than COUNT_CAP brands, a page of matches
-    is near in the sort order instead. PostgreSQL's planner weighs the two itself, and a
-    search has its own plan (search.list_search).
+    page. When the filters together pass more than COUNT_CAP brands, a page of matches is
+    near in the sort order instead; when they pass fewer (a common status with a rare
+    category), reading those few through the rare filter's index is nearer. PostgreSQL's
+    planner weighs the two itself, and a search has its own plan (search.list_search).
     """
     if session.get_bind().dialect.name != "sqlite" or filters.q.strip():
         return False
@@ -156,14 +157,11 @@ def _walks(session: Session, owner_id: int, filters: BrandFilters) -> bool:
         and (not columns or (len(columns) == 1 and recent))
     ):
         return False
-    if filters.tag:
-        narrowest = _tagged(owner_id, filters.tag)
-        id_column: Any = BrandTag.brand_id
-    elif columns:
-        narrowest, id_column = owned(Brand, owner_id, Brand.id).where(columns[0]), Brand.id
-    else:
+    if not filters.tag and not columns:
         return True  # "good targets" alone: no index reads them, the sort's index is as near
-    return count_at_most(session, narrowest, id_column, COUNT_CAP).capped
+    # Counted as the list would read them without the walk: SQLite takes the narrowest
+    # filter's index for this, so a rare filter makes the count short and cheap.
+    return count_at_most(session, filtered(owner_id, filters), Brand.id, COUNT_CAP).capped
 
 
 def list_brands(

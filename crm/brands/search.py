@@ -314,26 +314,31 @@ class BrandChoices:
 
 
 def brand_choices(session: Session, owner_id: int, q: str, size: int = PICK_LIMIT) -> BrandChoices:
-    """At most `size` of the creator's brands for a picker, in one query whatever the account."""
+    """At most `size` of the creator's brands for a picker: the same queries for any account."""
     if len(q) > QUERY_MAX:
         return BrandChoices(q=q, brands=[], more=False, too_long=True)
     statement = owned(Brand, owner_id, Brand.id, Brand.name, Brand.tiktok_handle, Brand.name_key)
-    total = None
-    if q.strip():
-        search = list_search(session, owner_id, q, COUNT_CAP)
-        statement = statement.where(search.condition)
-        # Counted whichever plan the search took (a common one counts while planning), so
-        # the picker asks the same number of questions of any account.
-        total = search.count or count_at_most(session, statement, Brand.id, COUNT_CAP)
-    # The most recently active first; one row past the page says whether there are more,
-    # without counting them.
-    recent = statement.order_by(Brand.updated_at.desc(), Brand.id.desc()).limit(size + 1)
-    rows = list(session.execute(recent))
-    shown = rows[:size]
-    if q.strip():
-        # A search lists those matches A-Z (by name_key, as the brand list's name sort).
-        # Not the first matches in name order: a word that starts names ("Glow ...") would
-        # make the database walk every name before it, while the matches are spread
-        # through the recent order, so a page of them is near whatever the words.
-        shown.sort(key=lambda row: (row.name_key, row.id))
-    return BrandChoices(q=q, brands=shown, more=len(rows) > size, total=total)
+    if not q.strip():
+        # The most recently active first; one row past the page says whether there are
+        # more, without counting them.
+        rows = list(session.execute(_recent(statement, size + 1)))
+        return BrandChoices(q=q, brands=rows[:size], more=len(rows) > size)
+    search = list_search(session, owner_id, q, COUNT_CAP)
+    matches = statement.where(search.condition)
+    # Counted whichever plan the search took (a common one counts while planning), so the
+    # picker asks the same number of questions of any account.
+    total = search.count or count_at_most(session, matches, Brand.id, COUNT_CAP)
+    # The brand named exactly as typed first, however long ago it was active; then the most
+    # recently active matches, A-Z. Not the first matches in name order: a word that starts
+    # names ("Glow ...") would make the database walk every name before it, while matches
+    # are spread through the recent order, so a page of them is near whatever the words.
+    named = statement.where(Brand.name_key == " ".join(q.split()).casefold())
+    exact = list(session.execute(named.order_by(Brand.id).limit(size)))
+    seen = {row.id for row in exact}
+    recent = [row for row in session.execute(_recent(matches, size)) if row.id not in seen]
+    shown = exact + sorted(recent[: size - len(exact)], key=lambda row: (row.name_key, row.id))
+    return BrandChoices(q=q, brands=shown, more=total.value > len(shown), total=total)
+
+
+def _recent(statement: Select[Any], limit: int) -> Select[Any]:
+    return statement.order_by(Brand.updated_at.desc(), Brand.id.desc()).limit(limit)
