@@ -243,17 +243,6 @@ def db_session(read_only: bool | None = None) -> Session:
     return g.db_session
 
 
-def hand_over_session() -> Session:
-    """The request's session for a response that reads while it is sent (a long download).
-
-    The request's end no longer closes it: whoever streams the response must, once the
-    last piece is read or the download is dropped.
-    """
-    session = db_session()
-    g.pop("db_session")
-    return session
-
-
 _WROTE = "crm.wrote"
 
 

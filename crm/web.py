@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 from flask import (
@@ -123,7 +124,7 @@ class IdUrl:
             raise ValueError(f"{endpoint}'s URL does not hold {field} once")
 
     def __call__(self, row_id: int) -> str:
-        return f"{self.head}{int(row_id)}{self.tail}"
+        return f"{self.head}{operator.index(row_id)}{self.tail}"  # an int: never 3.7 or "1/.."
 
 
 def _security_headers(response: Response) -> Response:

@@ -263,6 +263,30 @@ def test_a_large_export_is_sent_in_pieces_as_it_is_read(
     assert len(whole) == 1 + 7 + 3 and (last["name"], last["tags"]) == ("Brand 6", "shared, t6")
 
 
+def test_a_dropped_download_closes_its_session_at_once(
+    logged_in, session, user, monkeypatch
+) -> None:
+    from crm import downloads
+
+    for n in range(7):
+        make_brand(session, user, name=f"Brand {n}")
+    monkeypatch.setattr(csvfile, "EXPORT_BATCH", 2)
+    handed: list = []
+    real = downloads._closing
+
+    def watched(reader, pieces):
+        handed.append(reader)
+        return real(reader, pieces)
+
+    monkeypatch.setattr(downloads, "_closing", watched)
+    response = logged_in.get("/brands/export.csv")
+    pieces = iter(response.response)
+    next(pieces), next(pieces)
+    assert handed[0].in_transaction()  # still reading the rest
+    response.close()  # the browser went away: nothing else happens to the response
+    assert not handed[0].in_transaction()
+
+
 def test_export_follows_the_list_filters(logged_in, session, user) -> None:
     make_brand(session, user, name="Glow", status=BrandStatus.CLIENT)
     make_brand(session, user, name="Crumb")

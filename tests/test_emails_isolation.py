@@ -312,3 +312,32 @@ def test_only_the_last_renders_are_kept(renders, monkeypatch) -> None:
     assert renders == ["one", "two", "three", "one"]  # "one" was the oldest, and left
     render_email_bounded("s", "three", VALUES, KNOWN, BOUNDS)
     assert renders == ["one", "two", "three", "one"]
+
+
+def run_out_of_memory_in_liquid(part: str, source: str, variables: Mapping[str, Any], known):
+    """A stand-in whose template step runs out of memory inside the sandbox's own render."""
+
+    class Hungry:
+        def render(self, **_values: Any) -> str:
+            raise MemoryError
+
+    from crm.emails import sandbox
+
+    return sandbox.render(Hungry(), variables)
+
+
+def test_running_out_of_memory_in_a_render_is_never_kept(renders) -> None:
+    for _ in range(2):
+        problem, _elapsed = bounded("Hi", renderer=run_out_of_memory_in_liquid)
+        assert "too much memory" in problem.message
+    assert len(renders) == 2
+
+
+def test_a_long_email_or_one_with_odd_values_is_rendered_again(renders, monkeypatch) -> None:
+    monkeypatch.setattr(isolation, "LONGEST_KEPT", 10)
+    for _ in range(2):
+        render_email_bounded("s", "A body longer than ten", VALUES, KNOWN, BOUNDS)
+    odd = VALUES | {"brand_name": object()}  # JSON cannot write it exactly
+    for _ in range(2):
+        render_email_bounded("s", "Hi", odd, KNOWN, BOUNDS)
+    assert len(renders) == 4

@@ -38,8 +38,10 @@ def test_every_id_route_builds_the_url_url_for_builds(app, ids) -> None:
 def test_an_id_is_an_integer_in_the_url(app) -> None:
     with app.test_request_context("/"):
         detail = IdUrl("pitches.detail", "pitch_id")
-        with pytest.raises(ValueError):
+        with pytest.raises(TypeError):
             detail("1/../../admin")
+        with pytest.raises(TypeError):
+            detail(3.7)
 
 
 def test_a_url_where_the_id_could_be_in_two_places_is_refused(app) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
+from markupsafe import Markup
 from wtforms import Form, SelectChoice
 from wtforms import SelectField as WTFormsSelectField
 from wtforms.widgets import Select
@@ -24,8 +25,10 @@ attributes = st.dictionaries(
 )
 values = st.one_of(texts, st.integers(-5, 5), st.booleans())
 groups = st.one_of(st.none(), st.sampled_from(["A", "B & <C>"]))
+# Markup labels beside equal plain ones: the cache must keep "<b>" and Markup("<b>") apart.
+labels = st.one_of(st.none(), texts, texts.map(Markup), st.just("<b>"), st.just(Markup("<b>")))
 choice_lists = st.lists(
-    st.builds(SelectChoice, values, st.one_of(st.none(), texts), attributes, groups),
+    st.builds(SelectChoice, values, labels, attributes, groups),
     max_size=8,
 )
 

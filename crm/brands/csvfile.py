@@ -160,12 +160,15 @@ def export_csv(session: Session, owner_id: int, filters: BrandFilters) -> Iterat
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    for batch in brands.partitions():
-        for brand in batch:
-            for contact in brand.contacts or [None]:
-                cells = brand_cells(brand) + contact_cells(contact)
-                writer.writerow([neutralise(cell) for cell in cells])
+    try:
+        for batch in brands.partitions():
+            for brand in batch:
+                for contact in brand.contacts or [None]:
+                    cells = brand_cells(brand) + contact_cells(contact)
+                    writer.writerow([neutralise(cell) for cell in cells])
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
         yield out.getvalue()
-        out.seek(0)
-        out.truncate()
-    yield out.getvalue()
+    finally:
+        brands.close()  # a download dropped halfway: PostgreSQL's server-side cursor too

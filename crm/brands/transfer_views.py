@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import chain
 
 from flask import (
     Response,
@@ -11,10 +10,8 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
-from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
 from crm.accounts.login import creator
@@ -24,10 +21,10 @@ from crm.brands.csvfile import COLUMNS, export_csv, template_csv
 from crm.brands.forms import FilterForm, ImportForm
 from crm.brands.import_writing import ImportResult, apply_import
 from crm.brands.importing import ImportRejected, read_rows
-from crm.brands.listing import BrandFilters
 from crm.brands.merging import plan_import
 from crm.brands.views import filters_from
-from crm.database import db_session, hand_over_session, read_session, utcnow
+from crm.database import db_session, read_session, utcnow
+from crm.downloads import read_while_sent
 from crm.saving import saving
 
 
@@ -65,12 +62,16 @@ def _summary(result: ImportResult) -> str:
 
 def _csv_download(body: str | Iterator[str], filename: str) -> Response:
     # A BOM so that Excel reads the file as UTF-8.
-    pieces = chain(["\ufeff"], body) if not isinstance(body, str) else "\ufeff" + body
     return Response(
-        pieces,
+        "\ufeff" + body if isinstance(body, str) else _after_a_bom(body),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+def _after_a_bom(pieces: Iterator[str]) -> Iterator[str]:
+    yield "\ufeff"
+    yield from pieces  # closing the download closes the pieces
 
 
 @bp.get("/import-template.csv")
@@ -82,17 +83,6 @@ def import_template() -> Response:
 def export() -> Response:
     session, owner_id = db_session(), creator().id
     form = FilterForm(services.tag_names(session, owner_id), formdata=request.args)
-    pieces = _export_pieces(hand_over_session(), owner_id, filters_from(form))
-    # The first piece is read here, so a failing query is an error page, not a cut file.
-    first = next(pieces)
-    body = stream_with_context(chain([first], pieces))
+    filters = filters_from(form)
+    body = read_while_sent(lambda reader: export_csv(reader, owner_id, filters))
     return _csv_download(body, f"brands-{utcnow().date().isoformat()}.csv")
-
-
-def _export_pieces(session: Session, owner_id: int, filters: BrandFilters) -> Iterator[str]:
-    # The rest of the file is read while it is sent, in the request's read transaction (one
-    # moment's brands); the session closes with the last piece, or when the download stops.
-    try:
-        yield from export_csv(session, owner_id, filters)
-    finally:
-        session.close()

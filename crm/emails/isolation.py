@@ -52,8 +52,11 @@ CHILD_NICENESS = 10
 _slots: threading.BoundedSemaphore | None = None
 _slots_size = 0
 _slots_lock = threading.Lock()
-# Outcomes kept per process: an email is a few KB, so a few hundred cost about a megabyte.
+# Outcomes kept per process, and the longest email kept (subject and body, characters): a
+# pitch email is one or two KB, so 256 of them are under a megabyte; a longer output (up to
+# OUTPUT_MAX a part) is rendered again rather than kept.
 RENDERS_KEPT = 256
+LONGEST_KEPT = 8_000
 # A kept outcome: the email, or a template problem's message, line and part.
 Kept = RenderedEmail | tuple[str, int | None, str | None]
 _kept: OrderedDict[tuple[Any, ...], Kept] = OrderedDict()
@@ -163,7 +166,7 @@ def render_email_bounded(
     """
     bounds = bounds or current_bounds()
     key = _render_key(subject, body, variables, known, bounds, renderer)
-    kept = _recall(key)
+    kept = _recall(key) if key is not None else None
     if isinstance(kept, RenderedEmail):
         return kept
     if kept is not None:
@@ -177,11 +180,13 @@ def render_email_bounded(
     try:
         rendered = _render_in_child(subject, body, variables, known, bounds, renderer)
     except _TemplateFault as problem:  # the template's own mistake: the same every time
-        _keep(key, (problem.message, problem.line, problem.part))
+        if key is not None:
+            _keep(key, (problem.message, problem.line, problem.part))
         raise
     finally:
         slots.release()
-    _keep(key, rendered)
+    if key is not None and len(rendered.subject) + len(rendered.body) <= LONGEST_KEPT:
+        _keep(key, rendered)
     return rendered
 
 
@@ -196,8 +201,13 @@ def _render_key(
     known: frozenset[str],
     bounds: Bounds,
     renderer: Renderer,
-) -> tuple[Any, ...]:
-    inputs = json.dumps([subject, body, variables, sorted(known)], sort_keys=True, default=repr)
+) -> tuple[Any, ...] | None:
+    # Plain JSON only: a value JSON cannot write exactly (a date, a tuple, an object) could
+    # write like another one, so such an email is rendered every time instead of kept.
+    try:
+        inputs = json.dumps([subject, body, variables, sorted(known)], sort_keys=True)
+    except (TypeError, ValueError):
+        return None
     return (renderer, bounds, hashlib.sha256(inputs.encode()).digest())
 
 

@@ -265,6 +265,8 @@ def render(template: Any, variables: Mapping[str, Any]) -> str:
     """Render a compiled template; any failure becomes a TemplateProblem with its line."""
     try:
         return str(template.render(**liquid_values(dict(variables))))
+    except MemoryError:
+        raise  # the machine's limit, not the template's mistake (isolation reports it)
     except Exception as error:  # a creator's template may fail in any way; never a 500
         raise problem_from(error, "") from None
 
