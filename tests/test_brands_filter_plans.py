@@ -58,14 +58,23 @@ def _model(brands: list[Brand], filters: BrandFilters) -> list[int]:
 
 
 def _every_page(session, owner_id: int, filters: BrandFilters, size: int) -> list[int]:
-    ids, cursor = [], None
+    """Every page from the first to the last, then back by the "newer" links: both the same."""
+    pages, cursor = [], None
     for _ in range(50):
         page = list_brands(session, owner_id, filters, cursor, size)
-        ids += [brand.id for brand in page.items]
+        pages.append([brand.id for brand in page.items])
         if page.older is None:
-            return ids
+            break
         cursor = page.older
-    raise AssertionError("the pages never ended")
+    else:
+        raise AssertionError("the pages never ended")
+    back, newer = [], page.newer
+    while newer is not None:
+        page = list_brands(session, owner_id, filters, newer, size)
+        back.insert(0, [brand.id for brand in page.items])
+        newer = page.newer
+    assert back == pages[:-1], "the newer links do not walk back the same pages"
+    return [brand_id for ids in pages for brand_id in ids]
 
 
 BRAND = st.fixed_dictionaries(
