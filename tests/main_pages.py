@@ -22,12 +22,14 @@ from sqlalchemy.orm import Session
 from crm.accounts.models import User
 from crm.add_on_policy.models import AddOnUplift
 from crm.brands.models import Brand
+from crm.database import utcnow
 from crm.emails.kinds import EmailKind, default_template
 from crm.emails.models import PitchEmailTemplate
 from crm.market.seed import installed_market
 from crm.pitches.models import PitchKind, PitchStatus
 from tests.factories import make_snapshot, make_video
 from tests.factories_brands import make_brand, make_contact, make_note
+from tests.factories_income import make_income
 from tests.factories_pitches import NOW, make_pitch
 from tests.pager_links import pager_link
 
@@ -80,6 +82,24 @@ def stats(session: Session, user: User, ids: Ids) -> None:
         video = make_video(session, user)
         ids.setdefault("snapshot_id", snapshot.id)
         ids.setdefault("video_id", video.id)
+
+
+def income(session: Session, user: User, ids: Ids) -> None:
+    """Income entries this month (some overdue, some from a brand) and in earlier months."""
+    brands(session, user, ids)
+    today = utcnow().date()
+    for number in range(ROWS):
+        entry = make_income(
+            session,
+            user,
+            earned_on=today.replace(day=1),
+            due_on=today.replace(day=1) if number == 0 else None,
+            brand="Glow Labs" if number == 1 else "",
+            stream=("ugc", "affiliate", "brand")[number],
+            today=today,
+        )
+        make_income(session, user, earned_on=date(2020, 1, 1) + timedelta(next(_days)), today=today)
+        ids.setdefault("entry_id", entry.id)
 
 
 def email_templates(session: Session, user: User, ids: Ids) -> None:
@@ -173,6 +193,14 @@ MAIN_PAGES: list[MainPage] = [
     MainPage("/stats/snapshots/{snapshot_id}/edit", stats),
     MainPage("/stats/videos/new", no_data),
     MainPage("/stats/videos/{video_id}/edit", stats),
+    MainPage("/income/", income),
+    MainPage("/income/?month=all", income),
+    MainPage("/income/?month=all", deep=True, fill=income),
+    MainPage("/income/?status=overdue&stream=ugc", income),
+    MainPage("/income/?month=all&brand={brand_id}", income),
+    MainPage("/income/new", income),
+    MainPage("/income/{entry_id}/edit", income),
+    MainPage("/income/export.csv?month=all", income),
     MainPage("/rates/", add_on_policy),
     MainPage("/rates/?followers=12000&niche=beauty&videos=3", add_on_policy),
     MainPage("/profile", no_data),

@@ -1,0 +1,82 @@
+"""income: entries by stream and status, converted at their own date's rate; the monthly goal
+
+Revision ID: 0016_income
+Revises: 0015_board_totals
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0016_income"
+down_revision: str | None = "0015_board_totals"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+STATUSES = ("expected", "invoiced", "paid")
+
+
+def _big() -> sa.types.TypeEngine:
+    return sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+def upgrade() -> None:
+    listed = ", ".join(f"'{status}'" for status in STATUSES)
+    op.create_table(
+        "income_entries",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("earned_on", sa.Date(), nullable=False),
+        sa.Column("amount_cents", _big(), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("rate_millionths", _big(), nullable=False),
+        sa.Column("reporting_cents", _big(), nullable=False),
+        sa.Column("reporting_currency", sa.String(length=3), nullable=False),
+        sa.Column("stream", sa.String(length=32), nullable=False),
+        sa.Column("program", sa.String(length=80), nullable=False),
+        sa.Column("brand_id", sa.Integer(), nullable=True),
+        sa.Column("note", sa.String(length=500), nullable=False),
+        sa.Column("status", sa.Enum(*STATUSES, name="income_status", native_enum=False,
+                                    length=20), nullable=False),  # fmt: skip
+        sa.Column("due_on", sa.Date(), nullable=True),
+        sa.Column("paid_on", sa.Date(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("owner_id", sa.Integer(), nullable=False),
+        sa.CheckConstraint(
+            "amount_cents >= 0 AND reporting_cents >= 0",
+            name=op.f("ck_income_entries_amounts_not_negative"),
+        ),
+        sa.CheckConstraint("rate_millionths > 0", name=op.f("ck_income_entries_rate_positive")),
+        sa.CheckConstraint(f"status IN ({listed})", name=op.f("ck_income_entries_income_status")),
+        sa.ForeignKeyConstraint(
+            ["brand_id"],
+            ["brands.id"],
+            name=op.f("fk_income_entries_brand_id_brands"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["owner_id"],
+            ["users.id"],
+            name=op.f("fk_income_entries_owner_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_income_entries")),
+    )
+    op.create_index(
+        "ix_income_entries_owner_earned", "income_entries", ["owner_id", "earned_on", "id"]
+    )
+    op.create_index(op.f("ix_income_entries_brand_id"), "income_entries", ["brand_id"])
+    op.create_index(op.f("ix_income_entries_owner_id"), "income_entries", ["owner_id"])
+    # A plain ADD COLUMN, not batch mode: on SQLite batch mode would rebuild `users`, and
+    # with foreign keys on, dropping it cascades into every owned row (as 0011 says).
+    op.add_column("users", sa.Column("income_goal_cents", _big(), nullable=True))
+
+
+def downgrade() -> None:
+    # SQLite 3.35+ drops a column in place; no table rebuild, no cascade.
+    op.execute("ALTER TABLE users DROP COLUMN income_goal_cents")
+    op.drop_index(op.f("ix_income_entries_owner_id"), table_name="income_entries")
+    op.drop_index(op.f("ix_income_entries_brand_id"), table_name="income_entries")
+    op.drop_index("ix_income_entries_owner_earned", table_name="income_entries")
+    op.drop_table("income_entries")

@@ -1,0 +1,40 @@
+"""Factories for the income area; ID_FACTORIES joins tests/factories.ID_FACTORIES."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from crm.accounts.models import User
+from crm.income import services
+from crm.income.models import IncomeEntry, IncomeStatus
+from crm.market.seed import installed_market
+
+_counter = itertools.count(1)
+# The creator's "today" in these tests, unless a test says otherwise.
+TODAY = date(2026, 11, 20)
+
+
+def make_income(session: Session, owner: User, **overrides: Any) -> IncomeEntry:
+    """An entry saved through the service (so its conversion and checks are the real ones)."""
+    values: dict[str, Any] = {
+        "earned_on": TODAY - timedelta(days=next(_counter) % 15),
+        "amount_cents": 15_000,
+        "currency": owner.currency,
+        "stream": "ugc",
+        "status": IncomeStatus.EXPECTED,
+    }
+    values.update(overrides)
+    today = values.pop("today", TODAY)
+    entry = services.save_entry(
+        session, owner, None, services.EntryData(**values), today, installed_market()
+    )
+    session.commit()
+    return entry
+
+
+ID_FACTORIES: dict[str, Callable[[Session, User], Any]] = {"entry_id": make_income}
