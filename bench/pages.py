@@ -53,6 +53,7 @@ PAGES: list[Page] = [
     Page("income, every month", lambda f: "/income/?month=all"),
     Page("income, oldest page", lambda f: "/income/?month=all", follow=True),
     Page("income, overdue", lambda f: "/income/?month=all&status=overdue"),
+    Page("income month report", lambda f: "/income/month"),
     Page("rates", lambda f: "/rates/"),
     Page("profile", lambda f: "/profile"),
     Page("email templates", lambda f: "/emails/templates"),

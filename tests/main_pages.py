@@ -198,6 +198,8 @@ MAIN_PAGES: list[MainPage] = [
     MainPage("/income/?month=all", deep=True, fill=income),
     MainPage("/income/?status=overdue&stream=ugc", income),
     MainPage("/income/?month=all&brand={brand_id}", income),
+    MainPage("/income/month", income),
+    MainPage("/income/month?month=2020-01", income),
     MainPage("/income/new", income),
     MainPage("/income/{entry_id}/edit", income),
     MainPage("/income/export.csv?month=all", income),

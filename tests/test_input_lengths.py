@@ -57,10 +57,11 @@ STORED_IN: dict[type, tuple[type, dict[str, str]]] = {
     email_forms.TemplateForm: (PitchEmailTemplate, {}),
     stats_forms.VideoForm: (PortfolioVideo, {}),
     income_forms.EntryForm: (IncomeEntry, {}),
+    income_forms.GoalForm: (User, {"goal": "income_goal_cents"}),
 }
 # Forms whose text is looked up or checked, never stored as typed.
 NOT_STORED = {"LoginForm", "EmailOnlyForm", "ChangePasswordForm", "ChoosePasswordForm"}
-NOT_STORED |= {"FilterForm", "CalculatorForm", "StatusForm"}
+NOT_STORED |= {"FilterForm", "CalculatorForm", "StatusForm", "MonthForm"}
 # Fields of stored forms without a column of their own, and why.
 NO_COLUMN = {
     "password": "stored as a hash",
@@ -69,6 +70,7 @@ NO_COLUMN = {
     "quoted_rate": "stored as cents",
     "kind": "a hidden email kind, checked against the list",
     "amount": "stored as cents",
+    "goal": "stored as cents",
     "rate": "stored as millionths",
     "brand": "a brand's name, looked up and stored as brand_id",
 }

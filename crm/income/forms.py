@@ -130,3 +130,32 @@ class FilterForm(FlaskForm):
                 parse_month(text)
             except MonthError as error:
                 raise ValidationError(str(error)) from None
+
+
+class GoalForm(FlaskForm):
+    goal = AmountField(
+        "Monthly income goal",
+        [Optional()],
+        description="In your profile's currency; leave empty for no goal.",
+    )
+
+
+class MonthForm(FlaskForm):
+    """The report's month picker: read from the query string, no CSRF (GET)."""
+
+    class Meta:
+        csrf = False
+
+    month = LineField(
+        "Month",
+        validators=[Optional(), Length(max=7)],
+        render_kw={"type": "month", "placeholder": "2026-11"},
+    )
+
+    def validate_month(self, field: LineField) -> None:
+        text = (field.data or "").strip()
+        if text:
+            try:
+                parse_month(text)
+            except MonthError as error:
+                raise ValidationError(str(error)) from None

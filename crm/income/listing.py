@@ -212,3 +212,12 @@ def brand_name(session: Session, owner_id: int, brand_id: int | None) -> str | N
     from crm.brands.models import Brand
 
     return session.scalars(owned(Brand, owner_id, Brand.name).where(Brand.id == brand_id)).first()
+
+
+def is_month(text: str) -> bool:
+    """True for text like 2026-11 (a month parse_month takes)."""
+    try:
+        parse_month(text)
+    except MonthError:
+        return False
+    return True

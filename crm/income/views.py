@@ -11,8 +11,9 @@ from werkzeug.wrappers import Response
 from crm.accounts.login import creator, creator_today
 from crm.database import db_session
 from crm.income import listing, services
-from crm.income.forms import EntryForm, FilterForm
+from crm.income.forms import EntryForm, FilterForm, GoalForm, MonthForm
 from crm.income.models import IncomeEntry, IncomeStatus
+from crm.income.report import gaps, month_report
 from crm.inputs import query_int
 from crm.market.current import market
 from crm.money import format_rate, to_major
@@ -169,3 +170,55 @@ def delete(entry_id: int) -> Response:
         services.delete_entry(session, entry)
     flash("Income entry deleted.", "info")
     return redirect(url_for("income.index", month=month))
+
+
+def _shift(year: int, month: int, by: int) -> str:
+    index = year * 12 + month - 1 + by
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+@bp.get("/month")
+def month() -> str:
+    form = MonthForm(formdata=request.args)
+    form.validate()
+    text = (form.month.data or "").strip()
+    today = creator_today()
+    if text and not form.month.errors:
+        year, number = listing.parse_month(text)
+    else:
+        year, number = today.year, today.month
+    goal_form = GoalForm()
+    goal_cents = creator().income_goal_cents
+    if goal_cents:
+        goal_form.goal.data = str(to_major(goal_cents))
+    return _month_page(form, goal_form, year, number)
+
+
+def _month_page(form: MonthForm, goal_form: GoalForm, year: int, number: int) -> str:
+    report = month_report(db_session(), creator(), year, number, creator_today(), market())
+    return render_template(
+        "income/month.html",
+        form=form,
+        goal_form=goal_form,
+        report=report,
+        gaps=gaps,
+        previous=_shift(year, number, -1),
+        following=_shift(year, number, 1),
+    )
+
+
+@bp.post("/goal")
+def goal() -> str | Response:
+    form = GoalForm()
+    back = request.form.get("month", "")
+    today = creator_today()
+    year, number = (
+        listing.parse_month(back) if listing.is_month(back) else (today.year, today.month)
+    )
+    if form.validate_on_submit():
+        with saving(form) as saved:
+            services.set_goal(db_session(), creator(), form.goal.cents)
+        if saved:
+            flash("Goal saved." if form.goal.cents else "Goal cleared.", "success")
+            return redirect(url_for("income.month", month=_shift(year, number, 0)))
+    return _month_page(MonthForm(formdata=None), form, year, number)
