@@ -102,6 +102,12 @@ def income(session: Session, user: User, ids: Ids) -> None:
         ids.setdefault("entry_id", entry.id)
 
 
+def dashboard(session: Session, user: User, ids: Ids) -> None:
+    """Pitches with follow-ups due, and income this month and earlier (some overdue)."""
+    pitches(session, user, ids)
+    income(session, user, ids)
+
+
 def email_templates(session: Session, user: User, ids: Ids) -> None:
     """Pitches to write to, and the creator's own template of each kind (once: one per kind)."""
     pitches(session, user, ids)
@@ -119,8 +125,9 @@ def email_templates(session: Session, user: User, ids: Ids) -> None:
 
 
 def add_on_policy(session: Session, user: User, ids: Ids) -> None:
-    """Stats, videos and the creator's add-on percentages (once: one per add-on)."""
+    """Stats, videos, income this month and the creator's add-on percentages (once each)."""
     stats(session, user, ids)
+    income(session, user, ids)
     if ids.setdefault("add_ons", False):
         return
     for add_on in installed_market().add_ons:
@@ -154,7 +161,7 @@ class MainPage:
 
 
 MAIN_PAGES: list[MainPage] = [
-    MainPage("/dashboard", pitches),
+    MainPage("/dashboard", dashboard),
     MainPage("/brands/", brands),
     MainPage("/brands/?q=glow", brands),
     MainPage("/brands/?q=jo%40glowlabs.com", brands),

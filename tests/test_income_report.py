@@ -273,3 +273,18 @@ def test_cli_a_bad_month_is_one_error_line(runner, user, month) -> None:
 def test_cli_an_unknown_user_is_one_error_line(runner) -> None:
     result = _cli(runner, "income", "list", "--user", "nobody@example.com")
     assert result.exit_code == 2 and result.output.startswith("Error:")
+
+
+def test_the_dashboard_is_the_creators_month(logged_in, session, user) -> None:
+    user.followers = 1_500
+    user.income_goal_cents = 100_000
+    make_income(session, user, earned_on=date(2026, 12, 1), amount_cents=30_000,
+                today=date(2026, 12, 2))  # fmt: skip
+    make_income(session, user, earned_on=date(2026, 10, 1), amount_cents=4_500,
+                due_on=date(2026, 10, 31))  # fmt: skip
+    page = logged_in.get("/dashboard").get_data(as_text=True)
+    assert "Your month: 2026-12" in page
+    assert "$300" in page and "within your tier&#39;s range ($285–$1,200)" in page
+    assert "30%" in page  # of the $1,000 goal
+    assert "$45" in page and "1 past their due date" in page
+    assert "UGC deals: $300 is within the range $200-$800." in page

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func
+from sqlalchemy import Select, and_, case, func, literal
 from sqlalchemy.orm import Session, selectinload
 
 from crm.brands.csvfile import neutralise
@@ -64,7 +64,8 @@ class IncomeFilters:
 
 
 def unpaid() -> Any:
-    return IncomeEntry.status != IncomeStatus.PAID
+    """Not paid yet, said with the value written in so the unpaid partial index serves it."""
+    return IncomeEntry.status != literal(IncomeStatus.PAID.value, literal_execute=True)
 
 
 def overdue(today: date) -> Any:
@@ -221,3 +222,27 @@ def is_month(text: str) -> bool:
     except MonthError:
         return False
     return True
+
+
+@dataclass(frozen=True)
+class Owed:
+    """What is still to come in, in any month: unpaid, and of that past its due date."""
+
+    outstanding_cents: int
+    overdue_cents: int
+    overdue_count: int
+
+
+def owed(session: Session, owner_id: int, reporting: str, today: date) -> Owed:
+    """Unpaid income of every month (one query over the unpaid partial index)."""
+    late = and_(IncomeEntry.due_on.is_not(None), IncomeEntry.due_on < today)
+    row = session.execute(
+        owned(
+            IncomeEntry,
+            owner_id,
+            func.coalesce(func.sum(IncomeEntry.reporting_cents), 0),
+            func.coalesce(func.sum(case((late, IncomeEntry.reporting_cents), else_=0)), 0),
+            func.count(case((late, 1))),
+        ).where(unpaid(), IncomeEntry.reporting_currency == reporting)
+    ).one()
+    return Owed(*(int(value) for value in row))

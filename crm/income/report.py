@@ -103,6 +103,15 @@ def _stream_sums(
     return sums, sum(int(row[5]) for row in rows)
 
 
+def month_income(
+    session: Session, user: User, year: int, month: int, today: date
+) -> dict[str, int]:
+    """What the month earned per stream key, in the reporting currency (one query)."""
+    first, following = month_days(year, month)
+    sums, _other = _stream_sums(session, user, first, following, today)
+    return {key: s.earned_cents for key, s in sums.items() if s.earned_cents}
+
+
 def _account_at_month_end(
     session: Session, user: User, first: date, following: date
 ) -> tuple[int, date | None, float | None]:

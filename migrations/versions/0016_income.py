@@ -15,6 +15,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 STATUSES = ("expected", "invoiced", "paid")
+UNPAID = "status != 'paid'"
 
 
 def _big() -> sa.types.TypeEngine:
@@ -66,6 +67,13 @@ def upgrade() -> None:
     op.create_index(
         "ix_income_entries_owner_earned", "income_entries", ["owner_id", "earned_on", "id"]
     )
+    op.create_index(
+        "ix_income_entries_unpaid",
+        "income_entries",
+        ["owner_id", "reporting_currency", "due_on", "reporting_cents"],
+        sqlite_where=sa.text(UNPAID),
+        postgresql_where=sa.text(UNPAID),
+    )
     op.create_index(op.f("ix_income_entries_brand_id"), "income_entries", ["brand_id"])
     op.create_index(op.f("ix_income_entries_owner_id"), "income_entries", ["owner_id"])
     # A plain ADD COLUMN, not batch mode: on SQLite batch mode would rebuild `users`, and
@@ -78,5 +86,6 @@ def downgrade() -> None:
     op.execute("ALTER TABLE users DROP COLUMN income_goal_cents")
     op.drop_index(op.f("ix_income_entries_owner_id"), table_name="income_entries")
     op.drop_index(op.f("ix_income_entries_brand_id"), table_name="income_entries")
+    op.drop_index("ix_income_entries_unpaid", table_name="income_entries")
     op.drop_index("ix_income_entries_owner_earned", table_name="income_entries")
     op.drop_table("income_entries")
