@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
-from crm.income import services
-from crm.income.models import IncomeEntry, IncomeStatus
+from crm.income import expenses, services
+from crm.income.models import Expense, ExpenseCategory, IncomeEntry, IncomeStatus
 from crm.market.seed import installed_market
 
 _counter = itertools.count(1)
@@ -38,3 +38,21 @@ def make_income(session: Session, owner: User, **overrides: Any) -> IncomeEntry:
 
 
 ID_FACTORIES: dict[str, Callable[[Session, User], Any]] = {"entry_id": make_income}
+
+
+def make_expense(session: Session, owner: User, **overrides: Any) -> Expense:
+    """An expense saved through the service."""
+    values: dict[str, Any] = {
+        "spent_on": TODAY - timedelta(days=next(_counter) % 15),
+        "amount_cents": 4_999,
+        "currency": owner.currency,
+        "category": ExpenseCategory.SOFTWARE,
+    }
+    values.update(overrides)
+    today = values.pop("today", TODAY)
+    expense = expenses.save_expense(session, owner, None, expenses.ExpenseData(**values), today)
+    session.commit()
+    return expense
+
+
+ID_FACTORIES["expense_id"] = make_expense

@@ -29,7 +29,7 @@ from crm.market.seed import installed_market
 from crm.pitches.models import PitchKind, PitchStatus
 from tests.factories import make_snapshot, make_video
 from tests.factories_brands import make_brand, make_contact, make_note
-from tests.factories_income import make_income
+from tests.factories_income import make_expense, make_income
 from tests.factories_pitches import NOW, make_pitch
 from tests.pager_links import pager_link
 
@@ -98,8 +98,21 @@ def income(session: Session, user: User, ids: Ids) -> None:
             stream=("ugc", "affiliate", "brand")[number],
             today=today,
         )
-        make_income(session, user, earned_on=date(2020, 1, 1) + timedelta(next(_days)), today=today)
+        earlier = date(2020, 1, 1) + timedelta(next(_days) % 1_000)
+        make_income(session, user, earned_on=earlier, today=today)
         ids.setdefault("entry_id", entry.id)
+
+
+def income_year(session: Session, user: User, ids: Ids) -> None:
+    """Income and expenses this month and in earlier years."""
+    income(session, user, ids)
+    today = utcnow().date()
+    for _ in range(ROWS):
+        expense = make_expense(session, user, spent_on=today.replace(day=1), today=today)
+        # The day counter is shared by every fill of the run: kept inside the past.
+        earlier = date(2020, 1, 1) + timedelta(next(_days) % 1_000)
+        make_expense(session, user, spent_on=earlier, today=today)
+        ids.setdefault("expense_id", expense.id)
 
 
 def dashboard(session: Session, user: User, ids: Ids) -> None:
@@ -205,9 +218,17 @@ MAIN_PAGES: list[MainPage] = [
     MainPage("/income/?month=all", deep=True, fill=income),
     MainPage("/income/?status=overdue&stream=ugc", income),
     MainPage("/income/?month=all&brand={brand_id}", income),
-    MainPage("/income/month", income),
+    MainPage("/income/month", income_year),
     MainPage("/income/month?month=2020-01", income),
     MainPage("/income/new", income),
+    MainPage("/income/year", income_year),
+    MainPage("/income/year?year=2020", income_year),
+    MainPage("/income/year.csv", income_year),
+    MainPage("/income/expenses/", income_year),
+    MainPage("/income/expenses/", deep=True, fill=income_year),
+    MainPage("/income/expenses/?month=2020-01", income_year),
+    MainPage("/income/expenses/new", no_data),
+    MainPage("/income/expenses/{expense_id}/edit", income_year),
     MainPage("/income/{entry_id}/edit", income),
     MainPage("/income/export.csv?month=all", income),
     MainPage("/rates/", add_on_policy),

@@ -30,7 +30,7 @@ from crm.emails.models import PitchEmailTemplate
 from crm.errors import FieldError
 from crm.forms import HiddenLineField
 from crm.income import forms as income_forms
-from crm.income.models import IncomeEntry
+from crm.income.models import Expense, IncomeEntry
 from crm.pitches import forms as pitch_forms
 from crm.pitches import services as pitches
 from crm.pitches.models import Pitch
@@ -58,6 +58,7 @@ STORED_IN: dict[type, tuple[type, dict[str, str]]] = {
     stats_forms.VideoForm: (PortfolioVideo, {}),
     income_forms.EntryForm: (IncomeEntry, {}),
     income_forms.GoalForm: (User, {"goal": "income_goal_cents"}),
+    income_forms.ExpenseForm: (Expense, {}),
 }
 # Forms whose text is looked up or checked, never stored as typed.
 NOT_STORED = {"LoginForm", "EmailOnlyForm", "ChangePasswordForm", "ChoosePasswordForm"}

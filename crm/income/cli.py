@@ -24,6 +24,7 @@ from crm.errors import FieldError
 from crm.income import listing, payloads, services
 from crm.income.models import IncomeEntry, IncomeStatus
 from crm.income.report import MonthReport, gaps, month_report
+from crm.income.year import YEAR_MAX, YEAR_MIN, year_csv, year_summary
 from crm.market.current import market
 from crm.money import MoneyError, format_money, parse_amount, parse_rate
 
@@ -231,3 +232,32 @@ def report_month(email: str, month: tuple[int, int], as_json: bool) -> None:
         click.echo(json.dumps(payloads.report_payload(report), indent=2))
     else:
         click.echo("\n".join(report_lines(report)))
+
+
+@report_group.command("year")
+@user_option
+@click.option("--year", "number", type=click.IntRange(YEAR_MIN, YEAR_MAX), required=True)
+@click.option("--csv", "as_csv", is_flag=True, help="Print the year summary as CSV.")
+@json_option
+@with_appcontext
+def report_year(email: str, number: int, as_csv: bool, as_json: bool) -> None:
+    """The year by stream and by month, with expenses and net."""
+    user = find_user(email)
+    summary = year_summary(db_session(), user, number)
+    if as_csv:
+        click.echo(year_csv(summary, market()), nl=False)
+    elif as_json:
+        click.echo(json.dumps(payloads.year_payload(summary), indent=2))
+    else:
+        cur = summary.currency
+        for row in summary.months:
+            click.echo(
+                f"{number:04d}-{row.month:02d}  income {format_money(row.earned_cents, cur):>12}"
+                f"  expenses {format_money(row.expenses_cents, cur):>10}"
+                f"  net {format_money(row.net_cents, cur):>12}"
+            )
+        click.echo(
+            f"{number}: income {format_money(summary.earned_cents, cur)}, expenses "
+            f"{format_money(summary.expenses_cents, cur)}, "
+            f"net {format_money(summary.net_cents, cur)}"
+        )

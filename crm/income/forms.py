@@ -11,7 +11,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from crm.forms import BoundedDateField, LineField, choices
 from crm.income import services
 from crm.income.listing import MonthError, parse_month
-from crm.income.models import IncomeStatus
+from crm.income.models import ExpenseCategory, IncomeStatus
 from crm.market.current import market
 from crm.money import CURRENCY_CHOICES, MoneyError, parse_amount, parse_rate
 
@@ -159,3 +159,23 @@ class MonthForm(FlaskForm):
                 parse_month(text)
             except MonthError as error:
                 raise ValidationError(str(error)) from None
+
+
+class ExpenseForm(FlaskForm):
+    spent_on = BoundedDateField("Date", validators=[InputRequired("Pick the date you paid it.")])
+    amount = AmountField(
+        "Amount", [InputRequired("Enter the amount.")], render_kw={"placeholder": "49.99"}
+    )
+    currency = SelectField("Currency")
+    rate = RateTextField(
+        "Exchange rate",
+        description="Only for another currency: what one unit was worth in your profile's "
+        "currency on that date.",
+    )
+    category = SelectField("Category")
+    note = TextAreaField("Note", validators=[Optional(), Length(max=services.NOTE_MAX)])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.currency.choices = choices(CURRENCY_CHOICES)
+        self.category.choices = choices((c.value, c.label) for c in ExpenseCategory)

@@ -91,3 +91,40 @@ class IncomeEntry(Owned, Base):
         return (
             self.status is not IncomeStatus.PAID and self.due_on is not None and self.due_on < today
         )
+
+
+class ExpenseCategory(enum.StrEnum):
+    EQUIPMENT = "equipment"
+    SOFTWARE = "software"
+    PROPS = "props"
+    TRAVEL = "travel"
+    FEES = "fees"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {"props": "Props and products"}.get(self.value, self.value.title())
+
+
+class Expense(Owned, Base):
+    """Money spent for the work on `spent_on`, converted as income is (once, at its rate)."""
+
+    __tablename__ = "expenses"
+    __table_args__ = (
+        Index("ix_expenses_owner_spent", "owner_id", "spent_on", "id"),
+        CheckConstraint("amount_cents >= 0 AND reporting_cents >= 0", name="amounts_not_negative"),
+        CheckConstraint("rate_millionths > 0", name="rate_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    spent_on: Mapped[date] = mapped_column(Date)
+    amount_cents: Mapped[int] = mapped_column(BIG_COUNT)
+    currency: Mapped[str] = mapped_column(String(3))
+    rate_millionths: Mapped[int] = mapped_column(BIG_COUNT, default=RATE_SCALE)
+    reporting_cents: Mapped[int] = mapped_column(BIG_COUNT)
+    reporting_currency: Mapped[str] = mapped_column(String(3))
+    category: Mapped[ExpenseCategory] = mapped_column(
+        str_enum(ExpenseCategory, "expense_category"), default=ExpenseCategory.OTHER
+    )
+    note: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

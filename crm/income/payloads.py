@@ -6,6 +6,7 @@ from typing import Any
 
 from crm.income.models import IncomeEntry
 from crm.income.report import MonthReport, gaps
+from crm.income.year import YearSummary
 from crm.money import format_rate
 from crm.rates.payloads import benchmark_payload, major
 
@@ -63,4 +64,31 @@ def entry_payload(entry: IncomeEntry) -> dict[str, Any]:
         "due": entry.due_on.isoformat() if entry.due_on else None,
         "paid": entry.paid_on.isoformat() if entry.paid_on else None,
         "note": entry.note or None,
+    }
+
+
+def year_payload(summary: YearSummary) -> dict[str, Any]:
+    """`crm report year --json`."""
+    return {
+        "year": summary.year,
+        "currency": summary.currency,
+        "income": major(summary.earned_cents),
+        "paid": major(summary.paid_cents),
+        "expenses": major(summary.expenses_cents),
+        "net": major(summary.net_cents),
+        "streams": {key: major(cents) for key, cents in sorted(summary.streams.items())},
+        "expenses_by_category": {
+            key: major(cents) for key, cents in sorted(summary.expenses_by_category.items())
+        },
+        "months": [
+            {
+                "month": f"{summary.year:04d}-{row.month:02d}",
+                "streams": {key: major(cents) for key, cents in sorted(row.by_stream.items())},
+                "income": major(row.earned_cents),
+                "paid": major(row.paid_cents),
+                "expenses": major(row.expenses_cents),
+                "net": major(row.net_cents),
+            }
+            for row in summary.months
+        ],
     }

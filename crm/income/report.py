@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
 from crm.income.listing import month_days, overdue, unpaid
-from crm.income.models import IncomeEntry, IncomeStatus
+from crm.income.models import Expense, IncomeEntry, IncomeStatus
 from crm.market.facts import Market
 from crm.ownership import owned
 from crm.rates.benchmark import MonthBenchmark, StreamVerdict, compare_month
@@ -114,9 +114,10 @@ def month_income(
 
 def _account_at_month_end(
     session: Session, user: User, first: date, following: date
-) -> tuple[int, date | None, float | None]:
+) -> tuple[int, date | None, float | None, int]:
     """Followers at the month's end (latest snapshot on or before its last day, else the
-    profile) and the posts a week the month's snapshots show (one query)."""
+    profile), the posts a week the month's snapshots show, and the month's expenses
+    (one query)."""
     latest = (
         owned(StatsSnapshot, user.id)
         .where(StatsSnapshot.taken_on < following)
@@ -129,20 +130,30 @@ def _account_at_month_end(
     )
     posts = in_month.with_only_columns(func.sum(StatsSnapshot.posts)).scalar_subquery()
     days = in_month.with_only_columns(func.sum(StatsSnapshot.period_days)).scalar_subquery()
+    spent = (
+        owned(Expense, user.id, func.coalesce(func.sum(Expense.reporting_cents), 0))
+        .where(
+            Expense.spent_on >= first,
+            Expense.spent_on < following,
+            Expense.reporting_currency == user.currency,
+        )
+        .scalar_subquery()
+    )
     row = session.execute(
         select(
             select(latest.c.followers).scalar_subquery(),
             select(latest.c.taken_on).scalar_subquery(),
             posts,
             days,
+            spent,
         )
     ).one()
-    followers, taken_on, post_count, period = row
+    followers, taken_on, post_count, period, expenses = row
     # Snapshots may overlap (a 7-day total every day): the rate is posts over days covered.
     per_week = round(7 * int(post_count) / int(period), 1) if period else None
     if followers is None:
-        return user.followers or 0, None, per_week
-    return int(followers), taken_on, per_week
+        return user.followers or 0, None, per_week, int(expenses)
+    return int(followers), taken_on, per_week, int(expenses)
 
 
 def month_report(
@@ -151,7 +162,9 @@ def month_report(
     """The report for one month of `user`'s income (two queries)."""
     first, following = month_days(year, month)
     streams, other_currency = _stream_sums(session, user, first, following, today)
-    followers, followers_on, per_week = _account_at_month_end(session, user, first, following)
+    followers, followers_on, per_week, spent = _account_at_month_end(
+        session, user, first, following
+    )
     known = {s.key for s in market.streams}
     income = {key: sums.earned_cents for key, sums in streams.items() if key in known}
     result = compare_month(
@@ -178,5 +191,6 @@ def month_report(
         goal_cents=user.income_goal_cents,
         posts_per_week=per_week,
         other_currency=other_currency,
+        expenses_cents=spent,
         notes=tuple(notes),
     )

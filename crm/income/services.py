@@ -57,7 +57,7 @@ def check_entry(data: EntryData, reporting: str, today: date, market: Market) ->
         problem = inputs.date_problem(day, today) if day is not None else None
         if problem:
             raise IncomeError(problem, field=name)
-    _check_amount(data, reporting)
+    check_money(data.amount_cents, data.currency, data.rate_millionths, reporting)
     if data.stream not in {s.key for s in market.streams}:
         raise IncomeError("Pick one of the income streams.", field="stream")
     if data.program and data.stream != AFFILIATE:
@@ -70,24 +70,28 @@ def check_entry(data: EntryData, reporting: str, today: date, market: Market) ->
     return _check_paid(data, today)
 
 
-def _check_amount(data: EntryData, reporting: str) -> None:
-    if data.amount_cents <= 0:
+def check_money(cents: int, currency: str, rate: int | None, reporting: str) -> int:
+    """The amount in the reporting currency; refuses 0, over 10 million, a foreign
+    currency without its rate (fields: amount, currency, rate)."""
+    if cents <= 0:
         raise IncomeError("Enter an amount above 0.", field="amount")
-    if data.amount_cents > AMOUNT_MAX_CENTS:
+    if cents > AMOUNT_MAX_CENTS:
         raise IncomeError("That's over 10 million: check for an extra digit.", field="amount")
-    if data.currency not in money.CURRENCIES:
+    if currency not in money.CURRENCIES:
         raise IncomeError("Pick one of the currencies.", field="currency")
-    if data.currency == reporting:
-        return
-    if not data.rate_millionths:
+    if currency == reporting:
+        return cents
+    if not rate:
         raise IncomeError(
-            f"Enter the rate: how many {reporting} one {data.currency} was worth that day.",
+            f"Enter the rate: how many {reporting} one {currency} was worth that day.",
             field="rate",
         )
-    if money.convert(data.amount_cents, data.rate_millionths) > AMOUNT_MAX_CENTS:
+    converted = money.convert(cents, rate)
+    if converted > AMOUNT_MAX_CENTS:
         raise IncomeError(
             f"At this rate that's over 10 million {reporting}: check the rate.", field="rate"
         )
+    return converted
 
 
 def _check_paid(data: EntryData, today: date) -> EntryData:

@@ -1,4 +1,4 @@
-"""income: entries by stream and status, converted at their own date's rate; the monthly goal
+"""income: entries by stream and status, converted at their own date's rate; expenses; the goal
 
 Revision ID: 0016_income
 Revises: 0015_board_totals
@@ -16,6 +16,7 @@ depends_on: str | Sequence[str] | None = None
 
 STATUSES = ("expected", "invoiced", "paid")
 UNPAID = "status != 'paid'"
+CATEGORIES = ("equipment", "software", "props", "travel", "fees", "other")
 
 
 def _big() -> sa.types.TypeEngine:
@@ -76,6 +77,36 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_income_entries_brand_id"), "income_entries", ["brand_id"])
     op.create_index(op.f("ix_income_entries_owner_id"), "income_entries", ["owner_id"])
+    categories = ", ".join(f"'{category}'" for category in CATEGORIES)
+    op.create_table(
+        "expenses",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("spent_on", sa.Date(), nullable=False),
+        sa.Column("amount_cents", _big(), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("rate_millionths", _big(), nullable=False),
+        sa.Column("reporting_cents", _big(), nullable=False),
+        sa.Column("reporting_currency", sa.String(length=3), nullable=False),
+        sa.Column("category", sa.Enum(*CATEGORIES, name="expense_category", native_enum=False,
+                                      length=20), nullable=False),  # fmt: skip
+        sa.Column("note", sa.String(length=500), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("owner_id", sa.Integer(), nullable=False),
+        sa.CheckConstraint(
+            "amount_cents >= 0 AND reporting_cents >= 0",
+            name=op.f("ck_expenses_amounts_not_negative"),
+        ),
+        sa.CheckConstraint("rate_millionths > 0", name=op.f("ck_expenses_rate_positive")),
+        sa.CheckConstraint(
+            f"category IN ({categories})", name=op.f("ck_expenses_expense_category")
+        ),
+        sa.ForeignKeyConstraint(
+            ["owner_id"], ["users.id"], name=op.f("fk_expenses_owner_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_expenses")),
+    )
+    op.create_index("ix_expenses_owner_spent", "expenses", ["owner_id", "spent_on", "id"])
+    op.create_index(op.f("ix_expenses_owner_id"), "expenses", ["owner_id"])
     # A plain ADD COLUMN, not batch mode: on SQLite batch mode would rebuild `users`, and
     # with foreign keys on, dropping it cascades into every owned row (as 0011 says).
     op.add_column("users", sa.Column("income_goal_cents", _big(), nullable=True))
@@ -84,6 +115,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     # SQLite 3.35+ drops a column in place; no table rebuild, no cascade.
     op.execute("ALTER TABLE users DROP COLUMN income_goal_cents")
+    op.drop_index(op.f("ix_expenses_owner_id"), table_name="expenses")
+    op.drop_index("ix_expenses_owner_spent", table_name="expenses")
+    op.drop_table("expenses")
     op.drop_index(op.f("ix_income_entries_owner_id"), table_name="income_entries")
     op.drop_index(op.f("ix_income_entries_brand_id"), table_name="income_entries")
     op.drop_index("ix_income_entries_unpaid", table_name="income_entries")
