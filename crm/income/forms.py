@@ -108,9 +108,11 @@ class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
+    # validate_month takes only YYYY-MM; the length is loose so that app.js's
+    # "characters left" counter (shown from 80% of it) stays away from a month picker.
     month = LineField(
         "Month",
-        validators=[Optional(), Length(max=7)],
+        validators=[Optional(), Length(max=20)],
         render_kw={"type": "month", "placeholder": "2026-11"},
     )
     stream = SelectField("Stream", validators=[Optional()])
@@ -120,7 +122,7 @@ class FilterForm(FlaskForm):
         super().__init__(*args, **kwargs)
         anything = [("", "Any")]
         self.stream.choices = choices(anything + [(s.key, s.label) for s in market().streams])
-        overdue = [("overdue", "Overdue")]
+        overdue = [("unpaid", "Not paid yet"), ("overdue", "Overdue")]
         self.status.choices = choices(anything + status_choices() + overdue)
 
     def validate_month(self, field: LineField) -> None:
@@ -146,9 +148,11 @@ class MonthForm(FlaskForm):
     class Meta:
         csrf = False
 
+    # validate_month takes only YYYY-MM; the length is loose so that app.js's
+    # "characters left" counter (shown from 80% of it) stays away from a month picker.
     month = LineField(
         "Month",
-        validators=[Optional(), Length(max=7)],
+        validators=[Optional(), Length(max=20)],
         render_kw={"type": "month", "placeholder": "2026-11"},
     )
 

@@ -20,7 +20,8 @@ from crm.ownership import owned
 from crm.pagination import Key, Order, Page, keyset_page
 
 OVERDUE = "overdue"
-STATUS_FILTERS = [s.value for s in IncomeStatus] + [OVERDUE]
+UNPAID = "unpaid"
+STATUS_FILTERS = [s.value for s in IncomeStatus] + [UNPAID, OVERDUE]
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 
@@ -84,6 +85,8 @@ def filtered(owner_id: int, filters: IncomeFilters, today: date) -> Select[Any]:
         statement = statement.where(IncomeEntry.stream == filters.stream)
     if filters.status == OVERDUE:
         statement = statement.where(overdue(today))
+    elif filters.status == UNPAID:
+        statement = statement.where(unpaid())
     elif filters.status:
         statement = statement.where(IncomeEntry.status == IncomeStatus(filters.status))
     if filters.brand_id is not None:

@@ -187,6 +187,8 @@ def month() -> str:
         year, number = listing.parse_month(text)
     else:
         year, number = today.year, today.month
+    if not form.month.errors:
+        form.month.data = f"{year:04d}-{number:02d}"
     goal_form = GoalForm()
     goal_cents = creator().income_goal_cents
     if goal_cents:
