@@ -10,8 +10,15 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
-from crm.income import expenses, services
-from crm.income.models import Expense, ExpenseCategory, IncomeEntry, IncomeStatus
+from crm.income import expenses, live, services
+from crm.income.models import (
+    Expense,
+    ExpenseCategory,
+    IncomeEntry,
+    IncomeStatus,
+    LiveFormat,
+    LiveSession,
+)
 from crm.market.seed import installed_market
 
 _counter = itertools.count(1)
@@ -56,3 +63,23 @@ def make_expense(session: Session, owner: User, **overrides: Any) -> Expense:
 
 
 ID_FACTORIES["expense_id"] = make_expense
+
+
+def make_live(session: Session, owner: User, **overrides: Any) -> LiveSession:
+    """A LIVE session saved through the service (its entry too, when a value is set)."""
+    values: dict[str, Any] = {
+        "held_on": TODAY - timedelta(days=next(_counter) % 15),
+        "format": LiveFormat.QA,
+        "duration_minutes": 60,
+        "diamonds": 2_000,
+    }
+    values.update(overrides)
+    today = values.pop("today", TODAY)
+    found = live.save_session(
+        session, owner, None, live.SessionData(**values), today, installed_market()
+    )
+    session.commit()
+    return found
+
+
+ID_FACTORIES["live_id"] = make_live

@@ -25,11 +25,12 @@ from crm.brands.models import Brand
 from crm.database import utcnow
 from crm.emails.kinds import EmailKind, default_template
 from crm.emails.models import PitchEmailTemplate
+from crm.income.models import LiveFormat
 from crm.market.seed import installed_market
 from crm.pitches.models import PitchKind, PitchStatus
 from tests.factories import make_snapshot, make_video
 from tests.factories_brands import make_brand, make_contact, make_note
-from tests.factories_income import make_expense, make_income
+from tests.factories_income import make_expense, make_income, make_live
 from tests.factories_pitches import NOW, make_pitch
 from tests.pager_links import pager_link
 
@@ -113,6 +114,22 @@ def income_year(session: Session, user: User, ids: Ids) -> None:
         earlier = date(2020, 1, 1) + timedelta(next(_days) % 1_000)
         make_expense(session, user, spent_on=earlier, today=today)
         ids.setdefault("expense_id", expense.id)
+
+
+def live_sessions(session: Session, user: User, ids: Ids) -> None:
+    """LIVEs of every format, feeding income (the creator's diamond value set)."""
+    user.diamond_value_micros = 5_000
+    session.commit()
+    today = utcnow().date()
+    for number in range(ROWS):
+        found = make_live(
+            session,
+            user,
+            held_on=date(2020, 1, 1) + timedelta(next(_days) % 1_000),
+            format=list(LiveFormat)[number],
+            today=today,
+        )
+        ids.setdefault("live_id", found.id)
 
 
 def dashboard(session: Session, user: User, ids: Ids) -> None:
@@ -221,6 +238,10 @@ MAIN_PAGES: list[MainPage] = [
     MainPage("/income/month", income_year),
     MainPage("/income/month?month=2020-01", income),
     MainPage("/income/new", income),
+    MainPage("/income/live/", live_sessions),
+    MainPage("/income/live/", deep=True, fill=live_sessions),
+    MainPage("/income/live/new", no_data),
+    MainPage("/income/live/{live_id}/edit", live_sessions),
     MainPage("/income/year", income_year),
     MainPage("/income/year?year=2020", income_year),
     MainPage("/income/year.csv", income_year),

@@ -106,6 +106,7 @@ def test_every_main_page_is_measured_or_excused(app) -> None:
         "video_id",
         "entry_id",
         "expense_id",
+        "live_id",
     )
     ids = dict.fromkeys(names, 1)
     main = {endpoint(page.url(ids)) for page in MAIN_PAGES}

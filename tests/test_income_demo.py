@@ -31,3 +31,11 @@ def test_the_demo_year_has_months_below_within_and_above_its_tier(session) -> No
     assert year_summary(session, user, today.year).earned_cents > 0
     # Running it again adds nothing.
     assert demo.populate(session, user) is False
+
+
+def test_the_demo_logs_lives_that_feed_its_income(session) -> None:
+    from crm.income.live import format_earnings
+
+    user, _created = ensure_demo_account(session, "fast")
+    rows = format_earnings(session, user.id)
+    assert len(rows) == 3 and all(row.cents > 0 for row in rows)

@@ -59,6 +59,7 @@ STORED_IN: dict[type, tuple[type, dict[str, str]]] = {
     income_forms.EntryForm: (IncomeEntry, {}),
     income_forms.GoalForm: (User, {"goal": "income_goal_cents"}),
     income_forms.ExpenseForm: (Expense, {}),
+    income_forms.DiamondValueForm: (User, {"value": "diamond_value_micros"}),
 }
 # Forms whose text is looked up or checked, never stored as typed.
 NOT_STORED = {"LoginForm", "EmailOnlyForm", "ChangePasswordForm", "ChoosePasswordForm"}
@@ -72,6 +73,7 @@ NO_COLUMN = {
     "kind": "a hidden email kind, checked against the list",
     "amount": "stored as cents",
     "goal": "stored as cents",
+    "value": "a diamond's value, stored as millionths",
     "rate": "stored as millionths",
     "brand": "a brand's name, looked up and stored as brand_id",
 }

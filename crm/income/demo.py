@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from crm.accounts.models import User
 from crm.brands.models import Brand, BrandStatus
 from crm.database import utcnow
-from crm.income import expenses, services
-from crm.income.models import ExpenseCategory, IncomeEntry, IncomeStatus
+from crm.income import expenses, live, services
+from crm.income.models import ExpenseCategory, IncomeEntry, IncomeStatus, LiveFormat
 from crm.market.current import market
 from crm.ownership import owned
 
@@ -42,6 +42,10 @@ NOTES = {
     "live": "LIVE gifts, cashed out",
 }
 GOAL_CENTS = 120_000
+# The demo creator's own diamond value (half a cent); the last months' LIVE gifts come
+# from logged LIVEs at it, a format each.
+DIAMOND_VALUE_MICROS = 5_000
+LIVE_MONTHS = {0: LiveFormat.QA, 1: LiveFormat.TUTORIAL, 2: LiveFormat.BEHIND_THE_SCENES}
 # A deal in euros: what one euro was worth in dollars that day.
 EURO_RATE = 1_087_000
 MONTHLY_EXPENSES = [
@@ -83,6 +87,7 @@ def populate(session: Session, user: User) -> bool:
         )
     )
     m = market()
+    user.diamond_value_micros = DIAMOND_VALUE_MICROS
     for position, amounts in enumerate(MONTHS):
         months_back = len(MONTHS) - 1 - position
         start = _month_start(today, months_back)
@@ -90,6 +95,12 @@ def populate(session: Session, user: User) -> bool:
             if not dollars:
                 continue
             earned = min(start + timedelta(days=DAYS[stream]), today)
+            if stream == "live" and months_back in LIVE_MONTHS:
+                diamonds = dollars * 100 * 1_000_000 // (DIAMOND_VALUE_MICROS * 100)
+                data = live.SessionData(earned, LIVE_MONTHS[months_back], 45 + 15 * months_back,
+                                        diamonds)  # fmt: skip
+                live.save_session(session, user, None, data, today, m)
+                continue
             status, paid_on = _status(earned, today, months_back)
             euros = stream == "brand" and months_back == 5
             services.save_entry(

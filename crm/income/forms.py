@@ -8,10 +8,10 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField, ValidationError
 from wtforms.validators import InputRequired, Length, Optional
 
-from crm.forms import BoundedDateField, LineField, choices
+from crm.forms import BoundedDateField, LineField, WholeNumberField, choices
 from crm.income import services
 from crm.income.listing import MonthError, parse_month
-from crm.income.models import ExpenseCategory, IncomeStatus
+from crm.income.models import ExpenseCategory, IncomeStatus, LiveFormat
 from crm.market.current import market
 from crm.money import CURRENCY_CHOICES, MoneyError, parse_amount, parse_rate
 
@@ -183,3 +183,33 @@ class ExpenseForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.currency.choices = choices(CURRENCY_CHOICES)
         self.category.choices = choices((c.value, c.label) for c in ExpenseCategory)
+
+
+class LiveForm(FlaskForm):
+    held_on = BoundedDateField("Date", validators=[InputRequired("Pick the day of the LIVE.")])
+    format = SelectField("Format")
+    duration_minutes = WholeNumberField(
+        "Duration (minutes)",
+        [InputRequired("Enter how long it ran.")],
+        low=1,
+        high=24 * 60,
+        message="Enter 1 to 1,440 minutes.",
+    )
+    diamonds = WholeNumberField(
+        "Diamonds received",
+        [InputRequired("Enter the diamonds (0 if none).")],
+        high=100_000_000,
+        message="Enter 0 to 100,000,000 diamonds.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.format.choices = choices((f.value, f.label) for f in LiveFormat)
+
+
+class DiamondValueForm(FlaskForm):
+    value = RateTextField(
+        "Your value of one diamond",
+        description="Your own rate, in your profile's currency (e.g. 0.005): what a diamond "
+        "turns into when you cash out. Not a market figure.",
+    )

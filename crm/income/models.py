@@ -128,3 +128,42 @@ class Expense(Owned, Base):
     )
     note: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class LiveFormat(enum.StrEnum):
+    QA = "qa"
+    TUTORIAL = "tutorial"
+    BEHIND_THE_SCENES = "behind_the_scenes"
+    COLLAB = "collab"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {"qa": "Q&A", "behind_the_scenes": "Behind the scenes"}.get(
+            self.value, self.value.title()
+        )
+
+
+class LiveSession(Owned, Base):
+    """A LIVE: when, what kind, how long, the diamonds it got; it feeds one LIVE-gifts entry."""
+
+    __tablename__ = "live_sessions"
+    __table_args__ = (
+        Index("ix_live_sessions_owner_held", "owner_id", "held_on", "id"),
+        CheckConstraint("duration_minutes > 0 AND diamonds >= 0", name="counts_in_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    held_on: Mapped[date] = mapped_column(Date)
+    format: Mapped[LiveFormat] = mapped_column(
+        str_enum(LiveFormat, "live_format"), default=LiveFormat.OTHER
+    )
+    duration_minutes: Mapped[int]
+    diamonds: Mapped[int] = mapped_column(BIG_COUNT)
+    # The LIVE-gifts income entry this session feeds (None until the creator sets a rate).
+    entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("income_entries.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    entry: Mapped[IncomeEntry | None] = relationship()

@@ -17,6 +17,7 @@ depends_on: str | Sequence[str] | None = None
 STATUSES = ("expected", "invoiced", "paid")
 UNPAID = "status != 'paid'"
 CATEGORIES = ("equipment", "software", "props", "travel", "fees", "other")
+FORMATS = ("qa", "tutorial", "behind_the_scenes", "collab", "other")
 
 
 def _big() -> sa.types.TypeEngine:
@@ -110,10 +111,47 @@ def upgrade() -> None:
     # A plain ADD COLUMN, not batch mode: on SQLite batch mode would rebuild `users`, and
     # with foreign keys on, dropping it cascades into every owned row (as 0011 says).
     op.add_column("users", sa.Column("income_goal_cents", _big(), nullable=True))
+    op.add_column("users", sa.Column("diamond_value_micros", _big(), nullable=True))
+    formats = ", ".join(f"'{name}'" for name in FORMATS)
+    op.create_table(
+        "live_sessions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("held_on", sa.Date(), nullable=False),
+        sa.Column("format", sa.Enum(*FORMATS, name="live_format", native_enum=False,
+                                    length=20), nullable=False),  # fmt: skip
+        sa.Column("duration_minutes", sa.Integer(), nullable=False),
+        sa.Column("diamonds", _big(), nullable=False),
+        sa.Column("entry_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("owner_id", sa.Integer(), nullable=False),
+        sa.CheckConstraint(
+            "duration_minutes > 0 AND diamonds >= 0", name=op.f("ck_live_sessions_counts_in_range")
+        ),
+        sa.CheckConstraint(f"format IN ({formats})", name=op.f("ck_live_sessions_live_format")),
+        sa.ForeignKeyConstraint(
+            ["entry_id"],
+            ["income_entries.id"],
+            name=op.f("fk_live_sessions_entry_id_income_entries"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["owner_id"], ["users.id"], name=op.f("fk_live_sessions_owner_id_users"),
+            ondelete="CASCADE",
+        ),  # fmt: skip
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_live_sessions")),
+    )
+    op.create_index("ix_live_sessions_owner_held", "live_sessions", ["owner_id", "held_on", "id"])
+    op.create_index(op.f("ix_live_sessions_entry_id"), "live_sessions", ["entry_id"])
+    op.create_index(op.f("ix_live_sessions_owner_id"), "live_sessions", ["owner_id"])
 
 
 def downgrade() -> None:
     # SQLite 3.35+ drops a column in place; no table rebuild, no cascade.
+    op.drop_index(op.f("ix_live_sessions_owner_id"), table_name="live_sessions")
+    op.drop_index(op.f("ix_live_sessions_entry_id"), table_name="live_sessions")
+    op.drop_index("ix_live_sessions_owner_held", table_name="live_sessions")
+    op.drop_table("live_sessions")
+    op.execute("ALTER TABLE users DROP COLUMN diamond_value_micros")
     op.execute("ALTER TABLE users DROP COLUMN income_goal_cents")
     op.drop_index(op.f("ix_expenses_owner_id"), table_name="expenses")
     op.drop_index("ix_expenses_owner_spent", table_name="expenses")
