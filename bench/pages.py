@@ -57,6 +57,7 @@ PAGES: list[Page] = [
     Page("income year summary", lambda f: "/income/year"),
     Page("expenses", lambda f: "/income/expenses/"),
     Page("LIVE sessions", lambda f: "/income/live/"),
+    Page("income trends", lambda f: "/income/trends"),
     Page("rates", lambda f: "/rates/"),
     Page("profile", lambda f: "/profile"),
     Page("email templates", lambda f: "/emails/templates"),

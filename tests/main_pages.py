@@ -132,6 +132,12 @@ def live_sessions(session: Session, user: User, ids: Ids) -> None:
         ids.setdefault("live_id", found.id)
 
 
+def trends(session: Session, user: User, ids: Ids) -> None:
+    """Income over the last months and snapshots."""
+    income(session, user, ids)
+    stats(session, user, ids)
+
+
 def dashboard(session: Session, user: User, ids: Ids) -> None:
     """Pitches with follow-ups due, and income this month and earlier (some overdue)."""
     pitches(session, user, ids)
@@ -242,6 +248,7 @@ MAIN_PAGES: list[MainPage] = [
     MainPage("/income/live/", deep=True, fill=live_sessions),
     MainPage("/income/live/new", no_data),
     MainPage("/income/live/{live_id}/edit", live_sessions),
+    MainPage("/income/trends", trends),
     MainPage("/income/year", income_year),
     MainPage("/income/year?year=2020", income_year),
     MainPage("/income/year.csv", income_year),

@@ -10,6 +10,7 @@ from crm.database import db_session
 from crm.income import expenses, listing
 from crm.income.forms import ExpenseForm, MonthForm
 from crm.income.models import Expense, ExpenseCategory
+from crm.income.trends import chart, trend_months, year_to_date
 from crm.income.views import bp
 from crm.income.year import YEAR_MAX, YEAR_MIN, year_csv, year_summary
 from crm.inputs import query_int
@@ -111,4 +112,18 @@ def year_export() -> Response:
         "\ufeff" + body,  # a BOM so that Excel reads the file as UTF-8
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="income-{number}.csv"'},
+    )
+
+
+@bp.get("/trends")
+def trends() -> str:
+    user, today = creator(), creator_today()
+    months = trend_months(db_session(), user, today, market())
+    return render_template(
+        "income/trends.html",
+        months=months,
+        chart=chart(months, market(), user.currency),
+        year_to_date=year_to_date(months, today),
+        currency=user.currency,
+        today=today,
     )
