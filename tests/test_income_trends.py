@@ -41,6 +41,7 @@ def test_twelve_months_with_the_band_of_each_months_followers(session, user) -> 
     assert year_to_date(months, TODAY) == 30_000
     drawn = chart(months, MARKET, "USD")
     assert len(drawn.bars) == 2 and len(drawn.bands) == 12
+    assert drawn.followers_top == 1_200  # the followers line has its own scale, said in the key
     assert {label for _colour, label in drawn.legend} == {"UGC deals", "Brand sponsorships"}
 
 

@@ -127,7 +127,8 @@ class Chart:
     bands: tuple[Bar, ...]
     labels: tuple[tuple[float, str], ...]  # x and month key
     ticks: tuple[tuple[float, int], ...]  # y and cents
-    followers: str  # an SVG polyline's points
+    followers: str  # an SVG polyline's points, on its own scale: 0 to `followers_top`
+    followers_top: int
     legend: tuple[tuple[str, str], ...]  # colour and stream label
 
 
@@ -195,6 +196,7 @@ def chart(months: list[TrendMonth], market: Market, currency: str) -> Chart:
         labels=tuple((LEFT + (i + 0.5) * slot, m.key[2:]) for i, m in enumerate(months)),
         ticks=tuple((y(top * n / 4), top * n // 4) for n in range(5)),
         followers=points,
+        followers_top=most,
         legend=tuple((colours[s.key], s.label) for s in streams),
     )
 
