@@ -9,6 +9,8 @@ from sqlalchemy import select, true
 from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
+from crm.income.listing import Owed, owed
+from crm.income.report import MonthReport, month_report
 from crm.market.facts import Market
 from crm.pitches import followups, states, totals
 from crm.rates.tiers import TierStanding, standing
@@ -33,6 +35,9 @@ class DashboardSummary:
     followups_due: int
     pipeline: OpenPipeline
     tier: TierStanding
+    # The creator's month so far (income against the tier, the goal) and what is owed.
+    month: MonthReport
+    owed: Owed
 
 
 def _pitch_numbers(session: Session, owner_id: int, today: date) -> tuple[int, OpenPipeline]:
@@ -60,7 +65,7 @@ def _pitch_numbers(session: Session, owner_id: int, today: date) -> tuple[int, O
 def dashboard_summary(
     session: Session, user: User, today: date, market: Market
 ) -> DashboardSummary:
-    """The numbers on the dashboard for `user` (two queries)."""
+    """The numbers on the dashboard for `user` (five queries)."""
     stats = stats_summary(session, user.id)
     followers = follower_count(user, stats.latest.snapshot.followers if stats.latest else None)
     followups_due, pipeline = _pitch_numbers(session, user.id, today)
@@ -71,4 +76,6 @@ def dashboard_summary(
         followups_due=followups_due,
         pipeline=pipeline,
         tier=standing(followers, market=market),
+        month=month_report(session, user, today.year, today.month, today, market),
+        owed=owed(session, user.id, user.currency, today),
     )
