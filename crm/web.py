@@ -87,6 +87,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(_thousands, "thousands")
     app.add_template_filter(format_rate, "rate")
     app.add_template_filter(_show_date, "date")
+    app.add_template_filter(dates.show_month, "month_name")
     app.add_template_filter(full_stop_after, "full_stop_after")
     app.add_template_global(_navigation, "navigation")
     app.add_template_global(market, "market")

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, and_, case, func, literal
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from crm.brands.csvfile import neutralise
 from crm.income.models import IncomeEntry, IncomeStatus
@@ -150,7 +150,9 @@ def list_page(
         LIST_ORDER,
         cursor,
         size,
-        options=(selectinload(IncomeEntry.brand),),
+        # Joined, not a second query: a page with no brand would skip it, so the page's
+        # statements would change with its rows.
+        options=(joinedload(IncomeEntry.brand),),
     )
 
 
@@ -199,7 +201,7 @@ def export_csv(
     entries = session.scalars(
         filtered(owner_id, filters, today)
         .order_by(IncomeEntry.earned_on, IncomeEntry.id)
-        .options(selectinload(IncomeEntry.brand))
+        .options(joinedload(IncomeEntry.brand))
     )
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")

@@ -1,8 +1,8 @@
 """Trends: twelve months of income by stream against the tier band, and the follower and
 engagement trend, as numbers for a server-drawn SVG and the table beside it.
 
-Three aggregate queries whatever the history: income per day and stream, the follower count
-at each month's end (a scalar subquery a month), and the snapshots per day.
+Two aggregate queries whatever the history: income per day and stream, and the audience
+month by month (crm.stats.trend: followers at each month's end, the month's engagement).
 """
 
 from __future__ import annotations
@@ -10,20 +10,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func
 from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
+from crm.dates import show_month
 from crm.income.listing import month_days
 from crm.income.models import IncomeEntry
 from crm.market.facts import Market
 from crm.market.ranges import CentsRange
 from crm.ownership import owned
 from crm.rates.tiers import tier_for
-from crm.stats.metrics import engagement_rate
-from crm.stats.models import StatsSnapshot
+from crm.stats.trend import audience_months, last_months
 
-MONTHS = 12
+MONTHS = 12  # the chart's months, this one included
 
 
 @dataclass(frozen=True)
@@ -39,14 +39,9 @@ class TrendMonth:
         return sum(self.by_stream.values())
 
 
-def _months(today: date) -> list[tuple[int, int]]:
-    index = today.year * 12 + today.month - 1
-    return [((i // 12), i % 12 + 1) for i in range(index - MONTHS + 1, index + 1)]
-
-
 def trend_months(session: Session, user: User, today: date, market: Market) -> list[TrendMonth]:
-    """The last twelve months (this one included), oldest first (three queries)."""
-    months = _months(today)
+    """The last twelve months (this one included), oldest first (two queries)."""
+    months = last_months(today, MONTHS)
     first, following = month_days(*months[0])[0], month_days(*months[-1])[1]
     income = session.execute(
         owned(
@@ -63,44 +58,20 @@ def trend_months(session: Session, user: User, today: date, market: Market) -> l
         )
         .group_by(IncomeEntry.earned_on, IncomeEntry.stream)
     ).all()
-    ends = [
-        owned(StatsSnapshot, user.id, StatsSnapshot.followers)
-        .where(StatsSnapshot.taken_on < month_days(*month)[1])
-        .order_by(StatsSnapshot.taken_on.desc())
-        .limit(1)
-        .scalar_subquery()
-        for month in months
-    ]
-    followers_at = session.execute(select(*ends)).one()
-    snapshots = session.execute(
-        owned(
-            StatsSnapshot,
-            user.id,
-            StatsSnapshot.taken_on,
-            StatsSnapshot.likes + StatsSnapshot.comments + StatsSnapshot.shares,
-            StatsSnapshot.video_views,
-        ).where(StatsSnapshot.taken_on >= first, StatsSnapshot.taken_on < following)
-    ).all()
     by_month: dict[tuple[int, int], dict[str, int]] = {m: {} for m in months}
     for day, stream, cents in income:
         row = by_month[(day.year, day.month)]
         row[stream] = row.get(stream, 0) + int(cents)
-    engaged: dict[tuple[int, int], list[int]] = {m: [0, 0] for m in months}
-    for day, interactions, views in snapshots:
-        engaged[(day.year, day.month)][0] += int(interactions)
-        engaged[(day.year, day.month)][1] += int(views)
     result = []
-    for month, count in zip(months, followers_at, strict=True):
-        followers = int(count) if count is not None else user.followers or 0
-        tier = tier_for(followers, market=market)
-        interactions, views = engaged[month]
+    for audience in audience_months(session, user, months):
+        tier = tier_for(audience.followers, market=market)
         result.append(
             TrendMonth(
-                key=f"{month[0]:04d}-{month[1]:02d}",
-                by_stream=by_month[month],
+                key=audience.key,
+                by_stream=by_month[(audience.year, audience.month)],
                 band=tier.total if tier else None,
-                followers=followers,
-                engagement=engagement_rate(interactions, 0, 0, views),
+                followers=audience.followers,
+                engagement=audience.engagement,
             )
         )
     return result
@@ -193,7 +164,10 @@ def chart(months: list[TrendMonth], market: Market, currency: str) -> Chart:
     return Chart(
         bars=tuple(bars),
         bands=tuple(bands),
-        labels=tuple((LEFT + (i + 0.5) * slot, m.key[2:]) for i, m in enumerate(months)),
+        labels=tuple(
+            (LEFT + (i + 0.5) * slot, show_month(m.key, short=True).split()[0])
+            for i, m in enumerate(months)
+        ),
         ticks=tuple((y(top * n / 4), top * n // 4) for n in range(5)),
         followers=points,
         followers_top=most,
