@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, or_
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from crm.brands.models import Brand, BrandSource, BrandStatus, BrandTag
 from crm.brands.normalise import sweet_spot
 from crm.brands.search import ListSearch, list_search, matching_brands
 from crm.ownership import owned
-from crm.pagination import COUNT_CAP, Key, Order, Page, count_at_most, keyset_page, unindexed
+from crm.pagination import COUNT_CAP, Key, Order, Page, keyset_page, unindexed
 
 # Sort key -> (label, order). Every order ends on id so pages never overlap; each has an
 # index (owner_id, key, id) in migration 0013.
@@ -159,9 +159,19 @@ def _walks(session: Session, owner_id: int, filters: BrandFilters) -> bool:
         return False
     if not filters.tag and not columns:
         return True  # "good targets" alone: no index reads them, the sort's index is as near
-    # Counted as the list would read them without the walk: SQLite takes the narrowest
-    # filter's index for this, so a rare filter makes the count short and cheap.
-    return count_at_most(session, filtered(owner_id, filters), Brand.id, COUNT_CAP).capped
+    # Each filter counted through its own index, up to the cap, in one statement: walk only
+    # when none is rare. (Counting them together would read every match of the common
+    # ones brand by brand: 15 -> 31 ms for a tag with good targets at 100,000 brands.)
+    narrowing = [owned(Brand, owner_id, Brand.id).where(column) for column in columns]
+    if filters.tag:
+        narrowing.append(_tagged(owner_id, filters.tag))
+    counts = session.execute(select(*(_counted_to_cap(query) for query in narrowing))).one()
+    return all(count > COUNT_CAP for count in counts)
+
+
+def _counted_to_cap(query: Select[Any]) -> Any:
+    limited = query.order_by(None).limit(COUNT_CAP + 1).subquery()
+    return select(func.count()).select_from(limited).scalar_subquery()
 
 
 def list_brands(
