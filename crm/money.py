@@ -60,7 +60,8 @@ def format_money(cents: int | None, currency: str = "USD") -> str:
 
 # An amount as a person writes it: 1250, 1,250 or 1250.5, at most two decimals; commas
 # only between groups of three ("1,2,3" is a typo, not 123), no exponent ("1e5").
-_AMOUNT = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?|\.\d{1,2}")
+# [0-9], not \d: \d takes other scripts' digits too (Arabic-Indic, full-width), int() reads them.
+_AMOUNT = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]{1,2})?|\.[0-9]{1,2}")
 
 
 def parse_amount(text: str) -> int:
@@ -81,7 +82,7 @@ def parse_amount(text: str) -> int:
 # An exchange rate: units of the reporting currency per unit of another, up to 6 decimals.
 RATE_DIGITS = 6
 RATE_SCALE = 10**RATE_DIGITS
-_RATE = re.compile(rf"\d{{1,6}}(?:\.\d{{1,{RATE_DIGITS}}})?|\.\d{{1,{RATE_DIGITS}}}")
+_RATE = re.compile(rf"[0-9]{{1,6}}(?:\.[0-9]{{1,{RATE_DIGITS}}})?|\.[0-9]{{1,{RATE_DIGITS}}}")
 
 
 def parse_rate(text: str) -> int:

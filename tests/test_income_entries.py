@@ -48,7 +48,9 @@ def _entries(session, user) -> int:
     )
 
 
-@pytest.mark.parametrize("text", ["1,2,3", "12.345", "1e5", "-5", "abc", "12.", "1,23"])
+@pytest.mark.parametrize(
+    "text", ["1,2,3", "12.345", "1e5", "-5", "abc", "12.", "1,23", "\u0661\u0662", "\uff11\uff12"]
+)
 def test_malformed_amounts_are_refused_not_rounded(text) -> None:
     with pytest.raises(money.MoneyError):
         money.parse_amount(text)
@@ -236,7 +238,7 @@ def test_the_month_defaults_to_the_creators_this_month(logged_in, session, user,
     monkeypatch.setattr(database, "utcnow", lambda: datetime(2026, 12, 1, 7, 30, tzinfo=UTC))
     user.timezone = "America/Los_Angeles"
     session.commit()
-    assert "Income in 2026-11" in logged_in.get("/income/").get_data(as_text=True)
+    assert "Income in November 2026" in logged_in.get("/income/").get_data(as_text=True)
     logged_in.post("/income/new", data=_form(earned_on=""))  # refused: no date
     form_page = logged_in.get("/income/new").get_data(as_text=True)
     assert 'value="2026-11-30"' in form_page

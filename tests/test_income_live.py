@@ -89,3 +89,29 @@ def test_the_diamond_value_and_a_session_on_the_page(logged_in, session, user) -
     assert _entries(session, user)[0].amount_cents == 2_000
     refused = logged_in.post("/income/live/value", data={"value": "1e5"})
     assert refused.status_code == 200 and "is not a rate" in refused.get_data(as_text=True)
+
+
+def test_setting_the_value_counts_the_lives_logged_before_it(session, user) -> None:
+    make_live(session, user, held_on=date(2026, 11, 3), diamonds=2_000)
+    assert _entries(session, user) == []
+    fed = live.set_diamond_value(session, user, 5_000, TODAY, MARKET)
+    (entry,) = _entries(session, user)
+    assert fed == 1 and (entry.stream, entry.amount_cents) == ("live", 1_000)
+    assert live.set_diamond_value(session, user, 5_000, TODAY, MARKET) == 0  # fed already
+
+
+def test_an_entry_a_live_feeds_is_changed_through_the_live(logged_in, session, user) -> None:
+    user.diamond_value_micros = 5_000
+    found = make_live(session, user, held_on=date(2026, 11, 3), diamonds=2_000)
+    session.commit()
+    (entry,) = _entries(session, user)
+    for response in (
+        logged_in.get(f"/income/{entry.id}/edit"),
+        logged_in.post(f"/income/{entry.id}/edit", data={"amount": "999"}),
+        logged_in.post(f"/income/{entry.id}/delete"),
+    ):
+        assert response.status_code == 302
+        assert response.headers["Location"].endswith(f"/income/live/{found.id}/edit")
+    session.expire_all()
+    (entry,) = _entries(session, user)
+    assert entry.amount_cents == 1_000  # unchanged, and still there

@@ -42,14 +42,33 @@ def diamonds_cents(diamonds: int, value_micros: int) -> int:
     return money.convert(diamonds * 100, value_micros)
 
 
-def set_diamond_value(session: Session, owner: User, value_micros: int | None) -> None:
-    """Set (or clear) the creator's own value of one diamond."""
+def set_diamond_value(
+    session: Session, owner: User, value_micros: int | None, today: date, market: Market
+) -> int:
+    """Set (or clear) the creator's own value of one diamond; returns the LIVEs it now feeds.
+
+    LIVEs logged before there was a value get their income entry now; LIVEs that already
+    have one keep the value they were saved with until they are edited.
+    """
     if value_micros is not None and not 0 < value_micros <= DIAMOND_VALUE_MAX_MICROS:
         raise services.IncomeError(
             "Enter what one diamond is worth to you, above 0 and under 1.", field="value"
         )
     owner.diamond_value_micros = value_micros
     session.flush()
+    waiting = session.scalars(owned(LiveSession, owner.id).where(LiveSession.entry_id.is_(None)))
+    fed = 0
+    for live in waiting:
+        _sync_entry(session, owner, live, today, market)
+        fed += live.entry is not None
+    return fed
+
+
+def feeding(session: Session, entry: IncomeEntry) -> LiveSession | None:
+    """The LIVE whose gifts `entry` records (its amount and date follow the LIVE), if any."""
+    return session.scalars(
+        owned(LiveSession, entry.owner_id).where(LiveSession.entry_id == entry.id)
+    ).first()
 
 
 def _check(data: SessionData, today: date) -> None:

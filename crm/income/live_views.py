@@ -49,9 +49,13 @@ def live_value() -> str | Response:
     form = DiamondValueForm()
     if form.validate_on_submit():
         with saving(form) as saved:
-            live.set_diamond_value(db_session(), creator(), form.value.millionths)
+            fed = live.set_diamond_value(
+                db_session(), creator(), form.value.millionths, creator_today(), market()
+            )
         if saved:
-            flash("Your diamond value is saved; new and edited LIVEs use it.", "success")
+            plural = "s" if fed != 1 else ""
+            added = f" {fed} earlier LIVE{plural} now in your income." if fed else ""
+            flash(f"Your diamond value is saved; new and edited LIVEs use it.{added}", "success")
             return redirect(url_for("income.live_list"))
     return _page(form)
 
@@ -82,9 +86,16 @@ def _save(form: LiveForm, found: LiveSession | None) -> str | Response:
             diamonds=form.diamonds.data,
         )
         with saving(form) as saved:
-            live.save_session(db_session(), creator(), found, data, creator_today(), market())
+            kept = live.save_session(
+                db_session(), creator(), found, data, creator_today(), market()
+            )
         if saved:
-            flash("LIVE saved; its gifts are in your income for the month.", "success")
+            flash(
+                "LIVE saved; its gifts are in your income for the month."
+                if kept.entry is not None
+                else "LIVE saved. Set what a diamond is worth to you to count its gifts as income.",
+                "success",
+            )
             return redirect(url_for("income.live_list"))
     return render_template("income/live_form.html", form=form, live=found)
 

@@ -87,6 +87,8 @@ def check_money(cents: int, currency: str, rate: int | None, reporting: str) -> 
             field="rate",
         )
     converted = money.convert(cents, rate)
+    if converted <= 0:
+        raise IncomeError(f"At this rate that's 0 {reporting}: check the rate.", field="rate")
     if converted > AMOUNT_MAX_CENTS:
         raise IncomeError(
             f"At this rate that's over 10 million {reporting}: check the rate.", field="rate"

@@ -137,8 +137,8 @@ def chart(months: list[TrendMonth], market: Market, currency: str) -> Chart:
                     slot,
                     y(month.band.low) - y(month.band.high),
                     "#e9ecef",
-                    f"{month.key}: tier band {format_money(month.band.low, currency)}"
-                    f"–{format_money(month.band.high, currency)}",
+                    f"{month.key}: tier band {format_money(month.band.low, market.currency)}"
+                    f"–{format_money(month.band.high, market.currency)}",
                 )
             )
         base = 0

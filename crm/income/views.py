@@ -10,9 +10,9 @@ from werkzeug.wrappers import Response
 
 from crm.accounts.login import creator, creator_today
 from crm.database import db_session
-from crm.income import listing, services
+from crm.income import listing, live, services
 from crm.income.forms import EntryForm, FilterForm, GoalForm, MonthForm
-from crm.income.models import IncomeEntry, IncomeStatus
+from crm.income.models import IncomeEntry, IncomeStatus, LiveSession
 from crm.income.report import gaps, month_report
 from crm.inputs import query_int
 from crm.market.current import market
@@ -127,6 +127,9 @@ def new() -> str | Response:
 @bp.route("/<int:entry_id>/edit", methods=["GET", "POST"])
 def edit(entry_id: int) -> str | Response:
     entry = get_owned_or_404(db_session(), IncomeEntry, entry_id, creator().id)
+    fed_by = live.feeding(db_session(), entry)
+    if fed_by is not None:
+        return _edit_the_live(fed_by)
     form = EntryForm(obj=entry)
     if request.method == "GET":
         form.amount.data = str(to_major(entry.amount_cents))
@@ -165,11 +168,21 @@ def _save(form: EntryForm, entry: IncomeEntry | None) -> str | Response:
 def delete(entry_id: int) -> Response:
     session = db_session()
     entry = get_owned_or_404(session, IncomeEntry, entry_id, creator().id)
+    fed_by = live.feeding(session, entry)
+    if fed_by is not None:
+        return _edit_the_live(fed_by)
     month = entry.earned_on.strftime("%Y-%m")
     with saving():
         services.delete_entry(session, entry)
     flash("Income entry deleted.", "info")
     return redirect(url_for("income.index", month=month))
+
+
+def _edit_the_live(fed_by: LiveSession) -> Response:
+    # Its amount, date and note follow the LIVE: changed here, the next edit of the LIVE
+    # would put them back.
+    flash("This entry records a LIVE's gifts: change or delete the LIVE instead.", "info")
+    return redirect(url_for("income.edit_live", live_id=fed_by.id))
 
 
 def _shift(year: int, month: int, by: int) -> str:
