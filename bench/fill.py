@@ -26,6 +26,7 @@ from bench.tables import (
     add_brand_search,
     add_brands,
     add_contacts,
+    add_income,
     add_pitches,
     add_snapshots,
     add_tags,
@@ -38,6 +39,8 @@ from crm.accounts.passwords import hash_password
 from crm.brands.models import BrandKind, BrandSource, BrandStatus
 from crm.database import utcnow
 from crm.demo import DEMO_PROFILE
+from crm.income.models import IncomeStatus
+from crm.money import RATE_SCALE, convert
 from crm.pitches.models import PitchChannel, PitchKind, PitchStatus
 from crm.timeline.models import ActivityKind
 
@@ -79,6 +82,9 @@ CHANNELS = {
     PitchChannel.IN_PERSON: 2,
 }
 CURRENCIES = {"USD": 90, "EUR": 5, "GBP": 5}
+# Income: mostly UGC, then affiliate and brand deals; a rate for the entries in euros.
+STREAMS = {"ugc": 45, "affiliate": 25, "brand": 15, "live": 10, "other": 5}
+EURO_RATE = 1_080_000
 CLOSED = {PitchStatus.WON, PitchStatus.LOST, PitchStatus.GHOSTED, PitchStatus.DECLINED}
 ANSWERED = {PitchStatus.REPLIED, PitchStatus.NEGOTIATING, PitchStatus.WON, PitchStatus.LOST}
 BODY = (
@@ -370,6 +376,37 @@ class Filler:
                 "created_at": self.moment(self.rng.uniform(0, DAYS)),
             }
 
+    def income(self, count: int, brands: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        """`count` entries over the two years: old ones paid, recent ones expected or late."""
+        for n in range(count):
+            days_back = DAYS * n // max(count, 1)
+            earned = self.today - timedelta(days=days_back)
+            euros = self.rng.random() < 0.05
+            cents = self.rng.randrange(1_000, 80_000)
+            rate = EURO_RATE if euros else RATE_SCALE
+            status = IncomeStatus.PAID if days_back > 45 or n % 3 else IncomeStatus.INVOICED
+            stream = weighted(self.rng, STREAMS)
+            yield {
+                "owner_id": self.owner_id,
+                "earned_on": earned,
+                "amount_cents": cents,
+                "currency": "EUR" if euros else "USD",
+                "rate_millionths": rate,
+                "reporting_cents": convert(cents, rate),
+                "reporting_currency": "USD",
+                "stream": stream,
+                "program": "Amazon Associates" if stream == "affiliate" else "",
+                "brand_id": self.rng.choice(brands)["id"] if stream in ("ugc", "brand") else None,
+                "note": "",
+                "status": status,
+                "due_on": earned + timedelta(days=30),
+                "paid_on": min(earned + timedelta(days=20), self.today)
+                if status is IncomeStatus.PAID
+                else None,
+                "created_at": self.now,
+                "updated_at": self.now,
+            }
+
     def templates(self) -> Iterator[dict[str, Any]]:
         body = "Hi {{ brand_name }} team,\n\nJust checking you saw my note below.\n\nThanks!"
         for kind in ("first_followup", "rates_reply"):
@@ -416,6 +453,8 @@ def fill_creator(
     add_snapshots(connection, filler.snapshots(ids, who.snapshots_every))
     add_videos(connection, filler.videos(who.videos))
     add_templates(connection, filler.templates())
+    # A tenth as many income entries as brands: 10,000 over two years at 100k.
+    add_income(connection, filler.income(max(who.brands // 10, 12), brands))
     # A sent pitch with no follow-up yet: its email is the first follow-up, which the fill
     # gives a template of the creator's own, so every size measures the same kind of page.
     sent = [p for p in pitches if p["status"] == PitchStatus.SENT]

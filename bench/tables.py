@@ -19,6 +19,7 @@ from crm.brands.normalise import name_key
 from crm.brands.search_text import brand_text
 from crm.database import UTCDateTime
 from crm.emails.models import PitchEmailTemplate
+from crm.income.models import IncomeEntry
 from crm.pitches.models import Pitch
 from crm.stats.models import PortfolioVideo, StatsSnapshot
 from crm.timeline.models import BrandActivity
@@ -130,6 +131,10 @@ def add_snapshots(connection: sa.Connection, rows: Iterable[dict[str, Any]]) -> 
 
 def add_videos(connection: sa.Connection, rows: Iterable[dict[str, Any]]) -> None:
     _insert(connection, PortfolioVideo.__table__, rows)
+
+
+def add_income(connection: sa.Connection, rows: Iterable[dict[str, Any]]) -> None:
+    _insert(connection, IncomeEntry.__table__, rows)
 
 
 def add_templates(connection: sa.Connection, rows: Iterable[dict[str, Any]]) -> None:

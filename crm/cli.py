@@ -76,6 +76,12 @@ def register(app: Flask) -> None:
     from crm.brands.cli import brands_group
 
     app.cli.add_command(brands_group)
+    from crm.income.cli import income_group, report_group
+    from crm.stats.cli import stats_group
+
+    app.cli.add_command(income_group)
+    app.cli.add_command(report_group)
+    app.cli.add_command(stats_group)
 
 
 @click.group("db")

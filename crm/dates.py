@@ -84,6 +84,21 @@ def month_range(year: int, month: int, zone: str | None) -> tuple[datetime, date
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def show_month(key: str, short: bool = False) -> str:
+    """'2026-12' as a person says it: 'December 2026' ('Dec 2026' short); else as given."""
+    year, _, month = str(key).partition("-")
+    if not (year.isdigit() and month.isdigit() and 1 <= int(month) <= 12):
+        return str(key)
+    name = MONTH_NAMES[int(month) - 1]
+    return f"{name[:3] if short else name} {int(year)}"
+
+
 def show_date(
     value: date | datetime | None,
     zone: str | None = None,

@@ -13,6 +13,7 @@ from crm.accounts.passwords import hash_password
 from crm.brands import demo as brands_demo
 from crm.cli import data_lines
 from crm.database import db_session, end_read
+from crm.income import demo as income_demo
 from crm.pitches import demo as pitches_demo
 from crm.stats import demo as stats_demo
 
@@ -33,7 +34,12 @@ DEMO_PROFILE = accounts.ProfileData(
     posts_per_week=5,
 )
 
-POPULATORS = [stats_demo.populate, brands_demo.populate, pitches_demo.populate]
+POPULATORS = [
+    stats_demo.populate,
+    brands_demo.populate,
+    pitches_demo.populate,
+    income_demo.populate,  # after the brands: its UGC deals name the demo's clients
+]
 
 
 def ensure_demo_account(session: Session, hash_profile: str) -> tuple[User, bool]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CURRENCIES: dict[str, str] = {
@@ -55,3 +56,50 @@ def format_money(cents: int | None, currency: str = "USD") -> str:
     major = to_major(abs(cents))
     text = f"{major:,.0f}" if major == major.to_integral_value() else f"{major:,.2f}"
     return f"{sign}{symbol}{text}"
+
+
+# An amount as a person writes it: 1250, 1,250 or 1250.5, at most two decimals; commas
+# only between groups of three ("1,2,3" is a typo, not 123), no exponent ("1e5").
+# [0-9], not \d: \d takes other scripts' digits too (Arabic-Indic, full-width), int() reads them.
+_AMOUNT = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]{1,2})?|\.[0-9]{1,2}")
+
+
+def parse_amount(text: str) -> int:
+    """'1,250.50' -> 125050, strictly; MoneyError for '1,2,3', '12.345', '1e5' or '-5'.
+
+    For entered money (income, expenses), where a stray digit or comma is a typo to
+    point out, not something to round away.
+    """
+    cleaned = text.strip()
+    if cleaned.startswith("-"):
+        raise MoneyError("An amount can't be negative.")
+    cleaned = cleaned.lstrip("$€£").strip()
+    if not _AMOUNT.fullmatch(cleaned):
+        raise MoneyError(f"{text!r} is not an amount like 1250 or 1,250.50.")
+    return int((Decimal(cleaned.replace(",", "")) * 100).to_integral_value())
+
+
+# An exchange rate: units of the reporting currency per unit of another, up to 6 decimals.
+RATE_DIGITS = 6
+RATE_SCALE = 10**RATE_DIGITS
+_RATE = re.compile(rf"[0-9]{{1,6}}(?:\.[0-9]{{1,{RATE_DIGITS}}})?|\.[0-9]{{1,{RATE_DIGITS}}}")
+
+
+def parse_rate(text: str) -> int:
+    """'1.08' -> 1_080_000 (millionths); MoneyError for text that is not a plain rate."""
+    cleaned = text.strip()
+    if not _RATE.fullmatch(cleaned):
+        raise MoneyError(f"{text!r} is not a rate like 1.08.")
+    return int(Decimal(cleaned) * RATE_SCALE)
+
+
+def format_rate(millionths: int) -> str:
+    """1_080_000 -> '1.08' (no trailing zeros, at least one decimal)."""
+    whole, part = divmod(millionths, RATE_SCALE)
+    decimals = f"{part:0{RATE_DIGITS}d}".rstrip("0") or "0"
+    return f"{whole}.{decimals}"
+
+
+def convert(cents: int, rate_millionths: int) -> int:
+    """`cents` of one currency in another at `rate_millionths`, rounded half up, in integers."""
+    return (cents * rate_millionths * 2 + RATE_SCALE) // (2 * RATE_SCALE)

@@ -24,7 +24,7 @@ from werkzeug.exceptions import HTTPException
 from crm import dates
 from crm.inputs import INT4_MAX
 from crm.market.current import market
-from crm.money import format_money
+from crm.money import format_money, format_rate
 from crm.sentences import full_stop_after
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -46,6 +46,7 @@ NAVIGATION: list[tuple[str, str]] = [
     ("brands.index", "Brands"),
     ("pitches.board", "Pipeline"),
     ("pitches.followups", "Follow-ups"),
+    ("income.index", "Income"),
     ("stats.index", "Stats"),
     ("rates.calculators", "Rates"),
 ]
@@ -84,7 +85,9 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(Exception, _unexpected_error)
     app.add_template_filter(format_money, "money")
     app.add_template_filter(_thousands, "thousands")
+    app.add_template_filter(format_rate, "rate")
     app.add_template_filter(_show_date, "date")
+    app.add_template_filter(dates.show_month, "month_name")
     app.add_template_filter(full_stop_after, "full_stop_after")
     app.add_template_global(_navigation, "navigation")
     app.add_template_global(market, "market")

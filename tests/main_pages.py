@@ -22,12 +22,15 @@ from sqlalchemy.orm import Session
 from crm.accounts.models import User
 from crm.add_on_policy.models import AddOnUplift
 from crm.brands.models import Brand
+from crm.database import utcnow
 from crm.emails.kinds import EmailKind, default_template
 from crm.emails.models import PitchEmailTemplate
+from crm.income.models import LiveFormat
 from crm.market.seed import installed_market
 from crm.pitches.models import PitchKind, PitchStatus
 from tests.factories import make_snapshot, make_video
 from tests.factories_brands import make_brand, make_contact, make_note
+from tests.factories_income import make_expense, make_income, make_live
 from tests.factories_pitches import NOW, make_pitch
 from tests.pager_links import pager_link
 
@@ -82,6 +85,65 @@ def stats(session: Session, user: User, ids: Ids) -> None:
         ids.setdefault("video_id", video.id)
 
 
+def income(session: Session, user: User, ids: Ids) -> None:
+    """Income entries this month (some overdue, some from a brand) and in earlier months."""
+    brands(session, user, ids)
+    today = utcnow().date()
+    for number in range(ROWS):
+        entry = make_income(
+            session,
+            user,
+            earned_on=today.replace(day=1),
+            due_on=today.replace(day=1) if number == 0 else None,
+            brand="Glow Labs" if number == 1 else "",
+            stream=("ugc", "affiliate", "brand")[number],
+            today=today,
+        )
+        earlier = date(2020, 1, 1) + timedelta(next(_days) % 1_000)
+        make_income(session, user, earned_on=earlier, today=today)
+        ids.setdefault("entry_id", entry.id)
+
+
+def income_year(session: Session, user: User, ids: Ids) -> None:
+    """Income and expenses this month and in earlier years."""
+    income(session, user, ids)
+    today = utcnow().date()
+    for _ in range(ROWS):
+        expense = make_expense(session, user, spent_on=today.replace(day=1), today=today)
+        # The day counter is shared by every fill of the run: kept inside the past.
+        earlier = date(2020, 1, 1) + timedelta(next(_days) % 1_000)
+        make_expense(session, user, spent_on=earlier, today=today)
+        ids.setdefault("expense_id", expense.id)
+
+
+def live_sessions(session: Session, user: User, ids: Ids) -> None:
+    """LIVEs of every format, feeding income (the creator's diamond value set)."""
+    user.diamond_value_micros = 5_000
+    session.commit()
+    today = utcnow().date()
+    for number in range(ROWS):
+        found = make_live(
+            session,
+            user,
+            held_on=date(2020, 1, 1) + timedelta(next(_days) % 1_000),
+            format=list(LiveFormat)[number],
+            today=today,
+        )
+        ids.setdefault("live_id", found.id)
+
+
+def trends(session: Session, user: User, ids: Ids) -> None:
+    """Income over the last months and snapshots."""
+    income(session, user, ids)
+    stats(session, user, ids)
+
+
+def dashboard(session: Session, user: User, ids: Ids) -> None:
+    """Pitches with follow-ups due, and income this month and earlier (some overdue)."""
+    pitches(session, user, ids)
+    income(session, user, ids)
+
+
 def email_templates(session: Session, user: User, ids: Ids) -> None:
     """Pitches to write to, and the creator's own template of each kind (once: one per kind)."""
     pitches(session, user, ids)
@@ -99,8 +161,9 @@ def email_templates(session: Session, user: User, ids: Ids) -> None:
 
 
 def add_on_policy(session: Session, user: User, ids: Ids) -> None:
-    """Stats, videos and the creator's add-on percentages (once: one per add-on)."""
+    """Stats, videos, income this month and the creator's add-on percentages (once each)."""
     stats(session, user, ids)
+    income(session, user, ids)
     if ids.setdefault("add_ons", False):
         return
     for add_on in installed_market().add_ons:
@@ -134,7 +197,7 @@ class MainPage:
 
 
 MAIN_PAGES: list[MainPage] = [
-    MainPage("/dashboard", pitches),
+    MainPage("/dashboard", dashboard),
     MainPage("/brands/", brands),
     MainPage("/brands/?q=glow", brands),
     MainPage("/brands/?q=jo%40glowlabs.com", brands),
@@ -173,6 +236,29 @@ MAIN_PAGES: list[MainPage] = [
     MainPage("/stats/snapshots/{snapshot_id}/edit", stats),
     MainPage("/stats/videos/new", no_data),
     MainPage("/stats/videos/{video_id}/edit", stats),
+    MainPage("/income/", income),
+    MainPage("/income/?month=all", income),
+    MainPage("/income/?month=all", deep=True, fill=income),
+    MainPage("/income/?status=overdue&stream=ugc", income),
+    MainPage("/income/?month=all&brand={brand_id}", income),
+    MainPage("/income/month", income_year),
+    MainPage("/income/month?month=2020-01", income),
+    MainPage("/income/new", income),
+    MainPage("/income/live/", live_sessions),
+    MainPage("/income/live/", deep=True, fill=live_sessions),
+    MainPage("/income/live/new", no_data),
+    MainPage("/income/live/{live_id}/edit", live_sessions),
+    MainPage("/income/trends", trends),
+    MainPage("/income/year", income_year),
+    MainPage("/income/year?year=2020", income_year),
+    MainPage("/income/year.csv", income_year),
+    MainPage("/income/expenses/", income_year),
+    MainPage("/income/expenses/", deep=True, fill=income_year),
+    MainPage("/income/expenses/?month=2020-01", income_year),
+    MainPage("/income/expenses/new", no_data),
+    MainPage("/income/expenses/{expense_id}/edit", income_year),
+    MainPage("/income/{entry_id}/edit", income),
+    MainPage("/income/export.csv?month=all", income),
     MainPage("/rates/", add_on_policy),
     MainPage("/rates/?followers=12000&niche=beauty&videos=3", add_on_policy),
     MainPage("/profile", no_data),

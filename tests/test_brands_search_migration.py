@@ -8,9 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
-from crm.accounts.services import register
+from crm.accounts.passwords import hash_password
 from crm.brands.search import matching_brands
 from crm.brands.search_text import brand_text
 from crm.database import downgrade, make_engine, upgrade
@@ -41,10 +40,17 @@ def empty_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
 
 def _fill(connection: sa.Connection, brands: int) -> int:
     """Brands and contacts written the way 0012's schema stores them (no brand_search yet)."""
-    with Session(bind=connection) as session:
-        owner = register(session, "search-migration@example.com", TEST_PASSWORD, "fast")
-        session.flush()
-        owner_id = owner.id
+    # The account as 0012's users table holds it: the model has columns added since.
+    owner_id = connection.execute(
+        sa.text(
+            "INSERT INTO users (email, password_hash, created_at, display_name, tiktok_handle,"
+            " niche, followers, ugc_experience, currency, turnaround_days, posts_per_week,"
+            " followup_cadence, timezone) VALUES ('search-migration@example.com', :hash,"
+            " CURRENT_TIMESTAMP, '', '', 'other', 0, 'beginner', 'USD', 5, 5, '4,7,7', 'UTC')"
+            " RETURNING id"
+        ),
+        {"hash": hash_password(TEST_PASSWORD, "fast")},
+    ).scalar_one()
     rows = [
         {"id": n, "owner": owner_id, "name": f"Crème {n}", "key": f"crème {n}", "handle": f"h{n}"}
         for n in range(1, brands + 1)

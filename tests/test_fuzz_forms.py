@@ -286,6 +286,7 @@ def test_the_discovery_finds_the_forms_of_every_area(app: Flask, logged_in, own_
 NEVER_VALID = {
     "FilterForm": "GET filters; read with .data, never validate_on_submit()",
     "CalculatorForm": "a GET form: the rates page calls validate() on the query string",
+    "MonthForm": "the income report's GET month picker, read with validate()",
 }
 
 

@@ -29,6 +29,8 @@ from crm.emails import forms as email_forms
 from crm.emails.models import PitchEmailTemplate
 from crm.errors import FieldError
 from crm.forms import HiddenLineField
+from crm.income import forms as income_forms
+from crm.income.models import Expense, IncomeEntry
 from crm.pitches import forms as pitch_forms
 from crm.pitches import services as pitches
 from crm.pitches.models import Pitch
@@ -54,10 +56,14 @@ STORED_IN: dict[type, tuple[type, dict[str, str]]] = {
     email_forms.EmailForm: (Pitch, {}),
     email_forms.TemplateForm: (PitchEmailTemplate, {}),
     stats_forms.VideoForm: (PortfolioVideo, {}),
+    income_forms.EntryForm: (IncomeEntry, {}),
+    income_forms.GoalForm: (User, {"goal": "income_goal_cents"}),
+    income_forms.ExpenseForm: (Expense, {}),
+    income_forms.DiamondValueForm: (User, {"value": "diamond_value_micros"}),
 }
 # Forms whose text is looked up or checked, never stored as typed.
 NOT_STORED = {"LoginForm", "EmailOnlyForm", "ChangePasswordForm", "ChoosePasswordForm"}
-NOT_STORED |= {"FilterForm", "CalculatorForm", "StatusForm"}
+NOT_STORED |= {"FilterForm", "CalculatorForm", "StatusForm", "MonthForm"}
 # Fields of stored forms without a column of their own, and why.
 NO_COLUMN = {
     "password": "stored as a hash",
@@ -65,6 +71,11 @@ NO_COLUMN = {
     "tags": "split into tags of normalise.TAG_MAX, checked by clean_tags",
     "quoted_rate": "stored as cents",
     "kind": "a hidden email kind, checked against the list",
+    "amount": "stored as cents",
+    "goal": "stored as cents",
+    "value": "a diamond's value, stored as millionths",
+    "rate": "stored as millionths",
+    "brand": "a brand's name, looked up and stored as brand_id",
 }
 # Wider than the column on purpose: a pasted profile link, reduced to the handle.
 REDUCED = {"tiktok_handle"}

@@ -8,10 +8,12 @@ from html import unescape
 import pytest
 from sqlalchemy import func, select
 
+from crm import database
 from crm.add_on_policy import services
 from crm.add_on_policy.models import AddOnUplift
 from crm.market.seed import installed_market
 from tests import factories
+from tests.factories_income import make_income
 
 PAGE = "/rates/"
 
@@ -127,16 +129,21 @@ def test_a_ugc_package_and_retainer(user, logged_in):
     assert "a month" in page
 
 
-def test_entered_income_is_compared_with_the_tier(user, logged_in):
-    response = calc(logged_in, income_ugc="450", income_live="30", posts_per_week="2")
+def test_the_months_recorded_income_is_compared_with_the_tier(user, session, logged_in):
+    today = database.utcnow().date()
+    make_income(session, user, earned_on=today, amount_cents=45_000, stream="ugc", today=today)
+    make_income(session, user, earned_on=today, amount_cents=3_000, stream="live", today=today)
+    response = calc(logged_in, posts_per_week="2")
     body = response.get_data(as_text=True)
-    assert body.count('class="badge rates-below"') == 2  # affiliate and brand, empty = $0
+    assert body.count('class="badge rates-below"') == 2  # affiliate and brand, none = $0
     assert body.count('class="badge rates-within"') == 3  # ugc, live and the total ($480)
     assert "assumes at least 4 posts a week; you post 2" in text(response)
+    assert "income_ugc" not in body  # not asked for again
 
 
-def test_no_income_entered_shows_the_ranges_without_a_verdict(user, logged_in):
-    assert "rates-within" not in calc(logged_in).get_data(as_text=True)
+def test_no_income_recorded_shows_the_ranges_without_a_verdict(user, logged_in):
+    page = calc(logged_in).get_data(as_text=True)
+    assert "rates-within" not in page and "No income recorded for" in page
 
 
 def test_posting_less_than_the_benchmark_assumes_is_said_even_without_income(user, logged_in):
@@ -145,7 +152,7 @@ def test_posting_less_than_the_benchmark_assumes_is_said_even_without_income(use
 
 
 def test_ten_thousand_followers_have_no_built_in_benchmark(user, logged_in):
-    page = text(calc(logged_in, followers="10000", income_ugc="450"))
+    page = text(calc(logged_in, followers="10000"))
     assert "No built-in benchmark." in page
     assert "Your tier" not in page
 
@@ -170,7 +177,6 @@ def test_the_affiliate_estimate_and_programs(user, logged_in):
         ({"videos": "0"}, "videos", "Enter 1 to 100."),
         ({"ctr": "150"}, "ctr", "Enter 0 to 100."),
         ({"commission": "-3"}, "commission", "can't be negative"),
-        ({"income_ugc": "a lot"}, "income_ugc", "Enter an amount"),
         ({"niche": "crypto"}, "niche", "Not a valid choice"),
     ],
 )

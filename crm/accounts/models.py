@@ -38,6 +38,11 @@ class User(Base):
     followup_cadence: Mapped[str] = mapped_column(String(64), default="4,7,7")
     # An IANA name (America/Los_Angeles): where "today", due dates and months are cut.
     timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    # The income a month the creator aims for, in their profile's currency (None: no goal).
+    income_goal_cents: Mapped[int | None] = mapped_column(BIG_COUNT)
+    # The creator's own value of one LIVE diamond, in millionths of their currency's unit
+    # (0.005 USD -> 5000); None until they set it. Theirs, not a market fact.
+    diamond_value_micros: Mapped[int | None] = mapped_column(BIG_COUNT)
 
     sessions: Mapped[list[LoginSession]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

@@ -140,11 +140,6 @@ class CalculatorForm(FlaskForm):
     portfolio_videos = _count("Portfolio videos", most=10_000)
     average_views = _count("Average views per video")
 
-    income_affiliate = MoneyField("Affiliate")
-    income_ugc = MoneyField("UGC deals")
-    income_brand = MoneyField("Brand sponsorships")
-    income_live = MoneyField("LIVE gifts")
-
     sponsored_add_ons = MultiCheckboxField("Add-ons for this post")
 
     videos = WholeField(

@@ -10,11 +10,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from crm.accounts.login import creator
+from crm.accounts.login import creator, creator_today
 from crm.add_on_policy import services
 from crm.calculators.defaults import CalculatorDefaults, calculator_defaults
 from crm.calculators.forms import CalculatorForm, add_on_policy_form, policy_field_name
 from crm.database import db_session
+from crm.income.report import month_income
 from crm.market.current import market
 from crm.market.facts import Market
 from crm.rates import affiliate, benchmark, quotes, tiers
@@ -28,15 +29,12 @@ T = TypeVar("T")
 
 # The inputs each calculator reads: a bad value in one stops only that calculator.
 SECTIONS: dict[str, tuple[str, ...]] = {
-    "tier": ("followers", "posts_per_week", "income_affiliate", "income_ugc", "income_brand",
-             "income_live"),
+    "tier": ("followers", "posts_per_week"),
     "sponsored": ("followers", "niche", "engagement", "sponsored_add_ons"),
     "ugc": ("experience", "videos", "retainer", "portfolio_videos", "engagement", "ugc_add_ons"),
     "affiliate": ("followers", "average_views", "affiliate_videos", "ctr", "conversion",
                   "commission"),
 }  # fmt: skip
-INCOME_FIELDS = {"affiliate": "income_affiliate", "ugc": "income_ugc", "brand": "income_brand",
-                 "live": "income_live"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -69,11 +67,14 @@ def _section(form: CalculatorForm, name: str, compute: Callable[[], T]) -> T | N
         return None
 
 
-def _month(form: CalculatorForm, m: Market) -> benchmark.MonthBenchmark | None:
-    income = {key: form[name].data for key, name in INCOME_FIELDS.items()}
-    if all(cents is None for cents in income.values()):
-        return None  # nothing entered: show the ranges, not a comparison with zero
-    amounts = {key: cents for key, cents in income.items() if cents is not None}
+def _month(
+    form: CalculatorForm, income: dict[str, int], m: Market
+) -> benchmark.MonthBenchmark | None:
+    """The creator's real month so far (their income entries) against the tier shown."""
+    known = {s.key for s in m.streams}
+    amounts = {key: cents for key, cents in income.items() if key in known}
+    if not amounts:
+        return None  # no income recorded this month: the ranges, not a comparison with zero
     return benchmark.compare_month(form.followers.data, amounts, form.posts_per_week.data, market=m)
 
 
@@ -99,11 +100,11 @@ def _sponsored(d: CalculatorForm, policy: AddOnPolicy, m: Market) -> quotes.Quot
     return apply_add_ons(quote, d.sponsored_add_ons.data or [], policy, market=m)
 
 
-def _results(d: CalculatorForm, policy: AddOnPolicy, m: Market) -> Results:
+def _results(d: CalculatorForm, policy: AddOnPolicy, m: Market, income: dict[str, int]) -> Results:
     sponsored = _section(d, "sponsored", lambda: _sponsored(d, policy, m))
     return Results(
         standing=_section(d, "tier", lambda: tiers.standing(d.followers.data, market=m)),
-        month=_section(d, "tier", lambda: _month(d, m)),
+        month=_section(d, "tier", lambda: _month(d, income, m)),
         sponsored=sponsored if isinstance(sponsored, quotes.Quote) else None,
         sponsored_note=sponsored if isinstance(sponsored, str) else None,
         ugc=_section(
@@ -150,7 +151,9 @@ def _policy_data(policy: AddOnPolicy) -> dict[str, Any]:
 def _render(
     form: Any, policy_form: Any, policy: AddOnPolicy, defaults: CalculatorDefaults, m: Market
 ) -> str:
-    results = _results(form, policy, m)
+    user, today = creator(), creator_today()
+    income = month_income(db_session(), user, today.year, today.month, today)
+    results = _results(form, policy, m, income)
     return render_template(
         "rates/calculators.html",
         form=form,
@@ -164,6 +167,8 @@ def _render(
         if not form.followers.errors
         else [],
         formula=affiliate.FORMULA,
+        this_month=f"{today.year:04d}-{today.month:02d}",
+        currency=user.currency,
     )
 
 

@@ -9,11 +9,14 @@ from sqlalchemy import select, true
 from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
+from crm.income.listing import Owed, owed
+from crm.income.report import MonthReport, month_report
 from crm.market.facts import Market
 from crm.pitches import followups, states, totals
 from crm.rates.tiers import TierStanding, standing
 from crm.stats.followers import follower_count
 from crm.stats.services import StatsSummary, stats_summary
+from crm.stats.trend import AudienceMonth, audience_months, last_months, sparkline
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,16 @@ class DashboardSummary:
     followups_due: int
     pipeline: OpenPipeline
     tier: TierStanding
+    # The creator's month so far (income against the tier, the goal) and what is owed.
+    month: MonthReport
+    owed: Owed
+    # Followers and engagement over the last months, oldest first.
+    audience: list[AudienceMonth]
+
+    @property
+    def followers_line(self) -> str:
+        """The followers trend as an SVG polyline's points, 120 x 32."""
+        return sparkline([float(m.followers) for m in self.audience], 120, 32)
 
 
 def _pitch_numbers(session: Session, owner_id: int, today: date) -> tuple[int, OpenPipeline]:
@@ -60,7 +73,7 @@ def _pitch_numbers(session: Session, owner_id: int, today: date) -> tuple[int, O
 def dashboard_summary(
     session: Session, user: User, today: date, market: Market
 ) -> DashboardSummary:
-    """The numbers on the dashboard for `user` (two queries)."""
+    """The numbers on the dashboard for `user` (six queries)."""
     stats = stats_summary(session, user.id)
     followers = follower_count(user, stats.latest.snapshot.followers if stats.latest else None)
     followups_due, pipeline = _pitch_numbers(session, user.id, today)
@@ -71,4 +84,7 @@ def dashboard_summary(
         followups_due=followups_due,
         pipeline=pipeline,
         tier=standing(followers, market=market),
+        month=month_report(session, user, today.year, today.month, today, market),
+        owed=owed(session, user.id, user.currency, today),
+        audience=audience_months(session, user, last_months(today)),
     )

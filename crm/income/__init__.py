@@ -1,0 +1,1 @@
+"""Income: the money that comes in, by stream, against the follower tier's benchmark."""

@@ -1,0 +1,253 @@
+"""The income list: filters, its totals (SQL sums), keyset pages and the CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, and_, case, func, literal
+from sqlalchemy.orm import Session, joinedload
+
+from crm.brands.csvfile import neutralise
+from crm.income.models import IncomeEntry, IncomeStatus
+from crm.market.facts import Market
+from crm.money import format_rate, to_major
+from crm.ownership import owned
+from crm.pagination import Key, Order, Page, keyset_page
+
+OVERDUE = "overdue"
+UNPAID = "unpaid"
+STATUS_FILTERS = [s.value for s in IncomeStatus] + [UNPAID, OVERDUE]
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+class MonthError(ValueError):
+    """Text that is not a month like 2026-11."""
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    """'2026-11' -> (2026, 11); MonthError for '2026-13', '26-1' or anything else."""
+    found = _MONTH.fullmatch(text.strip())
+    if not found or not 1 <= int(found[2]) <= 12 or not 2000 <= int(found[1]) <= 2100:
+        raise MonthError(f"{text!r} is not a month like 2026-11.")
+    return int(found[1]), int(found[2])
+
+
+def month_days(year: int, month: int) -> tuple[date, date]:
+    """The first day of the month and the first day of the next."""
+    return date(year, month, 1), date(year + month // 12, month % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class IncomeFilters:
+    month: tuple[int, int] | None = None
+    stream: str = ""
+    status: str = ""
+    brand_id: int | None = None
+
+    @property
+    def month_text(self) -> str:
+        return f"{self.month[0]:04d}-{self.month[1]:02d}" if self.month else ""
+
+    def args(self) -> dict[str, Any]:
+        """The filters as query-string arguments (what the pager and export links keep)."""
+        found = {
+            "month": self.month_text or "all",
+            "stream": self.stream,
+            "status": self.status,
+            "brand": self.brand_id,
+        }
+        return {key: value for key, value in found.items() if value}
+
+
+def unpaid() -> Any:
+    """Not paid yet, said with the value written in so the unpaid partial index serves it."""
+    return IncomeEntry.status != literal(IncomeStatus.PAID.value, literal_execute=True)
+
+
+def overdue(today: date) -> Any:
+    return and_(unpaid(), IncomeEntry.due_on.is_not(None), IncomeEntry.due_on < today)
+
+
+def filtered(owner_id: int, filters: IncomeFilters, today: date) -> Select[Any]:
+    """The creator's entries matching `filters` (unordered)."""
+    statement = owned(IncomeEntry, owner_id)
+    if filters.month:
+        first, following = month_days(*filters.month)
+        statement = statement.where(
+            IncomeEntry.earned_on >= first, IncomeEntry.earned_on < following
+        )
+    if filters.stream:
+        statement = statement.where(IncomeEntry.stream == filters.stream)
+    if filters.status == OVERDUE:
+        statement = statement.where(overdue(today))
+    elif filters.status == UNPAID:
+        statement = statement.where(unpaid())
+    elif filters.status:
+        statement = statement.where(IncomeEntry.status == IncomeStatus(filters.status))
+    if filters.brand_id is not None:
+        statement = statement.where(IncomeEntry.brand_id == filters.brand_id)
+    return statement
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Sums in the reporting currency of the entries a filter matches."""
+
+    count: int
+    earned_cents: int
+    paid_cents: int
+    outstanding_cents: int
+    overdue_cents: int
+    # Entries saved under another profile currency: not in these sums (they can't be added).
+    other_currency: int
+
+
+def _cents(condition: Any) -> Any:
+    return func.coalesce(func.sum(case((condition, IncomeEntry.reporting_cents), else_=0)), 0)
+
+
+def totals(
+    session: Session, owner_id: int, filters: IncomeFilters, reporting: str, today: date
+) -> Totals:
+    """The filtered entries' totals, summed by the database (one query)."""
+    same = IncomeEntry.reporting_currency == reporting
+    statement = filtered(owner_id, filters, today).with_only_columns(
+        func.count(case((same, 1))),
+        _cents(same),
+        _cents(and_(same, IncomeEntry.status == IncomeStatus.PAID)),
+        _cents(and_(same, unpaid())),
+        _cents(and_(same, overdue(today))),
+        func.count(case((IncomeEntry.reporting_currency != reporting, 1))),
+        maintain_column_froms=True,
+    )
+    row = session.execute(statement).one()
+    return Totals(*(int(value or 0) for value in row))
+
+
+# Newest first; the id breaks ties between entries of one day.
+LIST_ORDER = Order(
+    "income", (Key(IncomeEntry.earned_on, descending=True), Key(IncomeEntry.id, descending=True))
+)
+
+
+def list_page(
+    session: Session,
+    owner_id: int,
+    filters: IncomeFilters,
+    today: date,
+    cursor: str | None,
+    size: int,
+) -> Page[IncomeEntry]:
+    """One page of the filtered list, newest first, with each entry's brand."""
+    return keyset_page(
+        session,
+        filtered(owner_id, filters, today),
+        LIST_ORDER,
+        cursor,
+        size,
+        # Joined, not a second query: a page with no brand would skip it, so the page's
+        # statements would change with its rows.
+        options=(joinedload(IncomeEntry.brand),),
+    )
+
+
+CSV_COLUMNS = [
+    "date",
+    "stream",
+    "program",
+    "brand",
+    "amount",
+    "currency",
+    "rate",
+    "reporting_amount",
+    "reporting_currency",
+    "status",
+    "due",
+    "paid",
+    "overdue",
+    "note",
+]
+
+
+def entry_cells(entry: IncomeEntry, today: date, market: Market) -> list[str]:
+    """One CSV row: amounts in major units as typed (12.50), dates as ISO days."""
+    return [
+        entry.earned_on.isoformat(),
+        market.stream_label(entry.stream),
+        entry.program,
+        entry.brand.name if entry.brand else "",
+        str(to_major(entry.amount_cents)),
+        entry.currency,
+        format_rate(entry.rate_millionths),
+        str(to_major(entry.reporting_cents)),
+        entry.reporting_currency,
+        entry.status.value,
+        entry.due_on.isoformat() if entry.due_on else "",
+        entry.paid_on.isoformat() if entry.paid_on else "",
+        "yes" if entry.is_overdue(today) else "",
+        entry.note,
+    ]
+
+
+def export_csv(
+    session: Session, owner_id: int, filters: IncomeFilters, today: date, market: Market
+) -> str:
+    """The filtered entries as CSV text, oldest first, formulas neutralised."""
+    entries = session.scalars(
+        filtered(owner_id, filters, today)
+        .order_by(IncomeEntry.earned_on, IncomeEntry.id)
+        .options(joinedload(IncomeEntry.brand))
+    )
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for entry in entries:
+        writer.writerow([neutralise(cell) for cell in entry_cells(entry, today, market)])
+    return out.getvalue()
+
+
+def brand_name(session: Session, owner_id: int, brand_id: int | None) -> str | None:
+    """The name of the creator's brand the list is filtered to (None: not theirs or none)."""
+    if brand_id is None:
+        return None
+    from crm.brands.models import Brand
+
+    return session.scalars(owned(Brand, owner_id, Brand.name).where(Brand.id == brand_id)).first()
+
+
+def is_month(text: str) -> bool:
+    """True for text like 2026-11 (a month parse_month takes)."""
+    try:
+        parse_month(text)
+    except MonthError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class Owed:
+    """What is still to come in, in any month: unpaid, and of that past its due date."""
+
+    outstanding_cents: int
+    overdue_cents: int
+    overdue_count: int
+
+
+def owed(session: Session, owner_id: int, reporting: str, today: date) -> Owed:
+    """Unpaid income of every month (one query over the unpaid partial index)."""
+    late = and_(IncomeEntry.due_on.is_not(None), IncomeEntry.due_on < today)
+    row = session.execute(
+        owned(
+            IncomeEntry,
+            owner_id,
+            func.coalesce(func.sum(IncomeEntry.reporting_cents), 0),
+            func.coalesce(func.sum(case((late, IncomeEntry.reporting_cents), else_=0)), 0),
+            func.count(case((late, 1))),
+        ).where(unpaid(), IncomeEntry.reporting_currency == reporting)
+    ).one()
+    return Owed(*(int(value) for value in row))

@@ -1,0 +1,196 @@
+"""The month report: a month's income against the tier for the followers at its end.
+
+The figures come from two aggregate queries whatever the number of entries: the month's
+sums per stream, and the follower count at the month's end with the month's post counts.
+The comparison itself is crm.rates.benchmark's, fed plain values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import Session
+
+from crm.accounts.models import User
+from crm.income.listing import month_days, overdue, unpaid
+from crm.income.models import Expense, IncomeEntry, IncomeStatus
+from crm.market.facts import Market
+from crm.ownership import owned
+from crm.rates.benchmark import MonthBenchmark, StreamVerdict, compare_month
+from crm.stats.models import StatsSnapshot
+
+
+@dataclass(frozen=True)
+class StreamSums:
+    """One stream's month, in the reporting currency."""
+
+    earned_cents: int = 0
+    paid_cents: int = 0
+    outstanding_cents: int = 0
+    overdue_cents: int = 0
+
+
+@dataclass(frozen=True)
+class MonthReport:
+    year: int
+    month: int
+    currency: str
+    followers: int
+    # The snapshot day the follower count is from; None: the profile's count.
+    followers_on: date | None
+    benchmark: MonthBenchmark
+    streams: dict[str, StreamSums]
+    totals: StreamSums
+    goal_cents: int | None
+    posts_per_week: float | None
+    # Entries saved under another profile currency, not in these sums.
+    other_currency: int = 0
+    expenses_cents: int = 0
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def key(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def last_day(self) -> date:
+        return month_days(self.year, self.month)[1] - timedelta(days=1)
+
+    @property
+    def net_cents(self) -> int:
+        return self.totals.earned_cents - self.expenses_cents
+
+    @property
+    def goal_percent(self) -> int | None:
+        """How much of the goal the month's income reached, in whole percent."""
+        if not self.goal_cents:
+            return None
+        return self.totals.earned_cents * 100 // self.goal_cents
+
+
+def gaps(line: StreamVerdict) -> tuple[int, int]:
+    """(money missing to the range's low end, money left to its high end; negative: over)."""
+    return max(line.range.low - line.amount_cents, 0), line.range.high - line.amount_cents
+
+
+def _sum(condition: Any) -> Any:
+    return func.coalesce(func.sum(case((condition, IncomeEntry.reporting_cents), else_=0)), 0)
+
+
+def _stream_sums(
+    session: Session, user: User, first: date, following: date, today: date
+) -> tuple[dict[str, StreamSums], int]:
+    """The month's sums per stream (one query), and how many entries are in another currency."""
+    same = IncomeEntry.reporting_currency == user.currency
+    rows = session.execute(
+        owned(
+            IncomeEntry,
+            user.id,
+            IncomeEntry.stream,
+            _sum(same),
+            _sum(and_(same, IncomeEntry.status == IncomeStatus.PAID)),
+            _sum(and_(same, unpaid())),
+            _sum(and_(same, overdue(today))),
+            func.count(case((~same, 1))),
+        )
+        .where(IncomeEntry.earned_on >= first, IncomeEntry.earned_on < following)
+        .group_by(IncomeEntry.stream)
+    ).all()
+    sums = {row[0]: StreamSums(*(int(v) for v in row[1:5])) for row in rows}
+    return sums, sum(int(row[5]) for row in rows)
+
+
+def month_income(
+    session: Session, user: User, year: int, month: int, today: date
+) -> dict[str, int]:
+    """What the month earned per stream key, in the reporting currency (one query)."""
+    first, following = month_days(year, month)
+    sums, _other = _stream_sums(session, user, first, following, today)
+    return {key: s.earned_cents for key, s in sums.items() if s.earned_cents}
+
+
+def _account_at_month_end(
+    session: Session, user: User, first: date, following: date
+) -> tuple[int, date | None, float | None, int]:
+    """Followers at the month's end (latest snapshot on or before its last day, else the
+    profile), the posts a week the month's snapshots show, and the month's expenses
+    (one query)."""
+    latest = (
+        owned(StatsSnapshot, user.id)
+        .where(StatsSnapshot.taken_on < following)
+        .order_by(StatsSnapshot.taken_on.desc())
+        .limit(1)
+        .subquery("latest")
+    )
+    in_month = owned(StatsSnapshot, user.id).where(
+        StatsSnapshot.taken_on >= first, StatsSnapshot.taken_on < following
+    )
+    posts = in_month.with_only_columns(func.sum(StatsSnapshot.posts)).scalar_subquery()
+    days = in_month.with_only_columns(func.sum(StatsSnapshot.period_days)).scalar_subquery()
+    spent = (
+        owned(Expense, user.id, func.coalesce(func.sum(Expense.reporting_cents), 0))
+        .where(
+            Expense.spent_on >= first,
+            Expense.spent_on < following,
+            Expense.reporting_currency == user.currency,
+        )
+        .scalar_subquery()
+    )
+    row = session.execute(
+        select(
+            select(latest.c.followers).scalar_subquery(),
+            select(latest.c.taken_on).scalar_subquery(),
+            posts,
+            days,
+            spent,
+        )
+    ).one()
+    followers, taken_on, post_count, period, expenses = row
+    # Snapshots may overlap (a 7-day total every day): the rate is posts over days covered.
+    per_week = round(7 * int(post_count) / int(period), 1) if period else None
+    if followers is None:
+        return user.followers or 0, None, per_week, int(expenses)
+    return int(followers), taken_on, per_week, int(expenses)
+
+
+def month_report(
+    session: Session, user: User, year: int, month: int, today: date, market: Market
+) -> MonthReport:
+    """The report for one month of `user`'s income (two queries)."""
+    first, following = month_days(year, month)
+    streams, other_currency = _stream_sums(session, user, first, following, today)
+    followers, followers_on, per_week, spent = _account_at_month_end(
+        session, user, first, following
+    )
+    known = {s.key for s in market.streams}
+    income = {key: sums.earned_cents for key, sums in streams.items() if key in known}
+    result = compare_month(
+        followers, income, int(per_week) if per_week is not None else None, market=market
+    )
+    totals = StreamSums(
+        *(sum(getattr(s, name) for s in streams.values()) for name in StreamSums.__annotations__)
+    )
+    notes = []
+    if user.currency != market.currency and result.tier is not None:
+        notes.append(
+            f"The benchmark ranges are in {market.currency}; your income is in {user.currency}, "
+            "compared as if the two were the same."
+        )
+    return MonthReport(
+        year=year,
+        month=month,
+        currency=user.currency,
+        followers=followers,
+        followers_on=followers_on,
+        benchmark=result,
+        streams=streams,
+        totals=totals,
+        goal_cents=user.income_goal_cents,
+        posts_per_week=per_week,
+        other_currency=other_currency,
+        expenses_cents=spent,
+        notes=tuple(notes),
+    )

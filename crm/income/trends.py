@@ -1,0 +1,180 @@
+"""Trends: twelve months of income by stream against the tier band, and the follower and
+engagement trend, as numbers for a server-drawn SVG and the table beside it.
+
+Two aggregate queries whatever the history: income per day and stream, and the audience
+month by month (crm.stats.trend: followers at each month's end, the month's engagement).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func
+from sqlalchemy.orm import Session
+
+from crm.accounts.models import User
+from crm.dates import show_month
+from crm.income.listing import month_days
+from crm.income.models import IncomeEntry
+from crm.market.facts import Market
+from crm.market.ranges import CentsRange
+from crm.ownership import owned
+from crm.rates.tiers import tier_for
+from crm.stats.trend import audience_months, last_months
+
+MONTHS = 12  # the chart's months, this one included
+
+
+@dataclass(frozen=True)
+class TrendMonth:
+    key: str
+    by_stream: dict[str, int]
+    band: CentsRange | None  # the tier's total range for the followers at the month's end
+    followers: int
+    engagement: float | None  # over the month's snapshots
+
+    @property
+    def total_cents(self) -> int:
+        return sum(self.by_stream.values())
+
+
+def trend_months(session: Session, user: User, today: date, market: Market) -> list[TrendMonth]:
+    """The last twelve months (this one included), oldest first (two queries)."""
+    months = last_months(today, MONTHS)
+    first, following = month_days(*months[0])[0], month_days(*months[-1])[1]
+    income = session.execute(
+        owned(
+            IncomeEntry,
+            user.id,
+            IncomeEntry.earned_on,
+            IncomeEntry.stream,
+            func.sum(IncomeEntry.reporting_cents),
+        )
+        .where(
+            IncomeEntry.earned_on >= first,
+            IncomeEntry.earned_on < following,
+            IncomeEntry.reporting_currency == user.currency,
+        )
+        .group_by(IncomeEntry.earned_on, IncomeEntry.stream)
+    ).all()
+    by_month: dict[tuple[int, int], dict[str, int]] = {m: {} for m in months}
+    for day, stream, cents in income:
+        row = by_month[(day.year, day.month)]
+        row[stream] = row.get(stream, 0) + int(cents)
+    result = []
+    for audience in audience_months(session, user, months):
+        tier = tier_for(audience.followers, market=market)
+        result.append(
+            TrendMonth(
+                key=audience.key,
+                by_stream=by_month[(audience.year, audience.month)],
+                band=tier.total if tier else None,
+                followers=audience.followers,
+                engagement=audience.engagement,
+            )
+        )
+    return result
+
+
+# The chart's drawing area, in SVG units (the viewBox scales it to any width).
+WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 720, 260, 56, 28, 12
+COLOURS = ("#d6336c", "#0c8599", "#f08c00", "#7048e8", "#2b8a3e", "#5c7cfa", "#868e96", "#adb5bd")
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    colour: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    bars: tuple[Bar, ...]
+    bands: tuple[Bar, ...]
+    labels: tuple[tuple[float, str], ...]  # x and month key
+    ticks: tuple[tuple[float, int], ...]  # y and cents
+    followers: str  # an SVG polyline's points, on its own scale: 0 to `followers_top`
+    followers_top: int
+    legend: tuple[tuple[str, str], ...]  # colour and stream label
+
+
+def _scale(top_cents: int) -> int:
+    """A round top for the money axis: 1, 2 or 5 times a power of ten of dollars."""
+    step = 100
+    while True:
+        for factor in (1, 2, 5):
+            if step * factor >= top_cents:
+                return step * factor
+        step *= 10
+
+
+def chart(months: list[TrendMonth], market: Market, currency: str) -> Chart:
+    """Stacked income bars a month, the tier band behind them, and the followers line."""
+    from crm.money import format_money
+
+    streams = [s for s in market.streams if any(s.key in m.by_stream for m in months)]
+    colours = {s.key: COLOURS[i % len(COLOURS)] for i, s in enumerate(market.streams)}
+    highest = max([m.total_cents for m in months] + [m.band.high for m in months if m.band] + [1])
+    top = _scale(highest)
+    plot_h, slot = HEIGHT - BOTTOM - TOP, (WIDTH - LEFT) / len(months)
+
+    def y(cents: float) -> float:
+        return TOP + plot_h - plot_h * cents / top
+
+    bars, bands = [], []
+    for i, month in enumerate(months):
+        x = LEFT + i * slot + slot * 0.2
+        if month.band:
+            bands.append(
+                Bar(
+                    LEFT + i * slot,
+                    y(month.band.high),
+                    slot,
+                    y(month.band.low) - y(month.band.high),
+                    "#e9ecef",
+                    f"{month.key}: tier band {format_money(month.band.low, market.currency)}"
+                    f"–{format_money(month.band.high, market.currency)}",
+                )
+            )
+        base = 0
+        for stream in streams:
+            cents = month.by_stream.get(stream.key, 0)
+            if cents:
+                bars.append(
+                    Bar(
+                        x,
+                        y(base + cents),
+                        slot * 0.6,
+                        y(base) - y(base + cents),
+                        colours[stream.key],
+                        f"{month.key} {stream.label}: {format_money(cents, currency)}",
+                    )
+                )
+                base += cents
+    most = max([m.followers for m in months] + [1])
+    points = " ".join(
+        f"{LEFT + (i + 0.5) * slot:.1f},{TOP + plot_h - plot_h * m.followers / most:.1f}"
+        for i, m in enumerate(months)
+    )
+    return Chart(
+        bars=tuple(bars),
+        bands=tuple(bands),
+        labels=tuple(
+            (LEFT + (i + 0.5) * slot, show_month(m.key, short=True).split()[0])
+            for i, m in enumerate(months)
+        ),
+        ticks=tuple((y(top * n / 4), top * n // 4) for n in range(5)),
+        followers=points,
+        followers_top=most,
+        legend=tuple((colours[s.key], s.label) for s in streams),
+    )
+
+
+def year_to_date(months: list[TrendMonth], today: date) -> int:
+    """Income of this calendar year so far (the trend's months of this year)."""
+    return sum(m.total_cents for m in months if m.key.startswith(f"{today.year:04d}-"))
