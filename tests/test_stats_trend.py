@@ -38,7 +38,7 @@ def test_followers_at_each_month_end_and_the_months_engagement(
     with count_queries() as statements:
         audience = audience_months(session, user, months)
     assert len(statements) == 1
-    assert [m.followers for m in audience] == [400, 1_000, 1_300, 1_300]
+    assert [m.followers for m in audience] == [None, 1_000, 1_300, 1_300]  # none before
     # October: (100 + 200) interactions over 4,000 views, its two snapshots together.
     assert [m.engagement for m in audience] == [None, 5.0, 7.5, None]
     assert audience[2].key == "2026-10"
@@ -47,7 +47,7 @@ def test_followers_at_each_month_end_and_the_months_engagement(
 def test_another_creators_snapshots_are_not_counted(session, user, other_user) -> None:
     make_snapshot(session, other_user, taken_on=date(2026, 10, 10), followers=9_000)
     (october,) = audience_months(session, user, [(2026, 10)])
-    assert october.followers == (user.followers or 0) and october.engagement is None
+    assert october.followers is None and october.engagement is None
 
 
 def test_the_dashboard_draws_the_followers_line_and_says_the_change(
@@ -61,6 +61,13 @@ def test_the_dashboard_draws_the_followers_line_and_says_the_change(
     assert "<polyline points=" in page
     assert "<strong>+1,250</strong> followers since the end of January 2026" in page
     assert "6.0% in Nov 2026" in page
+
+
+def test_with_one_measured_month_the_dashboard_asks_for_stats(logged_in, session, user):
+    make_snapshot(session, user, taken_on=date(2026, 12, 1), followers=3_250)  # this month
+    session.commit()
+    page = logged_in.get("/dashboard").get_data(as_text=True)
+    assert "The line starts with your stats" in page and "followers since the end" not in page
 
 
 @given(st.lists(st.integers(0, 10**7), min_size=1, max_size=24))

@@ -43,9 +43,14 @@ class DashboardSummary:
     audience: list[AudienceMonth]
 
     @property
+    def measured(self) -> list[AudienceMonth]:
+        """The months with a follower count (from the first snapshot on)."""
+        return [m for m in self.audience if m.followers is not None]
+
+    @property
     def followers_line(self) -> str:
         """The followers trend as an SVG polyline's points, 120 x 32."""
-        return sparkline([float(m.followers) for m in self.audience], 120, 32)
+        return sparkline([float(m.followers or 0) for m in self.measured], 120, 32)
 
 
 def _pitch_numbers(session: Session, owner_id: int, today: date) -> tuple[int, OpenPipeline]:

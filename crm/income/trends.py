@@ -31,7 +31,7 @@ class TrendMonth:
     key: str
     by_stream: dict[str, int]
     band: CentsRange | None  # the tier's total range for the followers at the month's end
-    followers: int
+    followers: int | None  # None before the first snapshot (the band then uses the profile's)
     engagement: float | None  # over the month's snapshots
 
     @property
@@ -64,7 +64,8 @@ def trend_months(session: Session, user: User, today: date, market: Market) -> l
         row[stream] = row.get(stream, 0) + int(cents)
     result = []
     for audience in audience_months(session, user, months):
-        tier = tier_for(audience.followers, market=market)
+        counted = audience.followers if audience.followers is not None else user.followers or 0
+        tier = tier_for(counted, market=market)
         result.append(
             TrendMonth(
                 key=audience.key,
@@ -156,10 +157,11 @@ def chart(months: list[TrendMonth], market: Market, currency: str) -> Chart:
                     )
                 )
                 base += cents
-    most = max([m.followers for m in months] + [1])
+    most = max([m.followers for m in months if m.followers is not None] + [1])
     points = " ".join(
         f"{LEFT + (i + 0.5) * slot:.1f},{TOP + plot_h - plot_h * m.followers / most:.1f}"
         for i, m in enumerate(months)
+        if m.followers is not None
     )
     return Chart(
         bars=tuple(bars),

@@ -25,7 +25,9 @@ MONTHS = 12
 class AudienceMonth:
     year: int
     month: int
-    followers: int  # at the month's end: its latest snapshot, else the profile's count
+    # At the month's end: the latest snapshot on or before it; None before the first one (a
+    # trend does not draw today's count back into months nobody measured).
+    followers: int | None
     engagement: float | None  # (likes + comments + shares) / views over the month's snapshots
 
     @property
@@ -73,7 +75,7 @@ def audience_months(
         AudienceMonth(
             year,
             month,
-            int(count) if count is not None else user.followers or 0,
+            int(count) if count is not None else None,
             engagement_rate(int(totals[2 * i]), 0, 0, int(totals[2 * i + 1])),
         )
         for i, ((year, month), count) in enumerate(zip(months, followers, strict=True))
