@@ -7,6 +7,7 @@ import os
 import pwd
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -21,7 +22,14 @@ from crm.database import upgrade
 from tests import factories
 from tests.conftest import TEST_PASSWORD, app_config
 
-PORT = 55620
+
+def _free_port() -> int:
+    """A port nobody listens on now: two suites on one machine each get their own cluster."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 CONNECT_TIMEOUT = 2
 # Generous against a slow machine, far below the 40 s a frozen database used to hang.
 BOUND_SECONDS = 4 * CONNECT_TIMEOUT
@@ -47,7 +55,8 @@ class Cluster:
 
     def __init__(self, bin_dir: Path, root: Path) -> None:
         self.bin_dir, self.root, self.data = bin_dir, root, root / "data"
-        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{PORT}/postgres"
+        self.port = _free_port()
+        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
 
     def _run(self, tool: str, *args: str) -> None:
         command = ["runuser", "-u", "postgres", "--", str(self.bin_dir / tool), *args]
@@ -57,7 +66,7 @@ class Cluster:
         self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
 
     def start(self) -> None:
-        options = f"-p {PORT} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
         log = str(self.root / "log")
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", log, "-w", "start")
 
