@@ -75,11 +75,16 @@ def today_in(zone: str | None) -> date:
     return local_day(database.utcnow(), zone)
 
 
+def month_days(year: int, month: int) -> tuple[date, date]:
+    """The first day of the month and the first day of the next."""
+    return date(year, month, 1), date(year + month // 12, month % 12 + 1, 1)
+
+
 def month_range(year: int, month: int, zone: str | None) -> tuple[datetime, datetime]:
     """The UTC instants [start, end) of a calendar month as lived in `zone`."""
     tz = _zone(zone)
-    following = date(year + month // 12, month % 12 + 1, 1)
-    start = datetime.combine(date(year, month, 1), time(), tz)
+    first, following = month_days(year, month)
+    start = datetime.combine(first, time(), tz)
     end = datetime.combine(following, time(), tz)
     return start.astimezone(UTC), end.astimezone(UTC)
 

@@ -102,11 +102,14 @@ class EntryForm(FlaskForm):
         self.status.choices = choices(status_choices())
 
 
-class FilterForm(FlaskForm):
-    """The list's filters: read from the query string, no CSRF (GET)."""
+class MonthForm(FlaskForm):
+    """The report's month picker, read from the query string (no CSRF: a GET)."""
 
     class Meta:
         csrf = False
+
+    # A word that means every month (None: a month is needed).
+    ANY_MONTH: str | None = None
 
     # validate_month takes only YYYY-MM; the length is loose so that app.js's
     # "characters left" counter (shown from 80% of it) stays away from a month picker.
@@ -115,6 +118,20 @@ class FilterForm(FlaskForm):
         validators=[Optional(), Length(max=20)],
         render_kw={"type": "month", "placeholder": "2026-11"},
     )
+
+    def validate_month(self, field: LineField) -> None:
+        text = (field.data or "").strip()
+        if text and text != self.ANY_MONTH:
+            try:
+                parse_month(text)
+            except MonthError as error:
+                raise ValidationError(str(error)) from None
+
+
+class FilterForm(MonthForm):
+    """The list's filters: "all" is every month."""
+
+    ANY_MONTH = "all"
     stream = SelectField("Stream", validators=[Optional()])
     status = SelectField("Status", validators=[Optional()])
 
@@ -125,14 +142,6 @@ class FilterForm(FlaskForm):
         overdue = [("unpaid", "Not paid yet"), ("overdue", "Overdue")]
         self.status.choices = choices(anything + status_choices() + overdue)
 
-    def validate_month(self, field: LineField) -> None:
-        text = (field.data or "").strip()
-        if text and text != "all":
-            try:
-                parse_month(text)
-            except MonthError as error:
-                raise ValidationError(str(error)) from None
-
 
 class GoalForm(FlaskForm):
     goal = AmountField(
@@ -140,29 +149,6 @@ class GoalForm(FlaskForm):
         [Optional()],
         description="In your profile's currency; leave empty for no goal.",
     )
-
-
-class MonthForm(FlaskForm):
-    """The report's month picker: read from the query string, no CSRF (GET)."""
-
-    class Meta:
-        csrf = False
-
-    # validate_month takes only YYYY-MM; the length is loose so that app.js's
-    # "characters left" counter (shown from 80% of it) stays away from a month picker.
-    month = LineField(
-        "Month",
-        validators=[Optional(), Length(max=20)],
-        render_kw={"type": "month", "placeholder": "2026-11"},
-    )
-
-    def validate_month(self, field: LineField) -> None:
-        text = (field.data or "").strip()
-        if text:
-            try:
-                parse_month(text)
-            except MonthError as error:
-                raise ValidationError(str(error)) from None
 
 
 class ExpenseForm(FlaskForm):

@@ -13,6 +13,7 @@ from sqlalchemy import Select, and_, case, func, literal
 from sqlalchemy.orm import Session, joinedload
 
 from crm.brands.csvfile import neutralise
+from crm.dates import month_days
 from crm.income.models import IncomeEntry, IncomeStatus
 from crm.market.facts import Market
 from crm.money import format_rate, to_major
@@ -35,11 +36,6 @@ def parse_month(text: str) -> tuple[int, int]:
     if not found or not 1 <= int(found[2]) <= 12 or not 2000 <= int(found[1]) <= 2100:
         raise MonthError(f"{text!r} is not a month like 2026-11.")
     return int(found[1]), int(found[2])
-
-
-def month_days(year: int, month: int) -> tuple[date, date]:
-    """The first day of the month and the first day of the next."""
-    return date(year, month, 1), date(year + month // 12, month % 12 + 1, 1)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
+from crm.dates import month_days
 from crm.ownership import owned
 from crm.stats.metrics import engagement_rate
 from crm.stats.models import StatsSnapshot
@@ -41,15 +42,11 @@ def last_months(today: date, count: int = MONTHS) -> list[tuple[int, int]]:
     return [(i // 12, i % 12 + 1) for i in range(index - count + 1, index + 1)]
 
 
-def _bounds(year: int, month: int) -> tuple[date, date]:
-    return date(year, month, 1), date(year + month // 12, month % 12 + 1, 1)
-
-
 def audience_months(
     session: Session, user: User, months: list[tuple[int, int]]
 ) -> list[AudienceMonth]:
     """Followers and engagement for each of `months` (one query)."""
-    bounds = [_bounds(*month) for month in months]
+    bounds = [month_days(*month) for month in months]
     ends = [
         owned(StatsSnapshot, user.id, StatsSnapshot.followers)
         .where(StatsSnapshot.taken_on < following)
