@@ -10,16 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func
 from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
 from crm.dates import show_month
 from crm.income.listing import month_days
-from crm.income.models import IncomeEntry
+from crm.income.sums import daily_stream_sums
 from crm.market.facts import Market
 from crm.market.ranges import CentsRange
-from crm.ownership import owned
 from crm.rates.tiers import tier_for
 from crm.stats.trend import audience_months, last_months
 
@@ -43,21 +41,7 @@ def trend_months(session: Session, user: User, today: date, market: Market) -> l
     """The last twelve months (this one included), oldest first (two queries)."""
     months = last_months(today, MONTHS)
     first, following = month_days(*months[0])[0], month_days(*months[-1])[1]
-    income = session.execute(
-        owned(
-            IncomeEntry,
-            user.id,
-            IncomeEntry.earned_on,
-            IncomeEntry.stream,
-            func.sum(IncomeEntry.reporting_cents),
-        )
-        .where(
-            IncomeEntry.earned_on >= first,
-            IncomeEntry.earned_on < following,
-            IncomeEntry.reporting_currency == user.currency,
-        )
-        .group_by(IncomeEntry.earned_on, IncomeEntry.stream)
-    ).all()
+    income = daily_stream_sums(session, user, first, following)
     by_month: dict[tuple[int, int], dict[str, int]] = {m: {} for m in months}
     for day, stream, cents in income:
         row = by_month[(day.year, day.month)]

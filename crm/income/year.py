@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from crm.accounts.models import User
 from crm.brands.csvfile import neutralise
 from crm.income.models import Expense, ExpenseCategory, IncomeEntry, IncomeStatus
+from crm.income.sums import daily_stream_sums
 from crm.market.facts import Market
 from crm.money import to_major
 from crm.ownership import owned
@@ -66,22 +67,7 @@ def year_summary(session: Session, user: User, year: int) -> YearSummary:
     """`user`'s year in the profile's currency (two queries)."""
     first, following = date(year, 1, 1), date(year + 1, 1, 1)
     paid = case((IncomeEntry.status == IncomeStatus.PAID, IncomeEntry.reporting_cents), else_=0)
-    income = session.execute(
-        owned(
-            IncomeEntry,
-            user.id,
-            IncomeEntry.earned_on,
-            IncomeEntry.stream,
-            func.sum(IncomeEntry.reporting_cents),
-            func.sum(paid),
-        )
-        .where(
-            IncomeEntry.earned_on >= first,
-            IncomeEntry.earned_on < following,
-            IncomeEntry.reporting_currency == user.currency,
-        )
-        .group_by(IncomeEntry.earned_on, IncomeEntry.stream)
-    ).all()
+    income = daily_stream_sums(session, user, first, following, func.sum(paid))
     spent = session.execute(
         owned(
             Expense, user.id, Expense.spent_on, Expense.category, func.sum(Expense.reporting_cents)
