@@ -11,6 +11,7 @@ import pytest
 
 from crm import database
 from crm.income.models import IncomeStatus
+from crm.income.payloads import report_payload
 from crm.income.report import month_report
 from crm.market.seed import installed_market
 from tests.factories import make_snapshot
@@ -122,7 +123,7 @@ def test_posting_less_than_the_benchmark_assumes_is_noted(session, user) -> None
     make_snapshot(session, user, taken_on=date(2026, 11, 7), posts=2, period_days=7)
     make_snapshot(session, user, taken_on=date(2026, 11, 14), posts=3, period_days=7)
     report = _report(session, user)
-    assert report.posts_per_week == 2.5
+    assert str(report.posts_per_week) == "2.5"
     assert "assumes at least 4 posts a week" in report.benchmark.posting_note
     make_snapshot(session, user, taken_on=date(2026, 11, 21), posts=20, period_days=7)
     assert _report(session, user).benchmark.posting_note is None
@@ -288,3 +289,12 @@ def test_the_dashboard_is_the_creators_month(logged_in, session, user) -> None:
     assert "30%" in page  # of the $1,000 goal
     assert "$45" in page and "1 past their due date" in page
     assert "UGC deals: $300 is within the range $200-$800." in page
+
+
+def test_a_rate_just_under_the_assumed_posts_is_quoted_not_cut(session, user) -> None:
+    user.followers = 1_500
+    make_snapshot(session, user, taken_on=date(2026, 11, 20), posts=11, period_days=20)
+    note = _report(session, user).benchmark.posting_note
+    assert note is not None and "you post 3.9," in note
+    # The CLI's JSON carries the same rounded rate as a number.
+    assert json.loads(json.dumps(report_payload(_report(session, user))))["posts_per_week"] == 3.9

@@ -10,7 +10,7 @@ from crm.market.ranges import CentsRange, Range
 from crm.market.seed import installed_market
 from crm.rates.addons import apply_add_ons, default_policy, policy_from
 from crm.rates.affiliate import affiliate_estimate, programs_for
-from crm.rates.benchmark import compare_month, verdict
+from crm.rates.benchmark import compare_month, posts_a_week, verdict
 from crm.rates.errors import RatesError
 from crm.rates.quotes import (
     NeedsFollowersError,
@@ -460,6 +460,35 @@ def test_posting_less_than_the_benchmark_assumes_is_said():
     note = compare_month(4000, {}, posts_per_week=3, market=MARKET).posting_note
     assert note is not None and "at least 4 posts a week; you post 3" in note
     assert compare_month(4000, {}, posts_per_week=4, market=MARKET).posting_note is None
+
+
+@pytest.mark.parametrize(
+    ("posts", "days", "rate"),
+    [
+        (55, 98, "3.9"),
+        (39, 70, "3.9"),
+        (11, 20, "3.9"),
+        (1, 2, "3.5"),
+        (5, 28, "1.3"),
+        (0, 7, "0.0"),
+        (4, 7, "4.0"),
+    ],
+)
+def test_posts_a_week_rounds_half_up_to_one_decimal(posts, days, rate):
+    # 39 over 70 days is exactly 3.9; 11 over 20 is 3.85 and 5 over 28 is 1.25, which round up.
+    assert str(posts_a_week(posts, days)) == rate
+
+
+def test_the_posting_note_quotes_the_rate_as_a_person_would():
+    almost = compare_month(4000, {}, posts_per_week=posts_a_week(55, 98), market=MARKET)
+    assert "you post 3.9," in almost.posting_note
+    whole = compare_month(4000, {}, posts_per_week=posts_a_week(3, 7), market=MARKET)
+    assert "you post 3," in whole.posting_note
+    # 3.96 a week is quoted as 4.0, which meets the assumed 4: no note.
+    assert (
+        compare_month(4000, {}, posts_per_week=posts_a_week(99, 175), market=MARKET).posting_note
+        is None
+    )
 
 
 def test_income_outside_the_benchmark_streams_is_kept_apart():

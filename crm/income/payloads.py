@@ -41,7 +41,7 @@ def report_payload(report: MonthReport) -> dict[str, Any]:
         }
         if report.goal_cents
         else None,
-        posts_per_week=report.posts_per_week,
+        posts_per_week=float(report.posts_per_week) if report.posts_per_week is not None else None,
         notes=list(report.notes),
     )
     return payload

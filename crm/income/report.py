@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import and_, case, func, select
@@ -19,7 +20,7 @@ from crm.income.listing import month_days, overdue, unpaid
 from crm.income.models import Expense, IncomeEntry, IncomeStatus
 from crm.market.facts import Market
 from crm.ownership import owned
-from crm.rates.benchmark import MonthBenchmark, StreamVerdict, compare_month
+from crm.rates.benchmark import MonthBenchmark, StreamVerdict, compare_month, posts_a_week
 from crm.stats.models import StatsSnapshot
 
 
@@ -45,7 +46,7 @@ class MonthReport:
     streams: dict[str, StreamSums]
     totals: StreamSums
     goal_cents: int | None
-    posts_per_week: float | None
+    posts_per_week: Decimal | None
     # Entries saved under another profile currency, not in these sums.
     other_currency: int = 0
     expenses_cents: int = 0
@@ -114,7 +115,7 @@ def month_income(
 
 def _account_at_month_end(
     session: Session, user: User, first: date, following: date
-) -> tuple[int, date | None, float | None, int]:
+) -> tuple[int, date | None, Decimal | None, int]:
     """Followers at the month's end (latest snapshot on or before its last day, else the
     profile), the posts a week the month's snapshots show, and the month's expenses
     (one query)."""
@@ -150,7 +151,7 @@ def _account_at_month_end(
     ).one()
     followers, taken_on, post_count, period, expenses = row
     # Snapshots may overlap (a 7-day total every day): the rate is posts over days covered.
-    per_week = round(7 * int(post_count) / int(period), 1) if period else None
+    per_week = posts_a_week(int(post_count), int(period)) if period else None
     if followers is None:
         return user.followers or 0, None, per_week, int(expenses)
     return int(followers), taken_on, per_week, int(expenses)
@@ -167,9 +168,7 @@ def month_report(
     )
     known = {s.key for s in market.streams}
     income = {key: sums.earned_cents for key, sums in streams.items() if key in known}
-    result = compare_month(
-        followers, income, int(per_week) if per_week is not None else None, market=market
-    )
+    result = compare_month(followers, income, per_week, market=market)
     totals = StreamSums(
         *(sum(getattr(s, name) for s in streams.values()) for name in StreamSums.__annotations__)
     )

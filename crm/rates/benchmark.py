@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 from crm.market.ranges import CentsRange
@@ -70,21 +71,31 @@ def _check_income(income: Mapping[str, int], m: Market) -> None:
             raise RatesError("Income can't be negative.", field=key)
 
 
-def posting_note(posts_per_week: int | None, m: Market) -> str | None:
+def posts_a_week(posts: int, days: int) -> Decimal:
+    """Posts a week over `days`, to one decimal rounded half up as a person quotes it."""
+    return (Decimal(7 * posts) / Decimal(days)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def _quote_rate(rate: int | Decimal) -> str:
+    # 3.0 reads "3", 3.9 stays "3.9": whole numbers carry no decimal.
+    return str(int(rate)) if rate == int(rate) else str(rate)
+
+
+def posting_note(posts_per_week: int | Decimal | None, m: Market) -> str | None:
     """Say so when the creator posts less often than the benchmark assumes."""
     assumed = m.benchmark.assumed_posts_per_week
     if posts_per_week is None or posts_per_week >= assumed:
         return None
     return (
-        f"The benchmark assumes at least {assumed} posts a week; you post {posts_per_week}, "
-        "so landing lower is expected."
+        f"The benchmark assumes at least {assumed} posts a week; "
+        f"you post {_quote_rate(posts_per_week)}, so landing lower is expected."
     )
 
 
 def compare_month(
     followers: int,
     income: Mapping[str, int],
-    posts_per_week: int | None = None,
+    posts_per_week: int | Decimal | None = None,
     *,
     market: Market,
 ) -> MonthBenchmark:
