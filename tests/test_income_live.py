@@ -9,11 +9,12 @@ import pytest
 from sqlalchemy import func, select
 
 from crm.income import live
-from crm.income.models import IncomeEntry, LiveFormat
+from crm.income.models import IncomeEntry, LiveFormat, LiveSession
 from crm.income.report import month_report
 from crm.income.services import IncomeError
 from crm.market.seed import installed_market
 from tests.factories_income import TODAY, make_live
+from tests.test_rates_views import field_error
 
 MARKET = installed_market()
 
@@ -115,3 +116,30 @@ def test_an_entry_a_live_feeds_is_changed_through_the_live(logged_in, session, u
     session.expire_all()
     (entry,) = _entries(session, user)
     assert entry.amount_cents == 1_000  # unchanged, and still there
+
+
+def test_a_live_worth_over_the_income_limit_is_refused_beside_its_diamonds(
+    logged_in, session, user
+) -> None:
+    user.diamond_value_micros = 500_000  # half a unit a diamond
+    session.commit()
+    response = logged_in.post("/income/live/new", data={
+        "held_on": "2026-11-03", "format": "qa", "duration_minutes": "45", "diamonds": "30000000",
+    })  # fmt: skip
+    assert response.status_code == 200
+    assert "over 10 million USD" in field_error(response, "diamonds")
+    assert session.scalar(select(func.count()).select_from(LiveSession)) == 0
+    assert _entries(session, user) == []
+
+
+def test_a_value_that_makes_an_earlier_live_too_big_is_refused_beside_the_value(
+    logged_in, session, user
+) -> None:
+    make_live(session, user, held_on=date(2026, 11, 3), diamonds=30_000_000)
+    session.commit()
+    response = logged_in.post("/income/live/value", data={"value": "0.5"})
+    assert response.status_code == 200
+    error = field_error(response, "value")
+    assert "Nov 3, 2026" in error and "over 10 million USD" in error
+    session.expire_all()
+    assert user.diamond_value_micros is None and _entries(session, user) == []

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from crm import inputs, money
 from crm.accounts.models import User
+from crm.dates import show_date
 from crm.income import services
 from crm.income.models import IncomeEntry, IncomeStatus, LiveFormat, LiveSession
 from crm.market.facts import Market
@@ -59,7 +60,7 @@ def set_diamond_value(
     waiting = session.scalars(owned(LiveSession, owner.id).where(LiveSession.entry_id.is_(None)))
     fed = 0
     for live in waiting:
-        _sync_entry(session, owner, live, today, market)
+        _sync_entry(session, owner, live, today, market, field="value")
         fed += live.entry is not None
     return fed
 
@@ -105,10 +106,26 @@ def save_session(
 
 
 def _sync_entry(
-    session: Session, owner: User, live: LiveSession, today: date, market: Market
+    session: Session,
+    owner: User,
+    live: LiveSession,
+    today: date,
+    market: Market,
+    field: str = "diamonds",
 ) -> None:
-    """The session's entry follows it; none while there is no value or nothing earned."""
+    """The session's entry follows it; none while there is no value or nothing earned.
+
+    `field` is the form field a LIVE worth over the income limit is refused beside: the
+    diamonds when a LIVE is saved, the value when setting it feeds earlier LIVEs.
+    """
     cents = diamonds_cents(live.diamonds, owner.diamond_value_micros or 0)
+    if cents > services.AMOUNT_MAX_CENTS:
+        raise services.IncomeError(
+            f"At {'this' if field == 'value' else 'your'} diamond value, the LIVE of "
+            f"{show_date(live.held_on)} is worth over 10 million {owner.currency}: "
+            f"check the {'value' if field == 'value' else 'diamonds'}.",
+            field=field,
+        )
     if not owner.diamond_value_micros or cents <= 0:
         if live.entry is not None:
             services.delete_entry(session, live.entry)
