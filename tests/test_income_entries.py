@@ -255,3 +255,19 @@ def test_a_user_in_euros_reports_in_euros(session) -> None:
     user = make_user(session, currency="EUR")
     entry = make_income(session, user, currency="USD", amount_cents=10_000, rate_millionths=900_000)
     assert (entry.reporting_cents, entry.reporting_currency) == (9_000, "EUR")
+
+
+def test_a_large_export_is_sent_in_pieces_as_it_is_read(
+    logged_in, session, user, monkeypatch
+) -> None:
+    for day in range(1, 8):
+        make_income(session, user, earned_on=date(2026, 11, day), amount_cents=100 * day)
+    whole = logged_in.get("/income/export.csv?month=2026-11").get_data(as_text=True)
+    monkeypatch.setattr(listing, "EXPORT_BATCH", 3)
+    response = logged_in.get("/income/export.csv?month=2026-11")
+    assert response.is_streamed
+    pieces = [piece for piece in response.response if piece]
+    assert len(pieces) >= 4  # the BOM, then a piece per three entries
+    assert b"".join(pieces).decode() == whole
+    rows = list(csv.DictReader(io.StringIO(whole.lstrip("\ufeff"))))
+    assert [row["amount"] for row in rows] == [f"{day}.00" for day in range(1, 8)]

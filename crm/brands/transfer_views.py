@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from flask import (
     Response,
     flash,
@@ -24,7 +22,7 @@ from crm.brands.importing import ImportRejected, read_rows
 from crm.brands.merging import plan_import
 from crm.brands.views import filters_from
 from crm.database import db_session, read_session, utcnow
-from crm.downloads import read_while_sent
+from crm.downloads import csv_download, read_while_sent
 from crm.saving import saving
 
 
@@ -60,23 +58,9 @@ def _summary(result: ImportResult) -> str:
     return "Import done: " + ", ".join(parts) + "."
 
 
-def _csv_download(body: str | Iterator[str], filename: str) -> Response:
-    # A BOM so that Excel reads the file as UTF-8.
-    return Response(
-        "\ufeff" + body if isinstance(body, str) else _after_a_bom(body),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
-def _after_a_bom(pieces: Iterator[str]) -> Iterator[str]:
-    yield "\ufeff"
-    yield from pieces  # closing the download closes the pieces
-
-
 @bp.get("/import-template.csv")
 def import_template() -> Response:
-    return _csv_download(template_csv(), "brands-import-template.csv")
+    return csv_download(template_csv(), "brands-import-template.csv")
 
 
 @bp.get("/export.csv")
@@ -85,4 +69,4 @@ def export() -> Response:
     form = FilterForm(services.tag_names(session, owner_id), formdata=request.args)
     filters = filters_from(form)
     body = read_while_sent(lambda reader: export_csv(reader, owner_id, filters))
-    return _csv_download(body, f"brands-{utcnow().date().isoformat()}.csv")
+    return csv_download(body, f"brands-{utcnow().date().isoformat()}.csv")

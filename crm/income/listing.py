@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -12,8 +11,9 @@ from typing import Any
 from sqlalchemy import Select, and_, case, func, literal
 from sqlalchemy.orm import Session, joinedload
 
-from crm.brands.csvfile import neutralise
+from crm.brands.csvfile import EXPORT_BATCH, neutralise
 from crm.dates import month_days
+from crm.downloads import csv_pieces
 from crm.income.models import IncomeEntry, IncomeStatus
 from crm.market.facts import Market
 from crm.money import format_rate, to_major
@@ -192,19 +192,21 @@ def entry_cells(entry: IncomeEntry, today: date, market: Market) -> list[str]:
 
 def export_csv(
     session: Session, owner_id: int, filters: IncomeFilters, today: date, market: Market
-) -> str:
-    """The filtered entries as CSV text, oldest first, formulas neutralised."""
+) -> Iterator[str]:
+    """The filtered entries as CSV text in pieces, oldest first, formulas neutralised."""
     entries = session.scalars(
         filtered(owner_id, filters, today)
         .order_by(IncomeEntry.earned_on, IncomeEntry.id)
         .options(joinedload(IncomeEntry.brand))
+        .execution_options(yield_per=EXPORT_BATCH)
     )
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for entry in entries:
-        writer.writerow([neutralise(cell) for cell in entry_cells(entry, today, market)])
-    return out.getvalue()
+    try:
+        rows = (
+            [neutralise(cell) for cell in entry_cells(entry, today, market)] for entry in entries
+        )
+        yield from csv_pieces(CSV_COLUMNS, rows, EXPORT_BATCH)
+    finally:
+        entries.close()  # a download dropped halfway: PostgreSQL's server-side cursor too
 
 
 def brand_name(session: Session, owner_id: int, brand_id: int | None) -> str | None:

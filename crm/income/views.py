@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from crm.accounts.login import creator, creator_today
 from crm.database import db_session
+from crm.downloads import csv_download, read_while_sent
 from crm.income import listing, live, services
 from crm.income.forms import EntryForm, FilterForm, GoalForm, MonthForm
 from crm.income.models import IncomeEntry, IncomeStatus, LiveSession
@@ -81,15 +82,11 @@ def index() -> str:
 
 @bp.get("/export.csv")
 def export() -> Response:
-    session, user, today = db_session(), creator(), creator_today()
+    user, today = creator(), creator_today()
     filters = filters_from(FilterForm(formdata=request.args), today)
-    body = listing.export_csv(session, user.id, filters, today, market())
-    name = f"income-{filters.month_text or 'all'}.csv"
-    return Response(
-        "\ufeff" + body,  # a BOM so that Excel reads the file as UTF-8
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    owner_id, m = user.id, market()
+    body = read_while_sent(lambda reader: listing.export_csv(reader, owner_id, filters, today, m))
+    return csv_download(body, f"income-{filters.month_text or 'all'}.csv")
 
 
 def entry_data(form: EntryForm) -> services.EntryData:
