@@ -8,12 +8,14 @@ import json
 from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy import select
 
 from crm import database
 from crm.income.models import IncomeStatus
 from crm.income.payloads import report_payload
 from crm.income.report import month_report
 from crm.market.seed import installed_market
+from crm.stats.models import StatsSnapshot
 from tests.factories import make_snapshot
 from tests.factories_income import TODAY, make_income
 
@@ -298,3 +300,25 @@ def test_a_rate_just_under_the_assumed_posts_is_quoted_not_cut(session, user) ->
     assert note is not None and "you post 3.9," in note
     # The CLI's JSON carries the same rounded rate as a number.
     assert json.loads(json.dumps(report_payload(_report(session, user))))["posts_per_week"] == 3.9
+
+
+def test_cli_stats_add_twice_for_a_day_replaces_it_keeping_figures_left_out(
+    runner, session, user
+) -> None:
+    first = _cli(runner, "stats", "add", "--user", user.email, "--date", "2026-11-20",
+                 "--followers", "3000", "--views", "1000", "--posts", "5")  # fmt: skip
+    assert first.exit_code == 0 and first.output.startswith("Recorded 2026-11-20"), first.output
+    again = _cli(runner, "stats", "add", "--user", user.email, "--date", "2026-11-20",
+                 "--followers", "3100", "--json")  # fmt: skip
+    assert again.exit_code == 0, again.output
+    data = json.loads(again.output)
+    assert data["replaced"] is True
+    assert (data["followers"], data["video_views"], data["posts"], data["period_days"]) == (
+        3100,
+        1000,
+        5,
+        7,
+    )
+    session.expire_all()
+    snapshots = session.scalars(select(StatsSnapshot).where(StatsSnapshot.owner_id == user.id))
+    assert [(s.taken_on, s.followers) for s in snapshots] == [(date(2026, 11, 20), 3100)]

@@ -18,7 +18,20 @@ stats_group = RatesGroup("stats", help="Stats snapshots.")
 
 
 def _count(name: str, help_text: str) -> Any:
-    return click.option(f"--{name}", type=click.IntRange(min=0), default=0, help=help_text)
+    return click.option(f"--{name}", type=click.IntRange(min=0), default=None, help=help_text)
+
+
+# Each option's SnapshotData field; an option left out keeps the replaced snapshot's figure
+# (0 for a new snapshot), so a script can correct one figure without repeating the rest.
+FIELDS = {
+    "followers": "followers",
+    "views": "video_views",
+    "likes": "likes",
+    "comments": "comments",
+    "shares": "shares",
+    "posts": "posts",
+    "period": "period_days",
+}
 
 
 @stats_group.command("add")
@@ -30,32 +43,41 @@ def _count(name: str, help_text: str) -> Any:
 @_count("comments", "Comments over the period.")
 @_count("shares", "Shares over the period.")
 @_count("posts", "Videos posted over the period.")
-@click.option("--period", type=click.IntRange(min=1), default=7, show_default=True)
+@click.option("--period", type=click.IntRange(min=1), default=None, help="Days covered [7].")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @with_appcontext
-def stats_add(email: str, taken_on: Any, as_json: bool, **counts: int) -> None:
-    """Record (or replace) the snapshot of one day."""
+def stats_add(email: str, taken_on: Any, as_json: bool, **counts: int | None) -> None:
+    """Record the snapshot of one day, or replace that day's (options left out keep theirs)."""
     user = find_user(email)
     session = db_session()
-    data = services.SnapshotData(
-        taken_on=taken_on.date(),
-        period_days=counts["period"],
-        followers=counts["followers"],
-        video_views=counts["views"],
-        likes=counts["likes"],
-        comments=counts["comments"],
-        shares=counts["shares"],
-        posts=counts["posts"],
-    )
+    day = taken_on.date()
+    replaced = services.snapshot_on(session, user.id, day)
+    data = services.SnapshotData(taken_on=day, **_figures(counts, replaced))
     with refused_as_usage():
         snapshot = services.save_snapshot(
-            session, user.id, None, data, dates.today_in(user.timezone)
+            session, user.id, replaced, data, dates.today_in(user.timezone)
         )
     session.commit()
     if as_json:
-        names = ("followers", "video_views", "likes", "comments", "shares", "posts", "period_days")
-        payload = {"date": snapshot.taken_on.isoformat()}
-        payload.update({name: getattr(snapshot, name) for name in names})
+        payload: dict[str, Any] = {"date": snapshot.taken_on.isoformat()}
+        payload.update({name: getattr(snapshot, name) for name in FIELDS.values()})
+        payload["replaced"] = replaced is not None
         click.echo(json.dumps(payload, indent=2))
     else:
-        click.echo(f"Recorded {snapshot.followers:,} followers on {snapshot.taken_on}.")
+        verb = "Replaced the snapshot of" if replaced is not None else "Recorded"
+        click.echo(f"{verb} {day}: {snapshot.followers:,} followers.")
+
+
+def _figures(counts: dict[str, int | None], replaced: Any) -> dict[str, int]:
+    """Each figure given, else the replaced snapshot's, else 7 days or 0."""
+    figures = {}
+    for option, name in FIELDS.items():
+        given = counts[option]
+        if given is None:
+            given = (
+                getattr(replaced, name)
+                if replaced is not None
+                else (7 if option == "period" else 0)
+            )
+        figures[name] = given
+    return figures

@@ -109,6 +109,13 @@ def check_video(data: VideoData) -> None:
             raise StatsError(f"Enter 0 to {COUNT_MAX:,}.", field=name)
 
 
+def snapshot_on(session: Session, owner_id: int, day: date) -> StatsSnapshot | None:
+    """The creator's snapshot of `day`, if there is one."""
+    return session.scalars(
+        owned(StatsSnapshot, owner_id).where(StatsSnapshot.taken_on == day)
+    ).one_or_none()
+
+
 def save_snapshot(
     session: Session,
     owner_id: int,
@@ -118,9 +125,7 @@ def save_snapshot(
 ) -> StatsSnapshot:
     """Create or update the snapshot for a date; one snapshot per day."""
     check_snapshot(data, today)
-    clash = session.scalars(
-        owned(StatsSnapshot, owner_id).where(StatsSnapshot.taken_on == data.taken_on)
-    ).one_or_none()
+    clash = snapshot_on(session, owner_id, data.taken_on)
     if clash is not None and (snapshot is None or clash.id != snapshot.id):
         raise StatsError(
             "There is already a snapshot for this date; edit that one instead.", field="taken_on"
