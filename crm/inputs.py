@@ -71,6 +71,23 @@ def query_int(
     return value if low <= value <= high else default
 
 
+class RefusedQuery(BadRequest):
+    """A query-string value that is there but unusable: a 400 page saying which and why,
+    instead of quietly showing another period than the one asked for."""
+
+
+def query_int_or_refuse(name: str, default: int, *, low: int, high: int, what: str) -> int:
+    """A whole number from the query string, `default` when missing; anything else given
+    that is not a number from `low` to `high` is refused with a page naming `what`."""
+    text = request.args.get(name, "").strip()
+    if not text:
+        return default
+    value = query_int(name, None, low=low, high=high)
+    if value is None:
+        raise RefusedQuery(f"Pick a {what} from {low} to {high}.")
+    return value
+
+
 def is_one_line(text: str) -> bool:
     """True when `text` has no line break, tab or other control character."""
     return not any(unicodedata.category(char) in _NOT_ON_ONE_LINE for char in text)

@@ -22,7 +22,7 @@ from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 from crm import dates
-from crm.inputs import INT4_MAX
+from crm.inputs import INT4_MAX, RefusedQuery
 from crm.market.current import market
 from crm.money import format_money, format_rate
 from crm.sentences import full_stop_after
@@ -197,7 +197,7 @@ def _http_error(error: HTTPException) -> Any:
     if error.code == 413:
         limit = request.max_content_length or 0
         message = f"Uploads can be at most {limit // (1024 * 1024)} MB."
-    elif error.code == 429:
+    elif error.code == 429 or isinstance(error, RefusedQuery):
         message = error.description
     response = render_error(error.code, message)
     if error.code == 405:

@@ -130,3 +130,31 @@ def test_expenses_on_the_page(logged_in, session, user) -> None:
     assert refused.status_code == 200 and "is not an amount" in refused.get_data(as_text=True)
     year = logged_in.get("/income/year?year=2026").get_data(as_text=True)
     assert "2026: income, expenses and net" in year and "$49.99" in year
+
+
+@pytest.mark.parametrize("year", ["1999", "2101", "20x6", "-5", "99999999999999999999"])
+@pytest.mark.parametrize("path", ["/income/year", "/income/year.csv"])
+def test_a_year_out_of_range_is_refused_not_swapped_for_this_one(logged_in, path, year) -> None:
+    response = logged_in.get(f"{path}?year={year}")
+    assert response.status_code == 400
+    body = response.get_data(as_text=True)
+    assert "Pick a year from 2000 to 2100." in body and "text/html" in response.content_type
+
+
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [("month=2026-13", "Month:"), ("month=junk", "Month:"), ("stream=nope", "Stream:"),
+     ("status=lost", "Status:")],
+)  # fmt: skip
+def test_the_income_csv_refuses_a_filter_it_cannot_read(logged_in, query, said) -> None:
+    response = logged_in.get(f"/income/export.csv?{query}")
+    assert response.status_code == 400 and "text/html" in response.content_type
+    assert said in response.get_data(as_text=True)
+    assert logged_in.get("/income/export.csv?month=2026-11").status_code == 200
+
+
+def test_the_first_and_last_years_link_only_inward(logged_in) -> None:
+    first = logged_in.get("/income/year?year=2000").get_data(as_text=True)
+    assert 'rel="prev"' not in first and "year=2001" in first
+    last = logged_in.get("/income/year?year=2100").get_data(as_text=True)
+    assert 'rel="next"' not in last and "year=2099" in last

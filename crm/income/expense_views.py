@@ -13,7 +13,7 @@ from crm.income.models import Expense, ExpenseCategory
 from crm.income.trends import chart, trend_months, year_to_date
 from crm.income.views import bp
 from crm.income.year import YEAR_MAX, YEAR_MIN, year_csv, year_summary
-from crm.inputs import query_int
+from crm.inputs import query_int_or_refuse
 from crm.market.current import market
 from crm.money import format_rate, to_major
 from crm.ownership import get_owned_or_404
@@ -94,14 +94,21 @@ def delete_expense(expense_id: int) -> Response:
 
 
 def _year() -> int:
-    return query_int("year", creator_today().year, low=YEAR_MIN, high=YEAR_MAX)
+    return query_int_or_refuse(
+        "year", creator_today().year, low=YEAR_MIN, high=YEAR_MAX, what="year"
+    )
 
 
 @bp.get("/year")
 def year() -> str:
     number = _year()
     summary = year_summary(db_session(), creator(), number)
-    return render_template("income/year.html", summary=summary, categories=ExpenseCategory)
+    return render_template(
+        "income/year.html",
+        summary=summary,
+        categories=ExpenseCategory,
+        years=(YEAR_MIN, YEAR_MAX),
+    )
 
 
 @bp.get("/year.csv")

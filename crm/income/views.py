@@ -15,7 +15,7 @@ from crm.income import listing, live, services
 from crm.income.forms import EntryForm, FilterForm, GoalForm, MonthForm
 from crm.income.models import IncomeEntry, IncomeStatus, LiveSession
 from crm.income.report import gaps, month_report
-from crm.inputs import query_int
+from crm.inputs import RefusedQuery, query_int
 from crm.market.current import market
 from crm.money import format_rate, to_major
 from crm.ownership import get_owned_or_404
@@ -83,7 +83,11 @@ def index() -> str:
 @bp.get("/export.csv")
 def export() -> Response:
     user, today = creator(), creator_today()
-    filters = filters_from(FilterForm(formdata=request.args), today)
+    form = FilterForm(formdata=request.args)
+    filters = filters_from(form, today)
+    for field in (form.month, form.stream, form.status):
+        if field.errors:  # a file of another month than the one asked for would mislead
+            raise RefusedQuery(f"{field.label.text}: {field.errors[0]}")
     owner_id, m = user.id, market()
     body = read_while_sent(lambda reader: listing.export_csv(reader, owner_id, filters, today, m))
     return csv_download(body, f"income-{filters.month_text or 'all'}.csv")
