@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from html import unescape
 
 import pytest
@@ -12,6 +11,7 @@ from crm.emails.kinds import EmailKind, default_template
 from crm.emails.models import PitchEmailTemplate
 from crm.emails.wording import VARIABLES
 from tests.factories_brands import make_brand, make_contact
+from tests.page_text import field_error
 
 
 @pytest.fixture
@@ -29,12 +29,6 @@ def save(client, kind: str, subject: str, body: str, action: str = "save"):
     return client.post(
         f"/emails/templates/{kind}", data={"subject": subject, "body": body, "action": action}
     )
-
-
-def field_error(page: str, field: str) -> str:
-    found = re.search(rf'<p class="error" id="{field}-error">(.*?)</p>', page, re.S)
-    assert found, page
-    return unescape(found.group(1))
 
 
 def test_the_list_shows_every_kind_as_built_in(logged_in) -> None:

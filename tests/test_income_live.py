@@ -14,7 +14,7 @@ from crm.income.report import month_report
 from crm.income.services import IncomeError
 from crm.market.seed import installed_market
 from tests.factories_income import TODAY, make_live
-from tests.test_rates_views import field_error
+from tests.page_text import field_error
 
 MARKET = installed_market()
 

@@ -14,6 +14,7 @@ from crm.add_on_policy.models import AddOnUplift
 from crm.market.seed import installed_market
 from tests import factories
 from tests.factories_income import make_income
+from tests.page_text import field_error, input_value
 
 PAGE = "/rates/"
 
@@ -23,20 +24,6 @@ def text(response) -> str:
     body = response.get_data(as_text=True)
     body = re.sub(r"<head>.*?</head>", " ", body, flags=re.S)
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", body)))
-
-
-def field_error(response, name: str) -> str:
-    found = re.search(
-        rf'<p class="error" id="{name}-error">(.*?)</p>', response.get_data(as_text=True)
-    )
-    return unescape(found.group(1)) if found else ""
-
-
-def input_value(response, name: str) -> str | None:
-    found = re.search(
-        rf'<input[^>]*name="{name}"[^>]*value="([^"]*)"', response.get_data(as_text=True)
-    )
-    return found.group(1) if found else None
 
 
 def calc(client, **params):
