@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import case, func
+from sqlalchemy import Row, case, func
 from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
@@ -68,7 +70,20 @@ def year_summary(session: Session, user: User, year: int) -> YearSummary:
     first, following = date(year, 1, 1), date(year + 1, 1, 1)
     paid = case((IncomeEntry.status == IncomeStatus.PAID, IncomeEntry.reporting_cents), else_=0)
     income = daily_stream_sums(session, user, first, following, func.sum(paid))
-    spent = session.execute(
+    by_month, paid_by_month, streams = _fold_income(income)
+    expenses_by_month, categories = _fold_expenses(_daily_expenses(session, user, first, following))
+    months = tuple(
+        MonthRow(m, by_month[m], sum(by_month[m].values()), paid_by_month[m], expenses_by_month[m])
+        for m in range(1, 13)
+    )
+    return YearSummary(year, user.currency, months, streams, categories)
+
+
+def _daily_expenses(
+    session: Session, user: User, first: date, following: date
+) -> Sequence[Row[Any]]:
+    """(day, category, cents) for each day and category with expenses in [first, following)."""
+    return session.execute(
         owned(
             Expense, user.id, Expense.spent_on, Expense.category, func.sum(Expense.reporting_cents)
         )
@@ -79,6 +94,13 @@ def year_summary(session: Session, user: User, year: int) -> YearSummary:
         )
         .group_by(Expense.spent_on, Expense.category)
     ).all()
+
+
+def _fold_income(
+    income: Iterable[Sequence[Any]],
+) -> tuple[dict[int, dict[str, int]], dict[int, int], dict[str, int]]:
+    """Daily (day, stream, cents, paid cents) into income per month and stream, paid per
+    month, and the year per stream."""
     by_month: dict[int, dict[str, int]] = {m: {} for m in range(1, 13)}
     paid_by_month = dict.fromkeys(range(1, 13), 0)
     streams: dict[str, int] = {}
@@ -87,17 +109,18 @@ def year_summary(session: Session, user: User, year: int) -> YearSummary:
         row[stream] = row.get(stream, 0) + int(cents)
         paid_by_month[day.month] += int(paid_cents)
         streams[stream] = streams.get(stream, 0) + int(cents)
-    expenses_by_month = dict.fromkeys(range(1, 13), 0)
+    return by_month, paid_by_month, streams
+
+
+def _fold_expenses(spent: Iterable[Sequence[Any]]) -> tuple[dict[int, int], dict[str, int]]:
+    """Daily (day, category, cents) into expenses per month and the year per category."""
+    by_month = dict.fromkeys(range(1, 13), 0)
     categories: dict[str, int] = {}
     for day, category, cents in spent:
         key = ExpenseCategory(category).value
-        expenses_by_month[day.month] += int(cents)
+        by_month[day.month] += int(cents)
         categories[key] = categories.get(key, 0) + int(cents)
-    months = tuple(
-        MonthRow(m, by_month[m], sum(by_month[m].values()), paid_by_month[m], expenses_by_month[m])
-        for m in range(1, 13)
-    )
-    return YearSummary(year, user.currency, months, streams, categories)
+    return by_month, categories
 
 
 def year_csv(summary: YearSummary, market: Market) -> str:
