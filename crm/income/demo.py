@@ -3,6 +3,7 @@ expenses, a goal, and money still owed (some of it late), through the real servi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import func
@@ -14,6 +15,7 @@ from crm.database import utcnow
 from crm.income import expenses, live, services
 from crm.income.models import ExpenseCategory, IncomeEntry, IncomeStatus, LiveFormat
 from crm.market.current import market
+from crm.market.facts import Market
 from crm.ownership import owned
 
 # Dollars a month, oldest first (11 months ago .. this month so far): UGC, affiliate,
@@ -73,6 +75,17 @@ def _status(earned: date, today: date, months_back: int) -> tuple[IncomeStatus, 
     return IncomeStatus.EXPECTED, None
 
 
+@dataclass(frozen=True)
+class _Planned:
+    """One stream's demo income in one month."""
+
+    stream: str
+    dollars: int
+    earned: date
+    months_back: int
+    client: str  # a client brand's name, or empty
+
+
 def populate(session: Session, user: User) -> bool:
     """Add a year of demo income and expenses unless the user has income already."""
     if session.scalar(owned(IncomeEntry, user.id, func.count())):
@@ -92,42 +105,43 @@ def populate(session: Session, user: User) -> bool:
         months_back = len(MONTHS) - 1 - position
         start = _month_start(today, months_back)
         for stream, dollars in zip(STREAMS, amounts, strict=True):
-            if not dollars:
-                continue
-            earned = min(start + timedelta(days=DAYS[stream]), today)
-            if stream == "live" and months_back in LIVE_MONTHS:
-                diamonds = dollars * 100 * 1_000_000 // (DIAMOND_VALUE_MICROS * 100)
-                data = live.SessionData(earned, LIVE_MONTHS[months_back], 45 + 15 * months_back,
-                                        diamonds)  # fmt: skip
-                live.save_session(session, user, None, data, today, m)
-                continue
-            status, paid_on = _status(earned, today, months_back)
-            euros = stream == "brand" and months_back == 5
-            services.save_entry(
-                session,
-                user,
-                None,
-                services.EntryData(
-                    earned_on=earned,
-                    # The euro deal: its dollars back at the day's rate (about the plan's).
-                    amount_cents=dollars * 100 * 1_000_000 // EURO_RATE if euros else dollars * 100,
-                    currency="EUR" if euros else user.currency,
-                    rate_millionths=EURO_RATE if euros else None,
-                    stream=stream,
-                    status=status,
-                    program="Amazon Associates" if stream == "affiliate" else "",
-                    brand=clients[position % len(clients)] if clients and stream == "ugc" else "",
-                    note=NOTES[stream],
-                    due_on=earned + timedelta(days=14) if stream in ("ugc", "brand") else None,
-                    paid_on=paid_on,
-                ),
-                today,
-                m,
-            )
+            if dollars:
+                earned = min(start + timedelta(days=DAYS[stream]), today)
+                client = clients[position % len(clients)] if clients and stream == "ugc" else ""
+                _income(session, user, _Planned(stream, dollars, earned, months_back, client),
+                        today, m)  # fmt: skip
         _expenses(session, user, start, months_back, today)
     user.income_goal_cents = GOAL_CENTS
     session.flush()
     return True
+
+
+def _income(session: Session, user: User, plan: _Planned, today: date, m: Market) -> None:
+    """The planned income: a logged LIVE in the LIVE months, else an entry of its own."""
+    if plan.stream == "live" and plan.months_back in LIVE_MONTHS:
+        diamonds = plan.dollars * 100 * 1_000_000 // (DIAMOND_VALUE_MICROS * 100)
+        minutes = 45 + 15 * plan.months_back
+        data = live.SessionData(plan.earned, LIVE_MONTHS[plan.months_back], minutes, diamonds)
+        live.save_session(session, user, None, data, today, m)
+        return
+    status, paid_on = _status(plan.earned, today, plan.months_back)
+    # The euro deal: its dollars back at the day's rate (about the plan's).
+    euros = plan.stream == "brand" and plan.months_back == 5
+    cents = plan.dollars * 100
+    data = services.EntryData(
+        earned_on=plan.earned,
+        amount_cents=cents * 1_000_000 // EURO_RATE if euros else cents,
+        currency="EUR" if euros else user.currency,
+        rate_millionths=EURO_RATE if euros else None,
+        stream=plan.stream,
+        status=status,
+        program="Amazon Associates" if plan.stream == "affiliate" else "",
+        brand=plan.client,
+        note=NOTES[plan.stream],
+        due_on=plan.earned + timedelta(days=14) if plan.stream in ("ugc", "brand") else None,
+        paid_on=paid_on,
+    )
+    services.save_entry(session, user, None, data, today, m)
 
 
 def _expenses(session: Session, user: User, start: date, months_back: int, today: date) -> None:
