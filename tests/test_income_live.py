@@ -143,3 +143,15 @@ def test_a_value_that_makes_an_earlier_live_too_big_is_refused_beside_the_value(
     assert "Nov 3, 2026" in error and "over 10 million USD" in error
     session.expire_all()
     assert user.diamond_value_micros is None and _entries(session, user) == []
+
+
+def test_the_list_shows_what_each_live_earned_linking_to_its_month(logged_in, session, user):
+    user.diamond_value_micros = 5_000
+    make_live(session, user, held_on=date(2026, 10, 3), diamonds=2_000)
+    make_live(session, user, held_on=date(2026, 11, 3), diamonds=0)
+    session.commit()
+    page = logged_in.get("/income/live/").get_data(as_text=True)
+    assert '<a href="/income/?month=2026-10&amp;stream=live"' in page
+    link = page.split('<a href="/income/?month=2026-10&amp;stream=live"', 1)[1]
+    assert link.split("</a>", 1)[0].endswith(">$10")
+    assert "month=2026-11" not in page  # earned nothing: no entry to link to

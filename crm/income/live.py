@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from crm import inputs, money
 from crm.accounts.models import User
@@ -161,8 +161,15 @@ SESSION_ORDER = Order(
 def session_page(
     session: Session, owner_id: int, cursor: str | None, size: int
 ) -> Page[LiveSession]:
-    """One page of the creator's LIVEs, newest first."""
-    return keyset_page(session, owned(LiveSession, owner_id), SESSION_ORDER, cursor, size)
+    """One page of the creator's LIVEs, newest first, with the entries they fed."""
+    return keyset_page(
+        session,
+        owned(LiveSession, owner_id),
+        SESSION_ORDER,
+        cursor,
+        size,
+        options=(selectinload(LiveSession.entry),),
+    )
 
 
 @dataclass(frozen=True)
