@@ -322,3 +322,9 @@ def test_cli_stats_add_twice_for_a_day_replaces_it_keeping_figures_left_out(
     session.expire_all()
     snapshots = session.scalars(select(StatsSnapshot).where(StatsSnapshot.owner_id == user.id))
     assert [(s.taken_on, s.followers) for s in snapshots] == [(date(2026, 11, 20), 3100)]
+
+
+def test_the_month_links_to_its_neighbours_by_name(logged_in) -> None:
+    page = logged_in.get("/income/month?month=2026-01").get_data(as_text=True)
+    assert 'href="/income/month?month=2025-12" rel="prev">← December 2025</a>' in page
+    assert 'href="/income/month?month=2026-02" rel="next">February 2026 →</a>' in page
