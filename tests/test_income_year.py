@@ -158,3 +158,16 @@ def test_the_first_and_last_years_link_only_inward(logged_in) -> None:
     assert 'rel="prev"' not in first and "year=2001" in first
     last = logged_in.get("/income/year?year=2100").get_data(as_text=True)
     assert 'rel="next"' not in last and "year=2099" in last
+
+
+def test_the_page_shows_the_years_streams_and_the_csv_every_stream(logged_in, session, user):
+    _year(session, user)
+    page = logged_in.get("/income/year?year=2026").get_data(as_text=True)
+    header = page.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    shown = [
+        cell for cell in ("Affiliate", "UGC deals", "Series", "Subscriptions") if cell in header
+    ]
+    assert shown == ["Affiliate", "UGC deals"]
+    assert "Expenses" in header and "Net" in header
+    body = logged_in.get("/income/year.csv?year=2026").get_data(as_text=True)
+    assert "Series" in body.splitlines()[0] and "Subscriptions" in body.splitlines()[0]
