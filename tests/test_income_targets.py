@@ -210,7 +210,7 @@ def test_the_page_at_ten_thousand_shows_message_targets_verdicts_and_gaps(
     make_income(session, user, earned_on=date(2026, 11, 4), amount_cents=25_000, stream="brand")
     session.commit()
     page = logged_in.get("/income/month?month=2026-11").get_data(as_text=True)
-    assert "no built-in benchmark" in page
+    assert "November 2026 against your own targets" in page and "no built-in benchmark" in page
     assert "$50 to your target" in page and "below your target" in page  # UGC
     assert "$50 over your target" in page  # brand
     assert "exactly on it" in page  # the total: $700 of $700
@@ -299,6 +299,6 @@ def test_the_dashboard_at_ten_thousand_shows_progress_to_the_targets(
     save_targets(session, user.id, {"ugc": 100_000, "brand": 20_000}, MARKET)
     session.commit()
     page = logged_in.get("/dashboard").get_data(as_text=True)
-    assert "25% of your targets ($1,200)" in page
+    assert "$300 of your $1,200 targets (25%)" in page
     assert '<progress max="100" value="25"' in page
     assert "UGC deals: $300 of your $1,000 target, $700 to go." in page
