@@ -58,6 +58,7 @@ PAGES: list[Page] = [
     Page("expenses", lambda f: "/income/expenses/"),
     Page("LIVE sessions", lambda f: "/income/live/"),
     Page("income trends", lambda f: "/income/trends"),
+    Page("income targets", lambda f: "/income/targets"),
     Page("rates", lambda f: "/rates/"),
     Page("profile", lambda f: "/profile"),
     Page("email templates", lambda f: "/emails/templates"),

@@ -5,7 +5,7 @@ from crm.add_on_policy.models import AddOnUplift
 from crm.brands.models import Brand, BrandSearch, BrandTag, Contact
 from crm.brands.search import refresh_search  # noqa: F401  (its flush listener comes with it)
 from crm.emails.models import PitchEmailTemplate
-from crm.income.models import Expense, IncomeEntry, LiveSession
+from crm.income.models import Expense, IncomeEntry, IncomeTarget, LiveSession
 from crm.pitches.models import Pitch, PitchTotal
 from crm.stats.models import PortfolioVideo, StatsSnapshot
 from crm.timeline.models import BrandActivity
@@ -19,6 +19,7 @@ __all__ = [
     "Contact",
     "Expense",
     "IncomeEntry",
+    "IncomeTarget",
     "LiveSession",
     "LoginSession",
     "PasswordReset",

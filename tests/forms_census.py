@@ -1,8 +1,8 @@
 """Every form class the app defines, and its fields, for the sweeps over all forms.
 
 A form added later is found without anyone listing it: every module under crm/ is
-imported and every FlaskForm subclass defined there is taken, plus the add-on policy
-form the rates area builds at run time.
+imported and every FlaskForm subclass defined there is taken, plus the forms built at
+run time from the seed: the rates area's add-on policy and the income targets.
 """
 
 from __future__ import annotations
@@ -33,10 +33,11 @@ def form_classes(app: Flask) -> list[type[FlaskForm]]:
         import_module(module.name)
     with app.test_request_context():
         from crm.calculators.forms import add_on_policy_form
+        from crm.income.forms import targets_form
 
-        built = type(add_on_policy_form(meta={"csrf": False}))
+        built = {type(make(meta={"csrf": False})) for make in (add_on_policy_form, targets_form)}
     found = {cls for cls in _subclasses(FlaskForm) if cls.__module__.startswith("crm.")}
-    return sorted(found | {built}, key=lambda cls: f"{cls.__module__}.{cls.__qualname__}")
+    return sorted(found | built, key=lambda cls: f"{cls.__module__}.{cls.__qualname__}")
 
 
 def fields(form_class: type[FlaskForm]) -> Iterator[tuple[str, Field]]:

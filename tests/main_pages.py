@@ -26,6 +26,7 @@ from crm.database import utcnow
 from crm.emails.kinds import EmailKind, default_template
 from crm.emails.models import PitchEmailTemplate
 from crm.income.models import LiveFormat
+from crm.income.targets import save_targets
 from crm.market.seed import installed_market
 from crm.pitches.models import PitchKind, PitchStatus
 from tests.factories import make_snapshot, make_video
@@ -138,6 +139,17 @@ def trends(session: Session, user: User, ids: Ids) -> None:
     stats(session, user, ids)
 
 
+def income_targets(session: Session, user: User, ids: Ids) -> None:
+    """A creator past 10,000 followers with a target on every stream, and income."""
+    if not ids.setdefault("targets", False):
+        user.followers = 20_000
+        streams = [s.key for s in installed_market().streams]
+        save_targets(session, user.id, dict.fromkeys(streams, 50_000), installed_market())
+        session.commit()
+        ids["targets"] = True
+    income(session, user, ids)
+
+
 def dashboard(session: Session, user: User, ids: Ids) -> None:
     """Pitches with follow-ups due, and income this month and earlier (some overdue)."""
     pitches(session, user, ids)
@@ -198,6 +210,7 @@ class MainPage:
 
 MAIN_PAGES: list[MainPage] = [
     MainPage("/dashboard", dashboard),
+    MainPage("/dashboard", income_targets, tags=("10K+",)),
     MainPage("/brands/", brands),
     MainPage("/brands/?q=glow", brands),
     MainPage("/brands/?q=jo%40glowlabs.com", brands),
@@ -243,6 +256,8 @@ MAIN_PAGES: list[MainPage] = [
     MainPage("/income/?month=all&brand={brand_id}", income),
     MainPage("/income/month", income_year),
     MainPage("/income/month?month=2020-01", income),
+    MainPage("/income/month", income_targets, tags=("10K+",)),
+    MainPage("/income/targets", income_targets),
     MainPage("/income/new", income),
     MainPage("/income/live/", live_sessions),
     MainPage("/income/live/", deep=True, fill=live_sessions),
@@ -284,4 +299,5 @@ NOT_MAIN_PAGES: dict[str, str] = {
 
 def page_id(page: MainPage) -> str:
     """A test id for `page`."""
-    return f"{page.path} (next page)" if page.deep else page.path
+    name = f"{page.path} (next page)" if page.deep else page.path
+    return f"{name} [{', '.join(page.tags)}]" if page.tags else name

@@ -78,7 +78,8 @@ def _pitch_numbers(session: Session, owner_id: int, today: date) -> tuple[int, O
 def dashboard_summary(
     session: Session, user: User, today: date, market: Market
 ) -> DashboardSummary:
-    """The numbers on the dashboard for `user` (six queries)."""
+    """The numbers on the dashboard for `user` (six queries; seven from 10,000 followers,
+    where the month report reads the creator's own targets)."""
     stats = stats_summary(session, user.id)
     followers = follower_count(user, stats.latest.snapshot.followers if stats.latest else None)
     followups_due, pipeline = _pitch_numbers(session, user.id, today)

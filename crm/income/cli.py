@@ -193,6 +193,10 @@ def report_lines(report: MonthReport) -> list[str]:
     out = [f"{report.key}: {report.followers:,} followers at the month's end"]
     if result.tier is None:
         out.append(result.message or "")
+        own = report.targets
+        if own and own.total:
+            out.append("Against your own targets:")
+            out.extend(f"  {line.sentence(cur)}" for line in [*own.streams, own.total])
     else:
         out[0] += f", tier {result.tier.key}"
         for line in [*result.streams, *([result.total] if result.total else [])]:

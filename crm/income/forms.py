@@ -1,4 +1,4 @@
-"""Income forms: an entry, the list's filters, the monthly goal."""
+"""Income forms: an entry, the list's filters, the monthly goal, the targets per stream."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from wtforms import TextAreaField, ValidationError
 from wtforms.validators import InputRequired, Length, Optional
 
 from crm.forms import BoundedDateField, LineField, SelectField, WholeNumberField, choices
-from crm.income import services
+from crm.income import services, targets
 from crm.income.listing import MonthError, parse_month
 from crm.income.models import ExpenseCategory, IncomeStatus, LiveFormat
 from crm.market.current import market
@@ -149,6 +149,21 @@ class GoalForm(FlaskForm):
         [Optional()],
         description="In your profile's currency; leave empty for no goal.",
     )
+
+
+def targets_form(*args: Any, **kwargs: Any) -> FlaskForm:
+    """The creator's own targets: one money field per stream the seed lists (empty: none)."""
+
+    class TargetsForm(FlaskForm):
+        def amounts(self) -> dict[str, int | None]:
+            """Cents by stream key once valid; None where the field was left empty."""
+            return {s.key: getattr(self, targets.field_name(s.key)).cents for s in streams}
+
+    streams = market().streams
+    for stream in streams:
+        field = AmountField(stream.label, [Optional()], render_kw={"placeholder": "no target"})
+        setattr(TargetsForm, targets.field_name(stream.key), field)
+    return TargetsForm(*args, **kwargs)
 
 
 class ExpenseForm(FlaskForm):

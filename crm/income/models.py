@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm import money
@@ -28,6 +28,10 @@ class IncomeStatus(enum.StrEnum):
 # An exchange rate is stored as a whole number of millionths (1.08 -> 1_080_000), so a
 # rate never passes through a float: reports multiply integers.
 RATE_SCALE = money.RATE_SCALE
+
+
+# Past ten million (major units) an amount is a typo; it fits the 8-byte columns easily.
+AMOUNT_MAX_CENTS = 10_000_000 * 100
 
 
 # The unpaid partial index's condition as SQL text: a query it serves must say it with the
@@ -167,3 +171,25 @@ class LiveSession(Owned, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     entry: Mapped[IncomeEntry | None] = relationship()
+
+
+class IncomeTarget(Owned, Base):
+    """The creator's own monthly target for one stream, in the reporting currency.
+
+    From 10,000 followers there is no built-in benchmark: the month report compares each
+    stream with these instead. No row means no target for that stream.
+    """
+
+    __tablename__ = "income_targets"
+    __table_args__ = (
+        UniqueConstraint("owner_id", "stream"),
+        CheckConstraint(
+            f"amount_cents >= 0 AND amount_cents <= {AMOUNT_MAX_CENTS}", name="amount_in_range"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # A stream key of the seed, as IncomeEntry.stream (checked by the service).
+    stream: Mapped[str] = mapped_column(String(32))
+    amount_cents: Mapped[int] = mapped_column(BIG_COUNT)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

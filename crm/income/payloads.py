@@ -6,6 +6,7 @@ from typing import Any
 
 from crm.income.models import IncomeEntry
 from crm.income.report import MonthReport, gaps
+from crm.income.targets import TargetComparison, TargetLine
 from crm.income.year import YearSummary
 from crm.money import format_rate
 from crm.rates.payloads import benchmark_payload, major
@@ -43,8 +44,28 @@ def report_payload(report: MonthReport) -> dict[str, Any]:
         else None,
         posts_per_week=float(report.posts_per_week) if report.posts_per_week is not None else None,
         notes=list(report.notes),
+        targets=targets_payload(report.targets) if report.targets else None,
     )
     return payload
+
+
+def _target(line: TargetLine) -> dict[str, Any]:
+    return {
+        "amount": major(line.amount_cents),
+        "target": major(line.target_cents),
+        "verdict": line.verdict,
+        "gap": major(line.gap_cents),
+    }
+
+
+def targets_payload(comparison: TargetComparison) -> dict[str, Any]:
+    """The month against the creator's own targets (10,000 followers and up): the streams
+    with a target, their total against the targets' sum, income from the other streams."""
+    return {
+        "streams": {line.key: _target(line) for line in comparison.streams},
+        "total": _target(comparison.total) if comparison.total else None,
+        "other": major(comparison.other_cents),
+    }
 
 
 def entry_payload(entry: IncomeEntry) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
 The figures come from two aggregate queries whatever the number of entries: the month's
 sums per stream, and the follower count at the month's end with the month's post counts.
-The comparison itself is crm.rates.benchmark's, fed plain values.
+The comparison itself is crm.rates.benchmark's, fed plain values. From 10,000 followers,
+where there is no built-in benchmark, a third query reads the creator's own targets.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from crm.accounts.models import User
 from crm.income.listing import month_days, overdue, unpaid
 from crm.income.models import Expense, IncomeEntry, IncomeStatus
+from crm.income.targets import TargetComparison, compare_targets, targets_for
 from crm.market.facts import Market
 from crm.ownership import owned
 from crm.rates.benchmark import MonthBenchmark, StreamVerdict, compare_month, posts_a_week
@@ -51,6 +53,8 @@ class MonthReport:
     other_currency: int = 0
     expenses_cents: int = 0
     notes: tuple[str, ...] = field(default=())
+    # The month against the creator's own targets: only where there is no tier benchmark.
+    targets: TargetComparison | None = None
 
     @property
     def key(self) -> str:
@@ -160,7 +164,8 @@ def _account_at_month_end(
 def month_report(
     session: Session, user: User, year: int, month: int, today: date, market: Market
 ) -> MonthReport:
-    """The report for one month of `user`'s income (two queries)."""
+    """The report for one month of `user`'s income (two queries; three from 10,000
+    followers, where the creator's own targets replace the benchmark)."""
     first, following = month_days(year, month)
     streams, other_currency = _stream_sums(session, user, first, following, today)
     followers, followers_on, per_week, spent = _account_at_month_end(
@@ -169,6 +174,11 @@ def month_report(
     known = {s.key for s in market.streams}
     income = {key: sums.earned_cents for key, sums in streams.items() if key in known}
     result = compare_month(followers, income, per_week, market=market)
+    own = (
+        compare_targets(income, targets_for(session, user.id), market=market)
+        if result.tier is None
+        else None
+    )
     totals = StreamSums(
         *(sum(getattr(s, name) for s in streams.values()) for name in StreamSums.__annotations__)
     )
@@ -192,4 +202,5 @@ def month_report(
         other_currency=other_currency,
         expenses_cents=spent,
         notes=tuple(notes),
+        targets=own,
     )

@@ -17,12 +17,10 @@ from crm.accounts.models import User
 from crm.brands.models import Brand
 from crm.brands.normalise import InvalidValue, name_key
 from crm.errors import FieldError
-from crm.income.models import IncomeEntry, IncomeStatus
+from crm.income.models import AMOUNT_MAX_CENTS, IncomeEntry, IncomeStatus
 from crm.market.facts import Market
 from crm.ownership import get_owned, owned
 
-# Past ten million (major units) an amount is a typo; it fits the 8-byte columns easily.
-AMOUNT_MAX_CENTS = 10_000_000 * 100
 NOTE_MAX = 500
 PROGRAM_MAX = 80
 BRAND_MAX = 200
