@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
@@ -12,12 +13,12 @@ from crm.accounts.login import creator, creator_today
 from crm.database import db_session
 from crm.downloads import csv_download, read_while_sent
 from crm.income import listing, live, services
-from crm.income.forms import EntryForm, FilterForm, GoalForm, MonthForm
+from crm.income.forms import EntryForm, ExpenseForm, FilterForm, GoalForm, MonthForm
 from crm.income.models import IncomeEntry, IncomeStatus, LiveSession
 from crm.income.report import gaps, month_report
 from crm.inputs import RefusedQuery, query_int
 from crm.market.current import market
-from crm.money import format_rate, to_major
+from crm.money import CURRENCIES, format_rate, to_major
 from crm.ownership import get_owned_or_404
 from crm.saving import saving
 
@@ -110,13 +111,39 @@ def entry_data(form: EntryForm) -> services.EntryData:
     )
 
 
+def prefill_currency(form: EntryForm | ExpenseForm, reporting: str) -> None:
+    """A new form in the currency the link asks for (?currency=EUR), at the creator's last
+    rate for it; the reporting currency, or one the app does not know, starts plain."""
+    asked = request.args.get("currency", "").strip().upper()
+    form.currency.data = asked if asked in CURRENCIES else reporting
+    if form.currency.data != reporting:
+        rates = services.last_rates(db_session(), creator().id, reporting)
+        if form.currency.data in rates:
+            form.rate.data = format_rate(rates[form.currency.data])
+
+
+def rate_page_values(
+    form: EntryForm | ExpenseForm, reporting: str, carry: dict[str, str]
+) -> dict[str, Any]:
+    """The last rates the form page lists, each with a link that starts the form at it;
+    a rate refused as missing is filled with the last one, for the creator to confirm."""
+    rates = services.last_rates(db_session(), creator().id, reporting)
+    if form.rate.errors and not form.rate.data and form.currency.data in rates:
+        form.rate.data = format_rate(rates[form.currency.data])
+    return {
+        "currency": reporting,
+        "rates": {code: format_rate(rate) for code, rate in rates.items()},
+        "rate_carry": carry,
+    }
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def new() -> str | Response:
     form = EntryForm()
     if request.method == "GET":
         user = creator()
         form.earned_on.data = creator_today()
-        form.currency.data = user.currency
+        prefill_currency(form, user.currency)
         brand = listing.brand_name(db_session(), user.id, query_int("brand_id"))
         form.brand.data = brand or ""
         stream = request.args.get("stream", "")
@@ -150,18 +177,16 @@ def _save(form: EntryForm, entry: IncomeEntry | None) -> str | Response:
         if saved:
             flash("Income saved.", "success")
             return redirect(url_for("income.index", month=form.earned_on.data.strftime("%Y-%m")))
-    rates = services.last_rates(session, user.id, user.currency)
-    if form.rate.errors and not form.rate.data and form.currency.data in rates:
-        form.rate.data = format_rate(rates[form.currency.data])  # their last rate, to confirm
+    # A new entry's "use this rate" links keep the stream and brand it was opened with.
+    carry = {k: request.args[k] for k in ("stream", "brand_id") if request.args.get(k)}
     programs = [p.name for p in market().affiliate.programs]
     own = [p for p in services.programs_used(session, user.id) if p not in programs]
     return render_template(
         "income/entry_form.html",
         form=form,
         entry=entry,
-        currency=user.currency,
-        rates={code: format_rate(rate) for code, rate in rates.items()},
         programs=programs + own,
+        **rate_page_values(form, user.currency, carry),
     )
 
 
