@@ -53,6 +53,7 @@ PAGES: list[Page] = [
     Page("income, every month", lambda f: "/income/?month=all"),
     Page("income, oldest page", lambda f: "/income/?month=all", follow=True),
     Page("income, overdue", lambda f: "/income/?month=all&status=overdue"),
+    Page("income from one brand", lambda f: f"/income/?month=all&brand={f.brand_id}"),
     Page("income month report", lambda f: "/income/month"),
     Page("income year summary", lambda f: "/income/year"),
     Page("expenses", lambda f: "/income/expenses/"),

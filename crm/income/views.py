@@ -10,6 +10,7 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from crm.accounts.login import creator, creator_today
+from crm.brands.models import Brand
 from crm.database import db_session
 from crm.downloads import csv_download, read_while_sent
 from crm.income import listing, live, services
@@ -31,8 +32,13 @@ def _require_login() -> None:
     """Every income page is the creator's own."""
 
 
-def filters_from(form: FilterForm, today: date) -> listing.IncomeFilters:
-    """The filters the query string holds; no month means this month, 'all' every month."""
+def filters_from(form: FilterForm, today: date) -> tuple[listing.IncomeFilters, str | None]:
+    """The filters the query string holds, and the name of the brand asked for (if any);
+    no month means this month, 'all' every month.
+
+    A brand that is given but not one of the creator's is refused (a 400 page saying so):
+    an empty list would read as "nothing earned from it".
+    """
     form.validate()
 
     def value(name: str) -> str:
@@ -46,21 +52,32 @@ def filters_from(form: FilterForm, today: date) -> listing.IncomeFilters:
         month = listing.parse_month(month_text)
     else:
         month = (today.year, today.month)
-    return listing.IncomeFilters(
-        month=month,
-        stream=value("stream"),
-        status=value("status"),
-        brand_id=query_int("brand"),
+    brand_id, name = _brand_asked()
+    filters = listing.IncomeFilters(
+        month=month, stream=value("stream"), status=value("status"), brand_id=brand_id
     )
+    return filters, name
+
+
+def _brand_asked() -> tuple[int | None, str | None]:
+    if not request.args.get("brand", "").strip():
+        return None, None
+    brand_id = query_int("brand")
+    name = listing.brand_name(db_session(), creator().id, brand_id)
+    if name is None:
+        raise RefusedQuery("That brand is not one of yours: pick one from the Brand list.")
+    return brand_id, name
 
 
 @bp.get("/")
 def index() -> str:
     session, user, today = db_session(), creator(), creator_today()
     form = FilterForm(formdata=request.args)
-    filters = filters_from(form, today)
+    filters, name = filters_from(form, today)
     if not form.month.data and not form.month.errors:
         form.month.data = filters.month_text
+    picked = (filters.brand_id, name) if filters.brand_id is not None and name else None
+    form.set_brands(listing.brands_earned_from(session, user.id), picked)
     page = listing.list_page(
         session,
         user.id,
@@ -75,17 +92,25 @@ def index() -> str:
         filters=filters,
         page=page,
         totals=listing.totals(session, user.id, filters, user.currency, today),
-        brand_name=listing.brand_name(session, user.id, filters.brand_id),
+        brand_name=name,
         today=today,
         currency=user.currency,
     )
+
+
+@bp.app_template_global("brand_income")
+def brand_income(brand: Brand) -> listing.Totals:
+    """The brand page's income: what the creator earned from `brand` in every month."""
+    user = creator()
+    every_month = listing.IncomeFilters(brand_id=brand.id)
+    return listing.totals(db_session(), user.id, every_month, user.currency, creator_today())
 
 
 @bp.get("/export.csv")
 def export() -> Response:
     user, today = creator(), creator_today()
     form = FilterForm(formdata=request.args)
-    filters = filters_from(form, today)
+    filters, _ = filters_from(form, today)
     for field in (form.month, form.stream, form.status):
         if field.errors:  # a file of another month than the one asked for would mislead
             raise RefusedQuery(f"{field.label.text}: {field.errors[0]}")
