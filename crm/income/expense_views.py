@@ -10,7 +10,7 @@ from crm.database import db_session
 from crm.income import expenses, listing
 from crm.income.forms import ExpenseForm, MonthForm
 from crm.income.models import Expense, ExpenseCategory
-from crm.income.trends import chart, trend_months, year_to_date
+from crm.income.trends import chart, shown_streams, stream_totals, trend_months, year_to_date
 from crm.income.views import bp, prefill_currency, rate_page_values
 from crm.income.year import YEAR_MAX, YEAR_MIN, year_csv, year_summary
 from crm.inputs import query_int_or_refuse
@@ -133,6 +133,8 @@ def trends() -> str:
         "income/trends.html",
         months=months,
         chart=chart(months, market(), user.currency),
+        streams=shown_streams(months, market()),
+        stream_totals=stream_totals(months),
         year_to_date=year_to_date(months, today),
         currency=user.currency,
         today=today,
