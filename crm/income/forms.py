@@ -140,7 +140,7 @@ class FilterForm(MonthForm):
         "Brand",
         validators=[Optional()],
         validate_choice=False,
-        description="Brands you earned from lately; a brand's own page links to all of its.",
+        description="The brands of your latest income; a brand's own page links to all its income.",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
