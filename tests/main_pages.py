@@ -105,6 +105,12 @@ def income(session: Session, user: User, ids: Ids) -> None:
         ids.setdefault("entry_id", entry.id)
 
 
+def brand_page(session: Session, user: User, ids: Ids) -> None:
+    """Pitches to brand_id and income from it (the brand page's two areas)."""
+    pitches(session, user, ids)
+    income(session, user, ids)
+
+
 def income_year(session: Session, user: User, ids: Ids) -> None:
     """Income and expenses this month and in earlier years."""
     income(session, user, ids)
@@ -223,7 +229,7 @@ MAIN_PAGES: list[MainPage] = [
     MainPage("/brands/?sort=followers", brands),
     MainPage("/brands/?sort=newest", brands),
     MainPage("/brands/", deep=True, fill=brands),
-    MainPage("/brands/{brand_id}", pitches),
+    MainPage("/brands/{brand_id}", brand_page),
     MainPage("/brands/{brand_id}/edit", brands),
     MainPage("/brands/{brand_id}/contacts/new", brands),
     MainPage("/brands/contacts/{contact_id}/edit", brands),

@@ -4,6 +4,7 @@ engagement, drawn as SVG with the same figures in a table."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from html.parser import HTMLParser
 
 import pytest
 
@@ -53,3 +54,98 @@ def test_the_page_draws_svg_with_the_figures_beside_it(logged_in, session, user)
     page = logged_in.get("/income/trends").get_data(as_text=True)
     assert "<svg" in page and "<title>2026-11 UGC deals: $450</title>" in page
     assert '<th scope="row" class="stack-title"><a href="/income/month?month=2026-11">' in page
+
+
+class _Table(HTMLParser):
+    """The trend table's caption, header and rows as text, cell by cell."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.caption, self.head, self.body, self.foot = "", [], [], []
+        self.scopes: list[tuple[str, str]] = []  # (section, scope) of every th
+        self._in, self._section, self._cell = False, "", None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "table" and "trend-table" in (a.get("class") or ""):
+            self._in = True
+        elif not self._in:
+            return
+        elif tag in ("thead", "tbody", "tfoot", "caption"):
+            self._section = tag
+            if tag == "caption":
+                self._cell = []
+        elif tag == "tr":
+            {"thead": self.head, "tbody": self.body, "tfoot": self.foot}[self._section].append([])
+        elif tag in ("th", "td"):
+            self._cell = []
+            if tag == "th":
+                self.scopes.append((self._section, a.get("scope", "")))
+
+    def handle_endtag(self, tag):
+        if not self._in:
+            return
+        if tag == "table":
+            self._in = False
+        elif tag == "caption":
+            self.caption, self._cell = "".join(self._cell).strip(), None
+        elif tag in ("th", "td") and self._cell is not None:
+            rows = {"thead": self.head, "tbody": self.body, "tfoot": self.foot}[self._section]
+            rows[-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _trend_table(page: str) -> _Table:
+    table = _Table()
+    table.feed(page)
+    assert table.head, "the page has no trend table"
+    return table
+
+
+def test_the_table_has_a_column_per_stream_and_a_row_per_month(logged_in, session, user):
+    user.followers = 500
+    session.commit()
+    make_snapshot(session, user, taken_on=date(2026, 10, 31), followers=1_200, video_views=1_000,
+                  likes=50, comments=30, shares=20)  # fmt: skip
+    make_income(session, user, earned_on=date(2026, 1, 5), amount_cents=10_000, today=TODAY)
+    make_income(session, user, earned_on=date(2026, 11, 5), amount_cents=45_000, today=TODAY)
+    make_income(session, user, earned_on=date(2026, 11, 9), amount_cents=2_050, stream="live",
+                today=TODAY)  # fmt: skip
+    make_income(session, user, earned_on=date(2026, 11, 20), amount_cents=80_000, stream="brand",
+                today=TODAY)  # fmt: skip
+    table = _trend_table(logged_in.get("/income/trends").get_data(as_text=True))
+    assert "Income by stream each month in USD" in table.caption
+    # Only the streams earned from, in the seed's order.
+    assert table.head == [["Month", "UGC deals", "Brand sponsorships", "LIVE gifts", "Total",
+                           "Tier band", "Against the band", "Followers", "Engagement"]]  # fmt: skip
+    assert len(table.body) == 12
+    rows = {row[0]: row[1:] for row in table.body}
+    assert rows["Jan 2026"] == ["$100", "$0", "$0", "$100", "$100–$600", "within", "—", "—"]
+    assert rows["Feb 2026"] == ["$0", "$0", "$0", "$0", "$100–$600", "below", "—", "—"]
+    # October's snapshot: tier 1K-3K from then on, so November is above its band.
+    assert rows["Oct 2026"][3:] == ["$0", "$285–$1,200", "below", "1,200", "10.0%"]
+    assert rows["Nov 2026"] == ["$450", "$800", "$20.50", "$1,270.50", "$285–$1,200", "above",
+                                "1,200", "—"]  # fmt: skip
+    assert table.foot == [["Twelve months", "$550", "$800", "$20.50", "$1,370.50", ""]]
+    # Every header cell says what it heads: columns above, each month (and the total) a row.
+    assert set(table.scopes) == {("thead", "col"), ("tbody", "row"), ("tfoot", "row")}
+    assert table.scopes.count(("tbody", "row")) == 12
+
+
+def test_with_no_income_the_table_has_only_the_totals(logged_in, session, user):
+    table = _trend_table(logged_in.get("/income/trends").get_data(as_text=True))
+    assert table.head[0][:3] == ["Month", "Total", "Tier band"]
+    assert all(row[1] == "$0" for row in table.body)
+
+
+def test_a_creator_at_10k_sees_no_band_and_no_verdict(logged_in, session, user):
+    user.followers = 12_000
+    session.commit()
+    make_income(session, user, earned_on=date(2026, 11, 5), amount_cents=45_000, today=TODAY)
+    table = _trend_table(logged_in.get("/income/trends").get_data(as_text=True))
+    rows = {row[0]: row[1:] for row in table.body}
+    assert rows["Nov 2026"][:4] == ["$450", "$450", "no built-in benchmark", "—"]

@@ -10,8 +10,8 @@ from crm.database import db_session
 from crm.income import expenses, listing
 from crm.income.forms import ExpenseForm, MonthForm
 from crm.income.models import Expense, ExpenseCategory
-from crm.income.trends import chart, trend_months, year_to_date
-from crm.income.views import bp
+from crm.income.trends import chart, shown_streams, stream_totals, trend_months, year_to_date
+from crm.income.views import bp, prefill_currency, rate_page_values
 from crm.income.year import YEAR_MAX, YEAR_MIN, year_csv, year_summary
 from crm.inputs import query_int_or_refuse
 from crm.market.current import market
@@ -53,7 +53,7 @@ def new_expense() -> str | Response:
     form = ExpenseForm()
     if request.method == "GET":
         form.spent_on.data = creator_today()
-        form.currency.data = creator().currency
+        prefill_currency(form, creator().currency)
     return _save_expense(form, None)
 
 
@@ -79,7 +79,10 @@ def _save_expense(form: ExpenseForm, expense: Expense | None) -> str | Response:
             flash("Expense saved.", "success")
             return redirect(url_for("income.expense_list"))
     return render_template(
-        "income/expense_form.html", form=form, expense=expense, currency=creator().currency
+        "income/expense_form.html",
+        form=form,
+        expense=expense,
+        **rate_page_values(form, creator().currency, {}),
     )
 
 
@@ -130,6 +133,8 @@ def trends() -> str:
         "income/trends.html",
         months=months,
         chart=chart(months, market(), user.currency),
+        streams=shown_streams(months, market()),
+        stream_totals=stream_totals(months),
         year_to_date=year_to_date(months, today),
         currency=user.currency,
         today=today,

@@ -134,6 +134,14 @@ class FilterForm(MonthForm):
     ANY_MONTH = "all"
     stream = SelectField("Stream", validators=[Optional()])
     status = SelectField("Status", validators=[Optional()])
+    # Checked against the creator's brands by the view (any of theirs may be asked for,
+    # listed here or not), so not against the choices.
+    brand = SelectField(
+        "Brand",
+        validators=[Optional()],
+        validate_choice=False,
+        description="The brands of your latest income; a brand's own page links to all its income.",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -141,6 +149,13 @@ class FilterForm(MonthForm):
         self.stream.choices = choices(anything + [(s.key, s.label) for s in market().streams])
         overdue = [("unpaid", "Not paid yet"), ("overdue", "Overdue")]
         self.status.choices = choices(anything + status_choices() + overdue)
+        self.brand.choices = choices(anything)
+
+    def set_brands(self, brands: list[tuple[int, str]], picked: tuple[int, str] | None) -> None:
+        """The brand choices: `brands`, and the one the list is filtered to if not in them."""
+        if picked is not None and picked[0] not in {brand_id for brand_id, _ in brands}:
+            brands = sorted([*brands, picked], key=lambda pair: (pair[1].casefold(), pair[0]))
+        self.brand.choices = choices([("", "Any"), *((str(i), name) for i, name in brands)])
 
 
 class GoalForm(FlaskForm):

@@ -7,7 +7,7 @@ same rules as the page.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select, union_all
 from sqlalchemy.orm import Session
@@ -17,7 +17,7 @@ from crm.accounts.models import User
 from crm.brands.models import Brand
 from crm.brands.normalise import InvalidValue, name_key
 from crm.errors import FieldError
-from crm.income.models import AMOUNT_MAX_CENTS, IncomeEntry, IncomeStatus
+from crm.income.models import AMOUNT_MAX_CENTS, Expense, IncomeEntry, IncomeStatus
 from crm.market.facts import Market
 from crm.ownership import get_owned, owned
 
@@ -175,21 +175,30 @@ def get_entry(session: Session, owner_id: int, entry_id: int) -> IncomeEntry | N
 
 
 def last_rates(session: Session, owner_id: int, reporting: str) -> dict[str, int]:
-    """The rate the creator used on their latest entry in each other currency (one query)."""
+    """The rate the creator used last for each other currency, on income or an expense.
+
+    One query: for each currency, the latest income entry and the latest expense (each a
+    backward walk of its owner-and-date index, stopped at the first match); of the two,
+    the later day wins, then the later saved.
+    """
     parts = [
-        owned(IncomeEntry, owner_id, IncomeEntry.currency, IncomeEntry.rate_millionths)
-        .where(IncomeEntry.currency == code, IncomeEntry.reporting_currency == reporting)
-        .order_by(IncomeEntry.earned_on.desc(), IncomeEntry.id.desc())
+        owned(model, owner_id, model.currency, model.rate_millionths, day, model.created_at)
+        .where(model.currency == code, model.reporting_currency == reporting)
+        .order_by(day.desc(), model.id.desc())
         .limit(1)
         .subquery()
         .select()
         for code in money.CURRENCIES
         if code != reporting
+        for model, day in ((IncomeEntry, IncomeEntry.earned_on), (Expense, Expense.spent_on))
     ]
     if not parts:
         return {}
-    rows = session.execute(union_all(*parts)).all()
-    return {currency: rate for currency, rate in rows}
+    latest: dict[str, tuple[date, datetime, int]] = {}
+    for currency, rate, on, saved_at in session.execute(union_all(*parts)).all():
+        if currency not in latest or (on, saved_at) > latest[currency][:2]:
+            latest[currency] = (on, saved_at, rate)
+    return {currency: rate for currency, (_, _, rate) in latest.items()}
 
 
 def programs_used(session: Session, owner_id: int, limit: int = 20) -> list[str]:

@@ -16,8 +16,9 @@ from crm.accounts.models import User
 from crm.dates import show_month
 from crm.income.listing import month_days
 from crm.income.sums import daily_stream_sums
-from crm.market.facts import Market
+from crm.market.facts import Market, Stream
 from crm.market.ranges import CentsRange
+from crm.rates.benchmark import Verdict, verdict
 from crm.rates.tiers import tier_for
 from crm.stats.trend import audience_months, last_months
 
@@ -35,6 +36,26 @@ class TrendMonth:
     @property
     def total_cents(self) -> int:
         return sum(self.by_stream.values())
+
+    @property
+    def verdict(self) -> Verdict | None:
+        """The month's total against its band (None with no built-in benchmark)."""
+        return verdict(self.total_cents, self.band) if self.band else None
+
+
+def shown_streams(months: list[TrendMonth], market: Market) -> list[Stream]:
+    """The streams with income in any of `months`, in the seed's order: the chart's legend
+    and the table's columns (a stream never earned from would be a column of zeros)."""
+    return [s for s in market.streams if any(s.key in m.by_stream for m in months)]
+
+
+def stream_totals(months: list[TrendMonth]) -> dict[str, int]:
+    """Each stream's income over `months` (the table's last row)."""
+    totals: dict[str, int] = {}
+    for month in months:
+        for stream, cents in month.by_stream.items():
+            totals[stream] = totals.get(stream, 0) + cents
+    return totals
 
 
 def trend_months(session: Session, user: User, today: date, market: Market) -> list[TrendMonth]:
@@ -102,7 +123,7 @@ def chart(months: list[TrendMonth], market: Market, currency: str) -> Chart:
     """Stacked income bars a month, the tier band behind them, and the followers line."""
     from crm.money import format_money
 
-    streams = [s for s in market.streams if any(s.key in m.by_stream for m in months)]
+    streams = shown_streams(months, market)
     colours = {s.key: COLOURS[i % len(COLOURS)] for i, s in enumerate(market.streams)}
     highest = max([m.total_cents for m in months] + [m.band.high for m in months if m.band] + [1])
     top = _scale(highest)

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from crm.accounts.login import creator, creator_today
+from crm.brands.models import Brand
 from crm.database import db_session
 from crm.downloads import csv_download, read_while_sent
 from crm.income import listing, live, services
-from crm.income.forms import EntryForm, FilterForm, GoalForm, MonthForm
+from crm.income.forms import EntryForm, ExpenseForm, FilterForm, GoalForm, MonthForm
 from crm.income.models import IncomeEntry, IncomeStatus, LiveSession
 from crm.income.report import gaps, month_report
 from crm.inputs import RefusedQuery, query_int
 from crm.market.current import market
-from crm.money import format_rate, to_major
+from crm.money import CURRENCIES, format_rate, to_major
 from crm.ownership import get_owned_or_404
 from crm.saving import saving
 
@@ -30,8 +32,13 @@ def _require_login() -> None:
     """Every income page is the creator's own."""
 
 
-def filters_from(form: FilterForm, today: date) -> listing.IncomeFilters:
-    """The filters the query string holds; no month means this month, 'all' every month."""
+def filters_from(form: FilterForm, today: date) -> tuple[listing.IncomeFilters, str | None]:
+    """The filters the query string holds, and the name of the brand asked for (if any);
+    no month means this month, 'all' every month.
+
+    A brand that is given but not one of the creator's is refused (a 400 page saying so):
+    an empty list would read as "nothing earned from it".
+    """
     form.validate()
 
     def value(name: str) -> str:
@@ -45,21 +52,32 @@ def filters_from(form: FilterForm, today: date) -> listing.IncomeFilters:
         month = listing.parse_month(month_text)
     else:
         month = (today.year, today.month)
-    return listing.IncomeFilters(
-        month=month,
-        stream=value("stream"),
-        status=value("status"),
-        brand_id=query_int("brand"),
+    brand_id, name = _brand_asked()
+    filters = listing.IncomeFilters(
+        month=month, stream=value("stream"), status=value("status"), brand_id=brand_id
     )
+    return filters, name
+
+
+def _brand_asked() -> tuple[int | None, str | None]:
+    if not request.args.get("brand", "").strip():
+        return None, None
+    brand_id = query_int("brand")
+    name = listing.brand_name(db_session(), creator().id, brand_id)
+    if name is None:
+        raise RefusedQuery("That brand is not one of yours: pick one from the Brand list.")
+    return brand_id, name
 
 
 @bp.get("/")
 def index() -> str:
     session, user, today = db_session(), creator(), creator_today()
     form = FilterForm(formdata=request.args)
-    filters = filters_from(form, today)
+    filters, name = filters_from(form, today)
     if not form.month.data and not form.month.errors:
         form.month.data = filters.month_text
+    picked = (filters.brand_id, name) if filters.brand_id is not None and name else None
+    form.set_brands(listing.brands_earned_from(session, user.id), picked)
     page = listing.list_page(
         session,
         user.id,
@@ -74,17 +92,25 @@ def index() -> str:
         filters=filters,
         page=page,
         totals=listing.totals(session, user.id, filters, user.currency, today),
-        brand_name=listing.brand_name(session, user.id, filters.brand_id),
+        brand_name=name,
         today=today,
         currency=user.currency,
     )
+
+
+@bp.app_template_global("brand_income")
+def brand_income(brand: Brand) -> listing.Totals:
+    """The brand page's income: what the creator earned from `brand` in every month."""
+    user = creator()
+    every_month = listing.IncomeFilters(brand_id=brand.id)
+    return listing.totals(db_session(), user.id, every_month, user.currency, creator_today())
 
 
 @bp.get("/export.csv")
 def export() -> Response:
     user, today = creator(), creator_today()
     form = FilterForm(formdata=request.args)
-    filters = filters_from(form, today)
+    filters, _ = filters_from(form, today)
     for field in (form.month, form.stream, form.status):
         if field.errors:  # a file of another month than the one asked for would mislead
             raise RefusedQuery(f"{field.label.text}: {field.errors[0]}")
@@ -110,13 +136,39 @@ def entry_data(form: EntryForm) -> services.EntryData:
     )
 
 
+def prefill_currency(form: EntryForm | ExpenseForm, reporting: str) -> None:
+    """A new form in the currency the link asks for (?currency=EUR), at the creator's last
+    rate for it; the reporting currency, or one the app does not know, starts plain."""
+    asked = request.args.get("currency", "").strip().upper()
+    form.currency.data = asked if asked in CURRENCIES else reporting
+    if form.currency.data != reporting:
+        rates = services.last_rates(db_session(), creator().id, reporting)
+        if form.currency.data in rates:
+            form.rate.data = format_rate(rates[form.currency.data])
+
+
+def rate_page_values(
+    form: EntryForm | ExpenseForm, reporting: str, carry: dict[str, str]
+) -> dict[str, Any]:
+    """The last rates the form page lists, each with a link that starts the form at it;
+    a rate refused as missing is filled with the last one, for the creator to confirm."""
+    rates = services.last_rates(db_session(), creator().id, reporting)
+    if form.rate.errors and not form.rate.data and form.currency.data in rates:
+        form.rate.data = format_rate(rates[form.currency.data])
+    return {
+        "currency": reporting,
+        "rates": {code: format_rate(rate) for code, rate in rates.items()},
+        "rate_carry": carry,
+    }
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def new() -> str | Response:
     form = EntryForm()
     if request.method == "GET":
         user = creator()
         form.earned_on.data = creator_today()
-        form.currency.data = user.currency
+        prefill_currency(form, user.currency)
         brand = listing.brand_name(db_session(), user.id, query_int("brand_id"))
         form.brand.data = brand or ""
         stream = request.args.get("stream", "")
@@ -150,18 +202,16 @@ def _save(form: EntryForm, entry: IncomeEntry | None) -> str | Response:
         if saved:
             flash("Income saved.", "success")
             return redirect(url_for("income.index", month=form.earned_on.data.strftime("%Y-%m")))
-    rates = services.last_rates(session, user.id, user.currency)
-    if form.rate.errors and not form.rate.data and form.currency.data in rates:
-        form.rate.data = format_rate(rates[form.currency.data])  # their last rate, to confirm
+    # A new entry's "use this rate" links keep the stream and brand it was opened with.
+    carry = {k: request.args[k] for k in ("stream", "brand_id") if request.args.get(k)}
     programs = [p.name for p in market().affiliate.programs]
     own = [p for p in services.programs_used(session, user.id) if p not in programs]
     return render_template(
         "income/entry_form.html",
         form=form,
         entry=entry,
-        currency=user.currency,
-        rates={code: format_rate(rate) for code, rate in rates.items()},
         programs=programs + own,
+        **rate_page_values(form, user.currency, carry),
     )
 
 
