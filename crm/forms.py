@@ -7,7 +7,8 @@ from functools import lru_cache
 from typing import Any
 
 import wtforms
-from flask import flash
+from flask import flash, render_template
+from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import DateField, Field, IntegerField, SelectChoice, StringField, ValidationError
 from wtforms.fields.choices import Choice
@@ -59,6 +60,14 @@ class SelectField(wtforms.SelectField):
     """The select every form uses (tests/test_selects.py holds the code to it)."""
 
     widget = QuickSelect()
+
+
+def refused_filters(form: FlaskForm, *, title: str, what: str) -> tuple[str, int]:
+    """The page for query-string filters that don't read (month=2026-13): the filters again
+    with each error beside its field and no figures, as a 400. Showing this month's figures
+    instead would answer a question that was not asked."""
+    html = render_template("refused_filters.html", form=form, title=title, what=what)
+    return html, 400
 
 
 def show_error(form: object, error: FieldError) -> None:

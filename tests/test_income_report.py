@@ -18,6 +18,7 @@ from crm.market.seed import installed_market
 from crm.stats.models import StatsSnapshot
 from tests.factories import make_snapshot
 from tests.factories_income import TODAY, make_income
+from tests.page_text import field_error
 
 MARKET = installed_market()
 NOVEMBER = (2026, 11)
@@ -147,10 +148,27 @@ def test_late_on_the_last_day_in_los_angeles_is_that_month(logged_in, session, u
     assert _report(session, user, month=(2026, 11)).totals.earned_cents == 0
 
 
-def test_a_month_that_is_not_one_is_said_beside_the_field(logged_in) -> None:
-    response = logged_in.get("/income/month?month=2026-13")
-    assert response.status_code == 200
-    assert "is not a month like 2026-11" in response.get_data(as_text=True)
+@pytest.mark.parametrize(
+    ("query", "field", "said"),
+    [
+        ("/income/month?month=2026-13", "month", "is not a month like 2026-11"),
+        ("/income/?month=2026-13", "month", "is not a month like 2026-11"),
+        ("/income/?month=2026-11&stream=lottery", "stream", "Not a valid choice"),
+        ("/income/?status=lost", "status", "Not a valid choice"),
+        ("/income/expenses/?month=november", "month", "is not a month like 2026-11"),
+    ],
+)
+def test_a_filter_that_does_not_read_is_said_beside_it_with_no_figures(
+    logged_in, session, user, query, field, said
+) -> None:
+    make_income(session, user, earned_on=date(2026, 12, 1), amount_cents=12_345)
+    response = logged_in.get(query)
+    assert response.status_code == 400
+    assert said in field_error(response, field)
+    page = response.get_data(as_text=True)
+    # Not this month's (or every month's) figures in place of the ones asked for.
+    assert "$123.45" not in page and "Earned" not in page
+    assert f'name="{field}"' in page
 
 
 def test_setting_a_goal_on_the_page(logged_in, session, user) -> None:

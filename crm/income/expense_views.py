@@ -7,6 +7,7 @@ from werkzeug.wrappers import Response
 
 from crm.accounts.login import creator, creator_today
 from crm.database import db_session
+from crm.forms import refused_filters
 from crm.income import expenses, listing
 from crm.income.forms import ExpenseForm, MonthForm
 from crm.income.models import Expense, ExpenseCategory
@@ -21,11 +22,12 @@ from crm.saving import saving
 
 
 @bp.get("/expenses/")
-def expense_list() -> str:
+def expense_list() -> str | tuple[str, int]:
     form = MonthForm(formdata=request.args)
-    form.validate()
+    if not form.validate():
+        return refused_filters(form, title="Expenses", what="expenses")
     text = (form.month.data or "").strip()
-    month = listing.parse_month(text) if text and not form.month.errors else None
+    month = listing.parse_month(text) if text else None
     page = expenses.expense_page(
         db_session(),
         creator().id,

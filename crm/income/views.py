@@ -13,6 +13,7 @@ from crm.accounts.login import creator, creator_today
 from crm.brands.models import Brand
 from crm.database import db_session
 from crm.downloads import csv_download, read_while_sent
+from crm.forms import refused_filters
 from crm.income import listing, live, services
 from crm.income.forms import EntryForm, ExpenseForm, FilterForm, GoalForm, MonthForm
 from crm.income.models import IncomeEntry, IncomeStatus, LiveSession
@@ -32,14 +33,21 @@ def _require_login() -> None:
     """Every income page is the creator's own."""
 
 
-def filters_from(form: FilterForm, today: date) -> tuple[listing.IncomeFilters, str | None]:
+def filters_from(
+    form: FilterForm, today: date, *, strict: bool = False
+) -> tuple[listing.IncomeFilters, str | None]:
     """The filters the query string holds, and the name of the brand asked for (if any);
     no month means this month, 'all' every month.
 
     A brand that is given but not one of the creator's is refused (a 400 page saying so):
-    an empty list would read as "nothing earned from it".
+    an empty list would read as "nothing earned from it". A month, stream or status that
+    doesn't read is left out, its error on the form for the page to show; `strict` refuses
+    it with a 400 instead (a download has no form to show it beside).
     """
     form.validate()
+    if strict and form.errors:
+        name, errors = next(iter(form.errors.items()))
+        raise RefusedQuery(f"{getattr(form, name).label.text}: {errors[0]}")
 
     def value(name: str) -> str:
         field = getattr(form, name)
@@ -70,7 +78,7 @@ def _brand_asked() -> tuple[int | None, str | None]:
 
 
 @bp.get("/")
-def index() -> str:
+def index() -> str | tuple[str, int]:
     session, user, today = db_session(), creator(), creator_today()
     form = FilterForm(formdata=request.args)
     filters, name = filters_from(form, today)
@@ -78,6 +86,8 @@ def index() -> str:
         form.month.data = filters.month_text
     picked = (filters.brand_id, name) if filters.brand_id is not None and name else None
     form.set_brands(listing.brands_earned_from(session, user.id), picked)
+    if form.errors:
+        return refused_filters(form, title="Income", what="income")
     page = listing.list_page(
         session,
         user.id,
@@ -110,10 +120,8 @@ def brand_income(brand: Brand) -> listing.Totals:
 def export() -> Response:
     user, today = creator(), creator_today()
     form = FilterForm(formdata=request.args)
-    filters, _ = filters_from(form, today)
-    for field in (form.month, form.stream, form.status):
-        if field.errors:  # a file of another month than the one asked for would mislead
-            raise RefusedQuery(f"{field.label.text}: {field.errors[0]}")
+    # A file of another month than the one asked for would mislead.
+    filters, _ = filters_from(form, today, strict=True)
     owner_id, m = user.id, market()
     body = read_while_sent(lambda reader: listing.export_csv(reader, owner_id, filters, today, m))
     return csv_download(body, f"income-{filters.month_text or 'all'}.csv")
@@ -242,17 +250,14 @@ def _shift(year: int, month: int, by: int) -> str:
 
 
 @bp.get("/month")
-def month() -> str:
+def month() -> str | tuple[str, int]:
     form = MonthForm(formdata=request.args)
-    form.validate()
+    if not form.validate():
+        return refused_filters(form, title="Month report", what="the month")
     text = (form.month.data or "").strip()
     today = creator_today()
-    if text and not form.month.errors:
-        year, number = listing.parse_month(text)
-    else:
-        year, number = today.year, today.month
-    if not form.month.errors:
-        form.month.data = f"{year:04d}-{number:02d}"
+    year, number = listing.parse_month(text) if text else (today.year, today.month)
+    form.month.data = f"{year:04d}-{number:02d}"
     goal_form = GoalForm()
     goal_cents = creator().income_goal_cents
     if goal_cents:
