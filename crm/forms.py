@@ -12,10 +12,11 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import DateField, Field, IntegerField, SelectChoice, StringField, ValidationError
 from wtforms.fields.choices import Choice
-from wtforms.validators import Length, NumberRange, Optional, StopValidation
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation
 from wtforms.widgets import HiddenInput, Select, URLInput
 
 from crm import inputs, links
+from crm.creation_tokens import TOKEN_MAX, TOKEN_MIN
 from crm.database import utcnow
 from crm.errors import FieldError
 from crm.money import MAX_CENTS, MoneyError, parse_cents
@@ -115,6 +116,17 @@ class HiddenLineField(LineField):
     """A hidden one-line value (a token, a kind, a page to return to)."""
 
     widget = HiddenInput()
+
+
+class OneTimeTokenField(HiddenLineField):
+    """The hidden one-time token of a form that creates a record (crm.creation_tokens)."""
+
+    EXPIRED = "The form expired; submit it again."
+
+    def __init__(self, *, required: bool = True, **kwargs: Any) -> None:
+        first = InputRequired(self.EXPIRED) if required else Optional()
+        bounds = Length(min=TOKEN_MIN, max=TOKEN_MAX, message=self.EXPIRED)
+        super().__init__(validators=[first, bounds], **kwargs)
 
 
 class WholeNumberField(IntegerField):

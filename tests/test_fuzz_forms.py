@@ -126,6 +126,9 @@ BASELINE = {
     "taken_on": "2026-11-01",
     "followers": "1200",
     "views": "5000",
+    "amount": "12.50",
+    "duration_minutes": "45",
+    "diamonds": "4000",
 }
 # What one hostile field gets, by kind, while every other field keeps a valid value.
 ONE_FIELD = {

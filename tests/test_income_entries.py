@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from crm import database, money
+from crm.creation_tokens import new_token
 from crm.income import listing, services
 from crm.income.models import IncomeEntry, IncomeStatus
 from crm.market.seed import installed_market
@@ -37,6 +38,7 @@ def _form(**overrides):
         "due_on": "",
         "paid_on": "",
         "note": "",
+        "token": new_token(),  # the new-entry form's one-time token
     }
     data.update(overrides)
     return data

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from crm.creation_tokens import new_token
 from crm.income import live
 from crm.income.models import IncomeEntry, LiveFormat, LiveSession
 from crm.income.report import month_report
@@ -83,6 +84,7 @@ def test_the_diamond_value_and_a_session_on_the_page(logged_in, session, user) -
     assert logged_in.post("/income/live/value", data={"value": "0.005"}).status_code == 302
     response = logged_in.post("/income/live/new", data={
         "held_on": "2026-11-03", "format": "qa", "duration_minutes": "45", "diamonds": "4000",
+        "token": new_token(),
     })  # fmt: skip
     assert response.status_code == 302
     count = session.scalar(select(func.count()).select_from(IncomeEntry))
@@ -125,6 +127,7 @@ def test_a_live_worth_over_the_income_limit_is_refused_beside_its_diamonds(
     session.commit()
     response = logged_in.post("/income/live/new", data={
         "held_on": "2026-11-03", "format": "qa", "duration_minutes": "45", "diamonds": "30000000",
+        "token": new_token(),
     })  # fmt: skip
     assert response.status_code == 200
     assert "over 10 million USD" in field_error(response, "diamonds")

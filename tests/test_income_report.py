@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from crm import database
+from crm.creation_tokens import new_token
 from crm.income.models import IncomeStatus
 from crm.income.payloads import report_payload
 from crm.income.report import month_report
@@ -141,7 +142,7 @@ def test_late_on_the_last_day_in_los_angeles_is_that_month(logged_in, session, u
     assert 'value="2026-10-31"' in form  # the creator's today
     logged_in.post("/income/new", data={
         "earned_on": "2026-10-31", "amount": "123.45", "currency": "USD", "stream": "ugc",
-        "status": "expected",
+        "status": "expected", "token": new_token(),
     })  # fmt: skip
     page = logged_in.get("/income/month").get_data(as_text=True)
     assert "October 2026 against your tier" in page and "$123.45" in page

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from crm import database
+from crm.creation_tokens import new_token
 from crm.income import expenses
 from crm.income.models import ExpenseCategory, IncomeStatus
 from crm.income.report import month_report
@@ -119,13 +120,14 @@ def test_the_year_json_and_a_bad_year(runner, session, user) -> None:
 def test_expenses_on_the_page(logged_in, session, user) -> None:
     response = logged_in.post("/income/expenses/new", data={
         "spent_on": "2026-11-03", "amount": "49.99", "currency": "USD", "rate": "",
-        "category": "software", "note": "editing app",
+        "category": "software", "note": "editing app", "token": new_token(),
     })  # fmt: skip
     assert response.status_code == 302
     page = logged_in.get("/income/expenses/?month=2026-11").get_data(as_text=True)
     assert "editing app" in page and "$49.99" in page
     refused = logged_in.post("/income/expenses/new", data={
         "spent_on": "2026-11-03", "amount": "12.345", "currency": "USD", "category": "software",
+        "token": new_token(),
     })  # fmt: skip
     assert refused.status_code == 200 and "is not an amount" in refused.get_data(as_text=True)
     year = logged_in.get("/income/year?year=2026").get_data(as_text=True)

@@ -58,7 +58,9 @@ STORED_IN: dict[type, tuple[type, dict[str, str]]] = {
     stats_forms.VideoForm: (PortfolioVideo, {}),
     income_forms.EntryForm: (IncomeEntry, {}),
     income_forms.GoalForm: (User, {"goal": "income_goal_cents"}),
+    income_forms.NewEntryForm: (IncomeEntry, {"token": "creation_token"}),
     income_forms.ExpenseForm: (Expense, {}),
+    income_forms.NewExpenseForm: (Expense, {"token": "creation_token"}),
     income_forms.DiamondValueForm: (User, {"value": "diamond_value_micros"}),
 }
 # Forms built at run time from the seed (a new class each time), by name: each of their

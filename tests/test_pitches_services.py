@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from crm import creation_tokens
 from crm.brands.models import BrandStatus
 from crm.pitches import services, states
 from crm.pitches.models import Pitch, PitchChannel, PitchKind
@@ -100,7 +101,7 @@ def test_a_racing_second_submit_hits_the_unique_token_and_finds_the_first(
     session.commit()
     # The second request looked before the first had written: the constraint decides.
     lookups = iter([None, first])
-    monkeypatch.setattr(services, "find_by_token", lambda *args: next(lookups))
+    monkeypatch.setattr(creation_tokens, "find_by_token", lambda *args: next(lookups))
     with pytest.raises(services.AlreadyCreated) as again:
         services.create_pitch(session, user.id, brand.id, _data(), NOW, token="r" * 32)
     assert again.value.pitch.id == first.id

@@ -6,10 +6,10 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from crm.emails.sandbox import SOURCE_MAX
-from crm.forms import HiddenLineField, LineField, RateField
+from crm.forms import HiddenLineField, LineField, OneTimeTokenField, RateField
 from crm.pitches.services import BODY_MAX, SUBJECT_MAX
 
 
@@ -21,13 +21,7 @@ def _one_line(value: Any) -> Any:
 class EmailForm(FlaskForm):
     kind = HiddenLineField()
     # One-time token for a new draft: a double click saves one pitch, not two.
-    # The column holds 64 characters: a longer one is not a token this page made.
-    token = HiddenLineField(
-        validators=[
-            Optional(),
-            Length(min=16, max=64, message="The form expired; submit it again."),
-        ]
-    )
+    token = OneTimeTokenField(required=False)
     subject = LineField(
         "Subject",
         filters=[_one_line],

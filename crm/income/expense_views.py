@@ -6,10 +6,11 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from werkzeug.wrappers import Response
 
 from crm.accounts.login import creator, creator_today
+from crm.creation_tokens import AlreadyCreated, new_token
 from crm.database import db_session
 from crm.forms import refused_filters
 from crm.income import expenses, listing
-from crm.income.forms import ExpenseForm, MonthForm
+from crm.income.forms import ExpenseForm, MonthForm, NewExpenseForm
 from crm.income.models import Expense, ExpenseCategory
 from crm.income.trends import chart, shown_streams, stream_totals, trend_months, year_to_date
 from crm.income.views import bp, prefill_currency, rate_page_values
@@ -52,8 +53,9 @@ def _expense_data(form: ExpenseForm) -> expenses.ExpenseData:
 
 @bp.route("/expenses/new", methods=["GET", "POST"])
 def new_expense() -> str | Response:
-    form = ExpenseForm()
+    form = NewExpenseForm()
     if request.method == "GET":
+        form.token.data = new_token()
         form.spent_on.data = creator_today()
         prefill_currency(form, creator().currency)
     return _save_expense(form, None)
@@ -73,10 +75,14 @@ def edit_expense(expense_id: int) -> str | Response:
 
 def _save_expense(form: ExpenseForm, expense: Expense | None) -> str | Response:
     if form.validate_on_submit():
-        with saving(form) as saved:
+        token = form.token.data if isinstance(form, NewExpenseForm) else None
+        with saving(form, unshown=(AlreadyCreated,)) as saved:
             expenses.save_expense(
-                db_session(), creator(), expense, _expense_data(form), creator_today()
+                db_session(), creator(), expense, _expense_data(form), creator_today(), token
             )
+        if isinstance(duplicate := saved.refusal, AlreadyCreated):
+            flash(duplicate.message, "info")
+            return redirect(url_for("income.edit_expense", expense_id=duplicate.record.id))
         if saved:
             flash("Expense saved.", "success")
             return redirect(url_for("income.expense_list"))

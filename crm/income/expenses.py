@@ -7,11 +7,11 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from crm import inputs, money
+from crm import creation_tokens, inputs, money
 from crm.accounts.models import User
 from crm.income.listing import month_days
 from crm.income.models import Expense, ExpenseCategory
-from crm.income.services import NOTE_MAX, IncomeError, check_money
+from crm.income.services import NOTE_MAX, IncomeError, already_saved, check_money
 from crm.ownership import owned
 from crm.pagination import Key, Order, Page, keyset_page
 
@@ -27,9 +27,18 @@ class ExpenseData:
 
 
 def save_expense(
-    session: Session, owner: User, expense: Expense | None, data: ExpenseData, today: date
+    session: Session,
+    owner: User,
+    expense: Expense | None,
+    data: ExpenseData,
+    today: date,
+    token: str | None = None,
 ) -> Expense:
-    """Create or update an expense, converted to the profile's currency at its rate."""
+    """Create or update an expense, converted to the profile's currency at its rate; a
+    second submit of a new-expense form (same `token`) raises AlreadyCreated."""
+    already = already_saved("expense")
+    if expense is None:
+        creation_tokens.refuse_repeat(session, Expense, owner.id, token, already)
     problem = inputs.date_problem(data.spent_on, today)
     if problem:
         raise IncomeError(problem, field="spent_on")
@@ -39,7 +48,8 @@ def save_expense(
     converted = check_money(data.amount_cents, data.currency, data.rate_millionths, reporting)
     if len(data.note) > NOTE_MAX:
         raise IncomeError(f"Keep it under {NOTE_MAX} characters.", field="note")
-    expense = expense or Expense(owner_id=owner.id)
+    new = expense is None
+    expense = expense or Expense(owner_id=owner.id, creation_token=token or None)
     expense.spent_on = data.spent_on
     expense.amount_cents = data.amount_cents
     expense.currency = data.currency
@@ -50,7 +60,8 @@ def save_expense(
     expense.reporting_currency = reporting
     expense.category = data.category
     expense.note = data.note.strip()
-    session.add(expense)
+    if new:
+        creation_tokens.insert_once(session, expense, already)
     session.flush()
     return expense
 

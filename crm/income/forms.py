@@ -8,7 +8,14 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField, ValidationError
 from wtforms.validators import InputRequired, Length, Optional
 
-from crm.forms import BoundedDateField, LineField, SelectField, WholeNumberField, choices
+from crm.forms import (
+    BoundedDateField,
+    LineField,
+    OneTimeTokenField,
+    SelectField,
+    WholeNumberField,
+    choices,
+)
 from crm.income import services, targets
 from crm.income.listing import MonthError, parse_month
 from crm.income.models import ExpenseCategory, IncomeStatus, LiveFormat
@@ -100,6 +107,11 @@ class EntryForm(FlaskForm):
         self.currency.choices = choices(CURRENCY_CHOICES)
         self.stream.choices = choices((s.key, s.label) for s in market().streams)
         self.status.choices = choices(status_choices())
+
+
+class NewEntryForm(EntryForm):
+    # One-time token: a second submit of the same rendered form finds the first entry.
+    token = OneTimeTokenField()
 
 
 class MonthForm(FlaskForm):
@@ -201,6 +213,10 @@ class ExpenseForm(FlaskForm):
         self.category.choices = choices((c.value, c.label) for c in ExpenseCategory)
 
 
+class NewExpenseForm(ExpenseForm):
+    token = OneTimeTokenField()  # a double click saves one expense
+
+
 class LiveForm(FlaskForm):
     held_on = BoundedDateField("Date", validators=[InputRequired("Pick the day of the LIVE.")])
     format = SelectField("Format")
@@ -221,6 +237,10 @@ class LiveForm(FlaskForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.format.choices = choices((f.value, f.label) for f in LiveFormat)
+
+
+class NewLiveForm(LiveForm):
+    token = OneTimeTokenField()  # a double click saves one LIVE, and one income entry
 
 
 class DiamondValueForm(FlaskForm):

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlalchemy.orm import Session, selectinload
 
-from crm import inputs, money
+from crm import creation_tokens, inputs, money
 from crm.accounts.models import User
 from crm.dates import show_date
 from crm.income import services
@@ -93,13 +93,23 @@ def save_session(
     data: SessionData,
     today: date,
     market: Market,
+    token: str | None = None,
 ) -> LiveSession:
-    """Create or update a LIVE and its LIVE-gifts entry (one entry per session)."""
+    """Create or update a LIVE and its LIVE-gifts entry (one entry per session).
+
+    A second submit of a new-LIVE form (same `token`) raises AlreadyCreated with the first
+    LIVE before anything is written: no second LIVE, no second entry.
+    """
+    already = services.already_saved("LIVE")
+    if live is None:
+        creation_tokens.refuse_repeat(session, LiveSession, owner.id, token, already)
     _check(data, today)
-    live = live or LiveSession(owner_id=owner.id)
+    new = live is None
+    live = live or LiveSession(owner_id=owner.id, creation_token=token or None)
     live.held_on, live.format = data.held_on, data.format
     live.duration_minutes, live.diamonds = data.duration_minutes, data.diamonds
-    session.add(live)
+    if new:
+        creation_tokens.insert_once(session, live, already)
     session.flush()
     _sync_entry(session, owner, live, today, market)
     return live

@@ -6,9 +6,10 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from werkzeug.wrappers import Response
 
 from crm.accounts.login import creator, creator_today
+from crm.creation_tokens import AlreadyCreated, new_token
 from crm.database import db_session
 from crm.income import live
-from crm.income.forms import DiamondValueForm, LiveForm
+from crm.income.forms import DiamondValueForm, LiveForm, NewLiveForm
 from crm.income.models import LiveFormat, LiveSession
 from crm.income.views import bp
 from crm.market.current import market
@@ -62,8 +63,9 @@ def live_value() -> str | Response:
 
 @bp.route("/live/new", methods=["GET", "POST"])
 def new_live() -> str | Response:
-    form = LiveForm()
+    form = NewLiveForm()
     if request.method == "GET":
+        form.token.data = new_token()
         form.held_on.data = creator_today()
     return _save(form, None)
 
@@ -85,10 +87,14 @@ def _save(form: LiveForm, found: LiveSession | None) -> str | Response:
             duration_minutes=form.duration_minutes.data,
             diamonds=form.diamonds.data,
         )
-        with saving(form) as saved:
+        token = form.token.data if isinstance(form, NewLiveForm) else None
+        with saving(form, unshown=(AlreadyCreated,)) as saved:
             kept = live.save_session(
-                db_session(), creator(), found, data, creator_today(), market()
+                db_session(), creator(), found, data, creator_today(), market(), token=token
             )
+        if isinstance(duplicate := saved.refusal, AlreadyCreated):
+            flash(duplicate.message, "info")
+            return redirect(url_for("income.edit_live", live_id=duplicate.record.id))
         if saved:
             flash(
                 "LIVE saved; its gifts are in your income for the month."

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm import money
 from crm.brands.models import Brand
+from crm.creation_tokens import CreatedOnce
 from crm.database import Base, UTCDateTime, str_enum, utcnow
 from crm.inputs import BIG_COUNT
 from crm.ownership import Owned
@@ -39,7 +40,7 @@ AMOUNT_MAX_CENTS = 10_000_000 * 100
 UNPAID_SQL = "status != 'paid'"
 
 
-class IncomeEntry(Owned, Base):
+class IncomeEntry(CreatedOnce, Base):
     """Money earned on `earned_on` (the creator's calendar day), whatever its status.
 
     `amount_cents` is in the entry's own `currency`; `reporting_cents` is the same money
@@ -61,6 +62,10 @@ class IncomeEntry(Owned, Base):
             sqlite_where=text(UNPAID_SQL),
             postgresql_where=text(UNPAID_SQL),
         ),
+        # One entry per new-entry form: a second submit of the same form finds the first.
+        # A unique index rather than a constraint: SQLite adds it without rebuilding the
+        # table (a rebuild would drop it, and live_sessions.entry_id with it).
+        Index("ix_income_entries_owner_token", "owner_id", "creation_token", unique=True),
         CheckConstraint("amount_cents >= 0 AND reporting_cents >= 0", name="amounts_not_negative"),
         CheckConstraint("rate_millionths > 0", name="rate_positive"),
     )
@@ -110,12 +115,14 @@ class ExpenseCategory(enum.StrEnum):
         return {"props": "Props and products"}.get(self.value, self.value.title())
 
 
-class Expense(Owned, Base):
+class Expense(CreatedOnce, Base):
     """Money spent for the work on `spent_on`, converted as income is (once, at its rate)."""
 
     __tablename__ = "expenses"
     __table_args__ = (
         Index("ix_expenses_owner_spent", "owner_id", "spent_on", "id"),
+        # One expense per new-expense form (unique index: see income_entries).
+        Index("ix_expenses_owner_token", "owner_id", "creation_token", unique=True),
         CheckConstraint("amount_cents >= 0 AND reporting_cents >= 0", name="amounts_not_negative"),
         CheckConstraint("rate_millionths > 0", name="rate_positive"),
     )
@@ -148,12 +155,14 @@ class LiveFormat(enum.StrEnum):
         )
 
 
-class LiveSession(Owned, Base):
+class LiveSession(CreatedOnce, Base):
     """A LIVE: when, what kind, how long, the diamonds it got; it feeds one LIVE-gifts entry."""
 
     __tablename__ = "live_sessions"
     __table_args__ = (
         Index("ix_live_sessions_owner_held", "owner_id", "held_on", "id"),
+        # One LIVE (and so one LIVE-gifts entry) per new-LIVE form (see income_entries).
+        Index("ix_live_sessions_owner_token", "owner_id", "creation_token", unique=True),
         CheckConstraint("duration_minutes > 0 AND diamonds >= 0", name="counts_in_range"),
     )
 

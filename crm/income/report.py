@@ -130,8 +130,12 @@ def _account_at_month_end(
         .limit(1)
         .subquery("latest")
     )
+    # Only snapshots that give a post count: an unknown count is neither 0 posts nor days
+    # without posting, so its days stay out of the rate too.
     in_month = owned(StatsSnapshot, user.id).where(
-        StatsSnapshot.taken_on >= first, StatsSnapshot.taken_on < following
+        StatsSnapshot.taken_on >= first,
+        StatsSnapshot.taken_on < following,
+        StatsSnapshot.posts.is_not(None),
     )
     posts = in_month.with_only_columns(func.sum(StatsSnapshot.posts)).scalar_subquery()
     days = in_month.with_only_columns(func.sum(StatsSnapshot.period_days)).scalar_subquery()

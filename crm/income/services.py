@@ -6,16 +6,18 @@ same rules as the page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import select, union_all
 from sqlalchemy.orm import Session
 
-from crm import inputs, money
+from crm import creation_tokens, inputs, money
 from crm.accounts.models import User
 from crm.brands.models import Brand
 from crm.brands.normalise import InvalidValue, name_key
+from crm.creation_tokens import AlreadyCreated, CreatedOnce
 from crm.errors import FieldError
 from crm.income.models import AMOUNT_MAX_CENTS, Expense, IncomeEntry, IncomeStatus
 from crm.market.facts import Market
@@ -29,6 +31,11 @@ AFFILIATE = "affiliate"
 
 class IncomeError(FieldError):
     """A refused income change; `field` names the form field it belongs next to."""
+
+
+def already_saved(what: str) -> Callable[[CreatedOnce], AlreadyCreated]:
+    """The refusal of a second submit of a new-`what` form, pointing at the first record."""
+    return lambda first: AlreadyCreated(first, f"That {what} was already saved; here it is.")
 
 
 @dataclass(frozen=True)
@@ -137,14 +144,23 @@ def save_entry(
     data: EntryData,
     today: date,
     market: Market,
+    token: str | None = None,
 ) -> IncomeEntry:
-    """Create or update an income entry, converted to the profile's currency at its rate."""
+    """Create or update an income entry, converted to the profile's currency at its rate.
+
+    A new entry's `token` is its form's one-time token: a second submit of that form
+    raises AlreadyCreated with the first entry (crm.creation_tokens).
+    """
+    already = already_saved("income entry")
+    if entry is None:
+        creation_tokens.refuse_repeat(session, IncomeEntry, owner.id, token, already)
     reporting = owner.currency
     data = check_entry(data, reporting, today, market)
     brand = find_brand(session, owner.id, data.brand)
     rate = money.RATE_SCALE if data.currency == reporting else data.rate_millionths
     assert rate is not None  # check_entry refused a foreign amount without one
-    entry = entry or IncomeEntry(owner_id=owner.id)
+    new = entry is None
+    entry = entry or IncomeEntry(owner_id=owner.id, creation_token=token or None)
     entry.earned_on = data.earned_on
     entry.amount_cents = data.amount_cents
     entry.currency = data.currency
@@ -158,7 +174,8 @@ def save_entry(
     entry.status = data.status
     entry.due_on = data.due_on
     entry.paid_on = data.paid_on
-    session.add(entry)
+    if new:
+        creation_tokens.insert_once(session, entry, already)
     session.flush()
     return entry
 

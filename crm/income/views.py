@@ -11,11 +11,12 @@ from werkzeug.wrappers import Response
 
 from crm.accounts.login import creator, creator_today
 from crm.brands.models import Brand
+from crm.creation_tokens import AlreadyCreated, new_token
 from crm.database import db_session
 from crm.downloads import csv_download, read_while_sent
 from crm.forms import refused_filters
 from crm.income import listing, live, services
-from crm.income.forms import EntryForm, ExpenseForm, FilterForm, GoalForm, MonthForm
+from crm.income.forms import EntryForm, ExpenseForm, FilterForm, GoalForm, MonthForm, NewEntryForm
 from crm.income.models import IncomeEntry, IncomeStatus, LiveSession
 from crm.income.report import gaps, month_report
 from crm.inputs import RefusedQuery, query_int
@@ -172,9 +173,10 @@ def rate_page_values(
 
 @bp.route("/new", methods=["GET", "POST"])
 def new() -> str | Response:
-    form = EntryForm()
+    form = NewEntryForm()
     if request.method == "GET":
         user = creator()
+        form.token.data = new_token()
         form.earned_on.data = creator_today()
         prefill_currency(form, user.currency)
         brand = listing.brand_name(db_session(), user.id, query_int("brand_id"))
@@ -205,8 +207,14 @@ def edit(entry_id: int) -> str | Response:
 def _save(form: EntryForm, entry: IncomeEntry | None) -> str | Response:
     session, user = db_session(), creator()
     if form.validate_on_submit():
-        with saving(form) as saved:
-            services.save_entry(session, user, entry, entry_data(form), creator_today(), market())
+        token = form.token.data if isinstance(form, NewEntryForm) else None
+        with saving(form, unshown=(AlreadyCreated,)) as saved:
+            services.save_entry(
+                session, user, entry, entry_data(form), creator_today(), market(), token=token
+            )
+        if isinstance(duplicate := saved.refusal, AlreadyCreated):
+            flash(duplicate.message, "info")
+            return redirect(url_for("income.edit", entry_id=duplicate.record.id))
         if saved:
             flash("Income saved.", "success")
             return redirect(url_for("income.index", month=form.earned_on.data.strftime("%Y-%m")))

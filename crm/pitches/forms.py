@@ -7,7 +7,7 @@ from wtforms import TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from crm.brands.models import Contact
-from crm.forms import HiddenLineField, LineField, RateField, SelectField, choices
+from crm.forms import HiddenLineField, LineField, OneTimeTokenField, RateField, SelectField, choices
 from crm.money import CURRENCY_CHOICES
 from crm.pitches import cadence
 from crm.pitches.models import PitchChannel, PitchKind, PitchStatus
@@ -58,12 +58,7 @@ class PitchForm(FlaskForm):
 
 class NewPitchForm(PitchForm):
     # One-time token: a second submit of the same rendered form finds the first pitch.
-    token = HiddenLineField(
-        validators=[
-            InputRequired("The form expired; submit it again."),
-            Length(min=16, max=64, message="The form expired; submit it again."),
-        ]
-    )
+    token = OneTimeTokenField()
 
 
 class StatusForm(FlaskForm):

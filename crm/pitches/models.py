@@ -19,8 +19,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.brands.models import Brand, Contact
+from crm.creation_tokens import CreatedOnce
 from crm.database import Base, UTCDateTime, str_enum, utcnow
-from crm.ownership import Owned
 
 
 class PitchKind(enum.StrEnum):
@@ -65,7 +65,7 @@ class PitchStatus(enum.StrEnum):
 SENT_SQL = "status = 'sent'"
 
 
-class Pitch(Owned, Base):
+class Pitch(CreatedOnce, Base):
     """Outreach to a brand: what was offered, how, and where it stands."""
 
     __tablename__ = "pitches"
@@ -127,8 +127,6 @@ class Pitch(Owned, Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # The one-time token of the form that created the pitch (see crm.pitches.services).
-    creation_token: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, or_
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from crm import creation_tokens
 from crm.accounts.models import User
 from crm.brands.models import Brand, Contact
 from crm.brands.services import change_status
@@ -34,11 +34,11 @@ class PitchError(FieldError):
     """A refused pitch change; `field` names the form field it belongs next to."""
 
 
-class AlreadyCreated(PitchError):
+class AlreadyCreated(creation_tokens.AlreadyCreated):
     """The new-pitch form was submitted twice; `pitch` is the one the first submit made."""
 
     def __init__(self, pitch: Pitch) -> None:
-        super().__init__("That pitch was already saved; here it is.")
+        super().__init__(pitch, "That pitch was already saved; here it is.")
         self.pitch = pitch
 
 
@@ -93,11 +93,6 @@ def _apply(pitch: Pitch, data: PitchData) -> None:
     pitch.body = rate_sentence.align(data.body.strip(), data.quoted_cents, data.currency)
 
 
-def find_by_token(session: Session, owner_id: int, token: str) -> Pitch | None:
-    """The pitch a new-pitch form with this one-time token created, if any."""
-    return session.scalars(owned(Pitch, owner_id).where(Pitch.creation_token == token)).first()
-
-
 def create_pitch(
     session: Session,
     owner_id: int,
@@ -115,8 +110,7 @@ def create_pitch(
     if brand is None:
         raise PitchError("Pick one of your brands.", field="brand_id")
     _check(session, owner_id, brand, data)
-    if token and (existing := find_by_token(session, owner_id, token)) is not None:
-        raise AlreadyCreated(existing)
+    creation_tokens.refuse_repeat(session, Pitch, owner_id, token, AlreadyCreated)
     pitch = Pitch(
         owner_id=owner_id,
         brand_id=brand.id,
@@ -126,7 +120,7 @@ def create_pitch(
         updated_at=now,
     )
     _apply(pitch, data)
-    _insert(session, pitch)
+    creation_tokens.insert_once(session, pitch, AlreadyCreated)
     log_activity(
         session,
         brand,
@@ -136,20 +130,6 @@ def create_pitch(
         at=now,
     )
     return pitch
-
-
-def _insert(session: Session, pitch: Pitch) -> None:
-    """Add `pitch` in a savepoint, so losing a double-submit race leaves the session usable."""
-    try:
-        with session.begin_nested():
-            session.add(pitch)
-            session.flush()
-    except IntegrityError:
-        token = pitch.creation_token
-        existing = find_by_token(session, pitch.owner_id, token) if token else None
-        if existing is None:
-            raise
-        raise AlreadyCreated(existing) from None
 
 
 def update_pitch(session: Session, owner_id: int, pitch: Pitch, data: PitchData) -> Pitch:

@@ -22,7 +22,8 @@ def _count(name: str, help_text: str) -> Any:
 
 
 # Each option's SnapshotData field; an option left out keeps the replaced snapshot's figure
-# (0 for a new snapshot), so a script can correct one figure without repeating the rest.
+# (for a new snapshot: 7 days, an unknown post count, 0 for the rest), so a script can
+# correct one figure without repeating the rest.
 FIELDS = {
     "followers": "followers",
     "views": "video_views",
@@ -42,7 +43,7 @@ FIELDS = {
 @_count("likes", "Likes over the period.")
 @_count("comments", "Comments over the period.")
 @_count("shares", "Shares over the period.")
-@_count("posts", "Videos posted over the period.")
+@_count("posts", "Videos posted over the period (left out: unknown).")
 @click.option("--period", type=click.IntRange(min=1), default=None, help="Days covered [7].")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @with_appcontext
@@ -68,16 +69,16 @@ def stats_add(email: str, taken_on: Any, as_json: bool, **counts: int | None) ->
         click.echo(f"{verb} {day}: {snapshot.followers:,} followers.")
 
 
-def _figures(counts: dict[str, int | None], replaced: Any) -> dict[str, int]:
-    """Each figure given, else the replaced snapshot's, else 7 days or 0."""
+# A new snapshot's figure for an option left out; posts stay unknown (None), not 0.
+NEW_DEFAULTS: dict[str, int | None] = {"period": 7, "posts": None}
+
+
+def _figures(counts: dict[str, int | None], replaced: Any) -> dict[str, Any]:
+    """Each figure given, else the replaced snapshot's, else NEW_DEFAULTS' or 0."""
     figures = {}
     for option, name in FIELDS.items():
         given = counts[option]
         if given is None:
-            given = (
-                getattr(replaced, name)
-                if replaced is not None
-                else (7 if option == "period" else 0)
-            )
+            given = getattr(replaced, name) if replaced is not None else NEW_DEFAULTS.get(option, 0)
         figures[name] = given
     return figures

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired, Length, Optional
 
 from crm.forms import (
     BoundedDateField,
@@ -18,10 +18,13 @@ from crm.market.current import market
 from crm.stats.services import COUNT_MAX, POSTS_MAX, TITLE_MAX, URL_MAX
 
 
-def _count(label: str, description: str = "", most: int = COUNT_MAX) -> WholeNumberField:
+def _count(
+    label: str, description: str = "", most: int = COUNT_MAX, required: bool = True
+) -> WholeNumberField:
+    first = InputRequired(f"Enter {label.lower()} (0 if none).") if required else Optional()
     return WholeNumberField(
         label,
-        [InputRequired(f"Enter {label.lower()} (0 if none).")],
+        [first],
         high=most,
         big=most > INT4_MAX,
         message=f"{label}: enter 0 to {most:,}.",
@@ -50,7 +53,13 @@ class SnapshotForm(FlaskForm):
     likes = _count("Likes")
     comments = _count("Comments")
     shares = _count("Shares")
-    posts = _count("Posts", "Videos posted in the period.", most=POSTS_MAX)
+    # Left empty, the count is unknown (stored as such, not as 0 posts).
+    posts = _count(
+        "Posts",
+        "Videos posted in the period; leave empty if you don't know.",
+        most=POSTS_MAX,
+        required=False,
+    )
 
 
 class VideoForm(FlaskForm):

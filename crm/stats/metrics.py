@@ -23,9 +23,10 @@ def growth_rate(previous: int, current: int) -> float | None:
     return (current - previous) / previous * 100
 
 
-def average_views(views: int, posts: int) -> float | None:
-    """Average views per video over the period; None without posts."""
-    if posts <= 0:
+def average_views(views: int, posts: int | None) -> float | None:
+    """Average views per video over the period; None without posts, or when the post
+    count is unknown (None)."""
+    if posts is None or posts <= 0:
         return None
     return views / posts
 

@@ -37,7 +37,8 @@ class StatsSnapshot(Owned, Base):
     likes: Mapped[int] = mapped_column(BIG_COUNT)
     comments: Mapped[int] = mapped_column(BIG_COUNT)
     shares: Mapped[int] = mapped_column(BIG_COUNT)
-    posts: Mapped[int]
+    # Videos posted in the period; None when not given (unknown, not zero).
+    posts: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

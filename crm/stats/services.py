@@ -41,7 +41,7 @@ class SnapshotData:
     likes: int
     comments: int
     shares: int
-    posts: int
+    posts: int | None  # None: not given (unknown), never taken for 0
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def check_snapshot(data: SnapshotData, today: date) -> None:
 def _check_ranges(data: SnapshotData) -> None:
     if not 1 <= data.period_days <= PERIOD_MAX_DAYS:
         raise StatsError(f"1 to {PERIOD_MAX_DAYS} days.", field="period_days")
-    if not 0 <= data.posts <= POSTS_MAX:
+    if data.posts is not None and not 0 <= data.posts <= POSTS_MAX:
         raise StatsError(f"Posts: enter 0 to {POSTS_MAX:,}.", field="posts")
     for name in _BIG_COUNTS:
         if not 0 <= getattr(data, name) <= COUNT_MAX:
