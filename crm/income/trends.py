@@ -18,6 +18,7 @@ from crm.income.listing import month_days
 from crm.income.sums import daily_stream_sums
 from crm.market.facts import Market, Stream
 from crm.market.ranges import CentsRange
+from crm.money import format_money
 from crm.rates.benchmark import Verdict, verdict
 from crm.rates.tiers import tier_for
 from crm.stats.trend import audience_months, last_months
@@ -119,67 +120,97 @@ def _scale(top_cents: int) -> int:
         step *= 10
 
 
+@dataclass(frozen=True)
+class _Frame:
+    """The plot's geometry: `slots` months across, 0 to `top` cents up."""
+
+    top: int
+    slots: int
+
+    @property
+    def height(self) -> float:
+        return HEIGHT - BOTTOM - TOP
+
+    @property
+    def slot(self) -> float:
+        return (WIDTH - LEFT) / self.slots
+
+    def y(self, value: float, top: float | None = None) -> float:
+        """Where `value` sits, on the money scale or on one of its own up to `top`."""
+        return TOP + self.height - self.height * value / (top or self.top)
+
+    def centre(self, i: int) -> float:
+        return LEFT + (i + 0.5) * self.slot
+
+
 def chart(months: list[TrendMonth], market: Market, currency: str) -> Chart:
     """Stacked income bars a month, the tier band behind them, and the followers line."""
-    from crm.money import format_money
-
     streams = shown_streams(months, market)
     colours = {s.key: COLOURS[i % len(COLOURS)] for i, s in enumerate(market.streams)}
     highest = max([m.total_cents for m in months] + [m.band.high for m in months if m.band] + [1])
-    top = _scale(highest)
-    plot_h, slot = HEIGHT - BOTTOM - TOP, (WIDTH - LEFT) / len(months)
-
-    def y(cents: float) -> float:
-        return TOP + plot_h - plot_h * cents / top
-
-    bars, bands = [], []
-    for i, month in enumerate(months):
-        x = LEFT + i * slot + slot * 0.2
-        if month.band:
-            bands.append(
-                Bar(
-                    LEFT + i * slot,
-                    y(month.band.high),
-                    slot,
-                    y(month.band.low) - y(month.band.high),
-                    "#e9ecef",
-                    f"{month.key}: tier band {format_money(month.band.low, market.currency)}"
-                    f"–{format_money(month.band.high, market.currency)}",
-                )
-            )
-        base = 0
-        for stream in streams:
-            cents = month.by_stream.get(stream.key, 0)
-            if cents:
-                bars.append(
-                    Bar(
-                        x,
-                        y(base + cents),
-                        slot * 0.6,
-                        y(base) - y(base + cents),
-                        colours[stream.key],
-                        f"{month.key} {stream.label}: {format_money(cents, currency)}",
-                    )
-                )
-                base += cents
+    frame = _Frame(_scale(highest), len(months))
+    bands = tuple(
+        _band(frame, i, month.key, month.band, market.currency)
+        for i, month in enumerate(months)
+        if month.band
+    )
+    bars = tuple(
+        bar
+        for i, month in enumerate(months)
+        for bar in _stack(frame, i, month, streams, colours, currency)
+    )
     most = max([m.followers for m in months if m.followers is not None] + [1])
     points = " ".join(
-        f"{LEFT + (i + 0.5) * slot:.1f},{TOP + plot_h - plot_h * m.followers / most:.1f}"
+        f"{frame.centre(i):.1f},{frame.y(m.followers, most):.1f}"
         for i, m in enumerate(months)
         if m.followers is not None
     )
     return Chart(
-        bars=tuple(bars),
-        bands=tuple(bands),
+        bars=bars,
+        bands=bands,
         labels=tuple(
-            (LEFT + (i + 0.5) * slot, show_month(m.key, short=True).split()[0])
+            (frame.centre(i), show_month(m.key, short=True).split()[0])
             for i, m in enumerate(months)
         ),
-        ticks=tuple((y(top * n / 4), top * n // 4) for n in range(5)),
+        ticks=tuple((frame.y(frame.top * n / 4), frame.top * n // 4) for n in range(5)),
         followers=points,
         followers_top=most,
         legend=tuple((colours[s.key], s.label) for s in streams),
     )
+
+
+def _band(frame: _Frame, i: int, key: str, band: CentsRange, currency: str) -> Bar:
+    """The tier's range behind month `i`, the slot's full width."""
+    low, high = band.low, band.high
+    return Bar(
+        LEFT + i * frame.slot,
+        frame.y(high),
+        frame.slot,
+        frame.y(low) - frame.y(high),
+        "#e9ecef",
+        f"{key}: tier band {format_money(low, currency)}–{format_money(high, currency)}",
+    )
+
+
+def _stack(
+    frame: _Frame,
+    i: int,
+    month: TrendMonth,
+    streams: list[Stream],
+    colours: dict[str, str],
+    currency: str,
+) -> list[Bar]:
+    """Month `i`'s income, one bar a stream stacked from 0 in the streams' order."""
+    x, bars, base = LEFT + i * frame.slot + frame.slot * 0.2, [], 0
+    for stream in streams:
+        cents = month.by_stream.get(stream.key, 0)
+        if cents:
+            top = base + cents
+            title = f"{month.key} {stream.label}: {format_money(cents, currency)}"
+            height = frame.y(base) - frame.y(top)
+            bars.append(Bar(x, frame.y(top), frame.slot * 0.6, height, colours[stream.key], title))
+            base = top
+    return bars
 
 
 def year_to_date(months: list[TrendMonth], today: date) -> int:
