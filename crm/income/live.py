@@ -3,6 +3,7 @@ and the formats table says which kind of LIVE earns most per hour."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -60,9 +61,25 @@ def set_diamond_value(
     waiting = session.scalars(owned(LiveSession, owner.id).where(LiveSession.entry_id.is_(None)))
     fed = 0
     for live in waiting:
-        _sync_entry(session, owner, live, today, market, field="value")
+        _sync_entry(session, owner, live, today, market, _value_too_high)
         fed += live.entry is not None
     return fed
+
+
+def _value_too_high(owner: User, live: LiveSession) -> services.IncomeError:
+    return services.IncomeError(
+        f"At this diamond value, the LIVE of {show_date(live.held_on)} is worth over "
+        f"10 million {owner.currency}: check the value.",
+        field="value",
+    )
+
+
+def _too_many_diamonds(owner: User, live: LiveSession) -> services.IncomeError:
+    return services.IncomeError(
+        f"At your diamond value, this LIVE is worth over 10 million {owner.currency}: "
+        "check the diamonds.",
+        field="diamonds",
+    )
 
 
 def feeding(session: Session, entry: IncomeEntry) -> LiveSession | None:
@@ -111,7 +128,7 @@ def save_session(
     if new:
         creation_tokens.insert_once(session, live, already)
     session.flush()
-    _sync_entry(session, owner, live, today, market)
+    _sync_entry(session, owner, live, today, market, _too_many_diamonds)
     return live
 
 
@@ -121,21 +138,17 @@ def _sync_entry(
     live: LiveSession,
     today: date,
     market: Market,
-    field: str = "diamonds",
+    too_much: Callable[[User, LiveSession], services.IncomeError],
 ) -> None:
     """The session's entry follows it; none while there is no value or nothing earned.
 
-    `field` is the form field a LIVE worth over the income limit is refused beside: the
-    diamonds when a LIVE is saved, the value when setting it feeds earlier LIVEs.
+    A LIVE worth over the income limit is refused with the caller's `too_much` error: said
+    beside the diamonds when a LIVE is saved, beside the value when setting it feeds
+    earlier LIVEs.
     """
     cents = diamonds_cents(live.diamonds, owner.diamond_value_micros or 0)
     if cents > services.AMOUNT_MAX_CENTS:
-        raise services.IncomeError(
-            f"At {'this' if field == 'value' else 'your'} diamond value, the LIVE of "
-            f"{show_date(live.held_on)} is worth over 10 million {owner.currency}: "
-            f"check the {'value' if field == 'value' else 'diamonds'}.",
-            field=field,
-        )
+        raise too_much(owner, live)
     if not owner.diamond_value_micros or cents <= 0:
         if live.entry is not None:
             services.delete_entry(session, live.entry)

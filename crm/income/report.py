@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
@@ -117,9 +117,14 @@ def month_income(
     return {key: s.earned_cents for key, s in sums.items() if s.earned_cents}
 
 
-def _account_at_month_end(
-    session: Session, user: User, first: date, following: date
-) -> tuple[int, date | None, Decimal | None, int]:
+class _MonthEnd(NamedTuple):
+    followers: int
+    followers_on: date | None  # None: the profile's count
+    posts_per_week: Decimal | None
+    expenses_cents: int
+
+
+def _account_at_month_end(session: Session, user: User, first: date, following: date) -> _MonthEnd:
     """Followers at the month's end (latest snapshot on or before its last day, else the
     profile), the posts a week the month's snapshots show, and the month's expenses
     (one query)."""
@@ -130,16 +135,43 @@ def _account_at_month_end(
         .limit(1)
         .subquery("latest")
     )
-    # Only snapshots that give a post count: an unknown count is neither 0 posts nor days
-    # without posting, so its days stay out of the rate too.
-    in_month = owned(StatsSnapshot, user.id).where(
+    posts, days = _posting(user.id, first, following)
+    row = session.execute(
+        select(
+            select(latest.c.followers).scalar_subquery(),
+            select(latest.c.taken_on).scalar_subquery(),
+            posts,
+            days,
+            _spent(user, first, following),
+        )
+    ).one()
+    followers, taken_on, post_count, period, expenses = row
+    # Snapshots may overlap (a 7-day total every day): the rate is posts over days covered.
+    per_week = posts_a_week(int(post_count), int(period)) if period else None
+    if followers is None:
+        return _MonthEnd(user.followers or 0, None, per_week, int(expenses))
+    return _MonthEnd(int(followers), taken_on, per_week, int(expenses))
+
+
+def _posting(owner_id: int, first: date, following: date) -> tuple[Any, Any]:
+    """Scalar subqueries: the posts and the days the month's snapshots cover.
+
+    Only snapshots that give a post count: an unknown count is neither 0 posts nor days
+    without posting, so its days stay out of the rate too.
+    """
+    in_month = owned(StatsSnapshot, owner_id).where(
         StatsSnapshot.taken_on >= first,
         StatsSnapshot.taken_on < following,
         StatsSnapshot.posts.is_not(None),
     )
     posts = in_month.with_only_columns(func.sum(StatsSnapshot.posts)).scalar_subquery()
     days = in_month.with_only_columns(func.sum(StatsSnapshot.period_days)).scalar_subquery()
-    spent = (
+    return posts, days
+
+
+def _spent(user: User, first: date, following: date) -> Any:
+    """Scalar subquery: the month's expenses in the reporting currency."""
+    return (
         owned(Expense, user.id, func.coalesce(func.sum(Expense.reporting_cents), 0))
         .where(
             Expense.spent_on >= first,
@@ -148,21 +180,6 @@ def _account_at_month_end(
         )
         .scalar_subquery()
     )
-    row = session.execute(
-        select(
-            select(latest.c.followers).scalar_subquery(),
-            select(latest.c.taken_on).scalar_subquery(),
-            posts,
-            days,
-            spent,
-        )
-    ).one()
-    followers, taken_on, post_count, period, expenses = row
-    # Snapshots may overlap (a 7-day total every day): the rate is posts over days covered.
-    per_week = posts_a_week(int(post_count), int(period)) if period else None
-    if followers is None:
-        return user.followers or 0, None, per_week, int(expenses)
-    return int(followers), taken_on, per_week, int(expenses)
 
 
 def month_report(
