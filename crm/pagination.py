@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar
@@ -333,6 +333,7 @@ def keyset_page(
     count: Count | None = None,
     walk: Select[Any] | None = None,
     load: Select[Any] | None = None,
+    rows_for: Callable[[list[int]], Sequence[T]] | None = None,
 ) -> Page[Any]:
     """One page of `statement`'s entity in `order`, starting at the cursor (page one if none).
 
@@ -343,6 +344,8 @@ def keyset_page(
     `walk`, when given, is the same rows as `statement` written for reading the page's ids
     (say, to walk the sort's index and check each row), and `load` the statement the rows
     are loaded from by those ids (the owner's rows, without filters read again).
+    `rows_for`, when given, reads the page's rows for those ids instead of `load` and
+    `options` (any order; each with an `id`): plain rows rather than ORM objects.
     """
     cursor = decode_cursor(cursor_text, order)
     id_column = order.keys[-1].column
@@ -361,9 +364,12 @@ def keyset_page(
     if cursor is not None and not cursor.older:
         rows.reverse()
     ids = [row[-1] for row in rows]
-    loaded = session.scalars(
-        (statement if load is None else load).where(id_column.in_(ids)).options(*options)
-    )
+    if rows_for is not None:
+        loaded: Any = rows_for(ids)
+    else:
+        loaded = session.scalars(
+            (statement if load is None else load).where(id_column.in_(ids)).options(*options)
+        )
     by_id = {item.id: item for item in loaded}
     items = [by_id[i] for i in ids if i in by_id]
     start, has_newer, has_older = _edges(cursor, len(items), more)

@@ -92,6 +92,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(_navigation, "navigation")
     app.add_template_global(market, "market")
     app.add_template_global(IdUrl, "id_url")
+    app.add_template_global(ArgUrl, "arg_url")
 
 
 def _show_date(value: Any, weekday: bool = False, with_time: bool = False) -> str:
@@ -128,6 +129,25 @@ class IdUrl:
 
     def __call__(self, row_id: int) -> str:
         return f"{self.head}{operator.index(row_id)}{self.tail}"  # an int: never 3.7 or "1/.."
+
+
+class ArgUrl:
+    """An endpoint's URL for each value of one query argument, built once per value a page.
+
+    `ArgUrl("brands.index", "tag")("q4")` is `url_for("brands.index", tag="q4")`: a list
+    links the same few tag names from many rows, and each url_for costs about 13 us.
+    """
+
+    def __init__(self, endpoint: str, argument: str) -> None:
+        self.endpoint = endpoint
+        self.argument = argument
+        self.built: dict[str, str] = {}
+
+    def __call__(self, value: str) -> str:
+        url = self.built.get(value)
+        if url is None:
+            url = self.built[value] = url_for(self.endpoint, **{self.argument: value})
+        return url
 
 
 def _security_headers(response: Response) -> Response:

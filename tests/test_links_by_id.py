@@ -1,4 +1,4 @@
-"""crm.web.IdUrl builds what url_for builds, for every route that takes one id."""
+"""crm.web.IdUrl and ArgUrl build what url_for builds (every id route; a query argument)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crm.inputs import INT4_MAX, IdConverter
-from crm.web import IdUrl
+from crm.web import ArgUrl, IdUrl
 
 
 def id_routes(app) -> list[tuple[str, str]]:
@@ -47,3 +47,13 @@ def test_an_id_is_an_integer_in_the_url(app) -> None:
 def test_a_url_where_the_id_could_be_in_two_places_is_refused(app) -> None:
     with app.test_request_context("/"), pytest.raises(ValueError):
         IdUrl("brands.index", "cursor", q=str(INT4_MAX))
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=30)
+@given(st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=6))
+def test_an_argument_url_is_the_url_url_for_builds(app, values) -> None:
+    with app.test_request_context("/"):
+        by_tag = ArgUrl("brands.index", "tag")
+        # Twice over: a value seen before gets the URL built the first time.
+        built = [by_tag(value) for value in values + values]
+        assert built == [url_for("brands.index", tag=value) for value in values + values]

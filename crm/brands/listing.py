@@ -6,10 +6,11 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, exists, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from crm.brands.models import Brand, BrandSource, BrandStatus, BrandTag
 from crm.brands.normalise import sweet_spot
+from crm.brands.rows import BrandRow, brand_rows
 from crm.brands.search import ListSearch, list_search, matching_brands
 from crm.ownership import owned
 from crm.pagination import COUNT_CAP, Key, Order, Page, keyset_page, unindexed
@@ -181,8 +182,8 @@ def list_brands(
     cursor: str | None,
     size: int,
     count_cap: int = COUNT_CAP,
-) -> Page[Brand]:
-    """One page of brands from `cursor`, tags and contacts loaded: five queries, any page."""
+) -> Page[BrandRow]:
+    """One page of brands from `cursor`, with tags and primary contacts: five queries, any page."""
     _label, order = SORTS.get(filters.sort, SORTS[DEFAULT_SORT])
     search = list_search(session, owner_id, filters.q, count_cap) if filters.q.strip() else None
     # The search's own count is the list's when nothing else narrows it.
@@ -198,12 +199,11 @@ def list_brands(
         order,
         cursor,
         size,
-        options=(selectinload(Brand.tags), selectinload(Brand.contacts)),
         count_cap=count_cap_for(filters, count_cap),
         count=search.count if only_searched and search is not None else None,
         walk=walk,
         # The ids come from the filtered rows: loading them needs the owner, not the filters.
-        load=owned(Brand, owner_id),
+        rows_for=lambda ids: brand_rows(session, owner_id, ids),
     )
 
 

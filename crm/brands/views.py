@@ -11,7 +11,6 @@ from crm.brands import listing, services
 from crm.brands.blueprint import bp
 from crm.brands.forms import BrandForm, FilterForm, NoteForm, StatusForm
 from crm.brands.models import Brand, BrandKind, BrandSource, BrandStatus
-from crm.brands.normalise import is_good_target
 from crm.database import db_session
 from crm.ownership import get_owned_or_404
 from crm.saving import saving
@@ -55,7 +54,6 @@ def index() -> str:
         form=form,
         filters=filters,
         page=page,
-        good={b.id for b in page.items if is_good_target(b.tiktok_followers, b.runs_tiktok_ads)},
         has_brands=bool(page.items) or listing.has_brands(session, owner_id),
         by_time=filters.sort not in listing.SORTS_NOT_BY_TIME,
     )

@@ -13,6 +13,7 @@ from crm.dates import show_date
 from crm.ownership import owned
 from crm.pagination import COUNT_CAP, Count, Key, Order, Page, keyset_page
 from crm.pitches import cadence
+from crm.pitches.followup_rows import FollowupRow, followup_rows
 from crm.pitches.models import Pitch, PitchStatus
 from crm.pitches.services import PitchError, owner_day, pitch_title, transition
 from crm.timeline.models import ActivityKind
@@ -179,8 +180,6 @@ def ghost_expired_for_everyone(session: Session, now: datetime) -> int:
     return sum(ghost_expired(session, user.id, now, user_cadence(user)) for user in owners)
 
 
-# Loaded with the page's rows, whose ids come first: the join reads only the rows shown.
-_SHOWN_WITH = (joinedload(Pitch.brand), joinedload(Pitch.contact))
 # Oldest due date first, then the earliest sent; served by the partial index
 # ix_pitches_followups_due (owner_id, next_followup_on, sent_at, id) WHERE status = 'sent'.
 FOLLOWUP_ORDER = Order(
@@ -200,7 +199,7 @@ def due_followups(
     cursor: str | None,
     size: int,
     count_cap: int = COUNT_CAP,
-) -> Page[Pitch]:
+) -> Page[FollowupRow]:
     """Sent pitches with a follow-up due today or overdue, oldest due date first."""
     return keyset_page(
         session,
@@ -208,8 +207,9 @@ def due_followups(
         FOLLOWUP_ORDER,
         cursor,
         size,
-        options=_SHOWN_WITH,
         count_cap=count_cap,
+        # Loaded after the page's ids: the brand and contact join reads only the rows shown.
+        rows_for=lambda ids: followup_rows(session, owner_id, ids),
     )
 
 
@@ -217,7 +217,7 @@ def due_followups(
 class ComingUp:
     """Follow-ups due in the next days: the first few, and how many there are in all."""
 
-    pitches: list[Pitch]
+    pitches: list[FollowupRow]
     total: Count
 
     @property
@@ -250,8 +250,9 @@ def coming_up(
         FOLLOWUP_ORDER,
         None,
         COMING_UP_SHOWN,
-        options=_SHOWN_WITH,
         count_cap=count_cap,
+        # Loaded after the page's ids: the brand and contact join reads only the rows shown.
+        rows_for=lambda ids: followup_rows(session, owner_id, ids),
     )
     return ComingUp(list(page.items), page.total)
 
