@@ -426,3 +426,23 @@ def test_the_longest_pitch_subject_becomes_the_deals_title_whole(session, user) 
     subject = "s" * 200  # the pitch form's limit
     pitch = make_pitch(session, user, status=PitchStatus.WON, subject=subject)
     assert services.deal_from_pitch(session, user, pitch, None, TODAY).title == subject
+
+
+def test_losing_the_race_for_a_pitch_returns_the_winners_deal(session, user, monkeypatch) -> None:
+    pitch = make_pitch(session, user, status=PitchStatus.WON)
+    winner = make_deal(session, user, pitch.brand, pitch_id=pitch.id)
+    real = services.deal_for_pitch
+    looks: list[int] = []
+
+    def not_committed_yet(*args: Any) -> Deal | None:
+        # The other request had not committed when this one looked (twice), so only the
+        # unique constraint sees the clash.
+        looks.append(1)
+        return None if len(looks) <= 2 else real(*args)
+
+    monkeypatch.setattr(services, "deal_for_pitch", not_committed_yet)
+    found = services.deal_from_pitch(session, user, pitch, None, TODAY)
+    assert found.id == winner.id
+    assert _count(session, Deal) == 1
+    assert len(looks) == 3
+    assert len(_lines(session, pitch.brand_id, ActivityKind.DEAL_CREATED)) == 1
