@@ -26,6 +26,9 @@ class ActivityKind(enum.StrEnum):
     FOLLOWUP_LOGGED = "followup_logged"
     RATES_SENT = "rates_sent"
     EMAIL_SENT = "email_sent"
+    DEAL_CREATED = "deal_created"
+    DELIVERABLE_MOVED = "deliverable_moved"
+    REVISION_REQUESTED = "revision_requested"
 
 
 class BrandActivity(Owned, Base):

@@ -1,0 +1,1 @@
+"""Deals: the work won from a brand, the deliverables it owes, the rights it grants."""
