@@ -1,7 +1,7 @@
 """deals: work won from a brand, its deliverables and rights; three timeline kinds
 
 Revision ID: 0020_deals
-Revises: 0017_income
+Revises: 0019_income_tokens_and_posts
 """
 
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0020_deals"
-down_revision: str | None = "0017_income"
+down_revision: str | None = "0019_income_tokens_and_posts"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
