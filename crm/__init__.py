@@ -86,6 +86,7 @@ def _register_blueprints(app: Flask) -> None:
     from crm.brands import views as brand_pages  # noqa: F401
     from crm.calculators import views as rates
     from crm.dashboard import views as dashboard
+    from crm.deals import blueprint as deals
     from crm.emails import blueprint as emails
     from crm.emails import template_views  # noqa: F401
     from crm.emails import views as email_pages  # noqa: F401
@@ -94,7 +95,7 @@ def _register_blueprints(app: Flask) -> None:
     from crm.pitches import views as pitches
     from crm.stats import views as stats
 
-    for area in (accounts, dashboard, stats, brands, pitches, rates, emails, income):
+    for area in (accounts, dashboard, stats, brands, pitches, deals, rates, emails, income):
         app.register_blueprint(area.bp)
 
 
