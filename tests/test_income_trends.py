@@ -149,3 +149,17 @@ def test_a_creator_at_10k_sees_no_band_and_no_verdict(logged_in, session, user):
     table = _trend_table(logged_in.get("/income/trends").get_data(as_text=True))
     rows = {row[0]: row[1:] for row in table.body}
     assert rows["Nov 2026"][:4] == ["$450", "$450", "no built-in benchmark", "—"]
+
+
+def test_the_trend_verdict_is_the_month_reports_whatever_the_streams(session, user) -> None:
+    from crm.income.report import month_report
+
+    user.followers = 2_000  # tier 1K-3K: the band is for the benchmarked streams only
+    make_income(session, user, earned_on=date(2026, 11, 3), amount_cents=20_000, today=TODAY)
+    make_income(session, user, earned_on=date(2026, 11, 4), amount_cents=20_000,
+                stream="subscriptions", today=TODAY)  # fmt: skip
+    november = trend_months(session, user, TODAY, MARKET)[-2]
+    report = month_report(session, user, 2026, 11, TODAY, MARKET)
+    assert november.total_cents == 40_000  # the chart stacks every stream
+    assert report.benchmark.total.verdict == "below"  # $200 of UGC against $285-$1,200
+    assert november.verdict == report.benchmark.total.verdict

@@ -33,15 +33,23 @@ class TrendMonth:
     band: CentsRange | None  # the tier's total range for the followers at the month's end
     followers: int | None  # None before the first snapshot (the band then uses the profile's)
     engagement: float | None  # over the month's snapshots
+    # The streams the tier has ranges for: the band is their total, as in the month report.
+    benchmarked: frozenset[str] = frozenset()
 
     @property
     def total_cents(self) -> int:
         return sum(self.by_stream.values())
 
     @property
+    def benchmarked_cents(self) -> int:
+        """The income the band is a range for: the tier's streams only."""
+        return sum(cents for key, cents in self.by_stream.items() if key in self.benchmarked)
+
+    @property
     def verdict(self) -> Verdict | None:
-        """The month's total against its band (None with no built-in benchmark)."""
-        return verdict(self.total_cents, self.band) if self.band else None
+        """The tier's streams' total against the band, the month report's total verdict
+        (None with no built-in benchmark)."""
+        return verdict(self.benchmarked_cents, self.band) if self.band else None
 
 
 def shown_streams(months: list[TrendMonth], market: Market) -> list[Stream]:
@@ -79,6 +87,7 @@ def trend_months(session: Session, user: User, today: date, market: Market) -> l
                 band=tier.total if tier else None,
                 followers=audience.followers,
                 engagement=audience.engagement,
+                benchmarked=frozenset(tier.streams) if tier else frozenset(),
             )
         )
     return result
