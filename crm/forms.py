@@ -16,7 +16,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Sto
 from wtforms.widgets import HiddenInput, Select, URLInput
 
 from crm import inputs, links
-from crm.creation_tokens import TOKEN_MAX, TOKEN_MIN
+from crm.creation_tokens import TOKEN_MAX, TOKEN_MIN, new_token
 from crm.database import utcnow
 from crm.errors import FieldError
 from crm.money import MAX_CENTS, MoneyError, parse_cents
@@ -127,6 +127,12 @@ class OneTimeTokenField(HiddenLineField):
         first = InputRequired(self.EXPIRED) if required else Optional()
         bounds = Length(min=TOKEN_MIN, max=TOKEN_MAX, message=self.EXPIRED)
         super().__init__(validators=[first, bounds], **kwargs)
+
+    def post_validate(self, form: Any, validation_stopped: bool) -> None:
+        """A missing or unusable token is replaced, so "submit it again" works: the form
+        shown again carries a fresh one. Nothing was saved with the old one."""
+        if self.errors:
+            self.data = new_token()
 
 
 class WholeNumberField(IntegerField):

@@ -160,8 +160,13 @@ def test_a_new_form_without_its_token_is_refused_and_writes_nothing(
 ) -> None:
     response = logged_in.post(kind.path, data=kind.form)
     assert response.status_code == 200
-    assert "The form expired; submit it again." in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "The form expired; submit it again." in page
     assert _count(session, kind.model) == 0
+    # Submitting it again, as the message says, works: the page carries a fresh token.
+    fresh = page.split('name="token"')[1].split('value="')[1].split('"')[0]
+    again = logged_in.post(kind.path, data={**kind.form, "token": fresh})
+    assert again.status_code == 302 and _count(session, kind.model) == 1
 
 
 def test_the_new_form_carries_a_fresh_token_and_the_edit_form_none(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -10,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from crm.accounts.login import creator
 from crm.brands.models import Brand
+from crm.creation_tokens import new_token
 from crm.database import db_session, utcnow
 from crm.emails import services, smtp
 from crm.emails.blueprint import bp
@@ -102,7 +102,7 @@ def write(brand_id: int) -> str | Response:
     email = write_email(session, user, brand, kind, None, market())
     form = EmailForm()
     if request.method == "GET":
-        form.kind.data, form.token.data = kind.value, secrets.token_urlsafe(24)
+        form.kind.data, form.token.data = kind.value, new_token()
         form.subject.data, form.body.data = email.subject, email.body
         form.quoted_rate.data = _rate_field(email.rate.cents if email.rate else None)
     elif form.validate_on_submit():

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
@@ -12,6 +10,7 @@ from crm.accounts.login import creator, creator_today
 from crm.brands.models import Brand
 from crm.brands.search import QUERY_MAX, brand_choices
 from crm.brands.search_text import TRIGRAM
+from crm.creation_tokens import new_token
 from crm.database import db_session, utcnow
 from crm.dates import show_date
 from crm.inputs import query_int
@@ -153,7 +152,7 @@ def _new_defaults(form: NewPitchForm, brand: Brand) -> None:
     # Why a token and not only redirect-after-POST: a double click sends two POSTs before
     # the first redirect arrives. The token is stored on the pitch under a unique
     # (owner, token) constraint, so this holds across processes and hosts.
-    form.token.data = secrets.token_urlsafe(24)
+    form.token.data = new_token()
     form.currency.data = creator().currency
     primary = next((c for c in brand.contacts if c.is_primary), None)
     form.contact_id.data = str(primary.id) if primary else ""
