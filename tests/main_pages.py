@@ -150,7 +150,9 @@ def income_targets(session: Session, user: User, ids: Ids) -> None:
     if not ids.setdefault("targets", False):
         user.followers = 20_000
         streams = [s.key for s in installed_market().streams]
-        save_targets(session, user.id, dict.fromkeys(streams, 50_000), installed_market())
+        save_targets(
+            session, user.id, user.currency, dict.fromkeys(streams, 50_000), installed_market()
+        )
         session.commit()
         ids["targets"] = True
     income(session, user, ids)

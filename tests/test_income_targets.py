@@ -38,7 +38,7 @@ def _form(**amounts: str) -> dict[str, str]:
 
 def _saved(session, user) -> dict[str, int]:
     session.expire_all()
-    return targets_for(session, user.id)
+    return targets_for(session, user.id, user.currency)
 
 
 def _report(session, user, month=NOVEMBER):
@@ -63,11 +63,11 @@ def test_the_page_saves_every_streams_target_at_once(logged_in, session, user) -
 def test_an_emptied_field_clears_its_target_and_changes_the_others(
     logged_in, session, user
 ) -> None:
-    save_targets(session, user.id, {"ugc": 150_000, "live": 5_000}, MARKET)
+    save_targets(session, user.id, user.currency, {"ugc": 150_000, "live": 5_000}, MARKET)
     session.commit()
-    response = logged_in.post("/income/targets", data=_form(ugc="900", affiliate="0"))
+    response = logged_in.post("/income/targets", data=_form(ugc="900", affiliate="0.01"))
     assert response.status_code == 302
-    assert _saved(session, user) == {"ugc": 90_000, "affiliate": 0}
+    assert _saved(session, user) == {"ugc": 90_000, "affiliate": 1}
     assert logged_in.post("/income/targets", data=_form()).status_code == 302
     assert _saved(session, user) == {}
 
@@ -85,7 +85,7 @@ def test_an_emptied_field_clears_its_target_and_changes_the_others(
 def test_bad_input_is_said_beside_its_field_and_nothing_is_written(
     logged_in, session, user, typed, message
 ) -> None:
-    save_targets(session, user.id, {"ugc": 150_000}, MARKET)
+    save_targets(session, user.id, user.currency, {"ugc": 150_000}, MARKET)
     session.commit()
     response = logged_in.post("/income/targets", data=_form(ugc="900", live=typed))
     assert response.status_code == 200
@@ -99,29 +99,32 @@ def test_bad_input_is_said_beside_its_field_and_nothing_is_written(
 def test_the_service_refuses_what_the_form_would(session, user) -> None:
     for targets, field in [
         ({"ugc": 100, "live": -1}, "target_live"),
+        ({"ugc": 100, "live": 0}, "target_live"),
         ({"ugc": 100, "live": 1_000_000_001}, "target_live"),
         ({"lottery": 100}, "target_lottery"),
     ]:
         with pytest.raises(IncomeError) as refused:
-            save_targets(session, user.id, targets, MARKET)
+            save_targets(session, user.id, user.currency, targets, MARKET)
         assert refused.value.field == field
-    assert targets_for(session, user.id) == {}
-    assert save_targets(session, user.id, {"ugc": 1_000_000_000}, MARKET) == {"ugc": 1_000_000_000}
+    assert targets_for(session, user.id, user.currency) == {}
+    assert save_targets(session, user.id, user.currency, {"ugc": 1_000_000_000}, MARKET) == {
+        "ugc": 1_000_000_000
+    }
 
 
 def test_one_target_per_stream_and_creator(session, user, other_user) -> None:
-    save_targets(session, user.id, {"ugc": 100}, MARKET)
-    save_targets(session, user.id, {"ugc": 200}, MARKET)
-    save_targets(session, other_user.id, {"ugc": 300}, MARKET)
+    save_targets(session, user.id, user.currency, {"ugc": 100}, MARKET)
+    save_targets(session, user.id, user.currency, {"ugc": 200}, MARKET)
+    save_targets(session, other_user.id, other_user.currency, {"ugc": 300}, MARKET)
     count = session.scalar(select(func.count()).select_from(IncomeTarget))
     assert count == 2
-    assert targets_for(session, user.id) == {"ugc": 200}
+    assert targets_for(session, user.id, user.currency) == {"ugc": 200}
 
 
 def test_another_creators_targets_are_never_shown_or_used(
     logged_in, session, user, other_user
 ) -> None:
-    save_targets(session, other_user.id, {"ugc": 777_700}, MARKET)
+    save_targets(session, other_user.id, other_user.currency, {"ugc": 777_700}, MARKET)
     make_snapshot(session, other_user, taken_on=date(2026, 11, 30), followers=20_000)
     _at_ten_thousand(session, user)
     session.commit()
@@ -148,7 +151,7 @@ def test_a_streams_verdict_against_its_target_at_the_edge(
     session, user, cents, verdict, gap
 ) -> None:
     _at_ten_thousand(session, user)
-    save_targets(session, user.id, {"ugc": 50_000}, MARKET)
+    save_targets(session, user.id, user.currency, {"ugc": 50_000}, MARKET)
     make_income(session, user, earned_on=date(2026, 11, 10), amount_cents=cents, stream="ugc")
     own = _report(session, user).targets
     [line] = own.streams
@@ -161,13 +164,15 @@ def test_a_streams_verdict_against_its_target_at_the_edge(
 
 
 @pytest.mark.parametrize(
-    ("brand_cents", "verdict"), [(29_999, "below"), (30_000, "met"), (30_001, "met")]
+    ("brand_cents", "verdict"), [(30_000, "below"), (30_001, "met"), (30_002, "met")]
 )
 def test_the_total_is_the_targeted_streams_against_the_sum_of_targets(
     session, user, brand_cents, verdict
 ) -> None:
     _at_ten_thousand(session, user)
-    save_targets(session, user.id, {"ugc": 50_000, "brand": 30_000, "live": 0}, MARKET)
+    save_targets(
+        session, user.id, user.currency, {"ugc": 50_000, "brand": 30_000, "live": 1}, MARKET
+    )
     make_income(session, user, earned_on=date(2026, 11, 3), amount_cents=50_000, stream="ugc")
     make_income(session, user, earned_on=date(2026, 11, 4), amount_cents=brand_cents,
                 stream="brand")  # fmt: skip
@@ -176,8 +181,8 @@ def test_the_total_is_the_targeted_streams_against_the_sum_of_targets(
     own = _report(session, user).targets
     assert [line.key for line in own.streams] == ["ugc", "brand", "live"]  # the seed's order
     live = own.streams[2]
-    assert (live.amount_cents, live.verdict) == (0, "met")  # no income counts as 0
-    assert (own.total.amount_cents, own.total.target_cents) == (50_000 + brand_cents, 80_000)
+    assert (live.amount_cents, live.verdict) == (0, "below")  # no income counts as 0
+    assert (own.total.amount_cents, own.total.target_cents) == (50_000 + brand_cents, 80_001)
     assert own.total.verdict == verdict
     assert own.other_cents == 9_900  # affiliate: no target, not in the total
 
@@ -187,7 +192,7 @@ def test_the_followers_at_the_months_end_choose_the_tier_or_the_targets(
     session, user, at_end, after
 ) -> None:
     user.followers = after  # the profile and the day after the month's end: neither counts
-    save_targets(session, user.id, {"ugc": 50_000}, MARKET)
+    save_targets(session, user.id, user.currency, {"ugc": 50_000}, MARKET)
     make_income(session, user, earned_on=date(2026, 11, 10), amount_cents=40_000, stream="ugc")
     make_snapshot(session, user, taken_on=date(2026, 11, 30), followers=at_end)
     make_snapshot(session, user, taken_on=date(2026, 12, 1), followers=after)
@@ -205,7 +210,7 @@ def test_the_page_at_ten_thousand_shows_message_targets_verdicts_and_gaps(
     logged_in, session, user
 ) -> None:
     _at_ten_thousand(session, user)
-    save_targets(session, user.id, {"ugc": 50_000, "brand": 20_000}, MARKET)
+    save_targets(session, user.id, user.currency, {"ugc": 50_000, "brand": 20_000}, MARKET)
     make_income(session, user, earned_on=date(2026, 11, 3), amount_cents=45_000, stream="ugc")
     make_income(session, user, earned_on=date(2026, 11, 4), amount_cents=25_000, stream="brand")
     session.commit()
@@ -221,7 +226,7 @@ def test_under_ten_thousand_the_page_keeps_the_tier_and_ignores_targets(
     logged_in, session, user
 ) -> None:
     user.followers = 1_500
-    save_targets(session, user.id, {"ugc": 999_900}, MARKET)
+    save_targets(session, user.id, user.currency, {"ugc": 999_900}, MARKET)
     session.commit()
     page = logged_in.get("/income/month?month=2026-11").get_data(as_text=True)
     assert "Tier 1K-3K range" in page and "$9,999" not in page
@@ -233,7 +238,7 @@ def test_under_ten_thousand_the_page_keeps_the_tier_and_ignores_targets(
 
 def test_the_json_carries_the_targets_at_ten_thousand_and_none_below(runner, session, user) -> None:
     _at_ten_thousand(session, user)
-    save_targets(session, user.id, {"ugc": 50_050, "live": 1_000}, MARKET)
+    save_targets(session, user.id, user.currency, {"ugc": 50_050, "live": 1_000}, MARKET)
     make_income(session, user, earned_on=date(2026, 11, 3), amount_cents=40_000, stream="ugc")
     make_income(session, user, earned_on=date(2026, 11, 4), amount_cents=2_500, stream="other")
     session.commit()
@@ -279,10 +284,10 @@ def test_the_report_reads_the_targets_in_one_query_whatever_their_number(
     make_income(session, user, earned_on=date(2026, 11, 2))
     session.commit()
     none = queries()
-    save_targets(session, user.id, {"ugc": 100}, MARKET)
+    save_targets(session, user.id, user.currency, {"ugc": 100}, MARKET)
     session.commit()
     one = queries()
-    save_targets(session, user.id, dict.fromkeys(EVERY_STREAM, 100), MARKET)
+    save_targets(session, user.id, user.currency, dict.fromkeys(EVERY_STREAM, 100), MARKET)
     for day in range(3, 20):
         make_income(session, user, earned_on=date(2026, 11, day), stream=EVERY_STREAM[day % 8])
     assert none == one == queries()
@@ -296,9 +301,26 @@ def test_the_dashboard_at_ten_thousand_shows_progress_to_the_targets(
                 today=date(2026, 12, 2))  # fmt: skip
     page = logged_in.get("/dashboard").get_data(as_text=True)
     assert "no built-in benchmark above 10K" in page and "Set your own targets" in page
-    save_targets(session, user.id, {"ugc": 100_000, "brand": 20_000}, MARKET)
+    save_targets(session, user.id, user.currency, {"ugc": 100_000, "brand": 20_000}, MARKET)
     session.commit()
     page = logged_in.get("/dashboard").get_data(as_text=True)
     assert "$300 of your $1,200 targets (25%)" in page
     assert '<progress max="100" value="25"' in page
     assert "UGC deals: $300 of your $1,000 target, $700 to go." in page
+
+
+def test_targets_set_in_another_currency_are_left_out_until_set_again(
+    logged_in, session, user
+) -> None:
+    _at_ten_thousand(session, user)
+    save_targets(session, user.id, "USD", {"ugc": 50_000, "brand": 20_000}, MARKET)
+    user.currency = "EUR"
+    session.commit()
+    assert targets_for(session, user.id, "EUR") == {}
+    assert _report(session, user).targets.total is None  # not $500 read as 500 euros
+    page = logged_in.get("/income/targets").get_data(as_text=True)
+    assert "Set these again in EUR" in page and "UGC deals ($500)" in page
+    assert 'value="500.00"' not in page
+    assert logged_in.post("/income/targets", data=_form(ugc="450")).status_code == 302
+    assert targets_for(session, user.id, "EUR") == {"ugc": 45_000}
+    assert "Set these again" not in logged_in.get("/income/targets").get_data(as_text=True)

@@ -193,7 +193,7 @@ class IncomeTarget(Owned, Base):
     __table_args__ = (
         UniqueConstraint("owner_id", "stream"),
         CheckConstraint(
-            f"amount_cents >= 0 AND amount_cents <= {AMOUNT_MAX_CENTS}", name="amount_in_range"
+            f"amount_cents > 0 AND amount_cents <= {AMOUNT_MAX_CENTS}", name="amount_in_range"
         ),
     )
 
@@ -201,4 +201,7 @@ class IncomeTarget(Owned, Base):
     # A stream key of the seed, as IncomeEntry.stream (checked by the service).
     stream: Mapped[str] = mapped_column(String(32))
     amount_cents: Mapped[int] = mapped_column(BIG_COUNT)
+    # The reporting currency it was set in: after a change of profile currency it is not
+    # compared (500 dollars is not 500 euros) until the creator sets it again.
+    currency: Mapped[str] = mapped_column(String(3))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -196,7 +196,7 @@ def month_report(
     income = {key: sums.earned_cents for key, sums in streams.items() if key in known}
     result = compare_month(followers, income, per_week, market=market)
     own = (
-        compare_targets(income, targets_for(session, user.id), market=market)
+        compare_targets(income, targets_for(session, user.id, user.currency), market=market)
         if result.tier is None
         else None
     )

@@ -100,16 +100,31 @@ def compare_targets(
     return TargetComparison(streams, total, other)
 
 
-def targets_for(session: Session, owner_id: int) -> dict[str, int]:
-    """The creator's targets in cents by stream key (one query)."""
+def saved_targets(session: Session, owner_id: int) -> dict[str, tuple[int, str]]:
+    """Every target the creator saved: (cents, the currency it was set in) by stream key
+    (one query)."""
     rows = session.execute(
-        owned(IncomeTarget, owner_id, IncomeTarget.stream, IncomeTarget.amount_cents)
+        owned(
+            IncomeTarget, owner_id, IncomeTarget.stream, IncomeTarget.amount_cents,
+            IncomeTarget.currency,
+        )
+    )  # fmt: skip
+    return {stream: (int(cents), currency) for stream, cents, currency in rows}
+
+
+def targets_for(session: Session, owner_id: int, currency: str) -> dict[str, int]:
+    """The creator's targets set in `currency` (the reporting one), in cents by stream key
+    (one query); one set in another currency is no target until set again."""
+    rows = session.execute(
+        owned(IncomeTarget, owner_id, IncomeTarget.stream, IncomeTarget.amount_cents).where(
+            IncomeTarget.currency == currency
+        )
     )
     return {stream: int(cents) for stream, cents in rows}
 
 
 def check_targets(targets: Mapping[str, int | None], market: Market) -> None:
-    """Refuse an unknown stream or an amount below 0 or over 10 million, by its field."""
+    """Refuse an unknown stream, or an amount of 0 or less or over 10 million, by its field."""
     known = {s.key for s in market.streams}
     for key, cents in targets.items():
         if key not in known:
@@ -118,6 +133,11 @@ def check_targets(targets: Mapping[str, int | None], market: Market) -> None:
             continue
         if isinstance(cents, bool) or not isinstance(cents, int) or cents < 0:
             raise IncomeError("A target can't be negative.", field=field_name(key))
+        if cents == 0:
+            raise IncomeError(
+                "A target of 0 is always met: leave it empty for no target.",
+                field=field_name(key),
+            )
         if cents > AMOUNT_MAX_CENTS:
             raise IncomeError(
                 "That's over 10 million: check for an extra digit.", field=field_name(key)
@@ -125,10 +145,15 @@ def check_targets(targets: Mapping[str, int | None], market: Market) -> None:
 
 
 def save_targets(
-    session: Session, owner_id: int, targets: Mapping[str, int | None], market: Market
+    session: Session,
+    owner_id: int,
+    currency: str,
+    targets: Mapping[str, int | None],
+    market: Market,
 ) -> dict[str, int]:
-    """Set every stream's target at once (None clears it), after checking them all: all or
-    nothing. Streams left out of `targets` keep theirs. Returns the targets as saved."""
+    """Set every stream's target at once, in `currency` (None clears it), after checking
+    them all: all or nothing. Streams left out of `targets` keep theirs. Returns the
+    targets in `currency` as saved."""
     check_targets(targets, market)
     rows = {row.stream: row for row in session.scalars(owned(IncomeTarget, owner_id))}
     for key, cents in targets.items():
@@ -137,8 +162,10 @@ def save_targets(
             if row is not None:
                 session.delete(row)
         elif row is None:
-            session.add(IncomeTarget(owner_id=owner_id, stream=key, amount_cents=cents))
+            session.add(
+                IncomeTarget(owner_id=owner_id, stream=key, amount_cents=cents, currency=currency)
+            )
         else:
-            row.amount_cents = cents
+            row.amount_cents, row.currency = cents, currency
     session.flush()
-    return targets_for(session, owner_id)
+    return targets_for(session, owner_id, currency)

@@ -27,10 +27,11 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("stream", sa.String(length=32), nullable=False),
         sa.Column("amount_cents", _big(), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("owner_id", sa.Integer(), nullable=False),
         sa.CheckConstraint(
-            f"amount_cents >= 0 AND amount_cents <= {AMOUNT_MAX_CENTS}",
+            f"amount_cents > 0 AND amount_cents <= {AMOUNT_MAX_CENTS}",
             name=op.f("ck_income_targets_amount_in_range"),
         ),
         sa.ForeignKeyConstraint(
