@@ -57,6 +57,27 @@ def test_last_rates_is_one_query(session, user, count_queries) -> None:
     assert len(counted) == 1
 
 
+def test_last_rates_seeks_each_currency_by_its_index(session, user, connection) -> None:
+    if connection.dialect.name != "sqlite":
+        pytest.skip("the plan's index names are read from SQLite's EXPLAIN QUERY PLAN")
+    import sqlalchemy as sa
+
+    seen: list[tuple[str, object]] = []
+    catch = lambda _c, _k, statement, parameters, *_: seen.append((statement, parameters))  # noqa: E731
+    sa.event.listen(connection, "before_cursor_execute", catch)
+    try:
+        services.last_rates(session, user.id, "USD")
+    finally:
+        sa.event.remove(connection, "before_cursor_execute", catch)
+    ((statement, parameters),) = [(s, p) for s, p in seen if "UNION ALL" in s]
+    plan = " ".join(
+        row[3] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+    )
+    # A seek on (owner, currency) for each table, not a walk back along the owner's dates.
+    assert "ix_income_entries_owner_currency (owner_id=? AND currency=?)" in plan
+    assert "ix_expenses_owner_currency (owner_id=? AND currency=?)" in plan
+
+
 @pytest.mark.parametrize("path", ["/income/new", "/income/expenses/new"])
 def test_the_form_opened_in_a_currency_starts_at_its_last_rate(
     logged_in, session, user, path

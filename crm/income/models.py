@@ -52,6 +52,8 @@ class IncomeEntry(CreatedOnce, Base):
     __table_args__ = (
         # The list's keyset order (newest first) and every month's sums: a range of it.
         Index("ix_income_entries_owner_earned", "owner_id", "earned_on", "id"),
+        # The last rate used per currency (a new form's prefill): one seek per currency.
+        Index("ix_income_entries_owner_currency", "owner_id", "currency", "earned_on", "id"),
         # What is still owed, and how late: the dashboard's sums read only unpaid entries.
         Index(
             "ix_income_entries_unpaid",
@@ -121,6 +123,7 @@ class Expense(CreatedOnce, Base):
     __tablename__ = "expenses"
     __table_args__ = (
         Index("ix_expenses_owner_spent", "owner_id", "spent_on", "id"),
+        Index("ix_expenses_owner_currency", "owner_id", "currency", "spent_on", "id"),
         # One expense per new-expense form (unique index: see income_entries).
         Index("ix_expenses_owner_token", "owner_id", "creation_token", unique=True),
         CheckConstraint("amount_cents >= 0 AND reporting_cents >= 0", name="amounts_not_negative"),

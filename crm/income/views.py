@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
@@ -145,13 +145,20 @@ def entry_data(form: EntryForm) -> services.EntryData:
     )
 
 
+def _last_rates(reporting: str) -> dict[str, int]:
+    """The creator's last rate per currency, read once a request (prefill and list share it)."""
+    if "last_rates" not in g:
+        g.last_rates = services.last_rates(db_session(), creator().id, reporting)
+    return g.last_rates
+
+
 def prefill_currency(form: EntryForm | ExpenseForm, reporting: str) -> None:
     """A new form in the currency the link asks for (?currency=EUR), at the creator's last
     rate for it; the reporting currency, or one the app does not know, starts plain."""
     asked = request.args.get("currency", "").strip().upper()
     form.currency.data = asked if asked in CURRENCIES else reporting
     if form.currency.data != reporting:
-        rates = services.last_rates(db_session(), creator().id, reporting)
+        rates = _last_rates(reporting)
         if form.currency.data in rates:
             form.rate.data = format_rate(rates[form.currency.data])
 
@@ -161,7 +168,7 @@ def rate_page_values(
 ) -> dict[str, Any]:
     """The last rates the form page lists, each with a link that starts the form at it;
     a rate refused as missing is filled with the last one, for the creator to confirm."""
-    rates = services.last_rates(db_session(), creator().id, reporting)
+    rates = _last_rates(reporting)
     if form.rate.errors and not form.rate.data and form.currency.data in rates:
         form.rate.data = format_rate(rates[form.currency.data])
     return {

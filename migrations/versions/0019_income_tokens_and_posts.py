@@ -10,6 +10,9 @@ NULL (unknown), not 0. Nothing refers to stats_snapshots, so SQLite's rebuild (b
 mode: it copies the rows, named constraints and indexes) is safe. Going down, an unknown
 count becomes 0, as it was stored before.
 
+Indexes on (owner, currency, day, id) for income and expenses: a new form's prefill of
+the last rate per currency seeks each currency instead of walking back through the rest.
+
 Revision ID: 0019_income_tokens_and_posts
 Revises: 0018_income_targets
 """
@@ -30,17 +33,27 @@ INDEXES = {
     "expenses": "ix_expenses_owner_token",
     "live_sessions": "ix_live_sessions_owner_token",
 }
+# The last rate per currency (a new form's prefill): a seek per currency, not a walk back
+# through every entry until one in that currency turns up.
+RATE_INDEXES = {
+    "income_entries": ("ix_income_entries_owner_currency", "earned_on"),
+    "expenses": ("ix_expenses_owner_currency", "spent_on"),
+}
 
 
 def upgrade() -> None:
     for table in TOKENED:
         op.add_column(table, sa.Column("creation_token", sa.String(length=64), nullable=True))
         op.create_index(INDEXES[table], table, ["owner_id", "creation_token"], unique=True)
+    for table, (name, day) in RATE_INDEXES.items():
+        op.create_index(name, table, ["owner_id", "currency", day, "id"])
     with op.batch_alter_table("stats_snapshots") as batch_op:
         batch_op.alter_column("posts", existing_type=sa.Integer(), nullable=True)
 
 
 def downgrade() -> None:
+    for table, (name, _day) in RATE_INDEXES.items():
+        op.drop_index(name, table_name=table)
     op.execute("UPDATE stats_snapshots SET posts = 0 WHERE posts IS NULL")
     with op.batch_alter_table("stats_snapshots") as batch_op:
         batch_op.alter_column("posts", existing_type=sa.Integer(), nullable=False)
