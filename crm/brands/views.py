@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from crm.accounts.login import creator
+from crm.accounts.login import creator, creator_today
 from crm.brands import detail as brand_detail
 from crm.brands import listing, services
 from crm.brands.blueprint import bp
 from crm.brands.forms import BrandForm, FilterForm, NoteForm, StatusForm
 from crm.brands.models import Brand, BrandKind, BrandSource, BrandStatus
 from crm.database import db_session
+from crm.income import listing as income_listing
 from crm.ownership import get_owned_or_404
 from crm.saving import saving
 from crm.timeline.models import BrandActivity
@@ -111,8 +112,17 @@ def detail(brand_id: int) -> str:
         "brands/detail.html",
         page=shown,
         brand=brand,
+        income=_income_from(brand),
         note_form=NoteForm(),
         status_form=StatusForm(status=brand.status.value),
+    )
+
+
+def _income_from(brand: Brand) -> income_listing.Totals:
+    """The brand page's income box: what the creator earned from `brand`, every month."""
+    user = creator()
+    return income_listing.brand_totals(
+        db_session(), user.id, brand.id, user.currency, creator_today()
     )
 
 
@@ -158,7 +168,12 @@ def add_note(brand_id: int) -> str | Response:
     shown = brand_detail.brand_page(session, brand, None, current_app.config["PAGE_SIZE"])
     status_form = StatusForm(formdata=None, status=brand.status.value)
     return render_template(
-        "brands/detail.html", page=shown, brand=brand, note_form=form, status_form=status_form
+        "brands/detail.html",
+        page=shown,
+        brand=brand,
+        income=_income_from(brand),
+        note_form=form,
+        status_form=status_form,
     )
 
 

@@ -132,6 +132,13 @@ LIST_ORDER = Order(
 )
 
 
+def brand_totals(
+    session: Session, owner_id: int, brand_id: int, currency: str, today: date
+) -> Totals:
+    """What the creator earned from one brand in every month (the brand page's box)."""
+    return totals(session, owner_id, IncomeFilters(month=None, brand_id=brand_id), currency, today)
+
+
 def list_page(
     session: Session,
     owner_id: int,

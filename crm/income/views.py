@@ -10,7 +10,6 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from crm.accounts.login import creator, creator_today
-from crm.brands.models import Brand
 from crm.creation_tokens import AlreadyCreated, new_token
 from crm.database import db_session
 from crm.downloads import csv_download, read_while_sent
@@ -107,14 +106,6 @@ def index() -> str | tuple[str, int]:
         today=today,
         currency=user.currency,
     )
-
-
-@bp.app_template_global("brand_income")
-def brand_income(brand: Brand) -> listing.Totals:
-    """The brand page's income: what the creator earned from `brand` in every month."""
-    user = creator()
-    every_month = listing.IncomeFilters(brand_id=brand.id)
-    return listing.totals(db_session(), user.id, every_month, user.currency, creator_today())
 
 
 @bp.get("/export.csv")
