@@ -324,3 +324,10 @@ def test_targets_set_in_another_currency_are_left_out_until_set_again(
     assert logged_in.post("/income/targets", data=_form(ugc="450")).status_code == 302
     assert targets_for(session, user.id, "EUR") == {"ugc": 45_000}
     assert "Set these again" not in logged_in.get("/income/targets").get_data(as_text=True)
+
+
+def test_at_ten_thousand_without_targets_the_title_claims_no_tier(logged_in, session, user):
+    _at_ten_thousand(session, user)
+    session.commit()
+    page = logged_in.get("/income/month?month=2026-11").get_data(as_text=True)
+    assert "November 2026: your income" in page and "against your tier" not in page

@@ -15,7 +15,7 @@ from crm.stats import metrics, services
 from crm.stats.models import StatsSnapshot
 from tests.factories import make_snapshot
 from tests.factories_income import TODAY
-from tests.test_rates_views import field_error
+from tests.page_text import field_error
 
 MARKET = installed_market()
 DAY = "2026-11-20"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from crm import creation_tokens, inputs, money
 from crm.accounts.models import User
@@ -191,7 +191,7 @@ def session_page(
         SESSION_ORDER,
         cursor,
         size,
-        options=(selectinload(LiveSession.entry),),
+        options=(joinedload(LiveSession.entry),),
     )
 
 
