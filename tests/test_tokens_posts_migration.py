@@ -90,6 +90,17 @@ def test_up_and_down_keep_the_rows_and_an_unknown_count_goes_down_as_0(empty_url
                         " created_at, updated_at, creation_token FROM income_entries"
                     )
                 )
+        with engine.begin() as connection:
+            # The rebuilt stats table kept its checks and its one snapshot a day.
+            for broken in (
+                "UPDATE stats_snapshots SET posts = -1",
+                "INSERT INTO stats_snapshots (owner_id, taken_on, period_days, followers,"
+                " video_views, likes, comments, shares, posts, created_at) SELECT owner_id,"
+                " taken_on, period_days, followers, video_views, likes, comments, shares, posts,"
+                " created_at FROM stats_snapshots",
+            ):
+                with pytest.raises(sa.exc.IntegrityError), connection.begin_nested():
+                    connection.execute(sa.text(broken))
         downgrade(empty_url, BEFORE)
         with engine.connect() as connection:
             assert _kept(connection) == (1, 1, 1, 1500)
