@@ -294,3 +294,19 @@ class TestRevisions:
         assert "mark it submitted first" in response.get_data(as_text=True)
         session.refresh(deliverable)
         assert deliverable.revisions_used == 0
+
+
+def test_two_racing_submits_of_one_form_add_one(monkeypatch, session, user) -> None:
+    """The second of two submits that both passed the lookup is settled by the unique index."""
+    from crm import creation_tokens
+
+    deal = make_deal(session, user)
+    data = services.DeliverableData(title="Unboxing video")
+    first = services.save_deliverable(session, user, deal, None, data, TODAY, token="r" * 24)
+    session.commit()
+    monkeypatch.setattr(creation_tokens, "refuse_repeat", lambda *args: None)  # lost the race
+    with pytest.raises(creation_tokens.AlreadyCreated) as refused:
+        services.save_deliverable(session, user, deal, None, data, TODAY, token="r" * 24)
+    assert refused.value.record.id == first.id
+    session.commit()  # the savepoint kept the session usable
+    assert _count(session) == 1
