@@ -31,6 +31,7 @@ from crm.market.seed import installed_market
 from crm.pitches.models import PitchKind, PitchStatus
 from tests.factories import make_snapshot, make_video
 from tests.factories_brands import make_brand, make_contact, make_note
+from tests.factories_deals import make_deal, make_deliverable
 from tests.factories_income import make_expense, make_income, make_live
 from tests.factories_pitches import NOW, make_pitch
 from tests.pager_links import pager_link
@@ -158,10 +159,29 @@ def income_targets(session: Session, user: User, ids: Ids) -> None:
     income(session, user, ids)
 
 
+def deliverables(session: Session, user: User, ids: Ids) -> None:
+    """A deal (deal_id) with deliverables overdue, due this week, later and undated."""
+    brands(session, user, ids)
+    if "deal_id" not in ids:
+        ids["deal_id"] = make_deal(session, user, brand=session.get_one(Brand, ids["brand_id"])).id
+    today = utcnow().date()
+    for days in (-3, 0, 30, None):
+        deal = make_deal(session, user, today=today)
+        found = make_deliverable(
+            session,
+            user,
+            deal,
+            due_on=None if days is None else today + timedelta(days=days),
+            today=today,
+        )
+        ids.setdefault("deliverable_id", found.id)
+
+
 def dashboard(session: Session, user: User, ids: Ids) -> None:
-    """Pitches with follow-ups due, and income this month and earlier (some overdue)."""
+    """Pitches with follow-ups due, deliverables due, income this month and earlier."""
     pitches(session, user, ids)
     income(session, user, ids)
+    deliverables(session, user, ids)
 
 
 def email_templates(session: Session, user: User, ids: Ids) -> None:
@@ -282,6 +302,10 @@ MAIN_PAGES: list[MainPage] = [
     MainPage("/income/expenses/{expense_id}/edit", income_year),
     MainPage("/income/{entry_id}/edit", income),
     MainPage("/income/export.csv?month=all", income),
+    MainPage("/deals/due", deliverables),
+    MainPage("/deals/due?sort=brand", deliverables),
+    MainPage("/deals/{deal_id}/deliverables/new", deliverables),
+    MainPage("/deals/deliverables/{deliverable_id}/edit", deliverables),
     MainPage("/rates/", add_on_policy),
     MainPage("/rates/?followers=12000&niche=beauty&videos=3", add_on_policy),
     MainPage("/profile", no_data),

@@ -25,6 +25,8 @@ from crm.brands import forms as brand_forms
 from crm.brands import services as brands
 from crm.brands.models import Brand, Contact
 from crm.calculators.forms import MoneyField
+from crm.deals import deliverable_forms
+from crm.deals.models import Deliverable
 from crm.emails import forms as email_forms
 from crm.emails.models import PitchEmailTemplate
 from crm.errors import FieldError
@@ -62,6 +64,9 @@ STORED_IN: dict[type, tuple[type, dict[str, str]]] = {
     income_forms.ExpenseForm: (Expense, {}),
     income_forms.NewExpenseForm: (Expense, {"token": "creation_token"}),
     income_forms.DiamondValueForm: (User, {"value": "diamond_value_micros"}),
+    deliverable_forms.DeliverableForm: (Deliverable, {}),
+    deliverable_forms.NewDeliverableForm: (Deliverable, {"token": "creation_token"}),
+    deliverable_forms.MoveForm: (Deliverable, {}),
 }
 # Forms built at run time from the seed (a new class each time), by name: each of their
 # fields is an amount of money, stored as cents in the one column named.
@@ -69,6 +74,7 @@ BUILT_STORED_IN: dict[str, tuple[type, str]] = {"TargetsForm": (IncomeTarget, "a
 # Forms whose text is looked up or checked, never stored as typed.
 NOT_STORED = {"LoginForm", "EmailOnlyForm", "ChangePasswordForm", "ChoosePasswordForm"}
 NOT_STORED |= {"FilterForm", "CalculatorForm", "StatusForm", "MonthForm"}
+NOT_STORED |= {"DueSortForm", "RevisionForm"}
 # Fields of stored forms without a column of their own, and why.
 NO_COLUMN = {
     "password": "stored as a hash",

@@ -9,6 +9,7 @@ from sqlalchemy import select, true
 from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
+from crm.deals import due as deliverables_due
 from crm.income.listing import Owed, owed
 from crm.income.report import MonthReport, month_report
 from crm.market.facts import Market
@@ -34,6 +35,9 @@ class DashboardSummary:
     profile_complete: bool
     # Counted up to followups.BADGE_CAP + 1 (shown as "99+").
     followups_due: int
+    # Deliverables not posted yet, due this week (today to Sunday) and overdue; capped alike.
+    deliverables_this_week: int
+    deliverables_overdue: int
     pipeline: OpenPipeline
     tier: TierStanding
     # The creator's month so far (income against the tier, the goal) and what is owed.
@@ -75,19 +79,29 @@ def _pitch_numbers(session: Session, owner_id: int, today: date) -> tuple[int, O
     return rows[0].due, pipeline
 
 
+def _deliverable_numbers(session: Session, owner_id: int, today: date) -> tuple[int, int]:
+    """Deliverables due this week and overdue (each up to BADGE_CAP + 1), in one query."""
+    statement = deliverables_due.dashboard_counts_query(owner_id, today, followups.BADGE_CAP)
+    row = session.execute(statement).one()
+    return row.this_week, row.overdue
+
+
 def dashboard_summary(
     session: Session, user: User, today: date, market: Market
 ) -> DashboardSummary:
-    """The numbers on the dashboard for `user` (six queries; seven from 10,000 followers,
+    """The numbers on the dashboard for `user` (seven queries; eight from 10,000 followers,
     where the month report reads the creator's own targets)."""
     stats = stats_summary(session, user.id)
     followers = follower_count(user, stats.latest.snapshot.followers if stats.latest else None)
     followups_due, pipeline = _pitch_numbers(session, user.id, today)
+    this_week, overdue = _deliverable_numbers(session, user.id, today)
     return DashboardSummary(
         stats=stats,
         followers=followers,
         profile_complete=bool(user.tiktok_handle and followers),
         followups_due=followups_due,
+        deliverables_this_week=this_week,
+        deliverables_overdue=overdue,
         pipeline=pipeline,
         tier=standing(followers, market=market),
         month=month_report(session, user, today.year, today.month, today, market),

@@ -18,6 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.brands.models import Brand, Contact
+from crm.creation_tokens import CreatedOnce
 from crm.database import Base, UTCDateTime, str_enum, utcnow
 from crm.ownership import Owned
 from crm.pitches.models import Pitch
@@ -212,7 +213,7 @@ class DeliverableStatus(enum.StrEnum):
 NOT_POSTED_SQL = "status != 'posted'"
 
 
-class Deliverable(Owned, Base):
+class Deliverable(CreatedOnce, Base):
     """One piece of work a deal owes: a video, a story, raw footage, in its stage of work."""
 
     __tablename__ = "deliverables"
@@ -228,6 +229,8 @@ class Deliverable(Owned, Base):
         ),
         # A deal's deliverables in their order.
         Index("ix_deliverables_deal_position", "deal_id", "position", "id"),
+        # A double submit of the new-deliverable form adds one (crm.creation_tokens).
+        Index("ix_deliverables_owner_token", "owner_id", "creation_token", unique=True),
         CheckConstraint("revisions_used >= 0 AND position >= 0", name="counts_not_negative"),
         # A post date exactly when posted: moving back out of posted clears it.
         CheckConstraint(

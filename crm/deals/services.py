@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from crm import money
+from crm import creation_tokens, money
 from crm.accounts.models import User
 from crm.add_on_policy.services import saved_percents
 from crm.brands.models import Brand, Contact
@@ -251,8 +251,14 @@ def save_deliverable(
     deliverable: Deliverable | None,
     data: DeliverableData,
     today: date,
+    *,
+    token: str | None = None,
 ) -> Deliverable:
-    """Create (at the end of the deal's list) or update one of the deal's deliverables."""
+    """Create (at the end of the deal's list) or update one of the deal's deliverables.
+
+    A new one made with a form's one-time `token` that already made one raises
+    AlreadyCreated with the first (crm.creation_tokens).
+    """
     if deal.owner_id != owner.id:
         raise DealError("Deal not found.", field="deal_id")
     if deliverable is not None and deliverable.deal_id != deal.id:
@@ -263,21 +269,34 @@ def save_deliverable(
     check_text(data.brief, BRIEF_MAX, "brief", one_line=False)
     check_day(data.due_on, today, "due_on")
     draft_url = check_link(data.draft_url, "draft_url")
+    created = deliverable is None
     if deliverable is None:
+        creation_tokens.refuse_repeat(session, Deliverable, owner.id, token, _already_added)
         last = session.scalar(
             select(func.max(Deliverable.position)).where(Deliverable.deal_id == deal.id)
         )
+        # By id, not `deal=`: the deal's collection would flush it before the savepoint.
         deliverable = Deliverable(
-            owner_id=owner.id, deal=deal, position=0 if last is None else last + 1
+            owner_id=owner.id,
+            deal_id=deal.id,
+            position=0 if last is None else last + 1,
+            creation_token=token or None,
         )
     deliverable.type = data.type
     deliverable.title = data.title.strip()
     deliverable.brief = data.brief.strip()
     deliverable.due_on = data.due_on
     deliverable.draft_url = draft_url
-    session.add(deliverable)
-    session.flush()
+    if created:
+        creation_tokens.insert_once(session, deliverable, _already_added)
+        deliverable.deal = deal
+    else:
+        session.flush()
     return deliverable
+
+
+def _already_added(first: creation_tokens.CreatedOnce) -> creation_tokens.AlreadyCreated:
+    return creation_tokens.AlreadyCreated(first, "That deliverable was already added.")
 
 
 def move_deliverable(
@@ -297,7 +316,7 @@ def move_deliverable(
         return request_revision(session, deliverable)
     if status is not DeliverableStatus.POSTED and (posted_on is not None or live_url):
         raise DealError("The post date and live link come with posting.", field="posted_on")
-    was = deliverable.status
+    was, deal = deliverable.status, deliverable.deal  # loaded first: no autoflush half-way
     if status is DeliverableStatus.POSTED:
         posted_on = posted_on or today
         check_day(posted_on, today, "posted_on")
@@ -305,7 +324,7 @@ def move_deliverable(
             raise DealError("The post date can't be in the future.", field="posted_on")
         deliverable.live_url = check_link(live_url, "live_url") or deliverable.live_url
         deliverable.posted_on = posted_on
-        start_rights(deliverable.deal, posted_on)
+        start_rights(deal, posted_on)
     else:
         deliverable.posted_on = None
     if status is was:

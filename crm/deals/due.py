@@ -1,0 +1,168 @@
+"""The "Due" list: deliverables not posted yet, grouped overdue, this week and coming up.
+
+Each group is read along the partial index ix_deliverables_due (owner_id, due_on, id)
+WHERE status != 'posted', and capped: a group shows its GROUP_CAP soonest and says how
+many more there are (counted up to pagination.COUNT_CAP), so a page never reads an account.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, literal, select, union_all
+from sqlalchemy.orm import Session
+
+from crm.brands.models import Brand
+from crm.deals.models import Deal, Deliverable, DeliverableStatus, DeliverableType
+from crm.ownership import owned
+from crm.pagination import COUNT_CAP
+
+# A group shows this many; past it, "and N more".
+GROUP_CAP = 50
+
+# `status != 'posted'` with the value in the SQL text, not a bound parameter: only then
+# can the planner match the partial index (see crm.deals.models.NOT_POSTED_SQL).
+NOT_POSTED = Deliverable.status != literal(DeliverableStatus.POSTED.value, literal_execute=True)
+
+SORTS = {"due": "Due date", "brand": "Brand"}
+
+
+def week_end(today: date) -> date:
+    """The Sunday that ends the creator's week (today, on a Sunday)."""
+    return today + timedelta(days=6 - today.weekday())
+
+
+def _ranges(today: date) -> dict[str, ColumnElement[bool]]:
+    """Each part of the list as a condition on the due date, in the order shown."""
+    sunday = week_end(today)
+    return {
+        "overdue": Deliverable.due_on < today,
+        "this_week": Deliverable.due_on.between(today, sunday),
+        "later": Deliverable.due_on > sunday,
+        "undated": Deliverable.due_on.is_(None),
+    }
+
+
+@dataclass(frozen=True)
+class DueRow:
+    """One deliverable as the list shows it, with its deal and brand."""
+
+    id: int
+    title: str
+    type: DeliverableType
+    status: DeliverableStatus
+    due_on: date | None
+    deal_id: int
+    deal_title: str
+    brand_id: int
+    brand_name: str
+
+
+@dataclass(frozen=True)
+class DueGroup:
+    """A part of the list: the rows shown and how many it holds (up to COUNT_CAP + 1)."""
+
+    key: str
+    rows: list[DueRow]
+    total: int
+
+    @property
+    def more(self) -> str:
+        """How many are not shown, as a person says it ("950+" past the count's cap)."""
+        if self.total > COUNT_CAP:
+            return f"{COUNT_CAP - len(self.rows):,}+"
+        return f"{self.total - len(self.rows):,}"
+
+
+@dataclass(frozen=True)
+class DueList:
+    today: date
+    week_end: date
+    overdue: DueGroup
+    this_week: DueGroup
+    # Later due dates first, soonest first; those with no due date after them.
+    coming_up: DueGroup
+
+    @property
+    def empty(self) -> bool:
+        return not (self.overdue.total or self.this_week.total or self.coming_up.total)
+
+
+def _not_posted(owner_id: int, *columns: Any) -> Select[Any]:
+    return owned(Deliverable, owner_id, *columns).where(NOT_POSTED)
+
+
+def _part(owner_id: int, key: str, where: ColumnElement[bool]) -> Select[Any]:
+    """The first GROUP_CAP + 1 rows of one part, soonest first, as a subquery's select."""
+    rows = (
+        _not_posted(
+            owner_id,
+            literal(key).label("part"),
+            Deliverable.id,
+            Deliverable.title,
+            Deliverable.type,
+            Deliverable.status,
+            Deliverable.due_on,
+            Deliverable.deal_id,
+            Deal.title.label("deal_title"),
+            Deal.brand_id,
+            Brand.name.label("brand_name"),
+        )
+        .join(Deal, Deal.id == Deliverable.deal_id)
+        .join(Brand, Brand.id == Deal.brand_id)
+        .where(where)
+        .order_by(Deliverable.due_on, Deliverable.id)
+        .limit(GROUP_CAP + 1)
+        .subquery(key)
+    )
+    return select(*rows.c)
+
+
+def counts_query(
+    owner_id: int, today: date, parts: tuple[str, ...], cap: int = COUNT_CAP
+) -> Select[Any]:
+    """One row: how many deliverables not posted yet each part holds, each up to cap + 1."""
+    ranges = _ranges(today)
+    counts = []
+    for key in parts:
+        ids = _not_posted(owner_id, Deliverable.id).where(ranges[key]).limit(cap + 1)
+        counts.append(select(func.count()).select_from(ids.subquery()).scalar_subquery().label(key))
+    return select(*counts)
+
+
+def _by_brand(row: DueRow) -> tuple[str, int, date, int]:
+    return (row.brand_name.casefold(), row.brand_id, row.due_on or date.max, row.id)
+
+
+def due_list(session: Session, owner_id: int, today: date, sort: str = "due") -> DueList:
+    """The creator's deliverables not posted yet, in their parts (two queries).
+
+    Sorted by brand, each part's rows shown (its soonest GROUP_CAP) are ordered by brand.
+    """
+    ranges = _ranges(today)
+    parts: dict[str, list[DueRow]] = {key: [] for key in ranges}
+    statement = union_all(*(_part(owner_id, key, where) for key, where in ranges.items()))
+    for row in session.execute(statement):
+        values = row._asdict()
+        parts[values.pop("part")].append(DueRow(**values))
+    counts = session.execute(counts_query(owner_id, today, tuple(ranges))).one()._asdict()
+
+    def group(key: str, rows: list[DueRow], total: int) -> DueGroup:
+        rows = sorted(rows, key=lambda r: (r.due_on or date.max, r.id))[:GROUP_CAP]
+        return DueGroup(key, sorted(rows, key=_by_brand) if sort == "brand" else rows, total)
+
+    later = parts["later"] + parts["undated"]
+    return DueList(
+        today=today,
+        week_end=week_end(today),
+        overdue=group("overdue", parts["overdue"], counts["overdue"]),
+        this_week=group("this_week", parts["this_week"], counts["this_week"]),
+        coming_up=group("coming_up", later, counts["later"] + counts["undated"]),
+    )
+
+
+def dashboard_counts_query(owner_id: int, today: date, cap: int) -> Select[Any]:
+    """Deliverables due this week (to Sunday) and overdue, each up to cap + 1: one row."""
+    return counts_query(owner_id, today, ("this_week", "overdue"), cap)
