@@ -61,6 +61,7 @@ PAGES: list[Page] = [
     Page("income trends", lambda f: "/income/trends"),
     Page("income targets", lambda f: "/income/targets"),
     Page("rates", lambda f: "/rates/"),
+    Page("deal rights", lambda f: "/deals/rights"),
     Page("profile", lambda f: "/profile"),
     Page("email templates", lambda f: "/emails/templates"),
 ]
@@ -92,6 +93,7 @@ NOT_MEASURED: dict[str, str] = {
     "stats.new_video": "an empty form",
     "stats.edit_video": "one video's form",
     "accounts.change_password": "the password form",
+    "deals.renewal_email": "one deal's renewal email",
     "emails.edit_template": "one template's editor",
     "emails.write": "a brand's pitch email: the same work as the pitch email measured",
     "accounts.login": "public form, no account data",

@@ -190,6 +190,30 @@ def add_on_policy(session: Session, user: User, ids: Ids) -> None:
     session.commit()
 
 
+def deal_rights(session: Session, user: User, ids: Ids) -> None:
+    """Deals with rights ending soon, perpetual and not started, at brand_id with its contact."""
+    from tests.factories_deals import make_deal
+
+    brands(session, user, ids)
+    anchor = session.get_one(Brand, ids["brand_id"])
+    today = utcnow().date()
+    for _ in range(ROWS):
+        soon = make_deal(
+            session,
+            user,
+            anchor,
+            contact_id=ids["contact_id"],
+            usage_days=30,
+            usage_start=today - timedelta(days=25),
+            whitelisting_days=14,
+            whitelisting_start=today - timedelta(days=3),
+            today=today,
+        )
+        make_deal(session, user, anchor, usage_perpetual=True, usage_start=today, today=today)
+        make_deal(session, user, anchor, exclusivity_days=60, exclusivity_category="Skincare")
+        ids.setdefault("deal_id", soon.id)
+
+
 @dataclass(frozen=True)
 class MainPage:
     """A GET page as a creator opens it; `path` takes the ids the page's fill kept."""
@@ -282,6 +306,8 @@ MAIN_PAGES: list[MainPage] = [
     MainPage("/income/export.csv?month=all", income),
     MainPage("/rates/", add_on_policy),
     MainPage("/rates/?followers=12000&niche=beauty&videos=3", add_on_policy),
+    MainPage("/deals/rights", deal_rights),
+    MainPage("/deals/rights/{deal_id}/renewal?right=usage", deal_rights),
     MainPage("/profile", no_data),
     MainPage("/account/password", no_data),
     MainPage("/emails/templates", email_templates),
