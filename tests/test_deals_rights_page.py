@@ -107,7 +107,7 @@ def test_the_page_shows_each_window_with_its_end_and_status(logged_in, session, 
     assert "starts when posted" in page and "Skincare" in page
     assert "Jan 7, 2026" in page  # 7 days from Jan 1, inclusive
     assert '<span class="badge">ended</span>' in page
-    assert "ending soon: in 5 days" in page
+    assert "ends in 5 days: a chance to sell an extension" in page
     assert "a chance to sell an extension" in page
     link = f"/deals/rights/{ending.id}/renewal?right=usage"
     assert page.count("Draft renewal email") == 1 and link in page
