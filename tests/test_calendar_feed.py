@@ -173,3 +173,18 @@ def test_one_feed_per_creator_and_revoke_without_one_is_harmless(session, user) 
     calendar.new_feed_token(session, user.id, database.utcnow())
     count = sa.select(sa.func.count()).select_from(CalendarFeed)
     assert session.scalar(count.where(CalendarFeed.owner_id == user.id)) == 1
+
+
+def test_a_feed_made_by_another_request_meanwhile_is_replaced_not_a_500(
+    session, user, monkeypatch
+) -> None:
+    first = calendar.new_feed_token(session, user.id, database.utcnow())
+    session.commit()
+    # This request read "no feed yet" before the other request's insert landed.
+    real = calendar.feed_of
+    answers = iter([None])
+    monkeypatch.setattr(calendar, "feed_of", lambda s, o: next(answers, None) or real(s, o))
+    second = calendar.new_feed_token(session, user.id, database.utcnow())
+    session.commit()
+    assert calendar.owner_of_token(session, first) is None
+    assert calendar.owner_of_token(session, second).id == user.id

@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 
 from icalendar import Calendar, Event
 from sqlalchemy import delete, literal, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
@@ -49,10 +50,20 @@ def feed_of(session: Session, owner_id: int) -> CalendarFeed | None:
 def new_feed_token(session: Session, owner_id: int, now: datetime) -> str:
     """A new secret for the creator's feed (made, or replacing the old one: its URL stops)."""
     token = secrets.token_urlsafe(32)
-    feed = feed_of(session, owner_id) or CalendarFeed(owner_id=owner_id)
+    feed = feed_of(session, owner_id)
+    if feed is None:
+        try:
+            # Two first clicks at once: only the unique owner_id sees the clash.
+            with session.begin_nested():
+                session.add(
+                    CalendarFeed(owner_id=owner_id, token_hash=token_hash(token), created_at=now)
+                )
+            return token
+        except IntegrityError:
+            feed = feed_of(session, owner_id)
+            assert feed is not None
     feed.token_hash = token_hash(token)
     feed.created_at = now
-    session.add(feed)
     session.flush()
     return token
 
