@@ -211,7 +211,7 @@ def deal_rights(session: Session, user: User, ids: Ids) -> None:
         )
         make_deal(session, user, anchor, usage_perpetual=True, usage_start=today, today=today)
         make_deal(session, user, anchor, exclusivity_days=60, exclusivity_category="Skincare")
-        ids.setdefault("deal_id", soon.id)
+        ids.setdefault("rights_deal_id", soon.id)
 
 
 def calendar_events(session: Session, user: User, ids: Ids) -> None:
@@ -222,7 +222,7 @@ def calendar_events(session: Session, user: User, ids: Ids) -> None:
 
     deal_rights(session, user, ids)
     pitches(session, user, ids)
-    deal = session.get_one(Deal, ids["deal_id"])
+    deal = session.get_one(Deal, ids["rights_deal_id"])
     today = utcnow().date()
     for number in range(ROWS):
         make_deliverable(session, user, deal, due_on=today + timedelta(days=number), today=today)
@@ -324,7 +324,7 @@ MAIN_PAGES: list[MainPage] = [
     MainPage("/rates/", add_on_policy),
     MainPage("/rates/?followers=12000&niche=beauty&videos=3", add_on_policy),
     MainPage("/deals/rights", deal_rights),
-    MainPage("/deals/rights/{deal_id}/renewal?right=usage", deal_rights),
+    MainPage("/deals/rights/{rights_deal_id}/renewal?right=usage", deal_rights),
     MainPage("/deals/calendar", calendar_events),
     MainPage("/calendar/{calendar_token}.ics", calendar_events, public=True),
     MainPage("/profile", no_data),

@@ -127,7 +127,7 @@ def test_every_main_page_is_measured_or_excused(app) -> None:
         "entry_id",
         "expense_id",
         "live_id",
-        "deal_id",
+        "rights_deal_id",
         "calendar_token",
     )
     ids = dict.fromkeys(names, 1)
