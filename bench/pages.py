@@ -62,6 +62,7 @@ PAGES: list[Page] = [
     Page("income targets", lambda f: "/income/targets"),
     Page("deliverables due", lambda f: "/deals/due"),
     Page("rates", lambda f: "/rates/"),
+    Page("deal rights", lambda f: "/deals/rights"),
     Page("profile", lambda f: "/profile"),
     Page("email templates", lambda f: "/emails/templates"),
 ]
@@ -95,6 +96,9 @@ NOT_MEASURED: dict[str, str] = {
     "stats.new_video": "an empty form",
     "stats.edit_video": "one video's form",
     "accounts.change_password": "the password form",
+    "deals.renewal_email": "one deal's renewal email",
+    "deals.calendar_settings": "one row: whether the creator has a feed",
+    "calendar.feed": "a secret URL the bench has no token for; date-bounded reads, capped",
     "emails.edit_template": "one template's editor",
     "emails.write": "a brand's pitch email: the same work as the pitch email measured",
     "accounts.login": "public form, no account data",

@@ -87,7 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     from crm.calculators import views as rates
     from crm.dashboard import views as dashboard
     from crm.deals import blueprint as deals
-    from crm.deals import deliverable_views  # noqa: F401
+    from crm.deals import calendar_feed, calendar_views, deliverable_views, rights_views  # noqa: F401
     from crm.emails import blueprint as emails
     from crm.emails import template_views  # noqa: F401
     from crm.emails import views as email_pages  # noqa: F401
@@ -98,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for area in (accounts, dashboard, stats, brands, pitches, deals, rates, emails, income):
         app.register_blueprint(area.bp)
+    app.register_blueprint(calendar_feed.bp)  # public: the token in its URL is the key
 
 
 def _register_web(app: Flask) -> None:

@@ -76,6 +76,9 @@ def register(app: Flask) -> None:
     from crm.brands.cli import brands_group
 
     app.cli.add_command(brands_group)
+    from crm.deals.cli import deals_group
+
+    app.cli.add_command(deals_group)
     from crm.income.cli import income_group, report_group
     from crm.stats.cli import stats_group
 

@@ -4,6 +4,7 @@ from crm.accounts.models import LoginSession, PasswordReset, ThrottleCount, User
 from crm.add_on_policy.models import AddOnUplift
 from crm.brands.models import Brand, BrandSearch, BrandTag, Contact
 from crm.brands.search import refresh_search  # noqa: F401  (its flush listener comes with it)
+from crm.deals.calendar_models import CalendarFeed
 from crm.deals.models import Deal, Deliverable
 from crm.emails.models import PitchEmailTemplate
 from crm.income.models import Expense, IncomeEntry, IncomeTarget, LiveSession
@@ -17,6 +18,7 @@ __all__ = [
     "BrandActivity",
     "BrandSearch",
     "BrandTag",
+    "CalendarFeed",
     "Contact",
     "Deal",
     "Deliverable",

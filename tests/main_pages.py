@@ -212,6 +212,47 @@ def add_on_policy(session: Session, user: User, ids: Ids) -> None:
     session.commit()
 
 
+def deal_rights(session: Session, user: User, ids: Ids) -> None:
+    """Deals with rights ending soon, perpetual and not started, at brand_id with its contact."""
+    from tests.factories_deals import make_deal
+
+    brands(session, user, ids)
+    anchor = session.get_one(Brand, ids["brand_id"])
+    today = utcnow().date()
+    for _ in range(ROWS):
+        soon = make_deal(
+            session,
+            user,
+            anchor,
+            contact_id=ids["contact_id"],
+            usage_days=30,
+            usage_start=today - timedelta(days=25),
+            whitelisting_days=14,
+            whitelisting_start=today - timedelta(days=3),
+            today=today,
+        )
+        make_deal(session, user, anchor, usage_perpetual=True, usage_start=today, today=today)
+        make_deal(session, user, anchor, exclusivity_days=60, exclusivity_category="Skincare")
+        ids.setdefault("rights_deal_id", soon.id)
+
+
+def calendar_events(session: Session, user: User, ids: Ids) -> None:
+    """Deals with rights, deliverables due, follow-ups due, and the creator's feed (once)."""
+    from crm.deals.calendar import new_feed_token
+    from crm.deals.models import Deal
+    from tests.factories_deals import make_deliverable
+
+    deal_rights(session, user, ids)
+    pitches(session, user, ids)
+    deal = session.get_one(Deal, ids["rights_deal_id"])
+    today = utcnow().date()
+    for number in range(ROWS):
+        make_deliverable(session, user, deal, due_on=today + timedelta(days=number), today=today)
+    if "calendar_token" not in ids:
+        ids["calendar_token"] = new_feed_token(session, user.id, utcnow())
+        session.commit()
+
+
 @dataclass(frozen=True)
 class MainPage:
     """A GET page as a creator opens it; `path` takes the ids the page's fill kept."""
@@ -308,6 +349,10 @@ MAIN_PAGES: list[MainPage] = [
     MainPage("/deals/deliverables/{deliverable_id}/edit", deliverables),
     MainPage("/rates/", add_on_policy),
     MainPage("/rates/?followers=12000&niche=beauty&videos=3", add_on_policy),
+    MainPage("/deals/rights", deal_rights),
+    MainPage("/deals/rights/{rights_deal_id}/renewal?right=usage", deal_rights),
+    MainPage("/deals/calendar", calendar_events),
+    MainPage("/calendar/{calendar_token}.ics", calendar_events, public=True),
     MainPage("/profile", no_data),
     MainPage("/account/password", no_data),
     MainPage("/emails/templates", email_templates),

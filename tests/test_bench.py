@@ -129,6 +129,8 @@ def test_every_main_page_is_measured_or_excused(app) -> None:
         "live_id",
         "deal_id",
         "deliverable_id",
+        "rights_deal_id",
+        "calendar_token",
     )
     ids = dict.fromkeys(names, 1)
     main = {endpoint(page.url(ids)) for page in MAIN_PAGES}

@@ -1,0 +1,219 @@
+"""The creator's calendar feed: a secret URL and the iCalendar it serves.
+
+The URL's token is shown once, when made; only its SHA-256 is stored, so a copy of the
+database can't read anyone's calendar. The feed holds all-day events for deliverables
+due (not posted), follow-ups due and rights windows ending, each with a UID that stays
+the same from one fetch to the next (a calendar app then moves an event, not copies it).
+Reads are bounded: only events from PAST_DAYS ago to AHEAD_DAYS ahead, capped per kind.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from icalendar import Calendar, Event
+from sqlalchemy import delete, literal, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from crm.accounts.models import User
+from crm.accounts.services import token_hash
+from crm.brands.models import Brand
+from crm.deals.calendar_models import CalendarFeed
+from crm.deals.models import Deal, DealStatus, Deliverable, DeliverableStatus
+from crm.deals.rights_rows import deals_with_rights, rows_of
+from crm.ownership import owned
+from crm.pitches.followups import IS_SENT
+from crm.pitches.models import Pitch
+
+PAST_DAYS = 30
+AHEAD_DAYS = 365
+# Per kind of event: more than this in 13 months is not a calendar a person reads.
+EVENTS_MAX = 1_000
+# token_urlsafe(32) is 43 characters; anything much longer is not one of ours.
+TOKEN_MAX = 100
+UID_DOMAIN = "creator-crm"
+# Served by the partial index ix_deliverables_due: the literal written into the SQL.
+NOT_POSTED = Deliverable.status != literal(DeliverableStatus.POSTED.value, literal_execute=True)
+
+
+def feed_of(session: Session, owner_id: int) -> CalendarFeed | None:
+    """The creator's feed, if they made one."""
+    return session.scalars(
+        select(CalendarFeed).where(CalendarFeed.owner_id == owner_id)
+    ).one_or_none()
+
+
+def new_feed_token(session: Session, owner_id: int, now: datetime) -> str:
+    """A new secret for the creator's feed (made, or replacing the old one: its URL stops)."""
+    token = secrets.token_urlsafe(32)
+    feed = feed_of(session, owner_id)
+    if feed is None:
+        try:
+            # Two first clicks at once: only the unique owner_id sees the clash.
+            with session.begin_nested():
+                session.add(
+                    CalendarFeed(owner_id=owner_id, token_hash=token_hash(token), created_at=now)
+                )
+            return token
+        except IntegrityError:
+            feed = feed_of(session, owner_id)
+            assert feed is not None
+    feed.token_hash = token_hash(token)
+    feed.created_at = now
+    session.flush()
+    return token
+
+
+def revoke_feed(session: Session, owner_id: int) -> bool:
+    """Forget the creator's feed: its URL stops working. False when there was none."""
+    result = session.execute(delete(CalendarFeed).where(CalendarFeed.owner_id == owner_id))
+    session.flush()
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def owner_of_token(session: Session, token: str) -> User | None:
+    """The creator whose feed `token` opens, or None (unknown, regenerated or revoked)."""
+    if not token or len(token) > TOKEN_MAX:
+        return None
+    return session.scalars(
+        select(User)
+        .join(CalendarFeed, CalendarFeed.owner_id == User.id)
+        .where(CalendarFeed.token_hash == token_hash(token))
+    ).one_or_none()
+
+
+@dataclass(frozen=True)
+class FeedEvent:
+    """One all-day event; `stamp` is when its source last changed (DTSTAMP)."""
+
+    uid: str
+    on: date
+    summary: str
+    description: str
+    stamp: datetime
+
+
+def _uid(kind: str, *parts: object) -> str:
+    return "-".join([kind, *(str(p) for p in parts)]) + f"@{UID_DOMAIN}"
+
+
+def deliverable_events(session: Session, owner_id: int, first: date, last: date) -> list[FeedEvent]:
+    """Deliverables not posted yet, due between `first` and `last`."""
+    rows = session.execute(
+        owned(
+            Deliverable,
+            owner_id,
+            Deliverable.id,
+            Deliverable.title,
+            Deliverable.due_on,
+            Deliverable.status,
+            Deliverable.updated_at,
+            Deal.title.label("deal_title"),
+            Brand.name.label("brand_name"),
+        )
+        .join(Deal, Deal.id == Deliverable.deal_id)
+        .join(Brand, Brand.id == Deal.brand_id)
+        .where(NOT_POSTED, Deliverable.due_on >= first, Deliverable.due_on <= last)
+        .where(Deal.status != DealStatus.CANCELLED)
+        .order_by(Deliverable.due_on, Deliverable.id)
+        .limit(EVENTS_MAX)
+    ).all()
+    return [
+        FeedEvent(
+            _uid("deliverable", row.id),
+            row.due_on,
+            f"Due: {row.title} ({row.brand_name})",
+            f"{row.deal_title}: {row.title}, {row.status.label.lower()}.",
+            row.updated_at,
+        )
+        for row in rows
+    ]
+
+
+def followup_events(session: Session, owner_id: int, first: date, last: date) -> list[FeedEvent]:
+    """Sent pitches whose next follow-up falls between `first` and `last`."""
+    rows = session.execute(
+        owned(
+            Pitch,
+            owner_id,
+            Pitch.id,
+            Pitch.subject,
+            Pitch.next_followup_on,
+            Pitch.followups_sent,
+            Pitch.updated_at,
+            Brand.name.label("brand_name"),
+        )
+        .join(Brand, Brand.id == Pitch.brand_id)
+        .where(IS_SENT, Pitch.next_followup_on >= first, Pitch.next_followup_on <= last)
+        .order_by(Pitch.next_followup_on, Pitch.id)
+        .limit(EVENTS_MAX)
+    ).all()
+    return [
+        FeedEvent(
+            _uid("followup", row.id),
+            row.next_followup_on,
+            f"Follow up: {row.brand_name}",
+            f"Follow-up {row.followups_sent + 1} on {row.subject or 'your pitch'}.",
+            row.updated_at,
+        )
+        for row in rows
+    ]
+
+
+def rights_events(
+    session: Session, owner_id: int, today: date, first: date, last: date
+) -> list[FeedEvent]:
+    """The last day of each rights window ending between `first` and `last`."""
+    deals = session.execute(deals_with_rights(owner_id).limit(EVENTS_MAX)).all()
+    events = []
+    for deal in deals:
+        for row in rows_of(deal, deal.brand_name, today):
+            end = row.window.end
+            if end is None or not first <= end <= last:
+                continue
+            events.append(
+                FeedEvent(
+                    _uid("rights", deal.id, row.kind.value),
+                    end,
+                    f"{row.kind.label} ends: {deal.title} ({deal.brand_name})",
+                    f"The last day of {row.kind.label.lower()} on {deal.title}: "
+                    "a chance to sell an extension.",
+                    deal.updated_at,
+                )
+            )
+    return events
+
+
+def feed_events(session: Session, owner_id: int, today: date) -> list[FeedEvent]:
+    """Every event of the creator's feed from PAST_DAYS ago to AHEAD_DAYS ahead."""
+    first, last = today - timedelta(days=PAST_DAYS), today + timedelta(days=AHEAD_DAYS)
+    return [
+        *deliverable_events(session, owner_id, first, last),
+        *followup_events(session, owner_id, first, last),
+        *rights_events(session, owner_id, today, first, last),
+    ]
+
+
+def calendar_bytes(events: Iterable[FeedEvent]) -> bytes:
+    """The events as an iCalendar file (RFC 5545), all-day and free (they block no time)."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//Creator CRM//Deals and follow-ups//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", "Creator CRM")
+    for item in events:
+        event = Event()
+        event.add("uid", item.uid)
+        event.add("dtstamp", item.stamp)
+        event.add("dtstart", item.on)
+        event.add("dtend", item.on + timedelta(days=1))
+        event.add("summary", item.summary)
+        event.add("description", item.description)
+        event.add("transp", "TRANSPARENT")
+        calendar.add_component(event)
+    return calendar.to_ical()

@@ -1,0 +1,27 @@
+"""The public calendar feed: /calendar/<token>.ics, no login (the token is the key)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort
+from werkzeug.wrappers import Response
+
+from crm import dates
+from crm.database import db_session
+from crm.deals import calendar
+
+bp = Blueprint("calendar", __name__, url_prefix="/calendar")
+
+
+@bp.get("/<token>.ics")
+def feed(token: str) -> Response:
+    """The creator's events as iCalendar; 404 for a token never made, regenerated or revoked."""
+    session = db_session()
+    owner = calendar.owner_of_token(session, token)
+    if owner is None:
+        abort(404)
+    events = calendar.feed_events(session, owner.id, dates.today_in(owner.timezone))
+    response = Response(calendar.calendar_bytes(events), mimetype="text/calendar")
+    response.headers["Content-Disposition"] = 'inline; filename="creator-crm.ics"'
+    # The URL is the secret: no shared cache keeps a copy.
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,184 @@
+"""The rights page's rows: every usage, whitelisting and exclusivity window of the creator's deals.
+
+One statement reads the newest deals that grant any right (with the brand's name), capped;
+a second counts the rest only when the cap is reached. Windows come from crm.deals.rights
+(ends are computed, never stored) and sort in Python: ending soon first, then running,
+then not started, then ended.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, or_
+from sqlalchemy.orm import Session
+
+from crm.brands.models import Brand
+from crm.deals.models import Deal, DealStatus
+from crm.deals.rights import ENDING_SOON_DAYS, RightsKind, RightsWindow, windows
+from crm.ownership import owned
+from crm.pagination import Count, count_at_most
+
+# Product policy: the page lists the rights of this many deals, newest first.
+DEALS_SHOWN = 100
+
+
+class WindowStatus(enum.StrEnum):
+    ACTIVE = "active"
+    NOT_STARTED = "not_started"
+    ENDED = "ended"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+def has_rights() -> ColumnElement[bool]:
+    """A deal that grants paid usage, whitelisting or exclusivity (cancelled deals don't)."""
+    return or_(
+        Deal.usage_perpetual.is_(True),
+        Deal.usage_days.is_not(None),
+        Deal.whitelisting_days.is_not(None),
+        Deal.exclusivity_days.is_not(None),
+    ) & (Deal.status != DealStatus.CANCELLED)
+
+
+_COLUMNS = (
+    Deal.id,
+    Deal.title,
+    Deal.brand_id,
+    Brand.name.label("brand_name"),
+    Deal.usage_days,
+    Deal.usage_perpetual,
+    Deal.usage_start,
+    Deal.usage_channels,
+    Deal.whitelisting_days,
+    Deal.whitelisting_start,
+    Deal.exclusivity_days,
+    Deal.exclusivity_start,
+    Deal.exclusivity_category,
+    Deal.updated_at,
+)
+
+
+def deals_with_rights(owner_id: int) -> Select[Any]:
+    """The creator's deals that grant a right, newest first, with the brand's name."""
+    return (
+        owned(Deal, owner_id, *_COLUMNS)
+        .join(Brand, Brand.id == Deal.brand_id)
+        .where(has_rights())
+        .order_by(Deal.id.desc())
+    )
+
+
+def window_status(window: RightsWindow, today: date) -> WindowStatus:
+    """Running, not started yet (or not posted yet), or over."""
+    if window.start is None or today < window.start:
+        return WindowStatus.NOT_STARTED
+    if window.end is not None and window.end < today:
+        return WindowStatus.ENDED
+    return WindowStatus.ACTIVE
+
+
+@dataclass(frozen=True)
+class RightsRow:
+    """One window of one deal, as the page and the calendar show it."""
+
+    deal_id: int
+    deal_title: str
+    brand_id: int
+    brand_name: str
+    window: RightsWindow
+    status: WindowStatus
+    ending_soon: bool
+    detail: str  # the channels of paid usage, the category of an exclusivity
+
+    @property
+    def kind(self) -> RightsKind:
+        return self.window.kind
+
+    def days_left(self, today: date) -> int | None:
+        """Days from today to the last day (0: it ends today); None without an end."""
+        return None if self.window.end is None else (self.window.end - today).days
+
+
+def _detail(deal: Any, kind: RightsKind) -> str:
+    if kind is RightsKind.USAGE:
+        return str(deal.usage_channels)
+    if kind is RightsKind.EXCLUSIVITY:
+        return str(deal.exclusivity_category)
+    return ""
+
+
+def rows_of(deal: Any, brand_name: str, today: date) -> list[RightsRow]:
+    """The windows of one deal (a Deal, or a row of `deals_with_rights`)."""
+    found = []
+    for window in windows(deal):
+        found.append(
+            RightsRow(
+                deal_id=deal.id,
+                deal_title=deal.title,
+                brand_id=deal.brand_id,
+                brand_name=brand_name,
+                window=window,
+                status=window_status(window, today),
+                ending_soon=window.ending_within(today, ENDING_SOON_DAYS),
+                detail=_detail(deal, window.kind),
+            )
+        )
+    return found
+
+
+_STATUS_ORDER = {WindowStatus.ACTIVE: 1, WindowStatus.NOT_STARTED: 2, WindowStatus.ENDED: 3}
+
+
+def _sort_key(row: RightsRow) -> tuple[Any, ...]:
+    end = row.window.end or date.max
+    if row.ending_soon:
+        return (0, end.toordinal(), row.deal_id)
+    if row.status is WindowStatus.ENDED:
+        return (3, -end.toordinal(), row.deal_id)  # the latest ended first
+    return (_STATUS_ORDER[row.status], end.toordinal(), row.deal_id)
+
+
+def sorted_rows(deals: Sequence[Any], today: date) -> list[RightsRow]:
+    """Every window of `deals`: ending soon (soonest first), running, not started, ended."""
+    return sorted(
+        (row for deal in deals for row in rows_of(deal, deal.brand_name, today)), key=_sort_key
+    )
+
+
+@dataclass(frozen=True)
+class RightsList:
+    rows: list[RightsRow]
+    deals_shown: int
+    total: Count  # deals with rights in all
+
+    @property
+    def more(self) -> str:
+        """How many deals with rights are left off, as a person says it ("900+" past the cap)."""
+        if self.total.capped:
+            return f"{self.total.cap - self.deals_shown:,}+"
+        return f"{self.total.value - self.deals_shown:,}"
+
+    @property
+    def ending_soon(self) -> list[RightsRow]:
+        return [row for row in self.rows if row.ending_soon]
+
+
+def rights_list(
+    session: Session, owner_id: int, today: date, shown: int = DEALS_SHOWN
+) -> RightsList:
+    """The rights of the newest `shown` deals that grant any, and how many such deals there are."""
+    statement = deals_with_rights(owner_id)
+    deals = session.execute(statement.limit(shown + 1)).all()
+    if len(deals) > shown:
+        total = count_at_most(session, statement, Deal.id, cap=10 * shown)
+        deals = deals[:shown]
+    else:
+        total = Count(len(deals), 10 * shown)
+    return RightsList(sorted_rows(deals, today), len(deals), total)

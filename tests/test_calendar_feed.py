@@ -1,0 +1,190 @@
+"""The calendar feed: a secret URL, stored hashed, of deliverables, follow-ups and rights ends."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+from icalendar import Calendar
+
+from crm import database
+from crm.deals import calendar
+from crm.deals.calendar_models import CalendarFeed
+from crm.deals.models import DeliverableStatus
+from crm.deals.services import move_deliverable
+from crm.pitches.models import PitchStatus
+from tests.factories_brands import make_brand
+from tests.factories_deals import make_deal, make_deliverable
+from tests.factories_pitches import make_pitch
+
+TODAY = date(2026, 3, 2)
+URL = re.compile(r"http://crm\.test(/calendar/([\w-]+)\.ics)")
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch) -> None:
+    monkeypatch.setattr(database, "utcnow", lambda: datetime(2026, 3, 2, 12, tzinfo=UTC))
+
+
+def _make_feed(client) -> tuple[str, str]:
+    """Press the settings page's button; the feed's path and token from the page."""
+    response = client.post("/deals/calendar")
+    assert response.status_code == 200
+    found = URL.search(response.get_data(as_text=True))
+    assert found, "the new address is shown on the page"
+    return found.group(1), found.group(2)
+
+
+def _events(app, path: str) -> dict[str, object]:
+    """The feed at `path`, fetched without logging in and parsed back: UID -> event."""
+    response = app.test_client().get(path)
+    assert response.status_code == 200
+    assert response.mimetype == "text/calendar"
+    parsed = Calendar.from_ical(response.data)
+    return {str(event["UID"]): event for event in parsed.walk("VEVENT")}
+
+
+def _day(event, name: str = "DTSTART") -> date:
+    return event.decoded(name)
+
+
+def test_the_feed_carries_deliverables_followups_and_rights_ends(app, logged_in, session, user):
+    brand = make_brand(session, user, name="Glow Labs")
+    deal = make_deal(session, user, brand, title="Spring serum", usage_days=30,
+                     usage_start=date(2026, 3, 1))  # fmt: skip
+    due = make_deliverable(session, user, deal, title="Hook video", due_on=date(2026, 3, 10))
+    pitch = make_pitch(session, user, brand, status=PitchStatus.SENT,
+                       next_followup_on=date(2026, 3, 5))  # fmt: skip
+    path, _ = _make_feed(logged_in)
+    events = _events(app, path)
+    assert set(events) == {
+        f"deliverable-{due.id}@creator-crm",
+        f"followup-{pitch.id}@creator-crm",
+        f"rights-{deal.id}-usage@creator-crm",
+    }
+    video = events[f"deliverable-{due.id}@creator-crm"]
+    assert _day(video) == date(2026, 3, 10) and _day(video, "DTEND") == date(2026, 3, 11)
+    assert not isinstance(_day(video), datetime)  # all-day
+    assert "Hook video" in str(video["SUMMARY"]) and "Glow Labs" in str(video["SUMMARY"])
+    assert _day(events[f"followup-{pitch.id}@creator-crm"]) == date(2026, 3, 5)
+    assert _day(events[f"rights-{deal.id}-usage@creator-crm"]) == date(2026, 3, 30)
+
+
+def test_uids_and_dates_are_the_same_on_every_fetch(app, logged_in, session, user) -> None:
+    deal = make_deal(session, user, whitelisting_days=14, whitelisting_start=TODAY)
+    make_deliverable(session, user, deal, due_on=TODAY)
+    make_pitch(session, user, status=PitchStatus.SENT, next_followup_on=TODAY)
+    path, _ = _make_feed(logged_in)
+    first, second = _events(app, path), _events(app, path)
+    assert len(first) == 3
+    assert {uid: _day(e) for uid, e in first.items()} == {uid: _day(e) for uid, e in second.items()}
+    assert {uid: e.decoded("DTSTAMP") for uid, e in first.items()} == {
+        uid: e.decoded("DTSTAMP") for uid, e in second.items()
+    }
+
+
+def test_a_moved_due_date_keeps_its_uid(app, logged_in, session, user) -> None:
+    due = make_deliverable(session, user, due_on=date(2026, 3, 10))
+    path, _ = _make_feed(logged_in)
+    uid = f"deliverable-{due.id}@creator-crm"
+    assert _day(_events(app, path)[uid]) == date(2026, 3, 10)
+    due.due_on = date(2026, 3, 12)
+    session.commit()
+    assert _day(_events(app, path)[uid]) == date(2026, 3, 12)
+
+
+def test_only_events_from_30_days_ago_to_a_year_ahead(app, logged_in, session, user) -> None:
+    deal = make_deal(session, user)
+    days = {-31: None, -30: None, 365: None, 366: None}
+    for offset in days:
+        days[offset] = make_deliverable(session, user, deal, due_on=TODAY + timedelta(offset)).id
+    path, _ = _make_feed(logged_in)
+    uids = set(_events(app, path))
+    assert {f"deliverable-{days[-30]}@creator-crm", f"deliverable-{days[365]}@creator-crm"} == uids
+
+
+def test_posted_deliverables_and_unsent_pitches_stay_out(app, logged_in, session, user) -> None:
+    posted = make_deliverable(session, user, due_on=TODAY)
+    move_deliverable(session, posted, DeliverableStatus.POSTED, TODAY)
+    session.commit()
+    make_pitch(session, user, status=PitchStatus.DRAFT, next_followup_on=TODAY)
+    make_deal(session, user, exclusivity_days=30, exclusivity_category="Skincare")  # no end yet
+    make_deal(session, user, usage_perpetual=True, usage_start=TODAY)  # never ends
+    path, _ = _make_feed(logged_in)
+    assert _events(app, path) == {}
+
+
+def test_another_creators_data_is_never_in_the_feed(app, logged_in, session, user, other_user):
+    theirs = make_deal(session, other_user, title="Their deal", usage_days=30, usage_start=TODAY)
+    make_deliverable(session, other_user, theirs, title="Their video", due_on=TODAY)
+    make_pitch(session, other_user, status=PitchStatus.SENT, next_followup_on=TODAY)
+    mine = make_deliverable(session, user, due_on=TODAY)
+    path, _ = _make_feed(logged_in)
+    body = app.test_client().get(path).get_data(as_text=True)
+    assert "Their" not in body
+    assert set(_events(app, path)) == {f"deliverable-{mine.id}@creator-crm"}
+
+
+def test_a_regenerated_address_stops_the_old_one(app, logged_in, session, user) -> None:
+    old, _ = _make_feed(logged_in)
+    new, _ = _make_feed(logged_in)
+    assert old != new
+    assert app.test_client().get(old).status_code == 404
+    assert app.test_client().get(new).status_code == 200
+    assert session.scalar(sa.select(sa.func.count()).select_from(CalendarFeed)) == 1
+
+
+def test_a_revoked_address_is_404(app, logged_in, session, user) -> None:
+    path, _ = _make_feed(logged_in)
+    response = logged_in.post("/deals/calendar/revoke")
+    assert response.status_code == 302
+    assert app.test_client().get(path).status_code == 404
+    assert "No calendar feed yet" in logged_in.get("/deals/calendar").get_data(as_text=True)
+
+
+def test_the_token_is_stored_only_as_its_sha256(app, logged_in, session, user) -> None:
+    _, token = _make_feed(logged_in)
+    row = session.execute(sa.select(CalendarFeed.__table__)).one()
+    assert row.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    assert all(token not in str(value) for value in row)
+    # The settings page afterwards says a feed is on, without the address.
+    page = logged_in.get("/deals/calendar").get_data(as_text=True)
+    assert "Your calendar feed is on" in page and token not in page
+
+
+@pytest.mark.parametrize("token", ["nope", "x" * 43, "x" * 5_000, "%C3%A9t%C3%A9"])
+def test_unknown_tokens_are_404(app, token) -> None:
+    assert app.test_client().get(f"/calendar/{token}.ics").status_code == 404
+
+
+def test_settings_need_a_login_and_the_feed_does_not(app, client, session, user) -> None:
+    assert client.get("/deals/calendar").status_code == 302
+    token = calendar.new_feed_token(session, user.id, database.utcnow())
+    session.commit()
+    assert client.get(f"/calendar/{token}.ics").status_code == 200
+
+
+def test_one_feed_per_creator_and_revoke_without_one_is_harmless(session, user) -> None:
+    assert calendar.revoke_feed(session, user.id) is False
+    calendar.new_feed_token(session, user.id, database.utcnow())
+    calendar.new_feed_token(session, user.id, database.utcnow())
+    count = sa.select(sa.func.count()).select_from(CalendarFeed)
+    assert session.scalar(count.where(CalendarFeed.owner_id == user.id)) == 1
+
+
+def test_a_feed_made_by_another_request_meanwhile_is_replaced_not_a_500(
+    session, user, monkeypatch
+) -> None:
+    first = calendar.new_feed_token(session, user.id, database.utcnow())
+    session.commit()
+    # This request read "no feed yet" before the other request's insert landed.
+    real = calendar.feed_of
+    answers = iter([None])
+    monkeypatch.setattr(calendar, "feed_of", lambda s, o: next(answers, None) or real(s, o))
+    second = calendar.new_feed_token(session, user.id, database.utcnow())
+    session.commit()
+    assert calendar.owner_of_token(session, first) is None
+    assert calendar.owner_of_token(session, second).id == user.id
