@@ -238,3 +238,9 @@ def test_only_sent_invoices_past_due_are_overdue(session, user) -> None:
     session.commit()
     assert [i.id for i in invoices.overdue(session, user.id, TODAY)] == [late.id]
     assert late.is_overdue(TODAY) and not soon.is_overdue(TODAY)
+
+
+def test_a_lines_description_limit_is_its_columns() -> None:
+    from crm.deals.invoice_models import InvoiceLine
+
+    assert InvoiceLine.__table__.c.description.type.length == invoices.DESCRIPTION_MAX

@@ -52,6 +52,8 @@ class LineData:
     description: str
     quantity: int
     unit_cents: int
+    # The form row it was typed in (its errors go there); None: its place in the list.
+    row: int | None = None
 
 
 @dataclass(frozen=True)
@@ -168,7 +170,8 @@ def check_invoice(data: InvoiceData, today: date) -> InvoiceData:
         raise InvoiceError(
             "Add at least one line: what the brand pays for.", field="line0_description"
         )
-    for i, line in enumerate(data.lines):
+    for place, line in enumerate(data.lines):
+        i = place if line.row is None else line.row
         if not line.description.strip():
             raise InvoiceError("Say what this line is for.", field=f"line{i}_description")
         _check_length(line.description, DESCRIPTION_MAX, f"line{i}_description")
@@ -177,12 +180,11 @@ def check_invoice(data: InvoiceData, today: date) -> InvoiceData:
         if not 0 <= line.unit_cents <= AMOUNT_MAX_CENTS:
             raise InvoiceError("Enter 0 to 10 million.", field=f"line{i}_unit")
     total = sum(line.quantity * line.unit_cents for line in data.lines)
+    first = f"line{data.lines[0].row or 0}_unit"
     if total <= 0:
-        raise InvoiceError("The invoice comes to 0: enter the lines' prices.", field="line0_unit")
+        raise InvoiceError("The invoice comes to 0: enter the lines' prices.", field=first)
     if total > AMOUNT_MAX_CENTS:
-        raise InvoiceError(
-            "That's over 10 million in all: check for an extra digit.", field="line0_unit"
-        )
+        raise InvoiceError("That's over 10 million in all: check for an extra digit.", field=first)
     _check_length(data.billing_details, DETAILS_MAX, "billing_details")
     _check_length(data.notes, DETAILS_MAX, "notes")
     return data
