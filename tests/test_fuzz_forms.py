@@ -290,6 +290,7 @@ NEVER_VALID = {
     "FilterForm": "GET filters; read with .data, never validate_on_submit()",
     "CalculatorForm": "a GET form: the rates page calls validate() on the query string",
     "MonthForm": "the income report's GET month picker, read with validate()",
+    "InvoiceForm": "the base of the new and edit invoice forms, never shown itself",
 }
 
 

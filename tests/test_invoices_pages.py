@@ -195,9 +195,49 @@ def test_without_weasyprint_the_pdf_button_says_what_to_install(
     assert "PDF needs the optional PDF support" in page_text(response)
 
 
-def test_with_weasyprint_the_pdf_has_the_invoice(logged_in, session, user) -> None:
-    pytest.importorskip("weasyprint", reason="the optional PDF support is not installed")
-    invoice = make_invoice(session, user)
+def test_with_weasyprint_the_pdf_is_the_invoice_on_one_page(app, logged_in, session, user) -> None:
+    weasyprint = pytest.importorskip(
+        "weasyprint", reason="the optional PDF support is not installed"
+    )
+    from flask import render_template
+
+    from crm.deals.invoice_listing import printed
+
+    deal = make_deal(session, user)
+    make_deliverable(session, user, deal, title="Hook video")
+    invoice = make_invoice(session, user, deal)
     response = logged_in.get(f"/deals/invoices/{invoice.id}.pdf")
     assert response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF")
+    with app.test_request_context():
+        html = render_template(
+            "deals/invoice_print.html", invoice=invoice, view=printed(session, user.id, invoice)
+        )
+    assert "Hook video" in html and "$900" in html
+    assert len(weasyprint.HTML(string=html).render().pages) == 1
+
+
+def test_an_invoice_in_another_currency_asks_its_rate_beside_the_field(
+    logged_in, session, user
+) -> None:
+    invoice = make_invoice(session, user, make_deal(session, user, currency="EUR"), today=_today())
+    html = _post(logged_in, invoice, "paid", paid_on=_today().isoformat()).get_data(as_text=True)
+    assert 'id="rate-error"' in html and "Enter the rate" in html
+    assert _count(session, IncomeEntry, user) == 0
+    _post(logged_in, invoice, "paid", paid_on=_today().isoformat(), rate="1.10")
+    entry = session.scalars(select(IncomeEntry).where(IncomeEntry.owner_id == user.id)).one()
+    assert (entry.amount_cents, entry.currency, entry.reporting_cents) == (90_000, "EUR", 99_000)
+
+
+def test_a_sent_invoice_cannot_be_edited(logged_in, session, user) -> None:
+    invoice = make_invoice(session, user)
+    url = f"/deals/invoices/{invoice.id}/edit"
+    html = _html(logged_in, url)
+    fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html))
+    invoices.mark_sent(session, invoice)
+    session.commit()
+    fields.update(number="CHANGED", csrf_token=_csrf(logged_in, f"/deals/invoices/{invoice.id}"))
+    response = logged_in.post(url, data=fields, follow_redirects=True)
+    assert "Only a draft can be changed" in page_text(response)
+    session.expire_all()
+    assert session.get(Invoice, invoice.id).number == "INV-2026-0001"

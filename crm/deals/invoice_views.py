@@ -98,20 +98,24 @@ def _data(form: InvoiceForm) -> invoices.InvoiceData:
 def edit_invoice(invoice_id: int) -> str | Response:
     session, user = db_session(), creator()
     invoice = get_owned_or_404(session, Invoice, invoice_id, user.id)
-    if invoice.status is not InvoiceStatus.DRAFT:
+    back = url_for("deals.invoice", invoice_id=invoice.id)
+    if request.method == "GET" and invoice.status is not InvoiceStatus.DRAFT:
         flash("Only a draft can be changed: void this one and make a new one.", "info")
-        return redirect(url_for("deals.invoice", invoice_id=invoice.id))
+        return redirect(back)
     form = EditInvoiceForm(obj=invoice)
     if request.method == "GET":
         form.fill_lines(
             [invoices.LineData(x.description, x.quantity, x.unit_cents) for x in invoice.lines]
         )
     if form.validate_on_submit():
+        # A form opened while a draft and posted once sent: the service refuses (flashed).
         with saving(form) as saved:
             invoices.update_invoice(session, invoice, _data(form), creator_today())
         if saved:
             flash("Invoice saved.", "success")
-            return redirect(url_for("deals.invoice", invoice_id=invoice.id))
+            return redirect(back)
+        if invoice.status is not InvoiceStatus.DRAFT:
+            return redirect(back)
     return render_template(
         "deals/invoice_form.html", form=form, deal=invoice.deal, invoice=invoice, deposit=False
     )
