@@ -87,7 +87,13 @@ def _register_blueprints(app: Flask) -> None:
     from crm.calculators import views as rates
     from crm.dashboard import views as dashboard
     from crm.deals import blueprint as deals
-    from crm.deals import calendar_feed, calendar_views, deliverable_views, rights_views  # noqa: F401
+    from crm.deals import (  # noqa: F401
+        calendar_feed,
+        calendar_views,
+        deliverable_views,
+        invoice_views,
+        rights_views,
+    )
     from crm.emails import blueprint as emails
     from crm.emails import template_views  # noqa: F401
     from crm.emails import views as email_pages  # noqa: F401

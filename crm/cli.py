@@ -85,6 +85,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(income_group)
     app.cli.add_command(report_group)
     app.cli.add_command(stats_group)
+    from crm.deals.invoice_cli import invoices_group
+
+    app.cli.add_command(invoices_group)
 
 
 @click.group("db")

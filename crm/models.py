@@ -5,6 +5,7 @@ from crm.add_on_policy.models import AddOnUplift
 from crm.brands.models import Brand, BrandSearch, BrandTag, Contact
 from crm.brands.search import refresh_search  # noqa: F401  (its flush listener comes with it)
 from crm.deals.calendar_models import CalendarFeed
+from crm.deals.invoice_models import Invoice, InvoiceLine, InvoiceSettings
 from crm.deals.models import Deal, Deliverable
 from crm.emails.models import PitchEmailTemplate
 from crm.income.models import Expense, IncomeEntry, IncomeTarget, LiveSession
@@ -25,6 +26,9 @@ __all__ = [
     "Expense",
     "IncomeEntry",
     "IncomeTarget",
+    "Invoice",
+    "InvoiceLine",
+    "InvoiceSettings",
     "LiveSession",
     "LoginSession",
     "PasswordReset",

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
 from crm.brands.models import Brand
-from crm.deals import services
+from crm.deals import invoices, services
+from crm.deals.invoice_models import Invoice
 from crm.deals.models import Deal, DealKind, Deliverable, DeliverableType
 from tests.factories_brands import make_brand
 
@@ -56,7 +57,21 @@ def make_deliverable(
     return deliverable
 
 
+def make_invoice(
+    session: Session, owner: User, deal: Deal | None = None, **overrides: Any
+) -> Invoice:
+    """A draft invoice on `deal` (a new deal when not given) with the lines its deal gives."""
+    deal = deal or make_deal(session, owner)
+    today = overrides.pop("today", TODAY)
+    data, _deposit = invoices.draft_for(session, deal, overrides.pop("issue_on", today))
+    values = {**data.__dict__, **overrides}
+    invoice = invoices.create_invoice(session, owner, deal, invoices.InvoiceData(**values), today)
+    session.commit()
+    return invoice
+
+
 ID_FACTORIES: dict[str, Callable[[Session, User], Any]] = {
     "deal_id": make_deal,
     "deliverable_id": make_deliverable,
+    "invoice_id": make_invoice,
 }

@@ -31,7 +31,7 @@ from crm.market.seed import installed_market
 from crm.pitches.models import PitchKind, PitchStatus
 from tests.factories import make_snapshot, make_video
 from tests.factories_brands import make_brand, make_contact, make_note
-from tests.factories_deals import make_deal, make_deliverable
+from tests.factories_deals import make_deal, make_deliverable, make_invoice
 from tests.factories_income import make_expense, make_income, make_live
 from tests.factories_pitches import NOW, make_pitch
 from tests.pager_links import pager_link
@@ -253,6 +253,27 @@ def calendar_events(session: Session, user: User, ids: Ids) -> None:
         session.commit()
 
 
+def invoices(session: Session, user: User, ids: Ids) -> None:
+    """Deals with deliverables and their draft invoices (invoice_id), one of each round sent."""
+    from crm.deals import invoices as invoice_services
+
+    today = utcnow().date()
+    for number in range(ROWS):
+        deal = make_deal(session, user)
+        make_deliverable(session, user, deal)
+        session.refresh(deal)
+        invoice = make_invoice(session, user, deal, today=today)
+        if number == 1:
+            invoice_services.mark_sent(session, invoice)
+            session.commit()
+        ids.setdefault("deal_id", deal.id)
+        ids.setdefault("invoice_id", invoice.id)
+    invoice_services.save_settings(
+        session, user, invoice_services.SettingsData(business_name="Maya")
+    )
+    session.commit()
+
+
 @dataclass(frozen=True)
 class MainPage:
     """A GET page as a creator opens it; `path` takes the ids the page's fill kept."""
@@ -347,6 +368,13 @@ MAIN_PAGES: list[MainPage] = [
     MainPage("/deals/due?sort=brand", deliverables),
     MainPage("/deals/{deal_id}/deliverables/new", deliverables),
     MainPage("/deals/deliverables/{deliverable_id}/edit", deliverables),
+    MainPage("/deals/invoices/", invoices),
+    MainPage("/deals/invoices/", deep=True, fill=invoices),
+    MainPage("/deals/invoices/settings", invoices),
+    MainPage("/deals/{deal_id}/invoices/new", invoices),
+    MainPage("/deals/invoices/{invoice_id}", invoices),
+    MainPage("/deals/invoices/{invoice_id}/edit", invoices),
+    MainPage("/deals/invoices/{invoice_id}/void", invoices),
     MainPage("/rates/", add_on_policy),
     MainPage("/rates/?followers=12000&niche=beauty&videos=3", add_on_policy),
     MainPage("/deals/rights", deal_rights),
@@ -371,6 +399,8 @@ NOT_MAIN_PAGES: dict[str, str] = {
     "dashboard.home": "only redirects to the dashboard or the login page",
     "static": "files from disk, no database",
     "accounts.finish_sign_up": "a signed link checked without the database until it is posted",
+    "deals.invoice_pdf": "the invoice page's queries, as a PDF; without the optional WeasyPrint "
+    "a redirect to that page",
 }
 
 

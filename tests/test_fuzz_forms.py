@@ -291,6 +291,7 @@ NEVER_VALID = {
     "CalculatorForm": "a GET form: the rates page calls validate() on the query string",
     "MonthForm": "the income report's GET month picker, read with validate()",
     "DueSortForm": "the Due list's GET sort, read with validate()",
+    "InvoiceForm": "the base of the new and edit invoice forms, never shown itself",
 }
 
 

@@ -25,7 +25,9 @@ from crm.brands import forms as brand_forms
 from crm.brands import services as brands
 from crm.brands.models import Brand, Contact
 from crm.calculators.forms import MoneyField
-from crm.deals import deliverable_forms
+from crm.deals import deliverable_forms, invoice_forms
+from crm.deals.invoice_models import Invoice, InvoiceSettings
+from crm.deals.invoices import LINE_ROWS
 from crm.deals.models import Deliverable
 from crm.emails import forms as email_forms
 from crm.emails.models import PitchEmailTemplate
@@ -67,6 +69,12 @@ STORED_IN: dict[type, tuple[type, dict[str, str]]] = {
     deliverable_forms.DeliverableForm: (Deliverable, {}),
     deliverable_forms.NewDeliverableForm: (Deliverable, {"token": "creation_token"}),
     deliverable_forms.MoveForm: (Deliverable, {}),
+    invoice_forms.InvoiceSettingsForm: (InvoiceSettings, {}),
+    invoice_forms.InvoiceForm: (Invoice, {}),
+    invoice_forms.NewInvoiceForm: (Invoice, {"token": "creation_token"}),
+    invoice_forms.EditInvoiceForm: (Invoice, {}),
+    invoice_forms.PaidForm: (Invoice, {}),
+    invoice_forms.ActionForm: (Invoice, {}),
 }
 # Forms built at run time from the seed (a new class each time), by name: each of their
 # fields is an amount of money, stored as cents in the one column named.
@@ -87,6 +95,9 @@ NO_COLUMN = {
     "value": "a diamond's value, stored as millionths",
     "rate": "stored as millionths",
     "brand": "a brand's name, looked up and stored as brand_id",
+    # An invoice's line rows (tests/test_invoices.py holds their limit to the line's column).
+    **{f"line{i}_description": "stored as InvoiceLine.description" for i in range(LINE_ROWS)},
+    **{f"line{i}_unit": "stored as cents" for i in range(LINE_ROWS)},
 }
 # Wider than the column on purpose: a pasted profile link, reduced to the handle.
 REDUCED = {"tiktok_handle"}

@@ -30,6 +30,11 @@
     });
   });
   document.querySelectorAll("[data-copy]").forEach(function (b) { b.hidden = false; });
+  // Print buttons (the invoice page): without JavaScript the browser's own Print does it.
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) window.print();
+  });
+  document.querySelectorAll("[data-print]").forEach(function (b) { b.hidden = false; });
   // Sign-up: guess the creator's timezone; the server keeps UTC for anything it doesn't know.
   var zone = "";
   try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { zone = ""; }

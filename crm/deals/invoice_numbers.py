@@ -1,0 +1,131 @@
+"""Invoice numbers: the creator's format ("INV-{year}-{seq:04d}") and the per-creator sequence.
+
+A number is taken when the invoice is created (a draft has its number): the printable
+draft, the brand's purchase order and the creator's own notes can all name it from the
+start, and since an invoice is voided rather than deleted, every number taken stays on
+an invoice, so the sequence has no gaps. The counter row is updated in the invoice's own
+transaction: a request that fails later gives its number back by rolling back.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from crm.deals.invoice_models import NUMBER_FORMAT_DEFAULT, NUMBER_MAX, Invoice, InvoiceSettings
+from crm.errors import FieldError
+from crm.ownership import owned
+
+PLACEHOLDERS = "{year} and {seq} (or {seq:04d} for 0007)"
+_SEQ_SPEC = re.compile(r"0?[1-9]d|d|")
+# A sequence at this count is a typo in the settings, or a script gone wrong.
+SEQ_MAX = 10**9
+# Numbers the creator typed by hand may stand where the sequence goes next: skip them.
+_SKIPS_MAX = 1_000
+
+
+class InvoiceError(FieldError):
+    """A refused invoice change; `field` names the form field it belongs beside."""
+
+
+def check_format(text: str) -> str:
+    """The number format as stored, or an InvoiceError beside number_format."""
+    text = text.strip()
+    problem = _format_problem(text)
+    if problem:
+        raise InvoiceError(problem, field="number_format")
+    return text
+
+
+def _format_problem(text: str) -> str | None:
+    if not text:
+        return f"Enter a format, e.g. INV-{{year}}-{{seq:04d}}, using {PLACEHOLDERS}."
+    try:
+        parts = list(string.Formatter().parse(text))
+    except ValueError:
+        return "A { without its } (or the other way round): use {{ and }} for the signs."
+    names = [name for _, name, _, _ in parts if name is not None]
+    for _, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if name not in ("year", "seq") or conversion:
+            return f"Only {PLACEHOLDERS} can go between braces."
+        if name == "year" and spec:
+            return "Write the year as {year}, without a format."
+        if name == "seq" and not _SEQ_SPEC.fullmatch(spec):
+            return "Write the number as {seq}, or {seq:04d} to pad it to 4 digits."
+    if names.count("seq") != 1:
+        return "Put {seq} in the format exactly once: it makes each number different."
+    if len(format_number(text, 2026, SEQ_MAX)) > NUMBER_MAX:
+        return f"That makes numbers over {NUMBER_MAX} characters: shorten it."
+    return None
+
+
+def format_number(number_format: str, year: int, seq: int) -> str:
+    """The invoice number `seq` of `year` in the creator's (checked) format."""
+    return number_format.format(year=year, seq=seq)
+
+
+def settings_row(session: Session, owner_id: int) -> InvoiceSettings:
+    """The creator's settings row, made (with the defaults) the first time it is needed.
+
+    Made in a savepoint: two first invoices at once both try; the loser finds the winner's.
+    """
+    found = session.scalars(owned(InvoiceSettings, owner_id)).one_or_none()
+    if found is not None:
+        return found
+    made = InvoiceSettings(owner_id=owner_id)
+    try:
+        with session.begin_nested():
+            session.add(made)
+            session.flush()
+    except IntegrityError:
+        return session.scalars(owned(InvoiceSettings, owner_id)).one()
+    return made
+
+
+def number_taken(session: Session, owner_id: int, number: str, but: Invoice | None = None) -> bool:
+    """Whether another of the creator's invoices has `number` already."""
+    statement = owned(Invoice, owner_id, Invoice.id).where(Invoice.number == number)
+    if but is not None and but.id is not None:
+        statement = statement.where(Invoice.id != but.id)
+    return session.execute(statement.limit(1)).first() is not None
+
+
+def take_number(session: Session, owner_id: int, year: int) -> str:
+    """The next number of the creator's sequence, taken under the counter row's lock.
+
+    `UPDATE ... SET next_seq = next_seq + 1 RETURNING` locks the row until the caller's
+    transaction ends: a second request waits there, then reads the incremented counter,
+    so two requests never get the same number. A number the creator already typed on an
+    invoice by hand is passed over.
+    """
+    settings_row(session, owner_id)
+    bump = (
+        update(InvoiceSettings)
+        .where(InvoiceSettings.owner_id == owner_id)
+        .values(next_seq=InvoiceSettings.next_seq + 1)
+        .returning(InvoiceSettings.next_seq, InvoiceSettings.number_format)
+        .execution_options(synchronize_session=False)
+    )
+    for _ in range(_SKIPS_MAX):
+        after, number_format = session.execute(bump).one()
+        number = format_number(number_format, year, after - 1)
+        if not number_taken(session, owner_id, number):
+            return number
+    raise InvoiceError("Every next number is taken: change the number format in the settings.")
+
+
+def next_number(session: Session, owner_id: int, year: int) -> str:
+    """The number the creator's next invoice will get (a preview: nothing is taken)."""
+    found = session.execute(
+        select(InvoiceSettings.next_seq, InvoiceSettings.number_format).where(
+            InvoiceSettings.owner_id == owner_id
+        )
+    ).one_or_none()
+    seq, number_format = found if found is not None else (1, NUMBER_FORMAT_DEFAULT)
+    return format_number(number_format, year, seq)

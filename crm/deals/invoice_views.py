@@ -1,0 +1,230 @@
+"""Invoice pages: settings, a new invoice from a deal, the list, the printable invoice (and its
+PDF), editing a draft, and the sent / paid / void actions."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from crm.accounts.login import creator, creator_today
+from crm.creation_tokens import AlreadyCreated, new_token
+from crm.database import db_session
+from crm.deals import invoice_listing, invoices
+from crm.deals.blueprint import bp
+from crm.deals.invoice_forms import (
+    ActionForm,
+    EditInvoiceForm,
+    InvoiceForm,
+    InvoiceSettingsForm,
+    NewInvoiceForm,
+    PaidForm,
+)
+from crm.deals.invoice_models import Invoice, InvoiceStatus
+from crm.deals.invoice_numbers import format_number, next_number
+from crm.deals.invoice_pdf import PDF_MISSING, pdf_available, render_pdf
+from crm.deals.models import Deal
+from crm.market.current import market
+from crm.ownership import get_owned_or_404
+from crm.saving import saving
+
+
+@bp.route("/invoices/settings", methods=["GET", "POST"])
+def invoice_settings() -> str | Response:
+    session, user = db_session(), creator()
+    found = invoices.get_settings(session, user.id)
+    form = InvoiceSettingsForm(obj=found) if found else InvoiceSettingsForm()
+    if request.method == "GET" and found is None:
+        form.number_format.data = invoices.SettingsData().number_format
+    if form.validate_on_submit():
+        data = invoices.SettingsData(
+            **{name: form[name].data or "" for name in invoices.SettingsData.__dataclass_fields__}
+        )
+        with saving(form) as saved:
+            invoices.save_settings(session, user, data)
+        if saved:
+            flash("Invoice settings saved.", "success")
+            return redirect(url_for("deals.invoice_settings"))
+    year = creator_today().year
+    preview = next_number(session, user.id, year)
+    if request.method == "POST" and not form.number_format.errors and found is not None:
+        preview = format_number(form.number_format.data, year, found.next_seq)
+    return render_template("deals/invoice_settings.html", form=form, preview=preview)
+
+
+@bp.route("/<int:deal_id>/invoices/new", methods=["GET", "POST"])
+def new_invoice(deal_id: int) -> str | Response:
+    session, user, today = db_session(), creator(), creator_today()
+    deal = get_owned_or_404(session, Deal, deal_id, user.id)
+    form = NewInvoiceForm()
+    data, deposit = invoices.draft_for(session, deal, today)
+    if request.method == "GET":
+        form.token.data = new_token()
+        form.issue_on.data, form.due_on.data = data.issue_on, data.due_on
+        form.billing_details.data = data.billing_details
+        form.fill_lines(data.lines)
+    if form.validate_on_submit():
+        with saving(form, unshown=(AlreadyCreated,)) as saved:
+            invoice = invoices.create_invoice(
+                session, user, deal, _data(form), today, token=form.token.data
+            )
+        if isinstance(duplicate := saved.refusal, AlreadyCreated):
+            flash(duplicate.message, "info")
+            return redirect(url_for("deals.invoice", invoice_id=duplicate.record.id))
+        if saved:
+            flash(f"Invoice {invoice.number} saved as a draft.", "success")
+            return redirect(url_for("deals.invoice", invoice_id=invoice.id))
+    return render_template(
+        "deals/invoice_form.html",
+        form=form,
+        deal=deal,
+        invoice=None,
+        deposit=deposit,
+        number=next_number(session, user.id, today.year),
+    )
+
+
+def _data(form: InvoiceForm) -> invoices.InvoiceData:
+    return invoices.InvoiceData(
+        issue_on=form.issue_on.data,
+        due_on=form.due_on.data,
+        lines=form.lines(),
+        billing_details=form.billing_details.data or "",
+        notes=form.notes.data or "",
+        number=form.number.data if isinstance(form, EditInvoiceForm) else None,
+    )
+
+
+@bp.route("/invoices/<int:invoice_id>/edit", methods=["GET", "POST"])
+def edit_invoice(invoice_id: int) -> str | Response:
+    session, user = db_session(), creator()
+    invoice = get_owned_or_404(session, Invoice, invoice_id, user.id)
+    back = url_for("deals.invoice", invoice_id=invoice.id)
+    if request.method == "GET" and invoice.status is not InvoiceStatus.DRAFT:
+        flash("Only a draft can be changed: void this one and make a new one.", "info")
+        return redirect(back)
+    form = EditInvoiceForm(obj=invoice)
+    if request.method == "GET":
+        form.fill_lines(
+            [invoices.LineData(x.description, x.quantity, x.unit_cents) for x in invoice.lines]
+        )
+    if form.validate_on_submit():
+        # A form opened while a draft and posted once sent: the service refuses (flashed).
+        with saving(form) as saved:
+            invoices.update_invoice(session, invoice, _data(form), creator_today())
+        if saved:
+            flash("Invoice saved.", "success")
+            return redirect(back)
+        if invoice.status is not InvoiceStatus.DRAFT:
+            return redirect(back)
+    return render_template(
+        "deals/invoice_form.html", form=form, deal=invoice.deal, invoice=invoice, deposit=False
+    )
+
+
+@bp.get("/invoices/")
+def invoice_list() -> str:
+    session, user = db_session(), creator()
+    page = invoice_listing.list_page(
+        session, user.id, request.args.get("cursor") or None, current_app.config["PAGE_SIZE"]
+    )
+    return render_template("deals/invoices.html", page=page, today=creator_today())
+
+
+def _invoice_page(invoice: Invoice, paid_form: PaidForm | None = None) -> str:
+    session, user = db_session(), creator()
+    if paid_form is None:
+        paid_form = PaidForm(formdata=None)
+        paid_form.paid_on.data = max(invoice.issue_on, min(invoice.due_on, creator_today()))
+    return render_template(
+        "deals/invoice.html",
+        invoice=invoice,
+        view=invoice_listing.printed(session, user.id, invoice),
+        paid_form=paid_form,
+        void_form=ActionForm(formdata=None),
+        today=creator_today(),
+        foreign=invoice.currency != user.currency,
+        pdf_missing=PDF_MISSING if not pdf_available() else None,
+    )
+
+
+@bp.get("/invoices/<int:invoice_id>")
+def invoice(invoice_id: int) -> str:
+    return _invoice_page(_owned(invoice_id))
+
+
+def _owned(invoice_id: int) -> Invoice:
+    found = invoices.invoice_for_view(db_session(), creator().id, invoice_id)
+    if found is None:
+        get_owned_or_404(db_session(), Invoice, invoice_id, creator().id)  # aborts: 404
+    assert found is not None
+    return found
+
+
+@bp.get("/invoices/<int:invoice_id>.pdf")
+def invoice_pdf(invoice_id: int) -> Response:
+    invoice = _owned(invoice_id)
+    view = invoice_listing.printed(db_session(), creator().id, invoice)
+    html = render_template("deals/invoice_print.html", invoice=invoice, view=view)
+    pdf = render_pdf(html, request.url_root)
+    if pdf is None:
+        flash(PDF_MISSING, "info")
+        return redirect(url_for("deals.invoice", invoice_id=invoice.id))
+    response = current_app.response_class(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
+    return response
+
+
+@bp.post("/invoices/<int:invoice_id>/sent")
+def mark_invoice_sent(invoice_id: int) -> Response:
+    session = db_session()
+    found = invoices.locked(session, creator().id, invoice_id) or _owned(invoice_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        with saving() as saved:
+            changed = invoices.mark_sent(session, found)
+        if saved:
+            flash("Marked sent." if changed else "That invoice was sent already.", "info")
+    return redirect(url_for("deals.invoice", invoice_id=invoice_id))
+
+
+@bp.post("/invoices/<int:invoice_id>/paid")
+def mark_invoice_paid(invoice_id: int) -> str | Response:
+    session, user = db_session(), creator()
+    found = invoices.locked(session, user.id, invoice_id) or _owned(invoice_id)
+    form = PaidForm()
+    if form.validate_on_submit():
+        with saving(form) as saved:
+            changed = invoices.mark_paid(
+                session,
+                user,
+                found,
+                form.paid_on.data,
+                creator_today(),
+                market(),
+                form.rate.millionths,
+            )
+        if saved:
+            flash(
+                "Marked paid: its income is recorded." if changed else "It was paid already.",
+                "success" if changed else "info",
+            )
+            return redirect(url_for("deals.invoice", invoice_id=invoice_id))
+    return _invoice_page(_owned(invoice_id), form)
+
+
+@bp.route("/invoices/<int:invoice_id>/void", methods=["GET", "POST"])
+def void_invoice(invoice_id: int) -> str | Response:
+    session = db_session()
+    form = ActionForm()
+    if request.method == "GET":
+        return render_template("deals/invoice_void.html", invoice=_owned(invoice_id), form=form)
+    found = invoices.locked(session, creator().id, invoice_id) or _owned(invoice_id)
+    if found.status is InvoiceStatus.PAID and request.form.get("confirm") != "yes":
+        # A paid invoice's income goes with it: the confirm page asks first.
+        return render_template("deals/invoice_void.html", invoice=found, form=form)
+    if form.validate_on_submit():
+        with saving() as saved:
+            changed = invoices.void_invoice(session, found)
+        if saved and changed:
+            flash(f"Invoice {found.number} is void.", "info")
+    return redirect(url_for("deals.invoice", invoice_id=invoice_id))

@@ -1,0 +1,246 @@
+"""Invoices: numbers and their format, drafts from a deal's terms, paid -> income once, void."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from crm.accounts.models import User
+from crm.deals import invoices
+from crm.deals.invoice_models import Invoice, InvoiceStatus
+from crm.deals.invoice_numbers import InvoiceError, check_format, next_number
+from crm.deals.models import DealKind, PaymentTerms
+from crm.income.models import IncomeEntry, IncomeStatus
+from crm.market.seed import installed_market
+from tests.factories_deals import TODAY, make_deal, make_deliverable, make_invoice
+
+
+def _income_count(session: Session, user: User) -> int:
+    return session.scalar(
+        select(func.count()).select_from(IncomeEntry).where(IncomeEntry.owner_id == user.id)
+    )
+
+
+def _paid(session: Session, user: User, invoice: Invoice, paid_on: date = TODAY) -> bool:
+    found = invoices.locked(session, user.id, invoice.id)
+    assert found is not None
+    done = invoices.mark_paid(session, user, found, paid_on, TODAY, installed_market())
+    session.commit()
+    return done
+
+
+def test_numbers_follow_the_creators_format_one_after_another(session, user) -> None:
+    invoices.save_settings(session, user, invoices.SettingsData(number_format="GL/{seq:03d}"))
+    session.commit()
+    first, second = make_invoice(session, user), make_invoice(session, user)
+    assert (first.number, second.number) == ("GL/001", "GL/002")
+    assert next_number(session, user.id, 2026) == "GL/003"
+
+
+def test_the_default_format_has_the_issue_year(session, user) -> None:
+    invoice = make_invoice(session, user, issue_on=date(2026, 3, 1))
+    assert invoice.number == "INV-2026-0001"
+
+
+def test_each_creator_has_their_own_sequence(session, user, other_user) -> None:
+    make_invoice(session, user)
+    assert make_invoice(session, other_user).number == "INV-2026-0001"
+
+
+def test_a_number_typed_by_hand_is_passed_over_by_the_sequence(session, user) -> None:
+    first = make_invoice(session, user)
+    data = replace(_data_of(first), number="INV-2026-0002")
+    invoices.update_invoice(session, first, data, TODAY)
+    session.commit()
+    assert make_invoice(session, user).number == "INV-2026-0003"
+
+
+def _data_of(invoice: Invoice) -> invoices.InvoiceData:
+    lines = [invoices.LineData(x.description, x.quantity, x.unit_cents) for x in invoice.lines]
+    return invoices.InvoiceData(invoice.issue_on, invoice.due_on, lines, invoice.billing_details)
+
+
+def test_a_number_another_invoice_has_is_refused_beside_the_number(session, user) -> None:
+    first, second = make_invoice(session, user), make_invoice(session, user)
+    with pytest.raises(InvoiceError) as refused:
+        invoices.update_invoice(
+            session, second, replace(_data_of(second), number=first.number), TODAY
+        )
+    assert refused.value.field == "number"
+    session.rollback()
+    assert session.get(Invoice, second.id).number == "INV-2026-0002"
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("", "Enter a format"),
+        ("INV-{year}", "exactly once"),
+        ("INV-{seq}-{seq}", "exactly once"),
+        ("INV-{month}-{seq}", "Only {year} and {seq}"),
+        ("INV-{seq!r}", "Only {year} and {seq}"),
+        ("INV-{seq:>10}", "{seq:04d}"),
+        ("INV-{year:04d}-{seq}", "without a format"),
+        ("INV-{seq", "A { without its }"),
+        ("X" * 35 + "{seq}", "over 40 characters"),
+    ],
+)
+def test_a_number_format_that_doesnt_make_numbers_is_refused(text: str, problem: str) -> None:
+    with pytest.raises(InvoiceError) as refused:
+        check_format(text)
+    assert problem in refused.value.message
+    assert refused.value.field == "number_format"
+
+
+def test_braces_can_be_written_doubled() -> None:
+    assert check_format(" {{A}}-{seq} ") == "{{A}}-{seq}"
+
+
+@pytest.mark.parametrize(
+    ("terms", "days"),
+    [
+        (PaymentTerms.ON_DELIVERY, 0),
+        (PaymentTerms.NET_15, 15),
+        (PaymentTerms.NET_30, 30),
+        (PaymentTerms.NET_60, 60),
+    ],
+)
+def test_the_due_date_follows_the_deals_terms(session, user, terms, days) -> None:
+    deal = make_deal(session, user, payment_terms=terms)
+    data, deposit = invoices.draft_for(session, deal, TODAY)
+    assert data.due_on == TODAY + timedelta(days=days)
+    assert not deposit
+
+
+def test_a_draft_spreads_the_amount_over_the_deliverables(session, user) -> None:
+    deal = make_deal(session, user, amount_cents=100_000)
+    for title in ("Hook video", "Unboxing", "Review"):
+        make_deliverable(session, user, deal, title=title)
+    session.refresh(deal)
+    data, _ = invoices.draft_for(session, deal, TODAY)
+    assert [line.description for line in data.lines] == ["Hook video", "Unboxing", "Review"]
+    assert [line.unit_cents for line in data.lines] == [33_334, 33_333, 33_333]
+
+
+def test_half_upfront_bills_the_deposit_first_then_the_rest(session, user) -> None:
+    deal = make_deal(
+        session,
+        user,
+        amount_cents=90_000,
+        deposit_cents=45_000,
+        payment_terms=PaymentTerms.HALF_UPFRONT,
+    )
+    deposit = make_invoice(session, user, deal)
+    assert deposit.is_deposit and deposit.total_cents == 45_000
+    assert deposit.due_on == deposit.issue_on
+    rest = make_invoice(session, user, deal)
+    assert not rest.is_deposit and rest.total_cents == 45_000
+
+
+def test_a_gifted_deal_has_nothing_to_invoice(session, user) -> None:
+    deal = make_deal(session, user, kind=DealKind.GIFTED, amount_cents=0, gifted_value_cents=5_000)
+    data = invoices.InvoiceData(TODAY, TODAY, [invoices.LineData("Product", 1, 5_000)])
+    with pytest.raises(InvoiceError, match="gifted"):
+        invoices.create_invoice(session, user, deal, data, TODAY)
+
+
+@pytest.mark.parametrize(
+    ("line", "field", "problem"),
+    [
+        (invoices.LineData("", 1, 100), "line0_description", "Say what"),
+        (invoices.LineData("Video", 0, 100), "line0_quantity", "1 to"),
+        (invoices.LineData("Video", 1, -1), "line0_unit", "0 to 10 million"),
+        (invoices.LineData("Video", 1, 0), "line0_unit", "comes to 0"),
+        (invoices.LineData("Video", 10_000, 10**9), "line0_unit", "over 10 million"),
+    ],
+)
+def test_a_bad_line_is_refused_beside_its_field(session, user, line, field, problem) -> None:
+    deal = make_deal(session, user)
+    data = invoices.InvoiceData(TODAY, TODAY, [line])
+    with pytest.raises(InvoiceError) as refused:
+        invoices.create_invoice(session, user, deal, data, TODAY)
+    assert (refused.value.field, problem in refused.value.message) == (field, True)
+
+
+def test_a_due_date_before_the_issue_date_is_refused(session, user) -> None:
+    deal = make_deal(session, user)
+    data = invoices.InvoiceData(TODAY, TODAY - timedelta(days=1), [invoices.LineData("V", 1, 1)])
+    with pytest.raises(InvoiceError) as refused:
+        invoices.create_invoice(session, user, deal, data, TODAY)
+    assert refused.value.field == "due_on"
+
+
+def test_marking_paid_records_the_income_once(session, user) -> None:
+    deal = make_deal(session, user, kind=DealKind.UGC, amount_cents=60_000)
+    invoice = make_invoice(session, user, deal, issue_on=TODAY - timedelta(days=5))
+    assert _paid(session, user, invoice, paid_on=TODAY - timedelta(days=1))
+    entry = session.get(IncomeEntry, invoice.income_entry_id)
+    assert (entry.amount_cents, entry.stream, entry.status) == (60_000, "ugc", IncomeStatus.PAID)
+    assert (entry.paid_on, entry.brand_id) == (TODAY - timedelta(days=1), deal.brand_id)
+    assert invoice.status is InvoiceStatus.PAID
+    assert not _paid(session, user, invoice)
+    assert _income_count(session, user) == 1
+
+
+def test_a_sponsored_deals_income_is_brand_income(session, user) -> None:
+    invoice = make_invoice(session, user, make_deal(session, user, kind=DealKind.SPONSORED_POST))
+    _paid(session, user, invoice)
+    assert session.get(IncomeEntry, invoice.income_entry_id).stream == "brand"
+
+
+def test_a_paid_date_in_the_future_is_refused(session, user) -> None:
+    invoice = make_invoice(session, user)
+    with pytest.raises(InvoiceError) as refused:
+        invoices.mark_paid(
+            session, user, invoice, TODAY + timedelta(days=1), TODAY, installed_market()
+        )
+    assert refused.value.field == "paid_on"
+
+
+def test_voiding_a_paid_invoice_deletes_its_income(session, user) -> None:
+    invoice = make_invoice(session, user)
+    _paid(session, user, invoice)
+    entry_id = invoice.income_entry_id
+    assert invoices.void_invoice(session, invoice)
+    session.commit()
+    assert session.get(IncomeEntry, entry_id) is None
+    assert (invoice.status, invoice.paid_on, invoice.income_entry_id) == (
+        InvoiceStatus.VOID,
+        None,
+        None,
+    )
+    with pytest.raises(InvoiceError, match="void"):
+        _paid(session, user, invoice)
+
+
+def test_sending_freezes_the_creators_details(session, user) -> None:
+    invoices.save_settings(
+        session, user, invoices.SettingsData(business_name="Maya Makes", tax_id="DE123")
+    )
+    invoice = make_invoice(session, user)
+    assert invoices.mark_sent(session, invoice)
+    invoices.save_settings(session, user, invoices.SettingsData(business_name="Renamed"))
+    assert invoice.seller_details == "Maya Makes\nTax ID: DE123"
+    assert not invoices.mark_sent(session, invoice)
+
+
+def test_only_sent_invoices_past_due_are_overdue(session, user) -> None:
+    deal = make_deal(session, user, payment_terms=PaymentTerms.NET_15)
+    late = make_invoice(session, user, deal, issue_on=TODAY - timedelta(days=20))
+    make_invoice(session, user, deal, issue_on=TODAY - timedelta(days=20))  # a draft
+    soon = make_invoice(session, user, deal, issue_on=TODAY - timedelta(days=10))
+    for sent in (late, soon):
+        invoices.mark_sent(session, sent)
+    session.commit()
+    assert [i.id for i in invoices.overdue(session, user.id, TODAY)] == [late.id]
+    assert late.is_overdue(TODAY) and not soon.is_overdue(TODAY)
+
+
+def test_a_lines_description_limit_is_its_columns() -> None:
+    from crm.deals.invoice_models import InvoiceLine
+
+    assert InvoiceLine.__table__.c.description.type.length == invoices.DESCRIPTION_MAX
