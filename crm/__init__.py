@@ -87,6 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     from crm.calculators import views as rates
     from crm.dashboard import views as dashboard
     from crm.deals import blueprint as deals
+    from crm.deals import views as deal_pages  # noqa: F401
     from crm.emails import blueprint as emails
     from crm.emails import template_views  # noqa: F401
     from crm.emails import views as email_pages  # noqa: F401

@@ -127,6 +127,8 @@ def test_every_main_page_is_measured_or_excused(app) -> None:
         "entry_id",
         "expense_id",
         "live_id",
+        "deal_id",
+        "won_pitch_id",
     )
     ids = dict.fromkeys(names, 1)
     main = {endpoint(page.url(ids)) for page in MAIN_PAGES}

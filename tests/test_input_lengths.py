@@ -25,6 +25,8 @@ from crm.brands import forms as brand_forms
 from crm.brands import services as brands
 from crm.brands.models import Brand, Contact
 from crm.calculators.forms import MoneyField
+from crm.deals import forms as deal_forms
+from crm.deals.models import Deal
 from crm.emails import forms as email_forms
 from crm.emails.models import PitchEmailTemplate
 from crm.errors import FieldError
@@ -62,6 +64,9 @@ STORED_IN: dict[type, tuple[type, dict[str, str]]] = {
     income_forms.ExpenseForm: (Expense, {}),
     income_forms.NewExpenseForm: (Expense, {"token": "creation_token"}),
     income_forms.DiamondValueForm: (User, {"value": "diamond_value_micros"}),
+    deal_forms.DealForm: (Deal, {}),
+    deal_forms.NewDealForm: (Deal, {"token": "creation_token"}),
+    deal_forms.DealFromPitchForm: (Deal, {}),
 }
 # Forms built at run time from the seed (a new class each time), by name: each of their
 # fields is an amount of money, stored as cents in the one column named.
@@ -81,6 +86,9 @@ NO_COLUMN = {
     "value": "a diamond's value, stored as millionths",
     "rate": "stored as millionths",
     "brand": "a brand's name, looked up and stored as brand_id",
+    "deposit": "stored as cents",
+    "gifted_value": "stored as cents",
+    "start_month": "a month, stored as its first day",
 }
 # Wider than the column on purpose: a pasted profile link, reduced to the handle.
 REDUCED = {"tiktok_handle"}
