@@ -10,7 +10,9 @@ from sqlalchemy import func, select
 
 from crm import database
 from crm.add_on_policy.models import AddOnUplift
+from crm.deals.checks import DealData
 from crm.deals.models import Deal, DealKind, DealStatus
+from crm.deals.pricing import add_on_prices, percent_of
 from crm.pitches.models import Pitch, PitchKind, PitchStatus
 from tests.factories_brands import make_brand, make_contact
 from tests.factories_deals import make_deal, make_deliverable
@@ -376,3 +378,32 @@ def test_a_new_pitch_in_an_exclusive_category_warns_before_saving(
     assert session.scalar(count) == 0
     logged_in.post(f"/pitches/new?brand_id={rival.id}", data={**pitch_form, "save_anyway": "y"})
     assert session.scalar(count) == 1
+
+
+# The add-on prices, as a pure function
+
+
+def _rights(**overrides):
+    return DealData(brand_id=1, title="t", **overrides)
+
+
+def test_uplifts_add_up_on_the_agreed_amount_without_compounding() -> None:
+    percents = {"usage_rights": 30, "whitelisting": 25, "exclusivity": 20}
+    prices = add_on_prices(45_000, _rights(usage_perpetual=True, exclusivity_days=30), percents)
+    assert [(line.kind.value, line.cents) for line in prices.lines] == [
+        ("usage", 13_500),
+        ("exclusivity", 9_000),
+    ]
+    assert prices.total_cents == 67_500  # 450 x 1.5, not 450 x 1.3 x 1.2
+    assert prices.lines[0].line("USD") == "Paid usage +30%: $135"
+
+
+def test_no_right_or_a_zero_percent_adds_nothing() -> None:
+    assert add_on_prices(45_000, _rights(), {"usage_rights": 30}).lines == ()
+    zero = add_on_prices(45_000, _rights(whitelisting_days=30), {"whitelisting": 0})
+    assert zero.lines == () and zero.total_cents == 45_000
+
+
+def test_half_a_cent_rounds_up() -> None:
+    assert percent_of(1_001, 25) == 250  # 250.25
+    assert percent_of(1_002, 25) == 251  # 250.5
