@@ -94,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
         invoice_views,
         rights_views,
     )
+    from crm.deals import views as deal_pages  # noqa: F401
     from crm.emails import blueprint as emails
     from crm.emails import template_views  # noqa: F401
     from crm.emails import views as email_pages  # noqa: F401

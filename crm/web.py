@@ -46,6 +46,7 @@ NAVIGATION: list[tuple[str, str]] = [
     ("brands.index", "Brands"),
     ("pitches.board", "Pipeline"),
     ("pitches.followups", "Follow-ups"),
+    ("deals.index", "Deals"),
     ("income.index", "Income"),
     ("stats.index", "Stats"),
     ("rates.calculators", "Rates"),

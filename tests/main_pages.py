@@ -23,6 +23,7 @@ from crm.accounts.models import User
 from crm.add_on_policy.models import AddOnUplift
 from crm.brands.models import Brand
 from crm.database import utcnow
+from crm.deals.models import DealKind
 from crm.emails.kinds import EmailKind, default_template
 from crm.emails.models import PitchEmailTemplate
 from crm.income.models import LiveFormat
@@ -76,6 +77,30 @@ def pitches(session: Session, user: User, ids: Ids) -> None:
             next_followup_on=due if sent else None,
         )
         ids.setdefault("pitch_id", pitch.id)
+
+
+def deals(session: Session, user: User, ids: Ids) -> None:
+    """Brands and pitches; deals at brand_id with deliverables, running exclusivities in its
+    category, a gifted deal, and a won pitch with no deal yet (won_pitch_id)."""
+    pitches(session, user, ids)
+    anchor = session.get_one(Brand, ids["brand_id"])
+    today = utcnow().date()
+    for number in range(ROWS):
+        deal = make_deal(
+            session,
+            user,
+            make_brand(session, user, product_category=anchor.product_category),
+            usage_days=30,
+            exclusivity_category=anchor.product_category,
+            exclusivity_days=30,
+            exclusivity_start=today - timedelta(days=number),
+            today=today,
+        )
+        ids.setdefault("deal_id", deal.id)
+        make_deliverable(session, user, deal, due_on=today + timedelta(days=number), today=today)
+        make_deal(session, user, anchor, kind=DealKind.GIFTED, amount_cents=0, today=today)
+    won = make_pitch(session, user, brand=anchor, status=PitchStatus.WON)
+    ids.setdefault("won_pitch_id", won.id)
 
 
 def stats(session: Session, user: User, ids: Ids) -> None:
@@ -333,6 +358,16 @@ MAIN_PAGES: list[MainPage] = [
     MainPage("/pitches/new?brand_id={brand_id}", pitches),
     MainPage("/pitches/new?q=glow", brands),
     MainPage("/pitches/settings", no_data),
+    MainPage("/deals/", deals),
+    MainPage("/deals/?status=active", deals),
+    MainPage("/deals/?kind=gifted", deals),
+    MainPage("/deals/", deep=True, fill=deals),
+    MainPage("/deals/new", deals),
+    MainPage("/deals/new?q=glow", deals),
+    MainPage("/deals/new?brand={brand_id}", deals),
+    MainPage("/deals/{deal_id}", deals),
+    MainPage("/deals/{deal_id}/edit", deals),
+    MainPage("/deals/from-pitch/{won_pitch_id}", deals),
     MainPage("/stats/", stats),
     MainPage("/stats/", deep=True, fill=stats),
     MainPage("/stats/snapshots/new", stats),

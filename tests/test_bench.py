@@ -132,6 +132,7 @@ def test_every_main_page_is_measured_or_excused(app) -> None:
         "rights_deal_id",
         "calendar_token",
         "invoice_id",
+        "won_pitch_id",
     )
     ids = dict.fromkeys(names, 1)
     main = {endpoint(page.url(ids)) for page in MAIN_PAGES}

@@ -292,6 +292,8 @@ NEVER_VALID = {
     "MonthForm": "the income report's GET month picker, read with validate()",
     "DueSortForm": "the Due list's GET sort, read with validate()",
     "InvoiceForm": "the base of the new and edit invoice forms, never shown itself",
+    "DealFromPitchForm": "its page opens for a won pitch only and the sweep's pitch is a "
+    "draft; tests/test_deals_views.py submits it valid",
 }
 
 

@@ -26,9 +26,10 @@ from crm.brands import services as brands
 from crm.brands.models import Brand, Contact
 from crm.calculators.forms import MoneyField
 from crm.deals import deliverable_forms, invoice_forms
+from crm.deals import forms as deal_forms
 from crm.deals.invoice_models import Invoice, InvoiceSettings
 from crm.deals.invoices import LINE_ROWS
-from crm.deals.models import Deliverable
+from crm.deals.models import Deal, Deliverable
 from crm.emails import forms as email_forms
 from crm.emails.models import PitchEmailTemplate
 from crm.errors import FieldError
@@ -75,6 +76,9 @@ STORED_IN: dict[type, tuple[type, dict[str, str]]] = {
     invoice_forms.EditInvoiceForm: (Invoice, {}),
     invoice_forms.PaidForm: (Invoice, {}),
     invoice_forms.ActionForm: (Invoice, {}),
+    deal_forms.DealForm: (Deal, {}),
+    deal_forms.NewDealForm: (Deal, {"token": "creation_token"}),
+    deal_forms.DealFromPitchForm: (Deal, {}),
 }
 # Forms built at run time from the seed (a new class each time), by name: each of their
 # fields is an amount of money, stored as cents in the one column named.
@@ -98,6 +102,9 @@ NO_COLUMN = {
     # An invoice's line rows (tests/test_invoices.py holds their limit to the line's column).
     **{f"line{i}_description": "stored as InvoiceLine.description" for i in range(LINE_ROWS)},
     **{f"line{i}_unit": "stored as cents" for i in range(LINE_ROWS)},
+    "deposit": "stored as cents",
+    "gifted_value": "stored as cents",
+    "start_month": "a month, stored as its first day",
 }
 # Wider than the column on purpose: a pasted profile link, reduced to the handle.
 REDUCED = {"tiktok_handle"}

@@ -20,7 +20,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from crm.brands.models import Brand, Contact
 from crm.creation_tokens import CreatedOnce
 from crm.database import Base, UTCDateTime, str_enum, utcnow
-from crm.ownership import Owned
 from crm.pitches.models import Pitch
 
 # A rights window is 1 day to 10 years; longer is a typo, or should be perpetual.
@@ -78,7 +77,7 @@ def _days_in_range(column: str) -> str:
     return f"({column} IS NULL OR ({column} >= 1 AND {column} <= {WINDOW_DAYS_MAX}))"
 
 
-class Deal(Owned, Base):
+class Deal(CreatedOnce, Base):
     """Work agreed with a brand: what it pays, on what terms, and the rights it grants.
 
     Cash (`amount_cents` in `currency`) and a gifted product's value (`gifted_value_cents`)
@@ -97,6 +96,8 @@ class Deal(Owned, Base):
         Index("ix_deals_owner_brand", "owner_id", "brand_id", "id"),
         # One deal per won pitch; NULLs (a deal made directly) don't collide.
         UniqueConstraint("owner_id", "pitch_id"),
+        # One deal per new-deal form: a second submit of the same form finds the first.
+        Index("ix_deals_owner_token", "owner_id", "creation_token", unique=True),
         CheckConstraint(
             "amount_cents >= 0 AND deposit_cents >= 0 AND gifted_value_cents >= 0",
             name="amounts_not_negative",

@@ -18,6 +18,7 @@ from crm import creation_tokens, money
 from crm.accounts.models import User
 from crm.add_on_policy.services import saved_percents
 from crm.brands.models import Brand, Contact
+from crm.creation_tokens import AlreadyCreated
 from crm.deals.checks import (
     BRIEF_MAX,
     TITLE_MAX,
@@ -51,6 +52,7 @@ __all__ = [
     "check_deal",
     "deal_for_pitch",
     "deal_from_pitch",
+    "delete_deal",
     "extra_revision_fee",
     "move_deliverable",
     "parse_money",
@@ -135,14 +137,30 @@ def _apply(deal: Deal, data: DealData) -> None:
     deal.exclusivity_category = data.exclusivity_category.strip()
 
 
+def _already(deal: Deal) -> AlreadyCreated:
+    return AlreadyCreated(deal, "That deal was already saved.")
+
+
 def save_deal(
-    session: Session, owner: User, deal: Deal | None, data: DealData, today: date
+    session: Session,
+    owner: User,
+    deal: Deal | None,
+    data: DealData,
+    today: date,
+    *,
+    token: str | None = None,
 ) -> Deal:
-    """Create or update a deal; a new one gets a line on its brand's timeline."""
+    """Create or update a deal; a new one gets a line on its brand's timeline.
+
+    A new deal's `token` is its form's one-time token: a second submit of that form
+    raises AlreadyCreated with the first deal (crm.creation_tokens).
+    """
+    if deal is None:
+        creation_tokens.refuse_repeat(session, Deal, owner.id, token, _already)
     data = check_deal(data, today)
     brand, _contact, pitch = _links(session, owner.id, deal, data)
     created = deal is None
-    deal = deal or Deal(owner_id=owner.id)
+    deal = deal or Deal(owner_id=owner.id, creation_token=token or None)
     _apply(deal, data)
     if not created and (posted_on := _first_posted_on(deal)) is not None:
         # A right added after the content went up starts on the day it was posted.
@@ -162,9 +180,18 @@ def _insert(session: Session, deal: Deal) -> None:
             session.add(deal)
             session.flush()
     except IntegrityError:
+        token = deal.creation_token
+        if token and (first := creation_tokens.find_by_token(session, Deal, deal.owner_id, token)):
+            raise _already(first) from None
         if deal.pitch_id is None:
             raise
         raise DealError("That pitch already has its deal.", field="pitch_id") from None
+
+
+def delete_deal(session: Session, deal: Deal) -> None:
+    """Delete a deal with its deliverables (the brand's timeline keeps its lines)."""
+    session.delete(deal)
+    session.flush()
 
 
 def _log_created(session: Session, brand: Brand, deal: Deal, pitch: Pitch | None) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import TextAreaField
+from wtforms import BooleanField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from crm.brands.models import Contact
@@ -59,6 +59,8 @@ class PitchForm(FlaskForm):
 class NewPitchForm(PitchForm):
     # One-time token: a second submit of the same rendered form finds the first pitch.
     token = OneTimeTokenField()
+    # Asked only when another deal's exclusivity covers the brand's category.
+    save_anyway = BooleanField("Save anyway: I checked the exclusivity")
 
 
 class StatusForm(FlaskForm):

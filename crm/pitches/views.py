@@ -13,6 +13,7 @@ from crm.brands.search_text import TRIGRAM
 from crm.creation_tokens import new_token
 from crm.database import db_session, utcnow
 from crm.dates import show_date
+from crm.deals.conflicts import exclusivity_conflicts
 from crm.inputs import query_int
 from crm.money import to_major
 from crm.ownership import get_owned_or_404
@@ -122,9 +123,16 @@ def new() -> str | Response:
     brand = get_owned_or_404(session, Brand, brand_id, owner_id)
     form = NewPitchForm()
     form.set_contacts(brand.contacts)
+    # Another deal's running exclusivity over this brand's category: said before saving.
+    conflicts = exclusivity_conflicts(
+        session, owner_id, brand.product_category, creator_today(), exclude_brand_id=brand.id
+    )
+    valid = request.method == "POST" and form.validate_on_submit()
     if request.method == "GET":
         _new_defaults(form, brand)
-    elif form.validate_on_submit():
+    elif valid and conflicts and not form.save_anyway.data:
+        form.save_anyway.errors = ["Tick this to save the pitch despite the exclusivity."]
+    elif valid:
         with saving(form, unshown=(services.AlreadyCreated,)) as saved:
             pitch = services.create_pitch(
                 session, owner_id, brand.id, _pitch_data(form), utcnow(), token=form.token.data
@@ -144,6 +152,7 @@ def new() -> str | Response:
         pitch=None,
         earlier=earlier,
         recent_days=services.RECENT_PITCH_DAYS,
+        conflicts=conflicts,
     )
 
 
@@ -222,6 +231,9 @@ def transition(pitch_id: int) -> Response:
         services.transition(session, pitch, target, utcnow(), followups.user_cadence(creator()))
     if saved:
         flash(_moved_message(pitch), "success")
+        if target is PitchStatus.WON and "deals.from_pitch" in current_app.view_functions:
+            # A won pitch is work to deliver: offer its deal (a page that asks first).
+            return redirect(url_for("deals.from_pitch", pitch_id=pitch.id))
     return _back(pitch)
 
 
