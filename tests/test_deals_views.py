@@ -407,3 +407,23 @@ def test_no_right_or_a_zero_percent_adds_nothing() -> None:
 def test_half_a_cent_rounds_up() -> None:
     assert percent_of(1_001, 25) == 250  # 250.25
     assert percent_of(1_002, 25) == 251  # 250.5
+
+
+def test_the_deal_page_lists_its_invoices_and_the_list_leads_to_the_deals_pages(
+    logged_in, session, user, other_user
+) -> None:
+    from tests.factories_deals import make_invoice
+
+    deal = make_deal(session, user)
+    make_deliverable(session, user, deal)
+    session.refresh(deal)
+    invoice = make_invoice(session, user, deal)
+    make_invoice(session, other_user)  # another creator's: never on this page
+    session.commit()
+    page = logged_in.get(f"/deals/{deal.id}").get_data(as_text=True)
+    assert f'href="/deals/invoices/{invoice.id}">{invoice.number}</a>' in page
+    assert page.count('href="/deals/invoices/') == 1
+    assert f'href="/deals/{deal.id}/invoices/new"' in page
+    listing = logged_in.get("/deals/").get_data(as_text=True)
+    for path in ("/deals/due", "/deals/invoices/", "/deals/rights", "/deals/calendar"):
+        assert f'href="{path}"' in listing

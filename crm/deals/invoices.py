@@ -361,3 +361,20 @@ def invoice_for_view(session: Session, owner_id: int, invoice_id: int) -> Invoic
         .where(Invoice.id == invoice_id)
         .options(selectinload(Invoice.lines), selectinload(Invoice.deal).joinedload(Deal.brand))
     ).one_or_none()
+
+
+# A deal's page lists its newest invoices; a deal has a handful (a retainer one a month).
+DEAL_INVOICES_SHOWN = 24
+
+
+def deal_invoices(session: Session, owner_id: int, deal_id: int) -> list[Invoice]:
+    """The deal's newest invoices with their lines (two queries), newest first."""
+    return list(
+        session.scalars(
+            owned(Invoice, owner_id)
+            .where(Invoice.deal_id == deal_id)
+            .order_by(Invoice.issue_on.desc(), Invoice.id.desc())
+            .limit(DEAL_INVOICES_SHOWN)
+            .options(selectinload(Invoice.lines))
+        )
+    )

@@ -16,7 +16,7 @@ from crm.brands.search import QUERY_MAX, brand_choices
 from crm.brands.search_text import TRIGRAM
 from crm.creation_tokens import AlreadyCreated, new_token
 from crm.database import db_session
-from crm.deals import listing, pricing, services
+from crm.deals import invoices, listing, pricing, services
 from crm.deals.blueprint import bp
 from crm.deals.conflicts import Conflict, exclusivity_conflicts
 from crm.deals.forms import DealForm, DealFromPitchForm, FilterForm, NewDealForm
@@ -210,6 +210,7 @@ def detail(deal_id: int) -> str:
         today=creator_today(),
         category_label=market().category_label,
         can_add_deliverable="deals.new_deliverable" in current_app.view_functions,
+        invoices=invoices.deal_invoices(session, user.id, deal.id),
     )
 
 
