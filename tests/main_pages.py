@@ -178,10 +178,13 @@ def deliverables(session: Session, user: User, ids: Ids) -> None:
 
 
 def dashboard(session: Session, user: User, ids: Ids) -> None:
-    """Pitches with follow-ups due, deliverables due, income this month and earlier."""
+    """Pitches with follow-ups due, deliverables due, income this month and earlier, invoices
+    sent and rights ending soon."""
     pitches(session, user, ids)
     income(session, user, ids)
     deliverables(session, user, ids)
+    invoices(session, user, ids)
+    deal_rights(session, user, ids)
 
 
 def email_templates(session: Session, user: User, ids: Ids) -> None:
