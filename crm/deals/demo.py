@@ -39,26 +39,36 @@ class _Work:
     posted: int | None = None  # days ago
 
 
-def _won_pitch(session: Session, owner_id: int, brand_id: int) -> int | None:
-    """A won pitch of the brand no deal came from yet, so the deal links back to it."""
+def _won_pitch(session: Session, owner_id: int, brand_id: int, kind: DealKind) -> Pitch | None:
+    """A won pitch of the brand, of the deal's kind, no deal came from yet: the deal's source."""
     taken = select(Deal.pitch_id).where(Deal.owner_id == owner_id, Deal.pitch_id.is_not(None))
-    return session.scalar(
-        owned(Pitch, owner_id, Pitch.id)
+    kinds = [p for p, d in services.KIND_FOR_PITCH.items() if d is kind]
+    return session.scalars(
+        owned(Pitch, owner_id)
         .where(
             Pitch.brand_id == brand_id,
             Pitch.status == PitchStatus.WON,
+            Pitch.kind.in_(kinds),
+            Pitch.quoted_cents.is_not(None),
             Pitch.id.not_in(taken),
         )
         .order_by(Pitch.id)
         .limit(1)
-    )
+    ).first()
 
 
 def _deal(
     session: Session, user: User, brand: Brand, data: services.DealData, work: list[_Work]
 ) -> Deal:
+    """The deal with its deliverables; from the brand's won pitch when one fits, at its quote."""
     today = utcnow().date()
-    data = replace(data, brand_id=brand.id, pitch_id=_won_pitch(session, user.id, brand.id))
+    data = replace(data, brand_id=brand.id)
+    pitch = (
+        None if data.kind is DealKind.GIFTED else _won_pitch(session, user.id, brand.id, data.kind)
+    )
+    if pitch is not None and pitch.quoted_cents is not None:
+        amount = pitch.quoted_cents
+        data = replace(data, pitch_id=pitch.id, amount_cents=amount, currency=pitch.currency)
     deal = services.save_deal(session, user, None, data, today)
     for item in work:
         due_on = today + timedelta(days=item.due)
@@ -73,11 +83,16 @@ def _deal(
     return deal
 
 
-def _invoice(session: Session, user: User, deal: Deal, issued_ago: int) -> Invoice:
-    """A draft from the deal's own lines, issued `issued_ago` days back, due by its terms."""
+def _invoice(
+    session: Session, user: User, deal: Deal, issued_ago: int, line: int | None = None
+) -> Invoice:
+    """A draft from the deal's own lines (only its `line`th when given), issued `issued_ago`
+    days back, due by its terms."""
     today = utcnow().date()
     issue_on = today - timedelta(days=issued_ago)
     data, _deposit = invoices.draft_for(session, deal, issue_on)
+    if line is not None:
+        data = replace(data, lines=[data.lines[line]])
     return invoices.create_invoice(session, user, deal, data, today)
 
 
@@ -151,7 +166,7 @@ def populate(session: Session, user: User) -> bool:
         third,
         services.DealData(
             brand_id=0,
-            title="UGC bundle: three short clips",
+            title="UGC bundle: two short clips",
             amount_cents=45_000,
             currency=currency,
             payment_terms=PaymentTerms.NET_15,
@@ -182,8 +197,9 @@ def populate(session: Session, user: User) -> bool:
     invoices.mark_paid(session, user, paid, today - timedelta(days=4), today, market())
     overdue = _invoice(session, user, sponsored, 40)  # net 30: due ten days ago
     invoices.mark_sent(session, overdue)
-    sent = _invoice(session, user, bundle, 3)
+    # The bundle bills a clip at a time: the first sent with its draft, the second drafted.
+    sent = _invoice(session, user, bundle, 3, line=0)
     invoices.mark_sent(session, sent)
-    _invoice(session, user, bundle, 0)  # the next one, still a draft
+    _invoice(session, user, bundle, 0, line=1)
     session.flush()
     return True
