@@ -13,6 +13,7 @@ from crm.accounts.passwords import hash_password
 from crm.brands import demo as brands_demo
 from crm.cli import data_lines
 from crm.database import db_session, end_read
+from crm.deals import demo as deals_demo
 from crm.income import demo as income_demo
 from crm.pitches import demo as pitches_demo
 from crm.stats import demo as stats_demo
@@ -39,6 +40,7 @@ POPULATORS = [
     brands_demo.populate,
     pitches_demo.populate,
     income_demo.populate,  # after the brands: its UGC deals name the demo's clients
+    deals_demo.populate,  # after the pitches: its deals come from the clients' won pitches
 ]
 
 

@@ -203,10 +203,13 @@ def deliverables(session: Session, user: User, ids: Ids) -> None:
 
 
 def dashboard(session: Session, user: User, ids: Ids) -> None:
-    """Pitches with follow-ups due, deliverables due, income this month and earlier."""
+    """Pitches with follow-ups due, deliverables due, income this month and earlier, invoices
+    sent and rights ending soon."""
     pitches(session, user, ids)
     income(session, user, ids)
     deliverables(session, user, ids)
+    invoices(session, user, ids)
+    deal_rights(session, user, ids)
 
 
 def email_templates(session: Session, user: User, ids: Ids) -> None:
@@ -262,13 +265,15 @@ def deal_rights(session: Session, user: User, ids: Ids) -> None:
 
 
 def calendar_events(session: Session, user: User, ids: Ids) -> None:
-    """Deals with rights, deliverables due, follow-ups due, and the creator's feed (once)."""
+    """Deals with rights, deliverables due, follow-ups due, invoices sent, and the creator's
+    feed (once)."""
     from crm.deals.calendar import new_feed_token
     from crm.deals.models import Deal
     from tests.factories_deals import make_deliverable
 
     deal_rights(session, user, ids)
     pitches(session, user, ids)
+    invoices(session, user, ids)
     deal = session.get_one(Deal, ids["rights_deal_id"])
     today = utcnow().date()
     for number in range(ROWS):

@@ -1,4 +1,4 @@
-"""The calendar feed: a secret URL, stored hashed, of deliverables, follow-ups and rights ends."""
+"""The calendar feed: a secret URL, stored hashed, of deliverables, follow-ups, invoices, rights."""
 
 from __future__ import annotations
 
@@ -188,3 +188,52 @@ def test_a_feed_made_by_another_request_meanwhile_is_replaced_not_a_500(
     session.commit()
     assert calendar.owner_of_token(session, first) is None
     assert calendar.owner_of_token(session, second).id == user.id
+
+
+def _invoice(session, user, deal, due_on: date, sent: bool = True):
+    from crm.deals import invoices
+    from tests.factories_deals import make_invoice
+
+    invoice = make_invoice(session, user, deal, issue_on=date(2026, 1, 2), due_on=due_on)
+    if sent:
+        invoices.mark_sent(session, invoice)
+    session.commit()
+    return invoice
+
+
+def test_sent_unpaid_invoices_are_events_on_their_due_dates(app, logged_in, session, user):
+    from crm.deals import invoices
+    from crm.market.current import market
+
+    brand = make_brand(session, user, name="Glow Labs")
+    deal = make_deal(session, user, brand, title="Serum videos", amount_cents=120_050)
+    sent = _invoice(session, user, deal, date(2026, 3, 20))
+    late = _invoice(session, user, deal, date(2026, 2, 15))  # overdue, still owed
+    _invoice(session, user, deal, date(2026, 3, 20), sent=False)  # a draft is not billed yet
+    paid = _invoice(session, user, deal, date(2026, 3, 20))
+    invoices.mark_paid(session, user, paid, TODAY, TODAY, market())
+    void = _invoice(session, user, deal, date(2026, 3, 20))
+    invoices.void_invoice(session, void)
+    _invoice(session, user, deal, date(2026, 1, 20))  # owed, but before the feed's 30 days
+    session.commit()
+    path, _ = _make_feed(logged_in)
+    events = _events(app, path)
+    assert set(events) == {f"invoice-{sent.id}@creator-crm", f"invoice-{late.id}@creator-crm"}
+    event = events[f"invoice-{sent.id}@creator-crm"]
+    assert _day(event) == date(2026, 3, 20) and _day(event, "DTEND") == date(2026, 3, 21)
+    assert not isinstance(_day(event), datetime)  # all-day
+    assert sent.number in str(event["SUMMARY"]) and "Glow Labs" in str(event["SUMMARY"])
+    assert "$1,200.50" in str(event["DESCRIPTION"])
+    assert _day(events[f"invoice-{late.id}@creator-crm"]) == date(2026, 2, 15)
+    # Paid: it leaves the calendar, under the same UID the next fetch would have used.
+    invoices.mark_paid(session, user, sent, TODAY, TODAY, market())
+    session.commit()
+    assert set(_events(app, path)) == {f"invoice-{late.id}@creator-crm"}
+
+
+def test_another_creators_invoices_are_never_in_the_feed(
+    app, logged_in, session, user, other_user
+) -> None:
+    _invoice(session, other_user, make_deal(session, other_user), date(2026, 3, 20))
+    path, _ = _make_feed(logged_in)
+    assert _events(app, path) == {}

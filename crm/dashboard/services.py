@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
 from crm.deals import due as deliverables_due
+from crm.deals.dashboard_counts import DealNumbers, deal_numbers
 from crm.income.listing import Owed, owed
 from crm.income.report import MonthReport, month_report
 from crm.market.facts import Market
@@ -38,6 +39,8 @@ class DashboardSummary:
     # Deliverables not posted yet, due this week (today to Sunday) and overdue; capped alike.
     deliverables_this_week: int
     deliverables_overdue: int
+    # Sent invoices unpaid and overdue (per currency), rights windows ending within 14 days.
+    deals: DealNumbers
     pipeline: OpenPipeline
     tier: TierStanding
     # The creator's month so far (income against the tier, the goal) and what is owed.
@@ -89,7 +92,7 @@ def _deliverable_numbers(session: Session, owner_id: int, today: date) -> tuple[
 def dashboard_summary(
     session: Session, user: User, today: date, market: Market
 ) -> DashboardSummary:
-    """The numbers on the dashboard for `user` (seven queries; eight from 10,000 followers,
+    """The numbers on the dashboard for `user` (eight queries; nine from 10,000 followers,
     where the month report reads the creator's own targets)."""
     stats = stats_summary(session, user.id)
     followers = follower_count(user, stats.latest.snapshot.followers if stats.latest else None)
@@ -102,6 +105,7 @@ def dashboard_summary(
         followups_due=followups_due,
         deliverables_this_week=this_week,
         deliverables_overdue=overdue,
+        deals=deal_numbers(session, user.id, today),
         pipeline=pipeline,
         tier=standing(followers, market=market),
         month=month_report(session, user, today.year, today.month, today, market),

@@ -2,7 +2,8 @@
 
 The URL's token is shown once, when made; only its SHA-256 is stored, so a copy of the
 database can't read anyone's calendar. The feed holds all-day events for deliverables
-due (not posted), follow-ups due and rights windows ending, each with a UID that stays
+due (not posted), follow-ups due, invoices due (sent, not paid) and rights windows
+ending, each with a UID that stays
 the same from one fetch to the next (a calendar app then moves an event, not copies it).
 Reads are bounded: only events from PAST_DAYS ago to AHEAD_DAYS ahead, capped per kind.
 """
@@ -15,14 +16,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from icalendar import Calendar, Event
-from sqlalchemy import delete, literal, select
+from sqlalchemy import delete, func, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from crm import money
 from crm.accounts.models import User
 from crm.accounts.services import token_hash
 from crm.brands.models import Brand
 from crm.deals.calendar_models import CalendarFeed
+from crm.deals.invoice_models import Invoice, InvoiceLine, InvoiceStatus
 from crm.deals.models import Deal, DealStatus, Deliverable, DeliverableStatus
 from crm.deals.rights_rows import deals_with_rights, rows_of
 from crm.ownership import owned
@@ -164,6 +167,47 @@ def followup_events(session: Session, owner_id: int, first: date, last: date) ->
     ]
 
 
+def invoice_events(session: Session, owner_id: int, first: date, last: date) -> list[FeedEvent]:
+    """Sent invoices not paid yet, due between `first` and `last`, with their totals."""
+    total = (
+        select(func.coalesce(func.sum(InvoiceLine.quantity * InvoiceLine.unit_cents), 0))
+        .where(InvoiceLine.invoice_id == Invoice.id)
+        .scalar_subquery()
+        .label("total_cents")
+    )
+    rows = session.execute(
+        owned(
+            Invoice,
+            owner_id,
+            Invoice.id,
+            Invoice.number,
+            Invoice.due_on,
+            Invoice.currency,
+            Invoice.updated_at,
+            total,
+            Deal.title.label("deal_title"),
+            Brand.name.label("brand_name"),
+        )
+        .join(Deal, Deal.id == Invoice.deal_id)
+        .join(Brand, Brand.id == Deal.brand_id)
+        .where(Invoice.status == InvoiceStatus.SENT)
+        .where(Invoice.due_on >= first, Invoice.due_on <= last)
+        .order_by(Invoice.due_on, Invoice.id)
+        .limit(EVENTS_MAX)
+    ).all()
+    return [
+        FeedEvent(
+            _uid("invoice", row.id),
+            row.due_on,
+            f"Invoice due: {row.number} ({row.brand_name})",
+            f"{row.number} for {row.deal_title}: "
+            f"{money.format_money(int(row.total_cents), row.currency)}, not marked paid yet.",
+            row.updated_at,
+        )
+        for row in rows
+    ]
+
+
 def rights_events(
     session: Session, owner_id: int, today: date, first: date, last: date
 ) -> list[FeedEvent]:
@@ -194,6 +238,7 @@ def feed_events(session: Session, owner_id: int, today: date) -> list[FeedEvent]
     return [
         *deliverable_events(session, owner_id, first, last),
         *followup_events(session, owner_id, first, last),
+        *invoice_events(session, owner_id, first, last),
         *rights_events(session, owner_id, today, first, last),
     ]
 
