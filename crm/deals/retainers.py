@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -98,7 +98,7 @@ def deliverable_title(deal_title: str, number: int, of: int, month: date) -> str
     return _titled(deal_title, f": video {number} of {of}, {month_name(month)}", TITLE_MAX)
 
 
-def _retainer_owners() -> object:
+def _retainer_owners() -> Select[tuple[int]]:
     return select(Deal.owner_id).where(
         Deal.kind == DealKind.RETAINER, Deal.status == DealStatus.ACTIVE
     )
