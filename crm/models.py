@@ -7,6 +7,7 @@ from crm.brands.search import refresh_search  # noqa: F401  (its flush listener 
 from crm.deals.calendar_models import CalendarFeed
 from crm.deals.invoice_models import Invoice, InvoiceLine, InvoiceSettings
 from crm.deals.models import Deal, Deliverable
+from crm.deals.retainer_models import RetainerMonth
 from crm.emails.models import PitchEmailTemplate
 from crm.income.models import Expense, IncomeEntry, IncomeTarget, LiveSession
 from crm.pitches.models import Pitch, PitchTotal
@@ -36,6 +37,7 @@ __all__ = [
     "PitchEmailTemplate",
     "PitchTotal",
     "PortfolioVideo",
+    "RetainerMonth",
     "StatsSnapshot",
     "ThrottleCount",
     "User",

@@ -15,7 +15,9 @@ from sqlalchemy.orm import joinedload
 from crm import dates
 from crm.calculators.cli import RatesGroup
 from crm.database import db_session
+from crm.deals import retainers
 from crm.deals.models import Deal
+from crm.deals.retainers import RolledMonth
 from crm.deals.rights_rows import RightsRow, rows_of
 from crm.income.cli import find_user, json_option, user_option
 from crm.money import format_money
@@ -108,3 +110,72 @@ def deals_list(email: str, as_json: bool) -> None:
         click.echo(_line(deal))
         for row in rights:
             click.echo(f"       {_rights_text(row)}")
+
+
+def rolled_payload(month: RolledMonth) -> dict[str, Any]:
+    """One rolled month for `crm deals roll-retainers --json`."""
+    return {
+        "owner_id": month.owner_id,
+        "deal_id": month.deal_id,
+        "deal": month.deal_title,
+        "month": f"{month.month:%Y-%m}",
+        "deliverables": month.deliverables,
+        "invoice": month.invoice_number,
+    }
+
+
+def failed_payload(month: retainers.FailedMonth) -> dict[str, Any]:
+    """A month that could not be rolled, and why."""
+    return {
+        "owner_id": month.owner_id,
+        "deal_id": month.deal_id,
+        "deal": month.deal_title,
+        "month": f"{month.month:%Y-%m}",
+        "reason": month.reason,
+    }
+
+
+def _rolled_text(month: RolledMonth) -> str:
+    videos = f"{month.deliverables} deliverable{'s' if month.deliverables != 1 else ''}"
+    invoice = f"invoice {month.invoice_number}" if month.invoice_number else "no fee to invoice"
+    return f"{month.deal_title}: {retainers.month_name(month.month)}, {videos}, {invoice}"
+
+
+def _summary(result: retainers.RollResult) -> str:
+    rolled = len(result.rolled)
+    if not rolled and not result.failed:
+        return "Nothing new to roll: every retainer month is done already."
+    text = f"Rolled {rolled} month{'s' if rolled != 1 else ''}"
+    if result.failed:
+        text += f"; {len(result.failed)} could not be rolled"
+    return text + "."
+
+
+@deals_group.command("roll-retainers")
+@json_option
+@with_appcontext
+def roll_retainers(as_json: bool) -> None:
+    """Create each retainer month's deliverables and draft invoice, once (safe to run daily).
+
+    Exit code 1 when a month could not be rolled (it says why; the next run tries again).
+    """
+    result = retainers.roll_retainers(db_session())
+    if as_json:
+        payload = {
+            "rolled": [rolled_payload(m) for m in result.rolled],
+            "failed": [failed_payload(f) for f in result.failed],
+            "retainers": result.retainers,
+        }
+        click.echo(json.dumps(payload, indent=2))
+    else:
+        for month in result.rolled:
+            click.echo(_rolled_text(month))
+        for failed in result.failed:
+            click.echo(
+                f"{failed.deal_title}: {retainers.month_name(failed.month)} not rolled: "
+                f"{failed.reason}",
+                err=True,
+            )
+        click.echo(_summary(result))
+    if result.failed:
+        raise SystemExit(1)

@@ -132,12 +132,12 @@ def draft_for(session: Session, deal: Deal, issue_on: date) -> tuple[InvoiceData
     )
     if deposit:
         line = LineData(f"Deposit (50% upfront): {deal.title}", 1, deposit_cents(deal))
-        return InvoiceData(issue_on, issue_on, [line], _billing(deal)), True
+        return InvoiceData(issue_on, issue_on, [line], billing_details(deal)), True
     amount = deal.amount_cents
     if deal.payment_terms is PaymentTerms.HALF_UPFRONT:
         amount -= deposit_cents(deal)
     return InvoiceData(
-        issue_on, due_for(deal.payment_terms, issue_on), _lines(deal, amount), _billing(deal)
+        issue_on, due_for(deal.payment_terms, issue_on), _lines(deal, amount), billing_details(deal)
     ), False
 
 
@@ -150,7 +150,8 @@ def _lines(deal: Deal, amount: int) -> list[LineData]:
     return [LineData(t, 1, share + (odd if i == 0 else 0)) for i, t in enumerate(titles)]
 
 
-def _billing(deal: Deal) -> str:
+def billing_details(deal: Deal) -> str:
+    """The brand's block on an invoice: its name, the contact's name and email."""
     contact = deal.contact
     parts = [deal.brand.name]
     if contact is not None:
