@@ -292,6 +292,7 @@ NEVER_VALID = {
     "MonthForm": "the income report's GET month picker, read with validate()",
     "DueSortForm": "the Due list's GET sort, read with validate()",
     "InvoiceForm": "the base of the new and edit invoice forms, never shown itself",
+    "SendInvoiceForm": "shown only with SMTP set up; tests/test_invoice_email.py sends it",
 }
 
 

@@ -1,5 +1,7 @@
 """Invoice operations: settings, a draft from a deal, editing, sent, paid (its income, once), void.
 
+Sent and paid are lines on the brand's timeline, each written once.
+
 Functions flush and never commit; `today` is the creator's day, passed in. Numbers and
 their format: crm.deals.invoice_numbers.
 """
@@ -268,19 +270,28 @@ def update_invoice(session: Session, invoice: Invoice, data: InvoiceData, today:
     return invoice
 
 
-def mark_sent(session: Session, invoice: Invoice) -> bool:
+def mark_sent(session: Session, invoice: Invoice, *, to: str = "") -> bool:
     """Draft -> sent, freezing the creator's details as sent; False when it wasn't a draft.
 
-    The brand's timeline gets an "invoice sent" line, once (only the draft's move writes it).
+    The brand's timeline gets an "invoice sent" line (naming `to`, the address it was
+    emailed to, if any), once: only the draft's move writes it.
     """
     if invoice.status is not InvoiceStatus.DRAFT:
         return False
     _freeze(session, invoice)
     invoice.status = InvoiceStatus.SENT
     session.flush()
-    due = show_date(invoice.due_on)
-    _log(session, invoice, ActivityKind.INVOICE_SENT, f"sent, due {due}")
+    how = f"emailed to {to}" if to else "sent"
+    _log(session, invoice, ActivityKind.INVOICE_SENT, f"{how}, due {show_date(invoice.due_on)}")
     return True
+
+
+def mark_emailed(session: Session, invoice: Invoice, to: str) -> bool:
+    """The invoice is going out by email to `to`: a draft is marked sent (True); a sent or
+    paid one goes again as it is (False); a void one is refused."""
+    if invoice.status is InvoiceStatus.VOID:
+        raise InvoiceError("This invoice is void: make a new one to bill the deal.")
+    return mark_sent(session, invoice, to=to)
 
 
 def _freeze(session: Session, invoice: Invoice) -> None:
