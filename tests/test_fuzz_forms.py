@@ -294,6 +294,7 @@ NEVER_VALID = {
     "InvoiceForm": "the base of the new and edit invoice forms, never shown itself",
     "DealFromPitchForm": "its page opens for a won pitch only and the sweep's pitch is a "
     "draft; tests/test_deals_views.py submits it valid",
+    "SendInvoiceForm": "shown only with SMTP set up; tests/test_invoice_email.py sends it",
 }
 
 

@@ -87,6 +87,8 @@ BUILT_STORED_IN: dict[str, tuple[type, str]] = {"TargetsForm": (IncomeTarget, "a
 NOT_STORED = {"LoginForm", "EmailOnlyForm", "ChangePasswordForm", "ChoosePasswordForm"}
 NOT_STORED |= {"FilterForm", "CalculatorForm", "StatusForm", "MonthForm"}
 NOT_STORED |= {"DueSortForm", "RevisionForm"}
+# An invoice's "send to": it goes out in the email, and into a timeline line's text.
+NOT_STORED |= {"SendInvoiceForm"}
 # Fields of stored forms without a column of their own, and why.
 NO_COLUMN = {
     "password": "stored as a hash",

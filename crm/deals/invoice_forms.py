@@ -1,13 +1,14 @@
-"""Invoice forms: the settings, an invoice with a fixed number of line rows, paid, void."""
+"""Invoice forms: the settings, an invoice with a fixed number of line rows, paid, void, send."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import Field, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import EmailField, Field, TextAreaField
+from wtforms.validators import Email, InputRequired, Length, Optional
 
+from crm.brands.normalise import EMAIL_MAX
 from crm.deals import invoices
 from crm.deals.invoice_models import NUMBER_MAX
 from crm.forms import BoundedDateField, LineField, OneTimeTokenField, WholeNumberField
@@ -136,3 +137,18 @@ class PaidForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A one-button action on an invoice (sent, void): its CSRF token only."""
+
+
+class SendInvoiceForm(FlaskForm):
+    """Email the invoice: to the deal's contact, or another address typed in."""
+
+    to = EmailField(
+        "Send to",
+        validators=[
+            InputRequired("Enter the email address to send it to."),
+            Length(max=EMAIL_MAX),
+            Email(check_deliverability=False, message="Enter an email like anna@glowco.com."),
+        ],
+        description="The deal's contact, or whoever pays the brand's invoices.",
+        render_kw={"autocomplete": "off"},
+    )

@@ -1,5 +1,5 @@
 """Invoice pages: settings, a new invoice from a deal, the list, the printable invoice (and its
-PDF), editing a draft, and the sent / paid / void actions."""
+PDF), editing a draft, sending it by email, and the sent / paid / void actions."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from crm.creation_tokens import AlreadyCreated, new_token
 from crm.database import db_session
 from crm.deals import invoice_listing, invoices
 from crm.deals.blueprint import bp
+from crm.deals.invoice_email import invoice_email
 from crm.deals.invoice_forms import (
     ActionForm,
     EditInvoiceForm,
@@ -18,11 +19,14 @@ from crm.deals.invoice_forms import (
     InvoiceSettingsForm,
     NewInvoiceForm,
     PaidForm,
+    SendInvoiceForm,
 )
 from crm.deals.invoice_models import Invoice, InvoiceStatus
 from crm.deals.invoice_numbers import format_number, next_number
 from crm.deals.invoice_pdf import PDF_MISSING, pdf_available, render_pdf
 from crm.deals.models import Deal
+from crm.emails import smtp
+from crm.emails.views import smtp_settings
 from crm.market.current import market
 from crm.ownership import get_owned_or_404
 from crm.saving import saving
@@ -130,17 +134,30 @@ def invoice_list() -> str:
     return render_template("deals/invoices.html", page=page, today=creator_today())
 
 
-def _invoice_page(invoice: Invoice, paid_form: PaidForm | None = None) -> str:
+def _invoice_page(
+    invoice: Invoice,
+    paid_form: PaidForm | None = None,
+    send_form: SendInvoiceForm | None = None,
+    send_error: str | None = None,
+) -> str:
     session, user = db_session(), creator()
     if paid_form is None:
         paid_form = PaidForm(formdata=None)
         paid_form.paid_on.data = max(invoice.issue_on, min(invoice.due_on, creator_today()))
+    smtp_ready = smtp_settings() is not None
+    if send_form is None:
+        send_form = SendInvoiceForm(formdata=None)
+        if smtp_ready and invoice.deal.contact is not None:
+            send_form.to.data = invoice.deal.contact.email
     return render_template(
         "deals/invoice.html",
         invoice=invoice,
         view=invoice_listing.printed(session, user.id, invoice),
         paid_form=paid_form,
         void_form=ActionForm(formdata=None),
+        send_form=send_form,
+        send_error=send_error,
+        smtp_ready=smtp_ready,
         today=creator_today(),
         foreign=invoice.currency != user.currency,
         pdf_missing=PDF_MISSING if not pdf_available() else None,
@@ -172,6 +189,58 @@ def invoice_pdf(invoice_id: int) -> Response:
     response = current_app.response_class(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
     return response
+
+
+@bp.post("/invoices/<int:invoice_id>/send")
+def send_invoice(invoice_id: int) -> str | Response:
+    """Email the invoice through the SMTP server, then mark a draft sent; a refusal marks
+    nothing."""
+    session, user = db_session(), creator()
+    found = invoices.locked(session, user.id, invoice_id) or _owned(invoice_id)
+    settings = smtp_settings()
+    if settings is None:
+        flash(
+            "Sending isn't set up on this server: download or print the invoice, email it "
+            "from your mail app, then mark it sent.",
+            "info",
+        )
+        return redirect(url_for("deals.invoice", invoice_id=invoice_id))
+    form = SendInvoiceForm()
+    if not form.validate_on_submit():
+        return _invoice_page(_owned(invoice_id), send_form=form)
+    to = form.to.data.strip()
+    with saving(refusals=(smtp.SendError,), show=False) as saved:
+        # A draft is marked sent first (its details frozen as they go out); the commit
+        # comes only after the server took the email.
+        invoices.mark_emailed(session, found, to)
+        smtp.send(settings, smtp.build_message(settings, _outgoing(found, to)))
+    if isinstance(saved.refusal, smtp.SendError):
+        return _invoice_page(
+            _owned(invoice_id), send_form=form, send_error=f"Not sent: {saved.error.message}"
+        )
+    if saved.error is not None:  # a void invoice: its page has no form to show it beside
+        flash(f"Not sent: {saved.error.message}", "error")
+        return redirect(url_for("deals.invoice", invoice_id=invoice_id))
+    flash(f"Invoice {found.number} sent to {to}.", "success")
+    return redirect(url_for("deals.invoice", invoice_id=invoice_id))
+
+
+def _outgoing(invoice: Invoice, to: str) -> smtp.Outgoing:
+    """The email: from the creator, its text, the printable invoice as HTML (and its PDF)."""
+    session, user = db_session(), creator()
+    settings = invoices.get_settings(session, user.id)
+    sender = user.display_name or user.handle_display
+    business = (settings.business_name if settings else "") or sender or user.email
+    contact = invoice.deal.contact
+    to_name = contact.name if contact is not None and contact.email == to else ""
+    view = invoice_listing.printed(session, user.id, invoice)
+    text = invoice_email(invoice, view, business, to_name)
+    html = render_template("deals/invoice_print.html", invoice=invoice, view=view)
+    pdf = render_pdf(html, request.url_root)
+    files = ((f"{invoice.number}.pdf", "application/pdf", pdf),) if pdf is not None else ()
+    return smtp.Outgoing(
+        sender, user.email, to_name, to, text.subject, text.body, html=html, attachments=files
+    )
 
 
 @bp.post("/invoices/<int:invoice_id>/sent")

@@ -1,5 +1,7 @@
 """Invoice operations: settings, a draft from a deal, editing, sent, paid (its income, once), void.
 
+Sent and paid are lines on the brand's timeline, each written once.
+
 Functions flush and never commit; `today` is the creator's day, passed in. Numbers and
 their format: crm.deals.invoice_numbers.
 """
@@ -14,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from crm import creation_tokens, inputs
 from crm.accounts.models import User
+from crm.dates import show_date
 from crm.deals.invoice_models import Invoice, InvoiceLine, InvoiceSettings, InvoiceStatus
 from crm.deals.invoice_numbers import (
     InvoiceError,
@@ -26,7 +29,10 @@ from crm.deals.models import Deal, DealKind, PaymentTerms
 from crm.income import services as income
 from crm.income.models import AMOUNT_MAX_CENTS, IncomeStatus
 from crm.market.facts import Market
+from crm.money import format_money
 from crm.ownership import owned
+from crm.timeline.models import ActivityKind
+from crm.timeline.services import log_activity
 
 DESCRIPTION_MAX = 200
 NAME_MAX = 200
@@ -265,16 +271,47 @@ def update_invoice(session: Session, invoice: Invoice, data: InvoiceData, today:
     return invoice
 
 
-def mark_sent(session: Session, invoice: Invoice) -> bool:
-    """Draft -> sent, freezing the creator's details as sent; False when it wasn't a draft."""
+def mark_sent(session: Session, invoice: Invoice, *, to: str = "") -> bool:
+    """Draft -> sent, freezing the creator's details as sent; False when it wasn't a draft.
+
+    The brand's timeline gets an "invoice sent" line (naming `to`, the address it was
+    emailed to, if any), once: only the draft's move writes it.
+    """
     if invoice.status is not InvoiceStatus.DRAFT:
         return False
+    _freeze(session, invoice)
+    invoice.status = InvoiceStatus.SENT
+    session.flush()
+    how = f"emailed to {to}" if to else "sent"
+    _log(session, invoice, ActivityKind.INVOICE_SENT, f"{how}, due {show_date(invoice.due_on)}")
+    return True
+
+
+def mark_emailed(session: Session, invoice: Invoice, to: str) -> bool:
+    """The invoice is going out by email to `to`: a draft is marked sent (True); a sent or
+    paid one goes again as it is (False); a void one is refused."""
+    if invoice.status is InvoiceStatus.VOID:
+        raise InvoiceError("This invoice is void: make a new one to bill the deal.")
+    return mark_sent(session, invoice, to=to)
+
+
+def _freeze(session: Session, invoice: Invoice) -> None:
+    """The creator's business details and payment instructions as they go out on it."""
     settings = get_settings(session, invoice.owner_id)
     invoice.seller_details = seller_details(settings)
     invoice.payment_instructions = settings.payment_instructions if settings else ""
-    invoice.status = InvoiceStatus.SENT
-    session.flush()
-    return True
+
+
+def _log(session: Session, invoice: Invoice, kind: ActivityKind, what: str) -> None:
+    deal = invoice.deal
+    amount = format_money(invoice.total_cents, invoice.currency)
+    log_activity(
+        session,
+        deal.brand,
+        kind,
+        f"Invoice {invoice.number} for {amount} ({deal.title}) {what}.",
+        pitch_id=deal.pitch_id,
+    )
 
 
 def locked(session: Session, owner_id: int, invoice_id: int) -> Invoice | None:
@@ -325,9 +362,10 @@ def mark_paid(
     )
     entry = income.save_entry(session, owner, None, data, today, market)
     if invoice.status is InvoiceStatus.DRAFT:
-        mark_sent(session, invoice)
+        _freeze(session, invoice)  # paid without being marked sent: no "sent" line
     invoice.status, invoice.paid_on, invoice.income_entry_id = InvoiceStatus.PAID, paid_on, entry.id
     session.flush()
+    _log(session, invoice, ActivityKind.INVOICE_PAID, f"paid on {show_date(paid_on)}")
     return True
 
 

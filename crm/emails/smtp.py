@@ -112,6 +112,9 @@ class Outgoing:
     to_address: str
     subject: str
     body: str
+    # Optional: an HTML version of the body, and files as (filename, mime type, bytes).
+    html: str = ""
+    attachments: tuple[tuple[str, str, bytes], ...] = ()
 
 
 def build_message(settings: SmtpSettings, email: Outgoing) -> EmailMessage:
@@ -130,6 +133,11 @@ def build_message(settings: SmtpSettings, email: Outgoing) -> EmailMessage:
     domain = (settings.sender or email.from_address).rpartition("@")[2] or None
     message["Message-ID"] = make_msgid(domain=domain)
     message.set_content(email.body)
+    if email.html:
+        message.add_alternative(email.html, subtype="html")
+    for filename, mime_type, data in email.attachments:
+        maintype, _, subtype = mime_type.partition("/")
+        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
     return message
 
 

@@ -29,6 +29,8 @@ class ActivityKind(enum.StrEnum):
     DEAL_CREATED = "deal_created"
     DELIVERABLE_MOVED = "deliverable_moved"
     REVISION_REQUESTED = "revision_requested"
+    INVOICE_SENT = "invoice_sent"
+    INVOICE_PAID = "invoice_paid"
 
 
 class BrandActivity(Owned, Base):

@@ -1,7 +1,7 @@
 """retainer_months: each month a retainer rolled, once per deal and month
 
 Revision ID: 0025_retainer_months
-Revises: 0023_invoices
+Revises: 0024_deal_tokens
 """
 
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0025_retainer_months"
-down_revision: str | None = "0023_invoices"
+down_revision: str | None = "0024_deal_tokens"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
