@@ -427,3 +427,28 @@ def test_the_deal_page_lists_its_invoices_and_the_list_leads_to_the_deals_pages(
     listing = logged_in.get("/deals/").get_data(as_text=True)
     for path in ("/deals/due", "/deals/invoices/", "/deals/rights", "/deals/calendar"):
         assert f'href="{path}"' in listing
+
+
+def test_a_deal_or_brand_with_invoices_is_not_deleted(logged_in, session, user) -> None:
+    from crm.deals.invoice_models import Invoice
+    from crm.deals.models import Deal
+    from tests.factories_deals import make_invoice
+
+    deal = make_deal(session, user)
+    make_deliverable(session, user, deal)
+    session.refresh(deal)
+    invoice = make_invoice(session, user, deal)
+    brand_id, deal_id, number = deal.brand_id, deal.id, invoice.number
+    session.commit()
+    refused = logged_in.post(f"/deals/{deal_id}/delete", follow_redirects=True)
+    assert "has invoices, which stay on record" in refused.get_data(as_text=True)
+    refused = logged_in.post(f"/brands/{brand_id}/delete", follow_redirects=True)
+    assert "has invoices, which stay on record" in refused.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(Deal, deal_id) is not None
+    assert session.scalar(select(Invoice.number).where(Invoice.deal_id == deal_id)) == number
+    free_id = make_deal(session, user).id  # no invoice: deleted with its deliverables
+    session.commit()
+    assert logged_in.post(f"/deals/{free_id}/delete").status_code == 302
+    session.expire_all()
+    assert session.get(Deal, free_id) is None

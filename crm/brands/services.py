@@ -187,7 +187,12 @@ def change_status(
 
 
 def delete_brand(session: Session, brand: Brand) -> None:
-    """Delete `brand` with its contacts, tags, timeline and pitches."""
+    """Delete `brand` with its contacts, tags, timeline, pitches and deals; one with an
+    invoice on a deal is refused (invoices stay on record)."""
+    from crm.deals.models import Deal
+    from crm.deals.services import refuse_if_invoiced
+
+    refuse_if_invoiced(session, brand.owner_id, Deal.brand_id == brand.id, what="brand")
     session.delete(brand)
     session.flush()
 

@@ -131,8 +131,10 @@ def delete(brand_id: int) -> Response:
     session = db_session()
     brand = get_owned_or_404(session, Brand, brand_id, creator().id)
     name = brand.name
-    with saving():
+    with saving() as saved:
         services.delete_brand(session, brand)
+    if not saved:
+        return redirect(url_for("brands.detail", brand_id=brand_id))
     flash(f"{name} deleted, with its contacts, pitches and timeline.", "info")
     return redirect(url_for("brands.index"))
 

@@ -82,7 +82,9 @@ class Invoice(CreatedOnce, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), index=True)
+    # RESTRICT: an invoice is a record to keep (its number, the income it became); a deal
+    # or brand with invoices is not deleted (crm.deals.services.refuse_if_invoiced).
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="RESTRICT"), index=True)
     number: Mapped[str] = mapped_column(String(NUMBER_MAX))
     issue_on: Mapped[date] = mapped_column(Date)
     due_on: Mapped[date] = mapped_column(Date)

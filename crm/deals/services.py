@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -30,6 +31,7 @@ from crm.deals.checks import (
     check_text,
     parse_money,
 )
+from crm.deals.invoice_models import Invoice
 from crm.deals.models import (
     Deal,
     DealKind,
@@ -188,8 +190,21 @@ def _insert(session: Session, deal: Deal) -> None:
         raise DealError("That pitch already has its deal.", field="pitch_id") from None
 
 
+def refuse_if_invoiced(session: Session, owner_id: int, *where: Any, what: str) -> None:
+    """Refuse deleting `what` while an invoice is on one of its deals (`where` picks them):
+    an invoice's number and the income it recorded stay on record."""
+    invoiced = owned(Invoice, owner_id, Invoice.id).join(Deal, Deal.id == Invoice.deal_id)
+    if session.scalar(invoiced.where(*where).limit(1)) is not None:
+        raise DealError(
+            f"This {what} has invoices, which stay on record: void them and cancel the deal "
+            "instead of deleting it."
+        )
+
+
 def delete_deal(session: Session, deal: Deal) -> None:
-    """Delete a deal with its deliverables (the brand's timeline keeps its lines)."""
+    """Delete a deal with its deliverables (the brand's timeline keeps its lines); one with
+    invoices is refused."""
+    refuse_if_invoiced(session, deal.owner_id, Deal.id == deal.id, what="deal")
     session.delete(deal)
     session.flush()
 

@@ -219,8 +219,10 @@ def delete(deal_id: int) -> Response:
     session = db_session()
     deal = get_owned_or_404(session, Deal, deal_id, creator().id)
     brand_id = deal.brand_id
-    with saving():
+    with saving() as saved:
         services.delete_deal(session, deal)
+    if not saved:
+        return redirect(url_for("deals.detail", deal_id=deal_id))
     flash("Deal deleted, with its deliverables.", "info")
     return redirect(url_for("brands.detail", brand_id=brand_id))
 
