@@ -241,3 +241,16 @@ def test_a_sent_invoice_cannot_be_edited(logged_in, session, user) -> None:
     assert "Only a draft can be changed" in page_text(response)
     session.expire_all()
     assert session.get(Invoice, invoice.id).number == "INV-2026-0001"
+
+
+def test_a_bad_format_beside_another_fields_error_is_not_previewed(
+    logged_in, session, user
+) -> None:
+    invoices.save_settings(session, user, invoices.SettingsData(business_name="Maya Makes"))
+    session.commit()
+    url = "/deals/invoices/settings"
+    form = {"csrf_token": _csrf(logged_in, url), "business_name": "x" * 5_000,
+            "number_format": "INV-{n}"}  # fmt: skip
+    response = logged_in.post(url, data=form)
+    assert response.status_code == 200  # the name's error shown, not a 500 from the preview
+    assert invoices.get_settings(session, user.id).business_name == "Maya Makes"

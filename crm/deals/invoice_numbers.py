@@ -35,13 +35,13 @@ class InvoiceError(FieldError):
 def check_format(text: str) -> str:
     """The number format as stored, or an InvoiceError beside number_format."""
     text = text.strip()
-    problem = _format_problem(text)
+    problem = format_problem(text)
     if problem:
         raise InvoiceError(problem, field="number_format")
     return text
 
 
-def _format_problem(text: str) -> str | None:
+def format_problem(text: str) -> str | None:
     if not text:
         return f"Enter a format, e.g. INV-{{year}}-{{seq:04d}}, using {PLACEHOLDERS}."
     try:

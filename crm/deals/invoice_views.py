@@ -22,7 +22,7 @@ from crm.deals.invoice_forms import (
     SendInvoiceForm,
 )
 from crm.deals.invoice_models import Invoice, InvoiceStatus
-from crm.deals.invoice_numbers import format_number, next_number
+from crm.deals.invoice_numbers import format_number, format_problem, next_number
 from crm.deals.invoice_pdf import PDF_MISSING, pdf_available, render_pdf
 from crm.deals.models import Deal
 from crm.emails import smtp
@@ -50,8 +50,10 @@ def invoice_settings() -> str | Response:
             return redirect(url_for("deals.invoice_settings"))
     year = creator_today().year
     preview = next_number(session, user.id, year)
-    if request.method == "POST" and not form.number_format.errors and found is not None:
-        preview = format_number(form.number_format.data, year, found.next_seq)
+    typed = form.number_format.data or ""
+    # The typed format previewed only once it reads: another field's error leaves it unchecked.
+    if request.method == "POST" and found is not None and format_problem(typed) is None:
+        preview = format_number(typed, year, found.next_seq)
     return render_template("deals/invoice_settings.html", form=form, preview=preview)
 
 
