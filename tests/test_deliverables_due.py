@@ -241,3 +241,15 @@ def test_each_part_reads_the_due_index_without_sorting(session, user) -> None:
         assert reads and all("ix_deliverables_due" in line for line in reads), lines
         assert not [line for line in lines if line.startswith("SCAN deliverables")], lines
         assert not [line for line in lines if "TEMP B-TREE" in line], lines
+
+
+def test_a_cancelled_deals_deliverables_are_owed_no_more(session, user) -> None:
+    from crm.deals.models import DealStatus
+
+    _due(session, user, "Owed", date(2026, 3, 3))
+    _due(session, user, "Called off", date(2026, 3, 3), status=DealStatus.CANCELLED)
+    session.commit()
+    listing = due.due_list(session, user.id, WEDNESDAY)
+    assert _titles(listing.overdue) == ["Owed"] and listing.overdue.total == 1
+    counts = session.execute(due.counts_query(user.id, WEDNESDAY, ("overdue",))).one()
+    assert counts.overdue == 1

@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, Select, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from crm.brands.models import Brand
-from crm.deals.models import Deal, Deliverable, DeliverableStatus, DeliverableType
+from crm.deals.models import Deal, DealStatus, Deliverable, DeliverableStatus, DeliverableType
 from crm.ownership import owned
 from crm.pagination import COUNT_CAP
 
@@ -91,7 +91,12 @@ class DueList:
 
 
 def _not_posted(owner_id: int, *columns: Any) -> Select[Any]:
-    return owned(Deliverable, owner_id, *columns).where(NOT_POSTED)
+    """The creator's deliverables still to post, on deals not cancelled (a cancelled deal's
+    work is owed no more)."""
+    cancelled = owned(Deal, owner_id, Deal.id).where(Deal.status == DealStatus.CANCELLED)
+    return owned(Deliverable, owner_id, *columns).where(
+        NOT_POSTED, Deliverable.deal_id.not_in(cancelled)
+    )
 
 
 def _part(owner_id: int, key: str, where: ColumnElement[bool]) -> Select[Any]:
