@@ -58,9 +58,18 @@ class QuickSelect(Select):
 
 
 class SelectField(wtforms.SelectField):
-    """The select every form uses (tests/test_selects.py holds the code to it)."""
+    """The select every form uses (tests/test_selects.py holds the code to it).
+
+    A value that is only whitespace is read as nothing picked: Optional() stops the choice
+    check for it, so left as sent it would reach the view as a value no choice has.
+    """
 
     widget = QuickSelect()
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        if isinstance(self.data, str) and not self.data.strip():
+            self.data = ""
 
 
 def refused_filters(form: FlaskForm, *, title: str, what: str) -> tuple[str, int]:

@@ -452,3 +452,8 @@ def test_a_deal_or_brand_with_invoices_is_not_deleted(logged_in, session, user) 
     assert logged_in.post(f"/deals/{free_id}/delete").status_code == 302
     session.expire_all()
     assert session.get(Deal, free_id) is None
+
+
+@pytest.mark.parametrize("query", ["status=%0D%0A", "kind=%20", "status=%09&kind=ugc"])
+def test_a_blank_filter_is_no_filter_not_an_error(logged_in, query) -> None:
+    assert logged_in.get(f"/deals/?{query}").status_code == 200
