@@ -244,3 +244,12 @@ def test_a_lines_description_limit_is_its_columns() -> None:
     from crm.deals.invoice_models import InvoiceLine
 
     assert InvoiceLine.__table__.c.description.type.length == invoices.DESCRIPTION_MAX
+
+
+def test_an_invoice_is_never_made_on_another_creators_deal(session, user, other_user) -> None:
+    theirs = make_deal(session, other_user)
+    make_deliverable(session, other_user, theirs)
+    session.refresh(theirs)
+    data, _deposit = invoices.draft_for(session, theirs, TODAY)
+    with pytest.raises(invoices.InvoiceError):
+        invoices.create_invoice(session, user, theirs, data, TODAY)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
 from crm.brands.models import Brand, BrandStatus
-from crm.database import utcnow
+from crm.dates import today_in
 from crm.deals import invoices, services
 from crm.deals.due import week_end
 from crm.deals.invoice_models import Invoice
@@ -61,7 +61,7 @@ def _deal(
     session: Session, user: User, brand: Brand, data: services.DealData, work: list[_Work]
 ) -> Deal:
     """The deal with its deliverables; from the brand's won pitch when one fits, at its quote."""
-    today = utcnow().date()
+    today = today_in(user.timezone)
     data = replace(data, brand_id=brand.id)
     pitch = (
         None if data.kind is DealKind.GIFTED else _won_pitch(session, user.id, brand.id, data.kind)
@@ -88,7 +88,7 @@ def _invoice(
 ) -> Invoice:
     """A draft from the deal's own lines (only its `line`th when given), issued `issued_ago`
     days back, due by its terms."""
-    today = utcnow().date()
+    today = today_in(user.timezone)
     issue_on = today - timedelta(days=issued_ago)
     data, _deposit = invoices.draft_for(session, deal, issue_on)
     if line is not None:
@@ -110,7 +110,7 @@ def populate(session: Session, user: User) -> bool:
     )
     if not clients:
         return False
-    today = utcnow().date()
+    today = today_in(user.timezone)
     # A day in the creator's week still to come (today, on a Sunday).
     this_week = (min(today + timedelta(days=2), week_end(today)) - today).days
     first, second, third = (clients * 3)[:3]
@@ -150,7 +150,7 @@ def populate(session: Session, user: User) -> bool:
             payment_terms=PaymentTerms.NET_30,
             usage_perpetual=True,
             usage_channels="Brand's own TikTok and website",
-            exclusivity_category="Home storage",
+            exclusivity_category="home",  # the seed's product category key
             exclusivity_days=60,
         ),
         [

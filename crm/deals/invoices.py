@@ -209,6 +209,8 @@ def create_invoice(
 
     A second submit of the same form (its one-time `token`) raises AlreadyCreated.
     """
+    if deal.owner_id != owner.id:  # the views find the deal by owner; any caller is held too
+        raise InvoiceError("That deal was not found.")
     already = income.already_saved("invoice")
     creation_tokens.refuse_repeat(session, Invoice, owner.id, token, already)
     if deal.kind is DealKind.GIFTED:
