@@ -49,6 +49,7 @@ def test_the_json_lists_each_deal_with_cash_in_kind_and_rights(runner, session, 
     ]
     assert second["id"] == gifted.id and second["kind"] == "gifted"
     assert (second["amount"], second["gifted_value"], second["status"]) == (0, 80, "delivered")
+    assert second["gifted_value_cents"] == 8_000 and second["deposit_cents"] == 0
     assert second["rights"] == []
 
 

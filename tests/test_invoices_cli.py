@@ -38,6 +38,7 @@ def test_overdue_as_json(runner, session, user, monkeypatch) -> None:
     assert [(i["number"], i["days_overdue"], i["total"]) for i in payload["invoices"]] == [
         (late.number, 5, 900)
     ]
+    assert payload["invoices"][0]["total_cents"] == 90_000
 
 
 def test_an_unknown_user_is_one_error_line_and_exit_2(runner) -> None:

@@ -35,6 +35,7 @@ def invoice_payload(invoice: Invoice, today: date) -> dict[str, Any]:
         "due": invoice.due_on.isoformat(),
         "days_overdue": (today - invoice.due_on).days,
         "total": major(invoice.total_cents),
+        "total_cents": invoice.total_cents,
         "currency": invoice.currency,
         "status": invoice.status.value,
     }
