@@ -1,5 +1,6 @@
 """The retainer roll: each month from the start month, in the creator's timezone, gets its
-deliverables and one draft invoice, once however often (or however concurrently) it runs."""
+deliverables and one draft invoice, once however often (or however concurrently) it runs;
+never a month before the deal was entered."""
 
 from __future__ import annotations
 
@@ -22,9 +23,18 @@ from tests.factories_brands import make_brand
 from tests.factories_deals import make_deal
 
 MID_MARCH = datetime(2026, 3, 15, 12, tzinfo=UTC)
+# When these tests' retainers were entered: January 1 in every timezone, before any start month.
+ENTERED = datetime(2026, 1, 1, 12, tzinfo=UTC)
 
 
-def _retainer(session: Session, user: Any, **overrides: Any) -> Any:
+def _entered(session: Session, deal: Any, when: datetime) -> Any:
+    """The deal as typed in at `when` (rather than at the real clock's now)."""
+    deal.created_at = when
+    session.commit()
+    return deal
+
+
+def _retainer(session: Session, user: Any, entered: datetime = ENTERED, **overrides: Any) -> Any:
     values: dict[str, Any] = {
         "title": "Glow Co retainer",
         "kind": DealKind.RETAINER,
@@ -33,7 +43,7 @@ def _retainer(session: Session, user: Any, **overrides: Any) -> Any:
         "start_month": date(2026, 1, 1),
     }
     values.update(overrides)
-    return make_deal(session, user, **values)
+    return _entered(session, make_deal(session, user, **values), entered)
 
 
 def _count(session: Session, model: type, **where: Any) -> int:
@@ -97,6 +107,32 @@ def test_nothing_before_the_start_month(session, user) -> None:
     assert _count(session, Deliverable) == 0 and _count(session, Invoice) == 0
     april = retainers.roll_retainers(session, datetime(2026, 4, 2, tzinfo=UTC))
     assert [(m.deal_id, m.month) for m in april.rolled] == [(deal.id, date(2026, 4, 1))]
+
+
+def test_nothing_before_the_month_the_deal_was_entered(session, user) -> None:
+    # Typed in mid-March with a January start: March is the first month rolled, no backlog.
+    deal = _retainer(session, user, entered=datetime(2026, 3, 10, 9, tzinfo=UTC))
+    result = retainers.roll_retainers(session, MID_MARCH)
+    assert [(m.deal_id, m.month) for m in result.rolled] == [(deal.id, date(2026, 3, 1))]
+    assert _count(session, Deliverable) == 4 and _count(session, Invoice) == 1
+    (invoice,) = _invoices(session, deal.id)
+    assert invoice.issue_on == date(2026, 3, 1)
+    april = retainers.roll_retainers(session, datetime(2026, 4, 2, tzinfo=UTC))
+    assert [m.month for m in april.rolled] == [date(2026, 4, 1)]
+
+
+def test_the_month_entered_is_the_creators(session) -> None:
+    # 05:00 UTC on March 1 is still February 28 in Los Angeles, already March 1 in Auckland.
+    entered = datetime(2026, 3, 1, 5, tzinfo=UTC)
+    west = _retainer(session, make_user(session, timezone="America/Los_Angeles"), entered)
+    east = _retainer(session, make_user(session, timezone="Pacific/Auckland"), entered)
+    result = retainers.roll_retainers(session, MID_MARCH)
+    months = sorted((m.deal_id, m.month) for m in result.rolled)
+    assert months == [
+        (west.id, date(2026, 2, 1)),
+        (west.id, date(2026, 3, 1)),
+        (east.id, date(2026, 3, 1)),
+    ]
 
 
 def test_nothing_after_cancelling(session, user) -> None:
@@ -216,8 +252,10 @@ def test_the_command_says_what_it_created_and_nothing_the_second_time(
     runner, session, user, mid_march
 ) -> None:
     brand = make_brand(session, user, name="Glow Co")
-    make_deal(session, user, brand, title="Glow Co retainer", kind=DealKind.RETAINER,
-              amount_cents=150_000, videos_per_month=4, start_month=date(2026, 2, 1))  # fmt: skip
+    deal = make_deal(session, user, brand, title="Glow Co retainer", kind=DealKind.RETAINER,
+                     amount_cents=150_000, videos_per_month=4,
+                     start_month=date(2026, 2, 1))  # fmt: skip
+    _entered(session, deal, ENTERED)
     result = _roll(runner)
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [

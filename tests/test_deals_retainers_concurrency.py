@@ -45,6 +45,8 @@ def committed(engine: sa.Engine) -> Iterator[int]:
         deal = make_deal(session, user, title="Glow Co retainer", kind=DealKind.RETAINER,
                          amount_cents=100_000, videos_per_month=4,
                          start_month=date(2026, 1, 1))  # fmt: skip
+        deal.created_at = datetime(2026, 1, 1, 12, tzinfo=UTC)  # entered in January
+        session.commit()
         user_id, deal_id = user.id, deal.id
     yield deal_id
     with Session(engine) as session:

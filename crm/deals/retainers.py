@@ -1,7 +1,9 @@
 """The retainer roll: each month of an active retainer gets its deliverables and its invoice, once.
 
 `roll_retainers` is what `crm deals roll-retainers` runs, safe to run daily from cron.
-A month counts in the creator's timezone. Each deal-month is its own transaction: its
+A month counts in the creator's timezone. Nothing is rolled for a month before the deal was
+entered: a retainer typed in today with a start month long past gets this month, not years
+of overdue videos and draft invoices. Each deal-month is its own transaction: its
 `retainer_months` row is inserted first, in a savepoint, and the unique (deal, month)
 lets only one run through; a run that loses, at any overlap, skips the month.
 """
@@ -77,12 +79,22 @@ def month_end(month: date) -> date:
     return _next_month(month) - timedelta(days=1)
 
 
-def months_due(deal: Deal, today: date) -> Iterator[date]:
-    """The 1st of each month the retainer owes by `today` (the creator's day): from its
-    start month to today's month, none whose 1st is after `cancelled_on`."""
+def first_month(deal: Deal, zone: str | None) -> date | None:
+    """The 1st of the first month to roll: the later of the start month and the month the
+    deal was entered (in the creator's timezone `zone`)."""
     if deal.start_month is None:
+        return None
+    entered = dates.local_day(deal.created_at, zone).replace(day=1)
+    return max(deal.start_month.replace(day=1), entered)
+
+
+def months_due(deal: Deal, today: date, zone: str | None) -> Iterator[date]:
+    """The 1st of each month the retainer owes by `today` (the creator's day, in `zone`):
+    from its first month (see `first_month`) to today's month, none whose 1st is after
+    `cancelled_on`."""
+    month = first_month(deal, zone)
+    if month is None:
         return
-    month = deal.start_month.replace(day=1)
     while month <= today and (deal.cancelled_on is None or month <= deal.cancelled_on):
         yield month
         month = _next_month(month)
@@ -153,7 +165,7 @@ def roll_creator(session: Session, user: User, today: date, result: RollResult) 
     result.retainers += len(deals)
     done = rolled_months(session, user.id, [d.id for d in deals])
     for deal in deals:
-        for month in months_due(deal, today):
+        for month in months_due(deal, today, user.timezone):
             if (deal.id, month) not in done:
                 _roll_month(session, user, deal, month, today, result)
 
