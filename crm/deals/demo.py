@@ -2,24 +2,33 @@
 
 Deliverables due this week and overdue, a gifted deal with its product's value, rights
 (paid usage ending within 14 days, a perpetual one, an exclusivity) and invoices draft,
-sent, overdue and paid (its income recorded by the invoice service).
+sent, overdue and paid (its income recorded by the invoice service). Last, a monthly
+retainer entered two months back, rolled by the real retainer roll: its past months posted
+and paid, this month's videos to make and its invoice drafted.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
 from crm.brands.models import Brand, BrandStatus
-from crm.dates import today_in
-from crm.deals import invoices, services
+from crm.dates import month_range, today_in
+from crm.deals import invoices, retainers, services
 from crm.deals.due import week_end
 from crm.deals.invoice_models import Invoice
-from crm.deals.models import Deal, DealKind, DeliverableStatus, DeliverableType, PaymentTerms
+from crm.deals.models import (
+    Deal,
+    DealKind,
+    Deliverable,
+    DeliverableStatus,
+    DeliverableType,
+    PaymentTerms,
+)
 from crm.market.current import market
 from crm.ownership import owned
 from crm.pitches.models import Pitch, PitchStatus
@@ -94,6 +103,63 @@ def _invoice(
     if line is not None:
         data = replace(data, lines=[data.lines[line]])
     return invoices.create_invoice(session, user, deal, data, today)
+
+
+# The demo retainer's months: this one and the two before it.
+RETAINER_MONTHS = 3
+
+
+def _months_back(month: date, count: int) -> date:
+    """The 1st of the month `count` months before `month`'s."""
+    index = month.year * 12 + month.month - 1 - count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _retainer(session: Session, user: User, brand: Brand) -> Deal:
+    """Two videos a month for a fee at the low end of the seed's UGC retainers, entered
+    (and started) two months back, then rolled as `crm deals roll-retainers` does.
+
+    The roll commits each month it makes, so this runs after every other demo deal.
+    """
+    today = today_in(user.timezone)
+    start = _months_back(today, RETAINER_MONTHS - 1)
+    deal = _deal(
+        session,
+        user,
+        brand,
+        services.DealData(
+            brand_id=0,
+            title="Monthly UGC retainer",
+            kind=DealKind.RETAINER,
+            amount_cents=market().ugc.retainer_monthly.low,
+            currency=user.currency,
+            payment_terms=PaymentTerms.NET_15,
+            videos_per_month=2,
+            start_month=start,
+        ),
+        [],
+    )
+    # Entered back then: the roll makes no month before the one the deal was entered in.
+    deal.created_at = month_range(start.year, start.month, user.timezone)[0]
+    session.flush()
+    retainers.roll_creator(session, user, today, retainers.RollResult())
+    # The months before this one: their videos posted, their invoices paid.
+    this_month = today.replace(day=1)
+    for work in session.scalars(
+        owned(Deliverable, user.id).where(
+            Deliverable.deal_id == deal.id, Deliverable.due_on < this_month
+        )
+    ).all():
+        posted_on = work.due_on - timedelta(days=6)
+        services.move_deliverable(session, work, S.POSTED, today, posted_on=posted_on)
+    for bill in session.scalars(
+        owned(Invoice, user.id)
+        .where(Invoice.deal_id == deal.id, Invoice.issue_on < this_month)
+        .order_by(Invoice.issue_on)
+    ).all():
+        invoices.mark_sent(session, bill)
+        invoices.mark_paid(session, user, bill, bill.due_on, today, market())
+    return deal
 
 
 def populate(session: Session, user: User) -> bool:
@@ -201,5 +267,7 @@ def populate(session: Session, user: User) -> bool:
     sent = _invoice(session, user, bundle, 3, line=0)
     invoices.mark_sent(session, sent)
     _invoice(session, user, bundle, 0, line=1)
+    session.flush()
+    _retainer(session, user, second)
     session.flush()
     return True
