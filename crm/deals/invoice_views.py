@@ -4,8 +4,9 @@ PDF), editing a draft, sending it by email, and the sent / paid / void actions."
 from __future__ import annotations
 
 from dataclasses import replace
+from io import BytesIO
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from werkzeug.wrappers import Response
 
 from crm.accounts.login import creator, creator_today
@@ -192,9 +193,10 @@ def invoice_pdf(invoice_id: int) -> Response:
     if pdf is None:
         flash(PDF_MISSING, "info")
         return redirect(url_for("deals.invoice", invoice_id=invoice_id))
-    response = current_app.response_class(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{number}.pdf"'
-    return response
+    # send_file quotes the name, with a UTF-8 copy: any invoice number makes a valid header.
+    return send_file(
+        BytesIO(pdf), mimetype="application/pdf", as_attachment=True, download_name=f"{number}.pdf"
+    )
 
 
 @bp.post("/invoices/<int:invoice_id>/send")
