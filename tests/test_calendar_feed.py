@@ -30,10 +30,11 @@ def fixed_today(monkeypatch) -> None:
 
 
 def _make_feed(client) -> tuple[str, str]:
-    """Press the settings page's button; the feed's path and token from the page."""
+    """Press the settings page's button; the feed's path and token from the page after."""
     response = client.post("/deals/calendar")
-    assert response.status_code == 200
-    found = URL.search(response.get_data(as_text=True))
+    assert response.status_code == 303
+    assert response.location.endswith("/deals/calendar")
+    found = URL.search(client.get(response.location).get_data(as_text=True))
     assert found, "the new address is shown on the page"
     return found.group(1), found.group(2)
 
@@ -126,6 +127,27 @@ def test_another_creators_data_is_never_in_the_feed(app, logged_in, session, use
     body = app.test_client().get(path).get_data(as_text=True)
     assert "Their" not in body
     assert set(_events(app, path)) == {f"deliverable-{mine.id}@creator-crm"}
+
+
+def test_the_new_address_shows_once_and_a_refresh_makes_no_other(
+    app, logged_in, session, user
+) -> None:
+    path, token = _make_feed(logged_in)
+    again = logged_in.get("/deals/calendar").get_data(as_text=True)
+    assert token not in again and URL.search(again) is None
+    assert "The address was shown once when you made it" in again
+    (stored,) = session.scalars(sa.select(CalendarFeed.token_hash))
+    assert stored == hashlib.sha256(token.encode()).hexdigest()  # the refresh made no new one
+    assert app.test_client().get(path).status_code == 200
+
+
+def test_an_address_replaced_before_its_page_showed_is_not_shown(
+    app, logged_in, session, user
+) -> None:
+    logged_in.post("/deals/calendar")
+    calendar.new_feed_token(session, user.id, database.utcnow())  # another tab, meanwhile
+    session.commit()
+    assert URL.search(logged_in.get("/deals/calendar").get_data(as_text=True)) is None
 
 
 def test_a_regenerated_address_stops_the_old_one(app, logged_in, session, user) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from crm.deals import invoices
 from crm.deals.invoice_models import Invoice, InvoiceStatus
@@ -225,3 +225,60 @@ def test_without_pdf_support_nothing_is_attached(start_server, emailing) -> None
     (message,) = inbox.messages
     assert list(message.iter_attachments()) == []
     assert message.get_body(("html",)) is not None  # the invoice is in the email itself
+
+
+def test_the_email_and_its_pdf_are_made_before_the_invoice_is_locked(
+    start_server, emailing, monkeypatch
+) -> None:
+    """Rendering and the PDF hold no lock: other writes don't wait on them."""
+    from crm.deals import invoice_views
+
+    calls: list[str] = []
+    real_locked, real_render = invoices.locked, invoice_views.render_template
+
+    def recording_locked(*args: Any, **kwargs: Any):
+        calls.append("lock")
+        return real_locked(*args, **kwargs)
+
+    def recording_render(name: str, **context: Any) -> str:
+        if name == "deals/invoice_print.html":
+            calls.append("html")
+        return real_render(name, **context)
+
+    def fake_pdf(html: str, base_url: str) -> bytes:
+        calls.append("pdf")
+        return b"%PDF-1.7 the invoice"
+
+    monkeypatch.setattr(invoices, "locked", recording_locked)
+    monkeypatch.setattr(invoice_views, "render_template", recording_render)
+    monkeypatch.setattr(invoice_views, "render_pdf", fake_pdf)
+    inbox = Inbox()
+    client, invoice = emailing(f"smtp://{HOST}:{start_server(inbox)}")
+    _send(client, invoice, to="dana@glow.co")
+    assert len(inbox.messages) == 1
+    # Under the lock the HTML is made again only to check the invoice still reads the same.
+    assert calls == ["html", "pdf", "lock", "html"]
+
+
+def test_an_invoice_changed_while_its_email_was_made_is_not_sent(
+    start_server, emailing, session, monkeypatch
+) -> None:
+    from crm.deals import invoice_views
+
+    def pdf_while_it_changes(html: str, base_url: str) -> bytes:
+        # Another request edits the draft while this one renders its PDF.
+        session.execute(
+            update(Invoice).where(Invoice.id == invoice.id).values(billing_details="A new one")
+        )
+        session.commit()
+        return b"%PDF-1.7 the old invoice"
+
+    monkeypatch.setattr(invoice_views, "render_pdf", pdf_while_it_changes)
+    inbox = Inbox()
+    client, invoice = emailing(f"smtp://{HOST}:{start_server(inbox)}")
+    response = _send(client, invoice, to="dana@glow.co")
+    assert response.status_code == 302
+    assert "changed while its email was being prepared" in page_text(client.get(response.location))
+    assert inbox.messages == []
+    session.expire_all()
+    assert session.get(Invoice, invoice.id).status is InvoiceStatus.DRAFT

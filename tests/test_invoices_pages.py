@@ -217,6 +217,25 @@ def test_with_weasyprint_the_pdf_is_the_invoice_on_one_page(app, logged_in, sess
     assert len(weasyprint.HTML(string=html).render().pages) == 1
 
 
+@pytest.mark.parametrize("number", ['Счёт-"7"', "INV; 2026\\1"])
+def test_the_pdf_downloads_under_its_invoice_number_whatever_it_holds(
+    logged_in, session, user, monkeypatch: pytest.MonkeyPatch, number: str
+) -> None:
+    from werkzeug.http import parse_options_header
+
+    from crm.deals import invoice_views
+
+    monkeypatch.setattr(invoice_views, "render_pdf", lambda html, base_url: b"%PDF-1.4")
+    invoice = make_invoice(session, user)
+    invoice.number = number
+    session.commit()
+    response = logged_in.get(f"/deals/invoices/{invoice.id}.pdf")
+    assert response.status_code == 200 and response.data == b"%PDF-1.4"
+    header = response.headers["Content-Disposition"]
+    header.encode("latin-1")  # a header carries no raw non-ASCII text
+    assert parse_options_header(header) == ("attachment", {"filename": f"{number}.pdf"})
+
+
 def test_an_invoice_in_another_currency_asks_its_rate_beside_the_field(
     logged_in, session, user
 ) -> None:

@@ -3,12 +3,15 @@ PDF), editing a draft, sending it by email, and the sent / paid / void actions."
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from dataclasses import replace
+from io import BytesIO
+
+from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from werkzeug.wrappers import Response
 
 from crm.accounts.login import creator, creator_today
 from crm.creation_tokens import AlreadyCreated, new_token
-from crm.database import db_session
+from crm.database import db_session, end_read
 from crm.deals import invoice_listing, invoices
 from crm.deals.blueprint import bp
 from crm.deals.invoice_email import invoice_email
@@ -22,7 +25,7 @@ from crm.deals.invoice_forms import (
     SendInvoiceForm,
 )
 from crm.deals.invoice_models import Invoice, InvoiceStatus
-from crm.deals.invoice_numbers import format_number, format_problem, next_number
+from crm.deals.invoice_numbers import InvoiceError, format_number, format_problem, next_number
 from crm.deals.invoice_pdf import PDF_MISSING, pdf_available, render_pdf
 from crm.deals.models import Deal
 from crm.emails import smtp
@@ -184,21 +187,24 @@ def invoice_pdf(invoice_id: int) -> Response:
     invoice = _owned(invoice_id)
     view = invoice_listing.printed(db_session(), creator().id, invoice)
     html = render_template("deals/invoice_print.html", invoice=invoice, view=view)
+    number = invoice.number
+    end_read(db_session())  # no transaction held through the rendering
     pdf = render_pdf(html, request.url_root)
     if pdf is None:
         flash(PDF_MISSING, "info")
-        return redirect(url_for("deals.invoice", invoice_id=invoice.id))
-    response = current_app.response_class(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
-    return response
+        return redirect(url_for("deals.invoice", invoice_id=invoice_id))
+    # send_file quotes the name, with a UTF-8 copy: any invoice number makes a valid header.
+    return send_file(
+        BytesIO(pdf), mimetype="application/pdf", as_attachment=True, download_name=f"{number}.pdf"
+    )
 
 
 @bp.post("/invoices/<int:invoice_id>/send")
 def send_invoice(invoice_id: int) -> str | Response:
     """Email the invoice through the SMTP server, then mark a draft sent; a refusal marks
     nothing."""
-    session, user = db_session(), creator()
-    found = invoices.locked(session, user.id, invoice_id) or _owned(invoice_id)
+    session, user_id = db_session(), creator().id
+    found = _owned(invoice_id)  # another creator's invoice: 404 before anything else
     settings = smtp_settings()
     if settings is None:
         flash(
@@ -209,26 +215,39 @@ def send_invoice(invoice_id: int) -> str | Response:
         return redirect(url_for("deals.invoice", invoice_id=invoice_id))
     form = SendInvoiceForm()
     if not form.validate_on_submit():
-        return _invoice_page(_owned(invoice_id), send_form=form)
+        return _invoice_page(found, send_form=form)
     to = form.to.data.strip()
+    # The email and its PDF are made from a plain read, with no lock held meanwhile: the
+    # invoice is locked only to check it still reads the same, mark it, and send.
+    email = _outgoing(found, to)
+    end_read(session)
+    pdf = render_pdf(email.html, request.url_root)
+    found = invoices.locked(session, user_id, invoice_id) or _owned(invoice_id)
     with saving(refusals=(smtp.SendError,), show=False) as saved:
+        if _outgoing(found, to) != email:
+            raise InvoiceError(CHANGED_WHILE_SENDING)
         # A draft is marked sent first (its details frozen as they go out); the commit
         # comes only after the server took the email.
         invoices.mark_emailed(session, found, to)
-        smtp.send(settings, smtp.build_message(settings, _outgoing(found, to)))
+        smtp.send(settings, smtp.build_message(settings, _with_pdf(email, found.number, pdf)))
     if isinstance(saved.refusal, smtp.SendError):
         return _invoice_page(
             _owned(invoice_id), send_form=form, send_error=f"Not sent: {saved.error.message}"
         )
-    if saved.error is not None:  # a void invoice: its page has no form to show it beside
+    if saved.error is not None:  # void or changed: its page has no form to show it beside
         flash(f"Not sent: {saved.error.message}", "error")
         return redirect(url_for("deals.invoice", invoice_id=invoice_id))
     flash(f"Invoice {found.number} sent to {to}.", "success")
     return redirect(url_for("deals.invoice", invoice_id=invoice_id))
 
 
+CHANGED_WHILE_SENDING = (
+    "This invoice changed while its email was being prepared. Check it, then send it again."
+)
+
+
 def _outgoing(invoice: Invoice, to: str) -> smtp.Outgoing:
-    """The email: from the creator, its text, the printable invoice as HTML (and its PDF)."""
+    """The email: from the creator, its text and the printable invoice as HTML."""
     session, user = db_session(), creator()
     settings = invoices.get_settings(session, user.id)
     sender = user.display_name or user.handle_display
@@ -238,11 +257,14 @@ def _outgoing(invoice: Invoice, to: str) -> smtp.Outgoing:
     view = invoice_listing.printed(session, user.id, invoice)
     text = invoice_email(invoice, view, business, to_name)
     html = render_template("deals/invoice_print.html", invoice=invoice, view=view)
-    pdf = render_pdf(html, request.url_root)
-    files = ((f"{invoice.number}.pdf", "application/pdf", pdf),) if pdf is not None else ()
-    return smtp.Outgoing(
-        sender, user.email, to_name, to, text.subject, text.body, html=html, attachments=files
-    )
+    return smtp.Outgoing(sender, user.email, to_name, to, text.subject, text.body, html=html)
+
+
+def _with_pdf(email: smtp.Outgoing, number: str, pdf: bytes | None) -> smtp.Outgoing:
+    """The email with the invoice's PDF attached, when there is one."""
+    if pdf is None:
+        return email
+    return replace(email, attachments=((f"{number}.pdf", "application/pdf", pdf),))
 
 
 @bp.post("/invoices/<int:invoice_id>/sent")
