@@ -62,7 +62,7 @@ def new_invoice(deal_id: int) -> str | Response:
     session, user, today = db_session(), creator(), creator_today()
     deal = get_owned_or_404(session, Deal, deal_id, user.id)
     form = NewInvoiceForm()
-    data, deposit = invoices.draft_for(session, deal, today)
+    data, deposit = invoices.draft_for(session, deal, today, market())
     if request.method == "GET":
         form.token.data = new_token()
         form.issue_on.data, form.due_on.data = data.issue_on, data.due_on
