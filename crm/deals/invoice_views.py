@@ -14,7 +14,6 @@ from crm.deals.blueprint import bp
 from crm.deals.invoice_email import invoice_email
 from crm.deals.invoice_forms import (
     ActionForm,
-    EditInvoiceForm,
     InvoiceForm,
     InvoiceSettingsForm,
     NewInvoiceForm,
@@ -96,7 +95,6 @@ def _data(form: InvoiceForm) -> invoices.InvoiceData:
         lines=form.lines(),
         billing_details=form.billing_details.data or "",
         notes=form.notes.data or "",
-        number=form.number.data if isinstance(form, EditInvoiceForm) else None,
     )
 
 
@@ -108,7 +106,7 @@ def edit_invoice(invoice_id: int) -> str | Response:
     if request.method == "GET" and invoice.status is not InvoiceStatus.DRAFT:
         flash("Only a draft can be changed: void this one and make a new one.", "info")
         return redirect(back)
-    form = EditInvoiceForm(obj=invoice)
+    form = InvoiceForm(obj=invoice)
     if request.method == "GET":
         form.fill_lines(
             [invoices.LineData(x.description, x.quantity, x.unit_cents) for x in invoice.lines]

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from crm import creation_tokens, inputs
@@ -23,7 +22,6 @@ from crm.deals.invoice_models import Invoice, InvoiceLine, InvoiceSettings, Invo
 from crm.deals.invoice_numbers import (
     InvoiceError,
     check_format,
-    number_taken,
     settings_row,
     take_number,
 )
@@ -73,8 +71,6 @@ class InvoiceData:
     lines: list[LineData] = field(default_factory=list)
     billing_details: str = ""
     notes: str = ""
-    # Only when editing: None keeps the number the invoice has.
-    number: str | None = None
 
 
 def _check_length(text: str, most: int, name: str) -> str:
@@ -293,28 +289,12 @@ def _apply(invoice: Invoice, data: InvoiceData) -> None:
 
 
 def update_invoice(session: Session, invoice: Invoice, data: InvoiceData, today: date) -> Invoice:
-    """Change a draft: its number (refused when another invoice has it), dates and lines."""
+    """Change a draft's dates, details and lines. Its number stays: taken from the
+    sequence, it stays on this invoice (a changed one would leave a gap)."""
     if invoice.status is not InvoiceStatus.DRAFT:
         raise InvoiceError("Only a draft can be changed: void it and make a new one.")
-    data = check_invoice(data, today)
-    if data.number is not None:
-        number = _check_length(data.number, 40, "number")
-        if not number:
-            raise InvoiceError("Enter the invoice's number.", field="number")
-        if number_taken(session, invoice.owner_id, number, but=invoice):
-            raise InvoiceError(
-                f"{number} is on another of your invoices: pick another.", field="number"
-            )
-        invoice.number = number
-    _apply(invoice, data)
-    try:
-        with session.begin_nested():
-            session.flush()
-    except IntegrityError:
-        # Another request gave that number to an invoice between the check and here.
-        raise InvoiceError(
-            f"{invoice.number} is on another of your invoices: pick another.", field="number"
-        ) from None
+    _apply(invoice, check_invoice(data, today))
+    session.flush()
     return invoice
 
 
