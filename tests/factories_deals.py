@@ -14,6 +14,7 @@ from crm.brands.models import Brand
 from crm.deals import invoices, services
 from crm.deals.invoice_models import Invoice
 from crm.deals.models import Deal, DealKind, Deliverable, DeliverableType
+from crm.market.seed import installed_market
 from tests.factories_brands import make_brand
 
 _counter = itertools.count(1)
@@ -63,7 +64,9 @@ def make_invoice(
     """A draft invoice on `deal` (a new deal when not given) with the lines its deal gives."""
     deal = deal or make_deal(session, owner)
     today = overrides.pop("today", TODAY)
-    data, _deposit = invoices.draft_for(session, deal, overrides.pop("issue_on", today))
+    data, _deposit = invoices.draft_for(
+        session, deal, overrides.pop("issue_on", today), installed_market()
+    )
     values = {**data.__dict__, **overrides}
     invoice = invoices.create_invoice(session, owner, deal, invoices.InvoiceData(**values), today)
     session.commit()

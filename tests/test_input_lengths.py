@@ -73,7 +73,6 @@ STORED_IN: dict[type, tuple[type, dict[str, str]]] = {
     invoice_forms.InvoiceSettingsForm: (InvoiceSettings, {}),
     invoice_forms.InvoiceForm: (Invoice, {}),
     invoice_forms.NewInvoiceForm: (Invoice, {"token": "creation_token"}),
-    invoice_forms.EditInvoiceForm: (Invoice, {}),
     invoice_forms.PaidForm: (Invoice, {}),
     invoice_forms.ActionForm: (Invoice, {}),
     deal_forms.DealForm: (Deal, {}),

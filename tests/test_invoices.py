@@ -10,10 +10,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
+from crm.add_on_policy.models import AddOnUplift
 from crm.deals import invoices
 from crm.deals.invoice_models import Invoice, InvoiceStatus
 from crm.deals.invoice_numbers import InvoiceError, check_format, next_number
 from crm.deals.models import DealKind, PaymentTerms
+from crm.deals.services import EXTRA_REVISION
 from crm.income.models import IncomeEntry, IncomeStatus
 from crm.market.seed import installed_market
 from tests.factories_deals import TODAY, make_deal, make_deliverable, make_invoice
@@ -53,8 +55,7 @@ def test_each_creator_has_their_own_sequence(session, user, other_user) -> None:
 
 def test_a_number_typed_by_hand_is_passed_over_by_the_sequence(session, user) -> None:
     first = make_invoice(session, user)
-    data = replace(_data_of(first), number="INV-2026-0002")
-    invoices.update_invoice(session, first, data, TODAY)
+    first.number = "INV-2026-0002"  # as an earlier version let a draft be renumbered by hand
     session.commit()
     assert make_invoice(session, user).number == "INV-2026-0003"
 
@@ -64,15 +65,17 @@ def _data_of(invoice: Invoice) -> invoices.InvoiceData:
     return invoices.InvoiceData(invoice.issue_on, invoice.due_on, lines, invoice.billing_details)
 
 
-def test_a_number_another_invoice_has_is_refused_beside_the_number(session, user) -> None:
+def test_editing_a_draft_keeps_the_number_it_took_from_the_sequence(session, user) -> None:
     first, second = make_invoice(session, user), make_invoice(session, user)
-    with pytest.raises(InvoiceError) as refused:
-        invoices.update_invoice(
-            session, second, replace(_data_of(second), number=first.number), TODAY
-        )
-    assert refused.value.field == "number"
-    session.rollback()
+    line = invoices.LineData("Reshoot", 2, 10_000)
+    invoices.update_invoice(session, first, replace(_data_of(first), lines=[line]), TODAY)
+    session.commit()
+    session.expire_all()
+    edited = session.get(Invoice, first.id)
+    assert (edited.number, edited.total_cents) == ("INV-2026-0001", 20_000)
     assert session.get(Invoice, second.id).number == "INV-2026-0002"
+    assert next_number(session, user.id, 2026) == "INV-2026-0003"
+    assert "number" not in invoices.InvoiceData.__dataclass_fields__
 
 
 @pytest.mark.parametrize(
@@ -111,7 +114,7 @@ def test_braces_can_be_written_doubled() -> None:
 )
 def test_the_due_date_follows_the_deals_terms(session, user, terms, days) -> None:
     deal = make_deal(session, user, payment_terms=terms)
-    data, deposit = invoices.draft_for(session, deal, TODAY)
+    data, deposit = invoices.draft_for(session, deal, TODAY, installed_market())
     assert data.due_on == TODAY + timedelta(days=days)
     assert not deposit
 
@@ -121,9 +124,103 @@ def test_a_draft_spreads_the_amount_over_the_deliverables(session, user) -> None
     for title in ("Hook video", "Unboxing", "Review"):
         make_deliverable(session, user, deal, title=title)
     session.refresh(deal)
-    data, _ = invoices.draft_for(session, deal, TODAY)
+    data, _ = invoices.draft_for(session, deal, TODAY, installed_market())
     assert [line.description for line in data.lines] == ["Hook video", "Unboxing", "Review"]
     assert [line.unit_cents for line in data.lines] == [33_334, 33_333, 33_333]
+
+
+def test_a_draft_adds_the_rights_the_deal_grants_at_the_creators_add_on_prices(
+    session, user
+) -> None:
+    session.add(AddOnUplift(owner_id=user.id, add_on="exclusivity", percent=10))
+    deal = make_deal(
+        session,
+        user,
+        amount_cents=90_000,
+        usage_days=30,
+        exclusivity_days=90,
+        exclusivity_category="skincare",
+    )
+    for title in ("Hook video", "Unboxing"):
+        make_deliverable(session, user, deal, title=title)
+    session.refresh(deal)
+    data, _ = invoices.draft_for(session, deal, TODAY, installed_market())
+    # The deliverables share the agreed amount; usage at the seed's 30%, exclusivity at
+    # the creator's own 10%, each of the agreed amount.
+    assert [(x.description, x.quantity, x.unit_cents) for x in data.lines] == [
+        ("Hook video", 1, 45_000),
+        ("Unboxing", 1, 45_000),
+        ("Paid usage rights, 30 days", 1, 27_000),
+        ("Exclusivity, 90 days", 1, 9_000),
+    ]
+    invoice = make_invoice(session, user, deal)
+    assert invoice.total_cents == 90_000 + 27_000 + 9_000
+
+
+def test_a_draft_names_perpetual_usage_and_skips_a_right_the_policy_leaves_free(
+    session, user
+) -> None:
+    session.add(AddOnUplift(owner_id=user.id, add_on="whitelisting", percent=0))
+    deal = make_deal(session, user, amount_cents=10_001, usage_perpetual=True, whitelisting_days=1)
+    data, _ = invoices.draft_for(session, deal, TODAY, installed_market())
+    assert [(x.description, x.unit_cents) for x in data.lines] == [
+        (deal.title, 10_001),
+        ("Paid usage rights, perpetual", 3_000),  # 30% of 100.01, half a cent up
+    ]
+
+
+def test_a_draft_bills_the_revisions_past_the_limit_at_the_extra_revision_fee(
+    session, user
+) -> None:
+    session.add(AddOnUplift(owner_id=user.id, add_on=EXTRA_REVISION, percent=15))
+    deal = make_deal(session, user, amount_cents=90_000, revision_limit=1)
+    over, within = make_deliverable(session, user, deal), make_deliverable(session, user, deal)
+    over.revisions_used, within.revisions_used = 3, 1
+    session.commit()
+    session.refresh(deal)
+    data, _ = invoices.draft_for(session, deal, TODAY, installed_market())
+    assert [(x.quantity, x.unit_cents) for x in data.lines[:2]] == [(1, 45_000), (1, 45_000)]
+    assert data.lines[2:] == [
+        invoices.LineData("Extra revisions (1 included per deliverable)", 2, 13_500)
+    ]
+    assert make_invoice(session, user, deal).total_cents == 90_000 + 2 * 13_500
+
+
+def test_revisions_past_the_limit_without_a_fee_add_no_line(session, user) -> None:
+    deal = make_deal(session, user, amount_cents=90_000, revision_limit=0)
+    make_deliverable(session, user, deal).revisions_used = 2
+    session.commit()
+    session.refresh(deal)
+    data, _ = invoices.draft_for(session, deal, TODAY, installed_market())
+    assert [x.unit_cents for x in data.lines] == [90_000]
+
+
+def test_the_extra_lines_leave_the_deliverables_fewer_rows(session, user) -> None:
+    deal = make_deal(
+        session,
+        user,
+        amount_cents=100_000,
+        usage_days=30,
+        exclusivity_days=30,
+        exclusivity_category="skincare",
+    )
+    for i in range(9):
+        make_deliverable(session, user, deal, title=f"Video {i}")
+    session.refresh(deal)
+    data, _ = invoices.draft_for(session, deal, TODAY, installed_market())
+    assert len(data.lines) == invoices.LINE_ROWS - 2
+    assert [x.description for x in data.lines[5:]] == [
+        "4 more deliverables", "Paid usage rights, 30 days", "Exclusivity, 30 days"
+    ]  # fmt: skip
+    assert sum(x.unit_cents for x in data.lines[:6]) == 100_000
+
+
+def test_the_deposit_invoice_bills_only_the_deposit(session, user) -> None:
+    deal = make_deal(
+        session, user, amount_cents=90_000, usage_days=30, payment_terms=PaymentTerms.HALF_UPFRONT
+    )
+    data, deposit = invoices.draft_for(session, deal, TODAY, installed_market())
+    assert deposit and [x.unit_cents for x in data.lines] == [45_000]
 
 
 def test_half_upfront_bills_the_deposit_first_then_the_rest(session, user) -> None:
@@ -250,6 +347,6 @@ def test_an_invoice_is_never_made_on_another_creators_deal(session, user, other_
     theirs = make_deal(session, other_user)
     make_deliverable(session, other_user, theirs)
     session.refresh(theirs)
-    data, _deposit = invoices.draft_for(session, theirs, TODAY)
+    data, _deposit = invoices.draft_for(session, theirs, TODAY, installed_market())
     with pytest.raises(invoices.InvoiceError):
         invoices.create_invoice(session, user, theirs, data, TODAY)

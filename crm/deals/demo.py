@@ -99,7 +99,7 @@ def _invoice(
     days back, due by its terms."""
     today = today_in(user.timezone)
     issue_on = today - timedelta(days=issued_ago)
-    data, _deposit = invoices.draft_for(session, deal, issue_on)
+    data, _deposit = invoices.draft_for(session, deal, issue_on, market())
     if line is not None:
         data = replace(data, lines=[data.lines[line]])
     return invoices.create_invoice(session, user, deal, data, today)

@@ -1,4 +1,7 @@
-"""Invoice forms: the settings, an invoice with a fixed number of line rows, paid, void, send."""
+"""Invoice forms: the settings, an invoice with a fixed number of line rows, paid, void, send.
+
+An invoice's number is never typed: it comes from the creator's sequence and stays.
+"""
 
 from __future__ import annotations
 
@@ -117,13 +120,6 @@ for _i in range(invoices.LINE_ROWS):
 class NewInvoiceForm(InvoiceForm):
     # One-time token: a second submit of the same rendered form finds the first invoice.
     token = OneTimeTokenField()
-
-
-class EditInvoiceForm(InvoiceForm):
-    number = LineField(
-        "Number",
-        validators=[InputRequired("Enter the invoice's number."), Length(max=NUMBER_MAX)],
-    )
 
 
 class PaidForm(FlaskForm):

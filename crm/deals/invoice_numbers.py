@@ -24,7 +24,8 @@ PLACEHOLDERS = "{year} and {seq} (or {seq:04d} for 0007)"
 _SEQ_SPEC = re.compile(r"0?[1-9]d|d|")
 # A sequence at this count is a typo in the settings, or a script gone wrong.
 SEQ_MAX = 10**9
-# Numbers the creator typed by hand may stand where the sequence goes next: skip them.
+# Numbers typed by hand (an earlier version let a draft be renumbered) may stand where
+# the sequence goes next: skip them.
 _SKIPS_MAX = 1_000
 
 
@@ -101,8 +102,8 @@ def take_number(session: Session, owner_id: int, year: int) -> str:
 
     `UPDATE ... SET next_seq = next_seq + 1 RETURNING` locks the row until the caller's
     transaction ends: a second request waits there, then reads the incremented counter,
-    so two requests never get the same number. A number the creator already typed on an
-    invoice by hand is passed over.
+    so two requests never get the same number. A number typed by hand on an invoice (as an
+    earlier version allowed) is passed over.
     """
     settings_row(session, owner_id)
     bump = (

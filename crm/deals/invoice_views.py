@@ -17,7 +17,6 @@ from crm.deals.blueprint import bp
 from crm.deals.invoice_email import invoice_email
 from crm.deals.invoice_forms import (
     ActionForm,
-    EditInvoiceForm,
     InvoiceForm,
     InvoiceSettingsForm,
     NewInvoiceForm,
@@ -65,7 +64,7 @@ def new_invoice(deal_id: int) -> str | Response:
     session, user, today = db_session(), creator(), creator_today()
     deal = get_owned_or_404(session, Deal, deal_id, user.id)
     form = NewInvoiceForm()
-    data, deposit = invoices.draft_for(session, deal, today)
+    data, deposit = invoices.draft_for(session, deal, today, market())
     if request.method == "GET":
         form.token.data = new_token()
         form.issue_on.data, form.due_on.data = data.issue_on, data.due_on
@@ -99,7 +98,6 @@ def _data(form: InvoiceForm) -> invoices.InvoiceData:
         lines=form.lines(),
         billing_details=form.billing_details.data or "",
         notes=form.notes.data or "",
-        number=form.number.data if isinstance(form, EditInvoiceForm) else None,
     )
 
 
@@ -111,7 +109,7 @@ def edit_invoice(invoice_id: int) -> str | Response:
     if request.method == "GET" and invoice.status is not InvoiceStatus.DRAFT:
         flash("Only a draft can be changed: void this one and make a new one.", "info")
         return redirect(back)
-    form = EditInvoiceForm(obj=invoice)
+    form = InvoiceForm(obj=invoice)
     if request.method == "GET":
         form.fill_lines(
             [invoices.LineData(x.description, x.quantity, x.unit_cents) for x in invoice.lines]

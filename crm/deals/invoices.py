@@ -11,21 +11,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from crm import creation_tokens, inputs
 from crm.accounts.models import User
+from crm.add_on_policy.services import add_on_policy
 from crm.dates import show_date
+from crm.deals import pricing
 from crm.deals.invoice_models import Invoice, InvoiceLine, InvoiceSettings, InvoiceStatus
 from crm.deals.invoice_numbers import (
     InvoiceError,
     check_format,
-    number_taken,
     settings_row,
     take_number,
 )
 from crm.deals.models import Deal, DealKind, PaymentTerms
+from crm.deals.rights import RightsWindow, windows
+from crm.deals.services import extra_revision_fee
 from crm.income import services as income
 from crm.income.models import AMOUNT_MAX_CENTS, IncomeStatus
 from crm.market.facts import Market
@@ -69,8 +71,6 @@ class InvoiceData:
     lines: list[LineData] = field(default_factory=list)
     billing_details: str = ""
     notes: str = ""
-    # Only when editing: None keeps the number the invoice has.
-    number: str | None = None
 
 
 def _check_length(text: str, most: int, name: str) -> str:
@@ -126,12 +126,16 @@ def has_deposit_invoice(session: Session, deal: Deal) -> bool:
     return found is not None
 
 
-def draft_for(session: Session, deal: Deal, issue_on: date) -> tuple[InvoiceData, bool]:
+def draft_for(
+    session: Session, deal: Deal, issue_on: date, market: Market
+) -> tuple[InvoiceData, bool]:
     """A new invoice's values from the deal (and whether it is the deposit invoice).
 
     A 50% upfront deal's first invoice is its deposit, due on issue; the next bills the
     rest. Otherwise the deal's amount is spread over its deliverables, a line each (the
-    first takes the odd cents), the tail merged once the form's rows run out.
+    first takes the odd cents), the tail merged once the form's rows run out; then a line
+    for each right the creator's add-on policy prices (as the deal's page prices them) and
+    one for the revisions asked past the deal's limit, at the extra-revision fee if set.
     """
     deposit = deal.payment_terms is PaymentTerms.HALF_UPFRONT and not has_deposit_invoice(
         session, deal
@@ -142,18 +146,55 @@ def draft_for(session: Session, deal: Deal, issue_on: date) -> tuple[InvoiceData
     amount = deal.amount_cents
     if deal.payment_terms is PaymentTerms.HALF_UPFRONT:
         amount -= deposit_cents(deal)
+    extras = [*_add_on_lines(session, deal, market), *_extra_revision_lines(session, deal)]
+    lines = [*_lines(deal, amount, LINE_ROWS - 2 - len(extras)), *extras]
     return InvoiceData(
-        issue_on, due_for(deal.payment_terms, issue_on), _lines(deal, amount), billing_details(deal)
+        issue_on, due_for(deal.payment_terms, issue_on), lines, billing_details(deal)
     ), False
 
 
-def _lines(deal: Deal, amount: int) -> list[LineData]:
+def _lines(deal: Deal, amount: int, room: int) -> list[LineData]:
+    """The amount over the deliverables in at most `room` lines (at least one)."""
+    room = max(room, 1)
     titles = [d.title for d in deal.deliverables] or [deal.title]
-    if len(titles) > LINE_ROWS - 2:
-        rest = len(titles) - (LINE_ROWS - 3)
-        titles = [*titles[: LINE_ROWS - 3], f"{rest} more deliverables"]
+    if len(titles) > room:
+        rest = len(titles) - (room - 1)
+        tail = f"{rest} more deliverables" if room > 1 else f"{rest} deliverables"
+        titles = [*titles[: room - 1], tail]
     share, odd = divmod(amount, len(titles))
     return [LineData(t, 1, share + (odd if i == 0 else 0)) for i, t in enumerate(titles)]
+
+
+def _add_on_lines(session: Session, deal: Deal, market: Market) -> list[LineData]:
+    """A line per right the deal grants that the creator's add-on policy prices."""
+    if not deal.amount_cents:
+        return []
+    policy = add_on_policy(session, deal.owner_id, market)
+    prices = pricing.add_on_prices(deal.amount_cents, deal, policy.percents)
+    granted = {w.kind: w for w in windows(deal)}
+    labels = {a.key: a.label for a in market.add_ons}
+    return [
+        LineData(_right_line(labels[pricing.ADD_ON_FOR[p.kind]], granted[p.kind]), 1, p.cents)
+        for p in prices.lines
+    ]
+
+
+def _right_line(label: str, window: RightsWindow) -> str:
+    """'Paid usage rights, 30 days'; 'Paid usage rights, perpetual'."""
+    if window.perpetual or window.days is None:
+        return f"{label}, perpetual"
+    return f"{label}, {window.days} day{'s' if window.days != 1 else ''}"
+
+
+def _extra_revision_lines(session: Session, deal: Deal) -> list[LineData]:
+    """The revisions asked past the deal's limit (per deliverable), at the creator's fee."""
+    extra = sum(max(d.revisions_used - deal.revision_limit, 0) for d in deal.deliverables)
+    fee = extra_revision_fee(session, deal) if extra else None
+    if not fee:
+        return []
+    limit = deal.revision_limit
+    included = f"{limit} included" if limit else "none included"
+    return [LineData(f"Extra revisions ({included} per deliverable)", extra, fee)]
 
 
 def billing_details(deal: Deal) -> str:
@@ -248,28 +289,12 @@ def _apply(invoice: Invoice, data: InvoiceData) -> None:
 
 
 def update_invoice(session: Session, invoice: Invoice, data: InvoiceData, today: date) -> Invoice:
-    """Change a draft: its number (refused when another invoice has it), dates and lines."""
+    """Change a draft's dates, details and lines. Its number stays: taken from the
+    sequence, it stays on this invoice (a changed one would leave a gap)."""
     if invoice.status is not InvoiceStatus.DRAFT:
         raise InvoiceError("Only a draft can be changed: void it and make a new one.")
-    data = check_invoice(data, today)
-    if data.number is not None:
-        number = _check_length(data.number, 40, "number")
-        if not number:
-            raise InvoiceError("Enter the invoice's number.", field="number")
-        if number_taken(session, invoice.owner_id, number, but=invoice):
-            raise InvoiceError(
-                f"{number} is on another of your invoices: pick another.", field="number"
-            )
-        invoice.number = number
-    _apply(invoice, data)
-    try:
-        with session.begin_nested():
-            session.flush()
-    except IntegrityError:
-        # Another request gave that number to an invoice between the check and here.
-        raise InvoiceError(
-            f"{invoice.number} is on another of your invoices: pick another.", field="number"
-        ) from None
+    _apply(invoice, check_invoice(data, today))
+    session.flush()
     return invoice
 
 
