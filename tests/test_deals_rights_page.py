@@ -178,3 +178,12 @@ def test_a_perpetual_right_has_nothing_to_renew(logged_in, session, user) -> Non
     deal = make_deal(session, user, usage_perpetual=True, usage_start=TODAY)
     response = logged_in.get(f"/deals/rights/{deal.id}/renewal?right=usage")
     assert response.status_code == 302
+
+
+def test_an_exclusivity_reads_by_its_categorys_label(logged_in, session, user) -> None:
+    from tests.factories_deals import make_deal
+
+    make_deal(session, user, exclusivity_days=60, exclusivity_category="home")
+    session.commit()
+    page = logged_in.get("/deals/rights").get_data(as_text=True)
+    assert "Home &amp; kitchen" in page

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from crm.brands.models import Brand
 from crm.deals.models import Deal, DealStatus
 from crm.deals.rights import ENDING_SOON_DAYS, RightsKind, RightsWindow, windows
+from crm.market.current import market
 from crm.ownership import owned
 from crm.pagination import Count, count_at_most
 
@@ -109,8 +110,8 @@ class RightsRow:
 def _detail(deal: Any, kind: RightsKind) -> str:
     if kind is RightsKind.USAGE:
         return str(deal.usage_channels)
-    if kind is RightsKind.EXCLUSIVITY:
-        return str(deal.exclusivity_category)
+    if kind is RightsKind.EXCLUSIVITY:  # a seed category's key, shown by its label
+        return market().category_label(str(deal.exclusivity_category))
     return ""
 
 

@@ -66,7 +66,7 @@ def renewal_email(deal_id: int) -> str | Response:
             window=row.window,
             percent=percent,
             creator_name=creator_name(user),
-            category=deal.exclusivity_category,
+            category=market().category_label(deal.exclusivity_category),
         )
     )
     return render_template(
