@@ -457,3 +457,26 @@ def test_a_deal_or_brand_with_invoices_is_not_deleted(logged_in, session, user) 
 @pytest.mark.parametrize("query", ["status=%0D%0A", "kind=%20", "status=%09&kind=ugc"])
 def test_a_blank_filter_is_no_filter_not_an_error(logged_in, query) -> None:
     assert logged_in.get(f"/deals/?{query}").status_code == 200
+
+
+def test_an_account_with_invoiced_deals_can_still_be_deleted_whole(session, user) -> None:
+    from crm.deals.invoice_models import Invoice
+    from tests.factories_deals import make_invoice
+
+    deal = make_deal(session, user)
+    make_deliverable(session, user, deal)
+    session.refresh(deal)
+    make_invoice(session, user, deal)
+    session.commit()
+    session.execute(sa_delete_user(user.id))
+    session.commit()
+    assert session.scalar(select(func.count()).select_from(Invoice)) == 0
+
+
+def sa_delete_user(user_id: int):
+    """The account's row deleted in SQL: deals and invoices go by their own cascades."""
+    from sqlalchemy import delete
+
+    from crm.accounts.models import User
+
+    return delete(User).where(User.id == user_id)

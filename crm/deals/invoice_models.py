@@ -82,9 +82,11 @@ class Invoice(CreatedOnce, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # RESTRICT: an invoice is a record to keep (its number, the income it became); a deal
-    # or brand with invoices is not deleted (crm.deals.services.refuse_if_invoiced).
-    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="RESTRICT"), index=True)
+    # No cascade: an invoice is a record to keep (its number, the income it became), so a
+    # deal or brand with invoices is not deleted (crm.deals.services.refuse_if_invoiced).
+    # NO ACTION rather than RESTRICT: checked at the statement's end, so deleting a whole
+    # account (its deals and its invoices both cascading from users) still goes through.
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"), index=True)
     number: Mapped[str] = mapped_column(String(NUMBER_MAX))
     issue_on: Mapped[date] = mapped_column(Date)
     due_on: Mapped[date] = mapped_column(Date)

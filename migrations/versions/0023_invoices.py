@@ -55,7 +55,7 @@ def upgrade() -> None:
     sa.Column('owner_id', sa.Integer(), nullable=False),
     sa.CheckConstraint("(status = 'paid') = (paid_on IS NOT NULL)", name=op.f('ck_invoices_paid_on_when_paid')),
     sa.CheckConstraint('due_on >= issue_on', name=op.f('ck_invoices_due_after_issue')),
-    sa.ForeignKeyConstraint(['deal_id'], ['deals.id'], name=op.f('fk_invoices_deal_id_deals'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['deal_id'], ['deals.id'], name=op.f('fk_invoices_deal_id_deals')),
     sa.ForeignKeyConstraint(['income_entry_id'], ['income_entries.id'], name=op.f('fk_invoices_income_entry_id_income_entries'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_invoices_owner_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_invoices')),
