@@ -1,0 +1,23 @@
+"""One reader per source; a table is matched to its reader by its content, never its name."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from crm.imports.rows import Reader
+
+# Each reader module adds its readers here, most specific first: the first that recognises a
+# table reads it.
+READERS: tuple[Reader, ...] = ()
+
+
+def recognise(
+    preamble: Sequence[str], header: Sequence[str], source: str | None = None
+) -> Reader | None:
+    """The reader for a table with these title lines and header (of `source` only, when given)."""
+    for reader in READERS:
+        if source is not None and reader.source != source:
+            continue
+        if reader.recognises(preamble, header):
+            return reader
+    return None
