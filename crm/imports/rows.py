@@ -149,5 +149,17 @@ class Reader(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A table in an upload and the reader that recognised it (None: no reader knows it)."""
+
+    table: Table
+    reader: Reader | None
+
+
+# `crm.imports.files.open_upload(name, stream, source=None) -> Iterator[Found]` opens an upload
+# (a binary stream) within the limits and yields each table it holds, or raises UnreadableFile.
+
+
 class UnreadableFile(ValueError):
     """The upload can't be read at all (not what it claims, too big, a bomb): nothing is written."""
