@@ -9,6 +9,7 @@ import pytest
 
 from crm import database
 from crm.add_on_policy.models import AddOnUplift
+from crm.deals.dashboard_counts import deal_numbers
 from crm.deals.models import DealStatus
 from crm.deals.renewal import RenewalFacts, extension_price_cents, renewal_email
 from crm.deals.rights import RightsKind, RightsWindow
@@ -126,6 +127,20 @@ def test_past_the_cap_the_page_says_how_many_deals_are_left_off(session, user) -
     found = rights_list(session, user.id, TODAY, shown=3)
     assert found.deals_shown == 3 and found.total.value == 4 and found.more == "1"
     assert {row.deal_id for row in found.rows} == {d.id for d in deals[1:]}  # the newest
+
+
+def test_an_older_deals_right_ending_soon_is_listed_past_the_cap(session, user) -> None:
+    # The dashboard counts every window ending soon, so the page can't leave an old one off.
+    brand = make_brand(session, user)
+    old = make_deal(session, user, brand, title="Old but ending", usage_days=30,
+                    usage_start=_ending_in(4))  # fmt: skip
+    make_deal(session, user, brand, title="Old and quiet", usage_days=30)
+    newest = [make_deal(session, user, brand, usage_days=30) for _ in range(3)]
+    found = rights_list(session, user.id, TODAY, shown=3)
+    assert {row.deal_id for row in found.rows} == {old.id} | {d.id for d in newest}
+    assert [row.deal_id for row in found.ending_soon] == [old.id]
+    assert found.more == "1"  # "Old and quiet" is the one left off
+    assert deal_numbers(session, user.id, TODAY).rights_ending_soon == len(found.ending_soon)
 
 
 def test_another_creators_rights_are_not_on_the_page(logged_in, session, user, other_user) -> None:

@@ -9,69 +9,30 @@ so no deal is read into Python.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from sqlalchemy import Date, Select, and_, case, func, select, true
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import Select, case, func, select, true
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.sql.visitors import InternalTraversal
 
 from crm.deals.invoice_models import Invoice, InvoiceLine, InvoiceStatus
 from crm.deals.models import Deal
-from crm.deals.rights import ENDING_SOON_DAYS
 from crm.deals.rights_rows import has_rights
+from crm.deals.rights_sql import (
+    exclusivity_ends_soon,
+    one_if,
+    usage_ends_soon,
+    whitelisting_ends_soon,
+)
 from crm.ownership import owned
-
-
-class _WindowEnd(ColumnElement[date]):
-    """The last day of a window of `days` days from `start` (start as day 1), as SQL."""
-
-    inherit_cache = True
-    _traverse_internals = [
-        ("start", InternalTraversal.dp_clauseelement),
-        ("days", InternalTraversal.dp_clauseelement),
-    ]
-    type = Date()
-
-    def __init__(self, start: Any, days: Any) -> None:
-        self.start = start
-        self.days = days
-
-
-@compiles(_WindowEnd, "sqlite")
-def _window_end_on_sqlite(element: _WindowEnd, compiler: Any, **kw: Any) -> str:
-    start, days = compiler.process(element.start, **kw), compiler.process(element.days, **kw)
-    return f"date({start}, '+' || ({days} - 1) || ' days')"
-
-
-@compiles(_WindowEnd)
-def _window_end_elsewhere(element: _WindowEnd, compiler: Any, **kw: Any) -> str:
-    # PostgreSQL: a date plus an integer is that many days later.
-    start, days = compiler.process(element.start, **kw), compiler.process(element.days, **kw)
-    return f"({start} + ({days} - 1))"
-
-
-def _ends_soon(start: Any, days: Any, today: date) -> ColumnElement[bool]:
-    last = today + timedelta(days=ENDING_SOON_DAYS - 1)
-    end = _WindowEnd(start, days)
-    return and_(start.is_not(None), days.is_not(None), end >= today, end <= last)
-
-
-def _one_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return case((condition, 1), else_=0)
 
 
 def rights_ending_soon_query(owner_id: int, today: date) -> Select[Any]:
     """How many windows (usage, whitelisting, exclusivity) end within 14 days: one row."""
-    usage = and_(
-        Deal.usage_perpetual.is_(False), _ends_soon(Deal.usage_start, Deal.usage_days, today)
-    )
     windows = (
-        _one_if(usage)
-        + _one_if(_ends_soon(Deal.whitelisting_start, Deal.whitelisting_days, today))
-        + _one_if(_ends_soon(Deal.exclusivity_start, Deal.exclusivity_days, today))
+        one_if(usage_ends_soon(today))
+        + one_if(whitelisting_ends_soon(today))
+        + one_if(exclusivity_ends_soon(today))
     )
     return owned(Deal, owner_id, func.coalesce(func.sum(windows), 0)).where(has_rights())
 

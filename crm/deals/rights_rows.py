@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from crm.brands.models import Brand
 from crm.deals.models import Deal, DealStatus
 from crm.deals.rights import ENDING_SOON_DAYS, RightsKind, RightsWindow, windows
+from crm.deals.rights_sql import any_window_ends_soon
 from crm.market.current import market
 from crm.ownership import owned
 from crm.pagination import Count, count_at_most
@@ -156,15 +157,21 @@ def sorted_rows(deals: Sequence[Any], today: date) -> list[RightsRow]:
 @dataclass(frozen=True)
 class RightsList:
     rows: list[RightsRow]
-    deals_shown: int
+    deals_shown: int  # the newest deals with rights
     total: Count  # deals with rights in all
+    older_ending_soon: int = 0  # older deals shown only because a window of theirs ends soon
 
     @property
     def more(self) -> str:
         """How many deals with rights are left off, as a person says it ("900+" past the cap)."""
+        shown = self.deals_shown + self.older_ending_soon
         if self.total.capped:
-            return f"{self.total.cap - self.deals_shown:,}+"
-        return f"{self.total.value - self.deals_shown:,}"
+            return f"{self.total.cap - shown:,}+"
+        return f"{self.total.value - shown:,}"
+
+    @property
+    def has_more(self) -> bool:
+        return self.total.value > self.deals_shown + self.older_ending_soon
 
     @property
     def ending_soon(self) -> list[RightsRow]:
@@ -174,12 +181,16 @@ class RightsList:
 def rights_list(
     session: Session, owner_id: int, today: date, shown: int = DEALS_SHOWN
 ) -> RightsList:
-    """The rights of the newest `shown` deals that grant any, and how many such deals there are."""
+    """The rights of the newest `shown` deals that grant any, plus older deals with a window
+    ending soon (the dashboard counts those, so the page must list them), and how many deals
+    with rights there are."""
     statement = deals_with_rights(owner_id)
     deals = session.execute(statement.limit(shown + 1)).all()
-    if len(deals) > shown:
-        total = count_at_most(session, statement, Deal.id, cap=10 * shown)
-        deals = deals[:shown]
-    else:
-        total = Count(len(deals), 10 * shown)
-    return RightsList(sorted_rows(deals, today), len(deals), total)
+    if len(deals) <= shown:
+        return RightsList(sorted_rows(deals, today), len(deals), Count(len(deals), 10 * shown))
+    total = count_at_most(session, statement, Deal.id, cap=10 * shown)
+    deals = deals[:shown]
+    older_soon = session.execute(
+        statement.where(Deal.id < deals[-1].id, any_window_ends_soon(today)).limit(shown)
+    ).all()
+    return RightsList(sorted_rows([*deals, *older_soon], today), len(deals), total, len(older_soon))
