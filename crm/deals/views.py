@@ -12,8 +12,7 @@ from werkzeug.wrappers import Response
 from crm.accounts.login import creator, creator_today
 from crm.add_on_policy.services import add_on_policy
 from crm.brands.models import Brand
-from crm.brands.search import QUERY_MAX, brand_choices
-from crm.brands.search_text import TRIGRAM
+from crm.brands.picker import Picker, pick_brand_page
 from crm.creation_tokens import AlreadyCreated, new_token
 from crm.database import db_session
 from crm.deals import invoices, listing, pricing, services
@@ -107,15 +106,24 @@ def index() -> str | tuple[str, int]:
     )
 
 
+PICK_BRAND = Picker(
+    title="New deal",
+    area="Deals",
+    index_endpoint="deals.index",
+    new_endpoint="deals.new",
+    brand_arg="brand",
+    heading="Which brand is the deal with?",
+    lead="Pick the brand first: the deal form then offers its contacts.",
+    no_brands="the deal is with first.",
+)
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def new() -> str | Response:
     session, user = db_session(), creator()
     brand_id = query_int("brand")
     if brand_id is None:
-        choices = brand_choices(session, user.id, request.args.get("q", ""))
-        return render_template(
-            "deals/pick_brand.html", choices=choices, short=TRIGRAM, longest=QUERY_MAX
-        )
+        return pick_brand_page(session, user.id, PICK_BRAND)
     brand = get_owned_or_404(session, Brand, brand_id, user.id)
     form = NewDealForm()
     if request.method == "GET":

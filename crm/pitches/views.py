@@ -8,8 +8,7 @@ from werkzeug.wrappers import Response
 
 from crm.accounts.login import creator, creator_today
 from crm.brands.models import Brand
-from crm.brands.search import QUERY_MAX, brand_choices
-from crm.brands.search_text import TRIGRAM
+from crm.brands.picker import Picker, pick_brand_page
 from crm.creation_tokens import new_token
 from crm.database import db_session, utcnow
 from crm.dates import show_date
@@ -110,16 +109,25 @@ def index() -> str:
     )
 
 
+PICK_BRAND = Picker(
+    title="New pitch",
+    area="Pitches",
+    index_endpoint="pitches.index",
+    new_endpoint="pitches.new",
+    brand_arg="brand_id",
+    heading="Who are you pitching?",
+    lead="Pick the brand first: the pitch form then offers its contacts.",
+    no_brands="you want to pitch first.",
+)
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def new() -> str | Response:
     session = db_session()
     owner_id = creator().id
     brand_id = query_int("brand_id")
     if brand_id is None:
-        choices = brand_choices(session, owner_id, request.args.get("q", ""))
-        return render_template(
-            "pitches/pick_brand.html", choices=choices, short=TRIGRAM, longest=QUERY_MAX
-        )
+        return pick_brand_page(session, owner_id, PICK_BRAND)
     brand = get_owned_or_404(session, Brand, brand_id, owner_id)
     form = NewPitchForm()
     form.set_contacts(brand.contacts)
