@@ -42,10 +42,10 @@ def _pitch_count(session) -> int:
 
 
 def test_new_without_a_brand_asks_which_brand(logged_in, session, user) -> None:
-    brand_for(session, user, name="Glow Co")
+    brand = brand_for(session, user, name="Glow Co")
     page = logged_in.get("/pitches/new").get_data(as_text=True)
-    assert "Who are you pitching?" in page
-    assert "Glow Co" in page
+    assert "Who are you pitching?" in page and "<title>New pitch" in page
+    assert f'href="/pitches/new?brand_id={brand.id}">Glow Co</a>' in page
 
 
 def test_the_new_form_offers_the_brands_contacts_and_a_one_time_token(
