@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -171,3 +172,25 @@ def count_queries(connection: sa.Connection):
             sa.event.remove(connection, "before_cursor_execute", record)
 
     return counting
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
+    """The URL of a new, empty database: a SQLite file, then (with CRM_TEST_DATABASE_URL) a
+    scratch PostgreSQL database on the test server, dropped afterwards. For migration tests."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        return
+    base_url = os.environ.get("CRM_TEST_DATABASE_URL", "")
+    if not base_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL runs when CRM_TEST_DATABASE_URL is set (CI sets it)")
+    name = f"crm_scratch_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(base_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield sa.make_url(base_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()

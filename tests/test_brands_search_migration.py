@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
-
-import pytest
 import sqlalchemy as sa
 
 from crm.accounts.passwords import hash_password
@@ -16,26 +11,6 @@ from crm.database import downgrade, make_engine, upgrade
 from tests.factories import TEST_PASSWORD
 
 BEFORE, SEARCH = "0012", "0014_brand_search"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'search.sqlite3'}"
-        return
-    base = os.environ.get("CRM_TEST_DATABASE_URL", "")
-    if not base.startswith("postgresql"):
-        pytest.skip("PostgreSQL runs when CRM_TEST_DATABASE_URL is set (CI sets it)")
-    name = f"crm_search_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield sa.make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
 
 
 def _fill(connection: sa.Connection, brands: int) -> int:
@@ -74,13 +49,13 @@ def _fill(connection: sa.Connection, brands: int) -> int:
     return owner_id
 
 
-def test_upgrade_backfills_in_batches_and_downgrade_removes_everything(empty_url: str) -> None:
-    upgrade(empty_url, BEFORE)
-    engine = make_engine(empty_url)
+def test_upgrade_backfills_in_batches_and_downgrade_removes_everything(empty_database: str) -> None:
+    upgrade(empty_database, BEFORE)
+    engine = make_engine(empty_database)
     try:
         with engine.begin() as connection:
             owner = _fill(connection, 2_345)  # more than two backfill batches
-        upgrade(empty_url, SEARCH)
+        upgrade(empty_database, SEARCH)
         with engine.connect() as connection:
             stored = dict(
                 connection.execute(sa.text("SELECT brand_id, search_text FROM brand_search")).all()
@@ -93,7 +68,7 @@ def test_upgrade_backfills_in_batches_and_downgrade_removes_everything(empty_url
                 len(set(connection.scalars(matching_brands(owner, "creme 234")))) == 7
             )  # 234, 2340-2345
             assert set(connection.scalars(matching_brands(owner, "@h2344"))) == {2344}
-        downgrade(empty_url, BEFORE)
+        downgrade(empty_database, BEFORE)
         with engine.connect() as connection:
             names = set(sa.inspect(connection).get_table_names())
             assert not {name for name in names if name.startswith("brand_search")}
@@ -103,7 +78,7 @@ def test_upgrade_backfills_in_batches_and_downgrade_removes_everything(empty_url
                 ).all()
                 assert not [name for name in triggers if "brand_search" in name]
             assert connection.scalar(sa.text("SELECT count(*) FROM brands")) == 2_345
-        upgrade(empty_url, SEARCH)  # and up again over the same brands
+        upgrade(empty_database, SEARCH)  # and up again over the same brands
         with engine.connect() as connection:
             assert set(connection.scalars(matching_brands(owner, "zoe"))) == {7}
     finally:

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
-
-import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -20,31 +15,6 @@ from crm.database import Base, alembic_config, downgrade, make_engine, upgrade
 def test_there_is_exactly_one_head() -> None:
     script = ScriptDirectory.from_config(alembic_config("sqlite://"))
     assert len(script.get_heads()) == 1
-
-
-def _postgres_scratch_url(base_url: str) -> Iterator[str]:
-    """A new, empty PostgreSQL database on the test server, dropped afterwards."""
-    name = f"crm_migrations_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(base_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield sa.make_url(base_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_database(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
-        return
-    base_url = os.environ.get("CRM_TEST_DATABASE_URL", "")
-    if not base_url.startswith("postgresql"):
-        pytest.skip("PostgreSQL runs when CRM_TEST_DATABASE_URL is set (CI sets it)")
-    yield from _postgres_scratch_url(base_url)
 
 
 def _drift(url: str) -> list:

@@ -2,36 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
-
 import pytest
 import sqlalchemy as sa
 
 from crm.database import downgrade, make_engine, upgrade
 
 BEFORE, AFTER = "0017_income", "0019_income_tokens_and_posts"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'tokens.sqlite3'}"
-        return
-    base = os.environ.get("CRM_TEST_DATABASE_URL", "")
-    if not base.startswith("postgresql"):
-        pytest.skip("PostgreSQL runs when CRM_TEST_DATABASE_URL is set (CI sets it)")
-    name = f"crm_tokens_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield sa.make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
 
 
 def _fill(connection: sa.Connection) -> None:
@@ -66,13 +42,13 @@ def _kept(connection: sa.Connection) -> tuple:
     )
 
 
-def test_up_and_down_keep_the_rows_and_an_unknown_count_goes_down_as_0(empty_url) -> None:
-    upgrade(empty_url, BEFORE)
-    engine = make_engine(empty_url)
+def test_up_and_down_keep_the_rows_and_an_unknown_count_goes_down_as_0(empty_database) -> None:
+    upgrade(empty_database, BEFORE)
+    engine = make_engine(empty_database)
     try:
         with engine.begin() as connection:
             _fill(connection)
-        upgrade(empty_url, AFTER)
+        upgrade(empty_database, AFTER)
         with engine.begin() as connection:
             # The LIVE still feeds its entry: no table was rebuilt under it.
             assert _kept(connection) == (1, 1, 1, 1500)
@@ -101,12 +77,12 @@ def test_up_and_down_keep_the_rows_and_an_unknown_count_goes_down_as_0(empty_url
             ):
                 with pytest.raises(sa.exc.IntegrityError), connection.begin_nested():
                     connection.execute(sa.text(broken))
-        downgrade(empty_url, BEFORE)
+        downgrade(empty_database, BEFORE)
         with engine.connect() as connection:
             assert _kept(connection) == (1, 1, 1, 1500)
             assert connection.scalar(sa.text("SELECT posts FROM stats_snapshots")) == 0
             columns = {c["name"] for c in sa.inspect(connection).get_columns("income_entries")}
             assert "creation_token" not in columns
-        upgrade(empty_url, AFTER)  # and up again over the same rows
+        upgrade(empty_database, AFTER)  # and up again over the same rows
     finally:
         engine.dispose()
