@@ -28,7 +28,7 @@ from crm.deals.invoice_numbers import InvoiceError, format_number, format_proble
 from crm.deals.invoice_pdf import PDF_MISSING, pdf_available, render_pdf
 from crm.deals.models import Deal
 from crm.emails import smtp
-from crm.emails.views import smtp_settings
+from crm.emails.server import smtp_settings
 from crm.market.current import market
 from crm.ownership import get_owned_or_404
 from crm.saving import saving

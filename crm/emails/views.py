@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from crm.accounts.login import creator
@@ -17,6 +17,7 @@ from crm.emails.forms import EmailForm
 from crm.emails.generator import GeneratedEmail, write_email
 from crm.emails.kinds import PITCH_EMAILS, EmailKind, emails_for_pitch
 from crm.emails.mailto import mailto_link
+from crm.emails.server import smtp_settings
 from crm.market.current import market
 from crm.money import to_major
 from crm.ownership import get_owned_or_404
@@ -24,22 +25,6 @@ from crm.pitches import followups, rate_sentence, states
 from crm.pitches import services as pitch_services
 from crm.pitches.models import Pitch
 from crm.saving import saving
-
-
-def smtp_settings() -> smtp.SmtpSettings | None:
-    """The SMTP settings, or None when sending is off or its setting is wrong.
-
-    A wrong setting goes to the log, for whoever runs the server: the creator
-    can't change it from a page, so the page only says sending is off.
-    """
-    url = current_app.config.get("SMTP_URL") or ""
-    if not url:
-        return None
-    try:
-        return smtp.parse_smtp_url(url, float(current_app.config["SMTP_TIMEOUT"]))
-    except smtp.SmtpConfigError as error:
-        current_app.logger.warning("Sending from the app is off: %s", error)
-        return None
 
 
 def _kind_arg(allowed: list[EmailKind] | tuple[EmailKind, ...]) -> EmailKind | None:
