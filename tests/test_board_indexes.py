@@ -20,7 +20,6 @@ from crm.database import make_engine, upgrade
 from crm.pitches import followups, pipeline
 from crm.pitches.models import Pitch, PitchStatus
 from tests.factories_pitches import make_pitch
-from tests.test_migrations import empty_database  # noqa: F401  (the fixture)
 
 TODAY = date(2026, 3, 2)
 
@@ -117,7 +116,7 @@ def _pitch_rows(owner_id: int, brand_id: int) -> list[dict]:
     ]  # fmt: skip
 
 
-def test_the_migration_counts_the_pitches_already_there(empty_database: str) -> None:  # noqa: F811
+def test_the_migration_counts_the_pitches_already_there(empty_database: str) -> None:
     upgrade(empty_database, "0012")
     engine = make_engine(empty_database)
     try:
