@@ -67,6 +67,11 @@ def test_an_unsettled_line_is_expected_on_its_order_day(status: str) -> None:
     assert [(row.paid, row.day) for row in rows] == [(False, date(2026, 6, 28))]
 
 
+def test_a_settled_line_without_its_settlement_date_falls_back_to_the_order_day() -> None:
+    rows, _ = read(export({"Commission settlement date": "/"}), READER)
+    assert [(row.paid, row.day) for row in rows] == [(True, date(2026, 6, 28))]
+
+
 def test_dates_are_day_first_even_where_month_first_would_also_read() -> None:
     line = {"Order date": "03/04/2026 10:00:00", "Order settlement status": "Pending"}
     rows, _ = read(export(line), READER)
