@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from crm.imports.readers.earnings import header_currency, is_blank, line_fields, pick_language
 from crm.imports.rows import Earning, ReadContext, Row, Table
@@ -56,7 +57,8 @@ _TIME = re.compile(
 )
 
 
-def shipped_on(text: str, formats: Sequence[str]) -> date:
+@lru_cache(maxsize=4096)  # a year of lines ships on a few hundred days; strptime is slow
+def shipped_on(text: str, formats: tuple[str, ...]) -> date:
     """The day from a Date Shipped cell in one of the marketplace's formats; ValueError if none."""
     day = _TIME.sub("", text.strip())
     for shape in formats:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
+from functools import lru_cache
 
 from crm.imports.readers.earnings import find_columns, is_blank, line_fields
 from crm.imports.rows import Cost, Earning, ReadContext, Row, Table
@@ -34,6 +35,8 @@ class LtkDialect(csv.excel):
     doublequote = False
 
 
+# A year of sales falls on a few hundred days, and strptime is half the reading time.
+@lru_cache(maxsize=4096)
 def _day(text: str) -> date:
     """'11/21/25' (M/D/YY, as LTK writes it) or '11/21/2025'; ValueError otherwise."""
     for shape in ("%m/%d/%y", "%m/%d/%Y"):
