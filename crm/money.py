@@ -103,3 +103,54 @@ def format_rate(millionths: int) -> str:
 def convert(cents: int, rate_millionths: int) -> int:
     """`cents` of one currency in another at `rate_millionths`, rounded half up, in integers."""
     return (cents * rate_millionths * 2 + RATE_SCALE) // (2 * RATE_SCALE)
+
+
+# What a symbol written with an amount in a downloaded report means. A bare "$" is US dollars:
+# the reports that write it (LTK, Amazon.com) are American; other dollars carry a prefix.
+SYMBOL_CURRENCIES: dict[str, str] = {
+    "$": "USD",
+    "US$": "USD",
+    "CA$": "CAD",
+    "C$": "CAD",
+    "A$": "AUD",
+    "AU$": "AUD",
+    "€": "EUR",
+    "£": "GBP",
+}
+_REPORT_AMOUNT = re.compile(
+    r"(?P<sign>-?)\s*(?P<before>[^\s0-9.,-]{0,3})\s*(?P<sign2>-?)\s*"
+    r"(?P<number>[0-9][0-9.,]*|[.,][0-9]+)\s*(?P<after>[^\s0-9.,-]{0,3})"
+)
+
+
+def _report_number(number: str, decimal: str) -> Decimal | None:
+    group = "," if decimal == "." else "."
+    d, g = re.escape(decimal), re.escape(group)
+    shape = rf"(?:[0-9]{{1,3}}(?:{g}[0-9]{{3}})+|[0-9]+)(?:{d}[0-9]{{1,2}})?|{d}[0-9]{{1,2}}"
+    if not re.fullmatch(shape, number):
+        return None
+    return Decimal(number.replace(group, "").replace(decimal, "."))
+
+
+def parse_report_amount(text: str, decimal: str = ".") -> tuple[int, str | None]:
+    """'-$2,182.97' -> (-218297, 'USD'); '8.42' -> (842, None); MoneyError for anything else.
+
+    For money in a downloaded report: signed, a currency symbol before or after, thousands
+    grouped by threes, at most two decimals. `decimal` is "," for reports written 1.234,56.
+    """
+    match = _REPORT_AMOUNT.fullmatch(text.strip().replace("\u2212", "-"))
+    if match is None or (match["sign"] and match["sign2"]):
+        raise MoneyError(f"{text!r} is not an amount like $1,250.50.")
+    if match["before"] and match["after"]:
+        raise MoneyError(f"{text!r} is not an amount like $1,250.50.")
+    amount = _report_number(match["number"], decimal)
+    if amount is None:
+        raise MoneyError(f"{text!r} is not an amount like $1,250.50.")
+    symbol = match["before"] or match["after"]
+    currency = None
+    if symbol:
+        currency = SYMBOL_CURRENCIES.get(symbol)
+        if currency is None:
+            raise MoneyError(f"{text!r} is in a currency ({symbol}) the app doesn't know.")
+    cents = int(amount * 100)
+    return (-cents if match["sign"] or match["sign2"] else cents), currency
