@@ -98,7 +98,19 @@ class Cost:
     note: str = ""
 
 
-Row = DayStats | VideoStats | AudienceShare | Earning | Cost
+@dataclass(frozen=True, slots=True)
+class IncomeLine:
+    """A line of income from a creator's own CSV, read through the columns they mapped."""
+
+    day: date
+    amount_cents: int
+    currency: str
+    stream: str  # a stream key of the market (seed/market.toml)
+    brand: str = ""  # the brand's name as the file writes it; matched to a brand on import
+    note: str = ""
+
+
+Row = DayStats | VideoStats | AudienceShare | Earning | Cost | IncomeLine
 
 
 @dataclass(frozen=True, slots=True)
