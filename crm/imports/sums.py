@@ -63,16 +63,19 @@ def _chain(key: ChainKey, days: dict[date, list[EntrySum]], warnings: list[str])
             carry = group
             continue
         kept.append(_net(day, group))
-    if carry:
-        total = sum(e.cents for e in carry)
-        if kept and total + sum(e.cents for e in kept[-1]) > 0:
-            last = kept.pop()
-            kept.append(_net(last[0].day, last + carry))
-        elif total:
-            warnings.append(
-                f"{program} returns of {format_money(-total, currency)} outweigh every sale in "
-                "the file: not written as income."
-            )
+    # Returns left at the end go back into the days before, as far as they must.
+    while carry and kept:
+        last = kept.pop()
+        group = last + carry
+        carry = [] if sum(e.cents for e in group) > 0 else group
+        if not carry:
+            kept.append(_net(last[0].day, group))
+    total = sum(e.cents for e in carry)
+    if total:
+        warnings.append(
+            f"{program} returns of {format_money(-total, currency)} outweigh every sale in "
+            "the file: not written as income."
+        )
     for group, day in ((g, g[0].day) for g in kept):
         moved = {e.day for e in group} - {day}
         if moved:
