@@ -346,3 +346,16 @@ def test_a_year_of_days_and_1500_sales_commit_quickly(session, user) -> None:
     total = session.scalar(owned(IncomeEntry, user.id, func.sum(IncomeEntry.amount_cents)))
     assert total == sum(100 + n for n in range(1500))
     assert took < 1.0, took
+
+
+def test_deleting_an_account_with_imports_goes_through(session, user) -> None:
+    from sqlalchemy import delete
+
+    from crm.accounts.models import User
+
+    make_import(session, user, "ltk", "E,2025-10-01,LTK,Gap,USD,100,paid", "C,2025-10-01,LTK,USD,9")
+    second = make_import(session, user, "ltk", "E,2025-10-01,LTK,Gap,USD,120,paid")
+    assert second.entries_replaced == 2
+    session.execute(delete(User).where(User.id == user.id))
+    session.flush()
+    assert session.scalar(select(func.count()).select_from(Import)) == 0
