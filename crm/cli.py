@@ -88,6 +88,10 @@ def register(app: Flask) -> None:
     from crm.deals.invoice_cli import invoices_group
 
     app.cli.add_command(invoices_group)
+    from crm.imports.cli import import_group, imports_group
+
+    app.cli.add_command(import_group)
+    app.cli.add_command(imports_group)
 
 
 @click.group("db")

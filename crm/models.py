@@ -9,6 +9,7 @@ from crm.deals.invoice_models import Invoice, InvoiceLine, InvoiceSettings
 from crm.deals.models import Deal, Deliverable
 from crm.deals.retainer_models import RetainerMonth
 from crm.emails.models import PitchEmailTemplate
+from crm.imports.models import DailyStats, FollowerShare, Import, ImportReplaced
 from crm.income.models import Expense, IncomeEntry, IncomeTarget, LiveSession
 from crm.pitches.models import Pitch, PitchTotal
 from crm.stats.models import PortfolioVideo, StatsSnapshot
@@ -22,9 +23,13 @@ __all__ = [
     "BrandTag",
     "CalendarFeed",
     "Contact",
+    "DailyStats",
     "Deal",
     "Deliverable",
     "Expense",
+    "FollowerShare",
+    "Import",
+    "ImportReplaced",
     "IncomeEntry",
     "IncomeTarget",
     "Invoice",

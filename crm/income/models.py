@@ -94,6 +94,8 @@ class IncomeEntry(CreatedOnce, Base):
     paid_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # The import that wrote it (None: typed in); NO ACTION, see crm.imports.models.
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"), index=True)
 
     brand: Mapped[Brand | None] = relationship()
 
@@ -142,6 +144,8 @@ class Expense(CreatedOnce, Base):
     )
     note: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The import that wrote it (None: typed in); NO ACTION, see crm.imports.models.
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"), index=True)
 
 
 class LiveFormat(enum.StrEnum):

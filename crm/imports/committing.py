@@ -1,0 +1,287 @@
+"""Commit an import (all or nothing) and undo one (putting back what it replaced).
+
+An overlap with an earlier import of the same source: the earlier import's income and
+expenses on the days the new file covers are removed and kept, the new ones written; days
+of stats are merged field by field (a followers-only file keeps the views another gave), the
+day as it was kept; an audience dimension the file has is replaced whole. An import whose
+rows a later, standing import replaced can't be undone until that later one is: its rows are
+no longer what it wrote, and putting them back would double-count the later file's days.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from crm import inputs, money
+from crm.accounts.models import User
+from crm.imports import keeping
+from crm.imports.digest import DAY_FIELDS, Digest, merge_day
+from crm.imports.models import SHARE_SCALE, DailyStats, FollowerShare, Import, ImportReplaced
+from crm.imports.rows import DayStats
+from crm.imports.services import ImportRefused, Preview, Upload, overlapped, preview
+from crm.income.models import AMOUNT_MAX_CENTS, Expense, ExpenseCategory, IncomeEntry, IncomeStatus
+from crm.income.services import AFFILIATE, last_rates
+from crm.ownership import owned
+
+# Bulk deletes of rows no loaded object stands for: no need to look for them in the session.
+NO_SYNC = {"synchronize_session": False}
+
+
+def commit(
+    session: Session,
+    owner: User,
+    upload: Upload,
+    today: date,
+    now: datetime,
+    rates: dict[str, int] | None = None,
+) -> tuple[Import, Preview]:
+    """Read the upload again and write it all or nothing; the same bytes again change nothing.
+
+    `rates` are the reporting currency per unit of another currency, in millionths (the
+    creator's last rates when not given). Returns the import (the earlier one when the same
+    bytes were imported already: see `Preview.already`) and the preview it wrote.
+    """
+    found = preview(session, owner, upload, today)
+    if found.already is not None:
+        return found.already, found
+    rates = _rates(session, owner, found, rates)
+    _check(found, today)
+    with session.begin_nested():
+        record = Import(
+            owner_id=owner.id,
+            source=found.source,
+            label=found.label[:200],
+            file_name=upload.name[:255],
+            sha256=found.sha256,
+            created_at=now,
+            date_from=found.digest.date_from,
+            date_to=found.digest.date_to,
+            rows_read=found.digest.rows,
+            rows_skipped=found.digest.skipped,
+        )
+        session.add(record)
+        session.flush()
+        replaced = _replace_money(session, owner.id, record, found)
+        written = _write_money(session, owner, record, found, rates, now)
+        days_written, days_kept = _write_days(session, owner.id, record.id, found.digest.days)
+        shares_written, shares_kept = _write_audience(session, owner.id, record.id, found.digest)
+        record.entries_written = written + days_written + shares_written
+        record.entries_replaced = replaced + days_kept + shares_kept
+        session.flush()
+    return record, found
+
+
+def _rates(
+    session: Session, owner: User, found: Preview, given: dict[str, int] | None
+) -> dict[str, int]:
+    rates = {**last_rates(session, owner.id, owner.currency), **(given or {})}
+    missing = sorted(found.currencies - {owner.currency} - set(rates))
+    if missing:
+        raise ImportRefused(
+            f"Your income is kept in {owner.currency}: give the rate for {missing[0]} "
+            f"(how many {owner.currency} one {missing[0]} was worth).",
+            field="rate",
+        )
+    return {**rates, owner.currency: money.RATE_SCALE}
+
+
+def _check(found: Preview, today: date) -> None:
+    days = [e.day for e in found.entries] + [k.day for k in found.digest.costs]
+    days += list(found.digest.days)
+    for day in sorted(set(days)):
+        problem = inputs.date_problem(day, today)
+        if problem:
+            raise ImportRefused(f"A row is dated {day}: {problem}", field="file")
+    amounts = [e.cents for e in found.entries] + list(found.digest.costs.values())
+    if any(cents > AMOUNT_MAX_CENTS for cents in amounts):
+        raise ImportRefused("A day's total is over 10 million: check the file.", field="file")
+
+
+def _replace_money(session: Session, owner_id: int, record: Import, found: Preview) -> int:
+    """Remove and keep the earlier imports' money on the days this file covers."""
+    start, end = record.date_from, record.date_to
+    if start is None or end is None:
+        return 0
+    earlier = [i.id for i in overlapped(session, owner_id, record.source, start, end)]
+    earlier = [i for i in earlier if i != record.id]
+    if not earlier:
+        return 0
+    kept = 0
+    for kind, model, day in (
+        ("income", IncomeEntry, IncomeEntry.earned_on),
+        ("expense", Expense, Expense.spent_on),
+    ):
+        table = model.__table__
+        where = (model.owner_id == owner_id, model.import_id.in_(earlier), day.between(start, end))
+        rows = session.execute(select(table).where(*where)).mappings().all()
+        kept += keeping.remember(session, owner_id, record.id, kind, rows)
+        session.execute(
+            delete(model).where(*where), execution_options={"synchronize_session": False}
+        )
+    return kept
+
+
+def _write_money(
+    session: Session, owner: User, record: Import, found: Preview, rates: dict[str, int],
+    now: datetime,
+) -> int:  # fmt: skip
+    base = {"owner_id": owner.id, "import_id": record.id, "reporting_currency": owner.currency}
+    base |= {"created_at": now}
+    income = [
+        {
+            **base,
+            "earned_on": e.day,
+            "amount_cents": e.cents,
+            "currency": e.currency,
+            "rate_millionths": rates[e.currency],
+            "reporting_cents": money.convert(e.cents, rates[e.currency]),
+            "stream": AFFILIATE,
+            "program": e.program[:80],
+            "note": e.note,
+            "status": IncomeStatus.PAID if e.paid else IncomeStatus.EXPECTED,
+            "paid_on": e.day if e.paid else None,
+            "due_on": None,
+            "brand_id": None,
+            "updated_at": now,
+        }
+        for e in found.entries
+    ]
+    costs = [
+        {
+            **base,
+            "spent_on": key.day,
+            "amount_cents": cents,
+            "currency": key.currency,
+            "rate_millionths": rates[key.currency],
+            "reporting_cents": money.convert(cents, rates[key.currency]),
+            "category": ExpenseCategory.FEES,
+            "note": f"{key.program}: payment transaction fee"[:500],
+        }
+        for key, cents in sorted(found.digest.costs.items(), key=lambda kv: kv[0].day)
+        if cents > 0
+    ]
+    keeping.insert_rows(session, "income", income)
+    keeping.insert_rows(session, "expense", costs)
+    return len(income) + len(costs)
+
+
+def _day_values(stats: DayStats) -> dict[str, Any]:
+    return {name: getattr(stats, name) for name in DAY_FIELDS}
+
+
+def _write_days(
+    session: Session, owner_id: int, import_id: int, days: dict[date, DayStats]
+) -> tuple[int, int]:
+    """Merge each day into daily_stats, keeping every day as it was; (written, kept)."""
+    if not days:
+        return 0, 0
+    table = DailyStats.__table__
+    existing = {
+        row["day"]: row
+        for row in session.execute(
+            select(table).where(
+                table.c.owner_id == owner_id, table.c.day.between(min(days), max(days))
+            )
+        ).mappings()
+    }
+    new, changed, kept = [], [], []
+    for day, stats in sorted(days.items()):
+        row = existing.get(day)
+        if row is None:
+            new.append({"owner_id": owner_id, "day": day, "import_id": import_id,
+                        **_day_values(stats)})  # fmt: skip
+            continue
+        before = DayStats(day=day, **{name: row[name] for name in DAY_FIELDS})
+        merged = merge_day(before, stats)
+        if merged != before:
+            kept.append(row)
+            changed.append({"id": row["id"], "import_id": import_id, **_day_values(merged)})
+    keeping.insert_rows(session, "day", new)
+    if changed:
+        session.execute(update(DailyStats), changed)
+    remembered = keeping.remember(session, owner_id, import_id, "day", kept)
+    return len(new) + len(changed), remembered
+
+
+def _write_audience(
+    session: Session, owner_id: int, import_id: int, found: Digest
+) -> tuple[int, int]:
+    """Replace each audience dimension the file has, keeping the shares it replaces."""
+    written = kept = 0
+    table = FollowerShare.__table__
+    for dimension, shares in sorted(found.audience.items()):
+        where = (table.c.owner_id == owner_id, table.c.dimension == dimension)
+        rows = session.execute(select(table).where(*where)).mappings().all()
+        kept += keeping.remember(session, owner_id, import_id, "audience", rows)
+        session.execute(delete(table).where(*where))
+        new = [
+            {
+                "owner_id": owner_id,
+                "import_id": import_id,
+                "dimension": dimension[:20],
+                "key": key[:80],
+                "share_millionths": int(min(max(share, 0), 1) * SHARE_SCALE),
+            }
+            for key, share in sorted(shares.items())
+        ]
+        keeping.insert_rows(session, "audience", new)
+        written += len(new)
+    return written, kept
+
+
+def undo(session: Session, owner: User, import_id: int, now: datetime) -> Import:
+    """Remove what import `import_id` wrote and put back what it replaced."""
+    from crm.imports.services import find_import
+
+    record = find_import(session, owner.id, import_id)
+    if record.undone_at is not None:
+        raise ImportRefused(f"Import #{record.id} was already undone.", field="import")
+    later = session.scalars(
+        owned(Import, owner.id)
+        .join(ImportReplaced, ImportReplaced.import_id == Import.id)
+        .where(ImportReplaced.from_import_id == record.id, Import.undone_at.is_(None))
+        .order_by(Import.id)
+        .limit(1)
+    ).first()
+    if later is not None:
+        raise ImportRefused(
+            f"Import #{later.id} ({later.file_name}) replaced some of what import #{record.id} "
+            f"wrote: undo #{later.id} first.",
+            field="import",
+        )
+    with session.begin_nested():
+        _unwrite(session, owner.id, record.id)
+        record.undone_at = now
+        session.flush()
+    return record
+
+
+def _unwrite(session: Session, owner_id: int, import_id: int) -> None:
+    for model in (IncomeEntry, Expense, FollowerShare):
+        session.execute(
+            delete(model).where(model.owner_id == owner_id, model.import_id == import_id),
+            execution_options=NO_SYNC,
+        )
+    days = {row["day"]: row for row in keeping.kept_rows(session, owner_id, import_id, "day")}
+    table = DailyStats.__table__
+    mine = session.execute(
+        select(table.c.id, table.c.day).where(
+            table.c.owner_id == owner_id, table.c.import_id == import_id
+        )
+    ).all()
+    back = [{"id": id_, **_restorable(days[day])} for id_, day in mine if day in days]
+    gone = [id_ for id_, day in mine if day not in days]
+    if back:
+        session.execute(update(DailyStats), back)
+    if gone:
+        session.execute(delete(table).where(table.c.id.in_(gone)))
+    for kind in ("income", "expense", "audience"):
+        keeping.insert_rows(session, kind, keeping.kept_rows(session, owner_id, import_id, kind))
+
+
+def _restorable(values: dict[str, Any]) -> dict[str, Any]:
+    return {name: values.get(name) for name in (*DAY_FIELDS, "import_id")}
