@@ -327,9 +327,8 @@ def test_import_list_is_newest_first_and_only_mine(session, user, other_user) ->
     assert [r.id for r in page.items] == [second.id, first.id]
 
 
-def test_a_year_of_days_and_1500_sales_commit_quickly(session, user) -> None:
-    import time
-
+def test_a_year_of_days_and_1500_sales_commit_whole(session, user) -> None:
+    # How long it takes is measured by bench/imports.py, not asserted here.
     start_day = date(2025, 1, 1)
     days = [f"D,{start_day + timedelta(days=n)},views={n},followers={n}" for n in range(365)]
     sales = [
@@ -337,15 +336,12 @@ def test_a_year_of_days_and_1500_sales_commit_quickly(session, user) -> None:
         f"{'paid' if n % 3 else 'open'}"
         for n in range(1500)
     ]
-    started = time.perf_counter()
     committing.commit(session, user, upload("tiktok", *days), TODAY, NOW)
     committing.commit(session, user, upload("ltk", *sales), TODAY, NOW)
     session.flush()
-    took = time.perf_counter() - started
     assert _count(session, DailyStats, user.id) == 365
     total = session.scalar(owned(IncomeEntry, user.id, func.sum(IncomeEntry.amount_cents)))
     assert total == sum(100 + n for n in range(1500))
-    assert took < 1.0, took
 
 
 def test_deleting_an_account_with_imports_goes_through(session, user) -> None:
