@@ -8,6 +8,7 @@ is a few plain lines a fake reader turns into rows, so each test says exactly wh
     C,2025-10-01,LTK,USD,150              a Cost
     D,2025-10-01,views=100,followers=5    a DayStats
     A,gender,Female,0.6                   an AudienceShare
+    I,2025-10-01,ugc,Glow Labs,USD,5000,note  an IncomeLine (a creator's own CSV)
     ?anything                             a line the reader skips
     BOOM                                  the file turns out unreadable half-way
 """
@@ -35,6 +36,7 @@ from crm.imports.rows import (
     DayStats,
     Earning,
     Found,
+    IncomeLine,
     Line,
     ReadContext,
     Row,
@@ -83,6 +85,9 @@ def _row(cells: Sequence[str]) -> Row:
         return DayStats(date.fromisoformat(rest[0]), **{k: int(v) for k, v in figures.items()})
     if kind == "A":
         return AudienceShare(rest[0], rest[1], Decimal(rest[2]))
+    if kind == "I":
+        day, stream, brand, currency, cents, note = rest
+        return IncomeLine(date.fromisoformat(day), int(cents), currency, stream, brand, note)
     raise AssertionError(f"unknown fake row {cells!r}")
 
 

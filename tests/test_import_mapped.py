@@ -13,12 +13,13 @@ from crm.imports.rows import IncomeLine
 from tests.affiliate_tables import TODAY, read
 
 STREAMS = {"ugc": "UGC deals", "affiliate": "Affiliate", "brand": "Brand sponsorships"}
+LAYOUT = layout_key(["Paid on", "Client", "Amount", "Type", "Memo"])
 MAPPING = ColumnMapping(day="Paid on", amount="Amount", stream="Type", brand="Client", note="Memo")
 
 
 def reader(**changes: object) -> MappedReader:
     fields = {**MAPPING.__dict__, **changes}
-    return MappedReader(ColumnMapping(**fields), STREAMS)  # type: ignore[arg-type]
+    return MappedReader(ColumnMapping(**fields), STREAMS, LAYOUT)  # type: ignore[arg-type]
 
 
 def test_each_line_becomes_income_in_its_stream_with_brand_and_note() -> None:
@@ -77,6 +78,11 @@ def test_it_recognises_any_header_holding_the_mapped_columns_in_any_order() -> N
     mapped = reader(brand=None, note=None)
     assert mapped.recognises([], ["Type", " amount ", "PAID ON", "Extra"])
     assert not mapped.recognises([], ["Paid on", "Amount"])  # "Type" is gone
+
+
+def test_each_layout_is_its_own_source_so_one_never_replaces_anothers_days() -> None:
+    other = MappedReader(MAPPING, STREAMS, layout_key(["Date", "Gross"]))
+    assert reader().source.startswith("csv-") and reader().source != other.source
 
 
 def test_the_layout_key_ignores_case_and_spacing_but_not_order() -> None:

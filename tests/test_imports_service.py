@@ -13,6 +13,7 @@ from crm.imports.models import DailyStats, FollowerShare, Import, ImportReplaced
 from crm.imports.services import ImportRefused
 from crm.income.models import Expense, ExpenseCategory, IncomeEntry
 from crm.ownership import owned
+from tests.factories_brands import make_brand
 from tests.factories_imports import NOW, TODAY, fake_files, make_import, stream_upload, upload
 from tests.factories_income import make_income
 
@@ -105,6 +106,25 @@ def test_a_fee_becomes_an_expense(session, user) -> None:
         200,
         ExpenseCategory.FEES,
     )
+
+
+def test_own_csv_lines_become_income_in_their_stream_with_the_brand_matched_by_name(
+    session, user, other_user
+) -> None:
+    glow = make_brand(session, user, name="Glow Labs")
+    make_brand(session, other_user, name="Lumen")  # someone else's: never matched
+    make_import(
+        session, user, "csv-abc",
+        "I,2025-10-01,ugc,glow labs,USD,5000,3 videos",
+        "I,2025-10-01,ugc,glow labs,USD,2500,3 videos",  # alike in all: one entry, summed
+        "I,2025-10-02,brand,Lumen,USD,9000,",
+    )  # fmt: skip
+    entries = session.scalars(owned(IncomeEntry, user.id).order_by(IncomeEntry.earned_on)).all()
+    assert [(e.stream, e.amount_cents, e.brand_id, e.note) for e in entries] == [
+        ("ugc", 7500, glow.id, "3 videos"),
+        ("brand", 9000, None, "Lumen"),  # no brand of theirs by that name: kept in the note
+    ]
+    assert all(e.status.value == "paid" and e.paid_on == e.earned_on for e in entries)
 
 
 def test_the_same_file_twice_changes_nothing(session, user) -> None:

@@ -13,11 +13,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from crm import inputs, money
 from crm.accounts.models import User
+from crm.brands.models import Brand
 from crm.imports import keeping
 from crm.imports.digest import DAY_FIELDS, Digest, merge_day
 from crm.imports.models import SHARE_SCALE, DailyStats, FollowerShare, Import, ImportReplaced
@@ -26,6 +27,24 @@ from crm.imports.services import ImportRefused, Preview, Upload, overlapped, pre
 from crm.income.models import AMOUNT_MAX_CENTS, Expense, ExpenseCategory, IncomeEntry, IncomeStatus
 from crm.income.services import AFFILIATE, last_rates
 from crm.ownership import owned
+
+
+def brand_ids_by_name(session: Session, owner_id: int, names: set[str]) -> dict[str, int]:
+    """The creator's brands with these names (case folded), by folded name; the oldest wins."""
+    folded = {name.casefold() for name in names if name}
+    if not folded:
+        return {}
+    found: dict[str, int] = {}
+    for brand_id, name in session.execute(
+        owned(Brand, owner_id, Brand.id, Brand.name).order_by(Brand.id)
+        .where(
+            func.lower(Brand.name).in_({n.lower() for n in names if n})
+            | Brand.name.in_({n for n in names if n})
+        )
+    ):  # fmt: skip
+        found.setdefault(name.casefold(), brand_id)
+    return {name: id_ for name, id_ in found.items() if name in folded}
+
 
 # Bulk deletes of rows no loaded object stands for: no need to look for them in the session.
 NO_SYNC = {"synchronize_session": False}
@@ -91,12 +110,14 @@ def _rates(
 
 def _check(found: Preview, today: date) -> None:
     days = [e.day for e in found.entries] + [k.day for k in found.digest.costs]
+    days += [k.day for k in found.digest.lines]
     days += list(found.digest.days)
     for day in sorted(set(days)):
         problem = inputs.date_problem(day, today)
         if problem:
             raise ImportRefused(f"A row is dated {day}: {problem}", field="file")
     amounts = [e.cents for e in found.entries] + list(found.digest.costs.values())
+    amounts += list(found.digest.lines.values())
     if any(cents > AMOUNT_MAX_CENTS for cents in amounts):
         raise ImportRefused("A day's total is over 10 million: check the file.", field="file")
 
@@ -150,6 +171,7 @@ def _write_money(
         }
         for e in found.entries
     ]
+    income += _own_lines(session, owner, found, rates, base | {"updated_at": now})
     costs = [
         {
             **base,
@@ -167,6 +189,38 @@ def _write_money(
     keeping.insert_rows(session, "income", income)
     keeping.insert_rows(session, "expense", costs)
     return len(income) + len(costs)
+
+
+def _own_lines(
+    session: Session, owner: User, found: Preview, rates: dict[str, int], base: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Income from a creator's own CSV: its stream, and its brand when one of theirs has the
+    name (else the name goes in the note, so nothing in the file is lost)."""
+    if not found.digest.lines:
+        return []
+    brands = brand_ids_by_name(session, owner.id, {k.brand for k in found.digest.lines})
+    rows = []
+    for key, cents in sorted(found.digest.lines.items(), key=lambda kv: kv[0].day):
+        brand_id = brands.get(key.brand.casefold()) if key.brand else None
+        note = key.note if brand_id or not key.brand else f"{key.brand}: {key.note}".rstrip(": ")
+        rows.append(
+            base
+            | {
+                "earned_on": key.day,
+                "amount_cents": cents,
+                "currency": key.currency,
+                "rate_millionths": rates[key.currency],
+                "reporting_cents": money.convert(cents, rates[key.currency]),
+                "stream": key.stream,
+                "program": "",
+                "note": note[:500],
+                "status": IncomeStatus.PAID,
+                "paid_on": key.day,
+                "due_on": None,
+                "brand_id": brand_id,
+            }
+        )
+    return rows
 
 
 def _day_values(stats: DayStats) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from crm.imports.rows import (
     DayStats,
     Earning,
     Found,
+    IncomeLine,
     ReadContext,
     Row,
     Skipped,
@@ -39,6 +40,17 @@ class EarningKey:
     retailer: str
     currency: str
     paid: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LineKey:
+    """A creator's own CSV: lines alike in all of these are one entry (their sum)."""
+
+    day: date
+    stream: str
+    brand: str
+    currency: str
+    note: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +89,7 @@ class Digest:
     unknown: list[str] = field(default_factory=list)  # tables no reader knows, by name
     earnings: dict[EarningKey, int] = field(default_factory=lambda: defaultdict(int))
     costs: dict[CostKey, int] = field(default_factory=lambda: defaultdict(int))
+    lines: dict[LineKey, int] = field(default_factory=lambda: defaultdict(int))
     days: dict[date, DayStats] = field(default_factory=dict)
     audience: dict[str, dict[str, Decimal]] = field(default_factory=dict)
     videos: int = 0
@@ -107,7 +120,7 @@ class Digest:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.earnings or self.costs or self.days or self.audience)
+        return not (self.earnings or self.costs or self.lines or self.days or self.audience)
 
 
 def digest(found: Iterable[Found], today: date, currency: str, ends_on: date | None) -> Digest:
@@ -145,6 +158,11 @@ def _take(result: Digest, summary: TableSummary, row: Row) -> None:
         summary.saw(row.day)
         result.costs[CostKey(row.day, row.program, row.currency)] += row.amount_cents
         _add(summary.totals, f"{row.program} fees", row.currency, row.amount_cents)
+    elif isinstance(row, IncomeLine):
+        summary.saw(row.day)
+        key = LineKey(row.day, row.stream, row.brand, row.currency, row.note)
+        result.lines[key] += row.amount_cents
+        _add(summary.totals, row.stream, row.currency, row.amount_cents)
     elif isinstance(row, DayStats):
         summary.saw(row.day)
         result.days[row.day] = merge_day(result.days.get(row.day), row)

@@ -78,7 +78,8 @@ class Preview:
 
     @property
     def currencies(self) -> set[str]:
-        return {e.currency for e in self.entries} | {k.currency for k in self.digest.costs}
+        costs = {k.currency for k in self.digest.costs}
+        return {e.currency for e in self.entries} | costs | {k.currency for k in self.digest.lines}
 
 
 def _hashed(data: bytes | BinaryIO) -> tuple[BinaryIO, str]:

@@ -97,11 +97,13 @@ def parse_day(text: str, day_order: str) -> date:
 class MappedReader:
     """Reads a creator's own income CSV through their column mapping into income lines."""
 
-    source = SOURCE
     label = "Your CSV of income"
 
-    def __init__(self, mapping: ColumnMapping, streams: Mapping[str, str]) -> None:
+    def __init__(self, mapping: ColumnMapping, streams: Mapping[str, str], layout: str) -> None:
         # streams: stream key -> label, from the market; a cell may give either.
+        # The source names the layout: a later export of the same layout replaces the days
+        # it covers again, while a CSV from somewhere else (another layout) never does.
+        self.source = f"{SOURCE}-{layout[:12]}"
         self.mapping = mapping
         self.streams = streams
         self._stream_names = {header_name(k): k for k in streams} | {
