@@ -20,6 +20,7 @@ import struct
 import tempfile
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import BinaryIO
 
 from crm.imports import xlsx
@@ -67,22 +68,31 @@ def unrecognised_message(table: Table) -> str:
 
 
 def _within_upload_limit(name: str, stream: BinaryIO, limits: Limits) -> BinaryIO:
-    """The stream, seekable (ZIPs need it), once known to be within the upload limit."""
-    if stream.seekable():
-        start = stream.tell()
-        size = stream.seek(0, io.SEEK_END) - start
-        stream.seek(start)
-        if size > limits.upload_bytes:
-            raise UnreadableFile(_too_big(name, limits, size))
-        return stream
-    # A pipe (stdin in the CLI): spooled to disk past a few MB, counted as it comes.
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * MB)  # noqa: SIM115 (outlives this)
+    """The stream, once known to be seekable (ZIPs need it) and within the upload limit."""
+    if not stream.seekable():
+        raise ValueError("open_upload needs a seekable stream: wrap a pipe in seekable_copy()")
+    start = stream.tell()
+    size = stream.seek(0, io.SEEK_END) - start
+    stream.seek(start)
+    if size > limits.upload_bytes:
+        raise UnreadableFile(_too_big(name, limits, size))
+    return stream
+
+
+@contextmanager
+def seekable_copy(name: str, stream: BinaryIO, limits: Limits | None = None) -> Iterator[BinaryIO]:
+    """A pipe (stdin in the CLI) copied to a temporary file as it comes, within the limit.
+
+    A context, so the copy lives as long as the tables read from it.
+    """
+    limits = limits or Limits()
     budget = Budget(limits.upload_bytes, _too_big(name, limits))
-    while chunk := stream.read(1024 * 1024):
-        budget.spend(len(chunk))
-        spool.write(chunk)
-    spool.seek(0)
-    return spool  # type: ignore[return-value]
+    with tempfile.SpooledTemporaryFile(max_size=8 * MB) as spool:
+        while chunk := stream.read(1024 * 1024):
+            budget.spend(len(chunk))
+            spool.write(chunk)
+        spool.seek(0)
+        yield spool  # type: ignore[misc]
 
 
 def _too_big(name: str, limits: Limits, size: int | None = None) -> str:

@@ -92,7 +92,11 @@ def text_table(
 ) -> Found:
     """The table in a text file: header and title lines read now, the rest as it is iterated."""
     encoding = text_encoding(label, data.peek(HEAD_BYTES))
-    text = io.TextIOWrapper(io.BufferedReader(data), encoding=encoding, newline="")
+    # Bad bytes come through escaped, so the line that holds them is the one refused (a
+    # strict decoder fails on a whole chunk ahead, lines before the bad one).
+    text = io.TextIOWrapper(
+        io.BufferedReader(data), encoding=encoding, errors="surrogateescape", newline=""
+    )
     physical = physical_lines(label, text, limits.line_chars)
     first = list(islice(physical, HEAD_LINES))
     head = split_head(label, first)
@@ -115,12 +119,22 @@ def physical_lines(label: str, text: io.TextIOBase, limit: int) -> Iterator[str]
         if not line:
             return
         number += 1
+        if not line.isascii() and not _encodable(line):
+            raise UnreadableFile(not_text_message(f"{label}, line {number}"))
         if len(line) > limit and not line.endswith(("\n", "\r")):
             raise UnreadableFile(
                 f"{label}, line {number} is longer than {limit:,} characters: this isn't an "
                 "export we know; check it is the file the export gave you."
             )
         yield line
+
+
+def _encodable(line: str) -> bool:
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:  # an escaped bad byte
+        return False
+    return True
 
 
 def split_head(label: str, first: Sequence[str]) -> Head:
