@@ -44,6 +44,16 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_HASHES_AT_ONCE": 2,
     "PASSWORD_HASH_WAIT_SECONDS": 5,
     "MAX_UPLOAD_BYTES": 2 * 1024 * 1024,
+    # Imports (crm/imports/limits.py says why each is what it is). An import's upload may be
+    # bigger than MAX_UPLOAD_BYTES: a year of affiliate orders, a 100 MB CSV.
+    "IMPORT_MAX_UPLOAD_BYTES": 100 * 1024 * 1024,
+    "IMPORT_MAX_ZIP_MEMBERS": 50,
+    "IMPORT_MAX_WORKBOOK_PARTS": 200,
+    "IMPORT_MAX_UNPACKED_BYTES": 200 * 1024 * 1024,
+    "IMPORT_MAX_COMPRESSION_RATIO": 200,
+    "IMPORT_MAX_SHARED_STRINGS_BYTES": 64 * 1024 * 1024,
+    "IMPORT_MAX_LINE_CHARS": 128 * 1024,
+    "IMPORT_MAX_COLUMNS": 200,
     # Market facts file; empty means the reviewed seed/market.toml that ships with the app.
     "SEED_PATH": "",
     "PAGE_SIZE": 25,
