@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from crm.imports.readers.tiktok import TIKTOK_READERS
 from crm.imports.rows import Reader
 
 # Each reader module adds its readers here, most specific first: the first that recognises a
 # table reads it.
-READERS: tuple[Reader, ...] = ()
+READERS: tuple[Reader, ...] = (*TIKTOK_READERS,)
 
 
 def recognise(
