@@ -321,3 +321,15 @@ def test_consecutive_days_written_without_a_year_read_back_the_same(
     _, found, context = read(studio_csv(HISTORY, rows), today=date(2091, 1, 1), ends_on=dates[-1])
     assert days(found) == dates
     assert context.skipped == [] and context.warnings == []
+
+
+def test_a_video_whose_post_date_cant_be_read_is_kept_without_one() -> None:
+    rows = [
+        ["March 4", "a", "https://www.tiktok.com/@me/video/3", "someday", "1", "1", "1", "9"],
+        ["March 4", "b", "https://www.tiktok.com/@me/video/4", "undefined", "1", "1", "1", "8"],
+    ]
+    _, found, context = read(studio_csv(CONTENT, rows))
+    assert [(video.posted_on, video.views) for video in found] == [(None, 9), (None, 8)]
+    assert context.warnings == [
+        "Line 2: “someday” is not a post date; the video is kept without one."
+    ]
