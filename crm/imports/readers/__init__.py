@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from crm.imports.readers import amazon, ltk, tiktok_shop
+from crm.imports.readers.tiktok import TIKTOK_READERS
 from crm.imports.rows import Reader
 
 # Each reader module adds its readers here, most specific first: the first that recognises a
 # table reads it.
-READERS: tuple[Reader, ...] = (ltk.READER, amazon.READER, tiktok_shop.READER)
+READERS: tuple[Reader, ...] = (*TIKTOK_READERS, ltk.READER, amazon.READER, tiktok_shop.READER)
 
 
 def recognise(

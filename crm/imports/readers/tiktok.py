@@ -1,0 +1,330 @@
+"""TikTok analytics exports: Studio's "Download data" tabs and the business-account files.
+
+Each tab is its own table (Overview, FollowerHistory, Viewers, FollowerActivity,
+FollowerGender, FollowerTopTerritories, Content); the readers below recognise them by their
+header cells and turn them into daily figures, audience shares and video totals.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from crm.dates import show_date
+from crm.imports.readers.tiktok_cells import BadCell, columns, count, has_all, share
+from crm.imports.readers.tiktok_dates import (
+    DayCell,
+    gap_warnings,
+    infer_years,
+    latest_on_or_before,
+    read_day,
+    staleness_warning,
+)
+from crm.imports.rows import AudienceShare, DayStats, Line, ReadContext, Row, Table, VideoStats
+
+SOURCE = "tiktok"
+
+# The Content tab's `Time` is the download day, which comes one or two days after the last day
+# an export covers (the creator's corrected end date).
+EXPORT_AFTER_LAST_DAY = timedelta(days=2)
+
+Needs = tuple[tuple[str, ...], ...]
+
+
+def _cells(line: Line, width: int, context: ReadContext) -> Sequence[str] | None:
+    """The line's cells, or None when it is blank or cut short (a short one is skipped)."""
+    if not any(cell.strip() for cell in line.cells):
+        return None
+    if len(line.cells) < width:
+        context.skip(line.number, f"Only {len(line.cells)} of the {width} columns are there.")
+        return None
+    return line.cells
+
+
+def _counts(
+    cells: Sequence[str], wanted: Mapping[str, int], header: Sequence[str], below_zero: Counter[str]
+) -> dict[str, int | None]:
+    """The figures of one line by field name; BadCell names the column that is not a number.
+
+    A count below zero (a day more comments were deleted than written) says how the total
+    moved, not how many came that day: it is no figure, and `below_zero` counts it per column.
+    """
+    figures: dict[str, int | None] = {}
+    for name, index in wanted.items():
+        try:
+            figure = count(cells[index])
+        except BadCell as bad:
+            raise BadCell(f"“{bad}” under {header[index].strip()} is not a number.") from None
+        if figure is not None and figure < 0:
+            below_zero[header[index].strip()] += 1
+            figure = None
+        figures[name] = figure
+    return figures
+
+
+def _warn_below_zero(below_zero: Counter[str], what: str, context: ReadContext) -> None:
+    for column, times in sorted(below_zero.items()):
+        many = f"{times} {what}s have" if times > 1 else f"1 {what} has"
+        context.warn(f"{many} {column} below zero: left without a figure for {column}.")
+
+
+def _pick(found: Mapping[str, int], fields: Mapping[str, tuple[str, ...]]) -> dict[str, int]:
+    """Each field's column: the first of its header keys this table has."""
+    picked: dict[str, int] = {}
+    for name, keys in fields.items():
+        for key in keys:
+            if key in found:
+                picked[name] = found[key]
+                break
+    return picked
+
+
+def _dated(
+    rows: Sequence[tuple[int, DayCell, dict[str, int | None]]], context: ReadContext
+) -> Iterator[tuple[date, dict[str, int | None]]]:
+    """Rows with their inferred dates; impossible and repeated days skipped, odd ranges warned."""
+    anchor = context.ends_on or context.today
+    days = infer_years([cell for _, cell, _ in rows], anchor)
+    kept: list[date] = []
+    for (number, cell, figures), day in zip(rows, days, strict=True):
+        if day is None:
+            context.skip(number, f"{_month_day(cell)} is not a date in a year without February 29.")
+        elif kept and day <= kept[-1]:
+            context.skip(number, f"{show_date(day)} comes again or out of order.")
+        else:
+            kept.append(day)
+            yield day, figures
+    for message in gap_warnings(kept):
+        context.warn(message)
+    inferred = any(cell.year is None for _, cell, _ in rows)
+    if kept and inferred and context.ends_on is None:
+        stale = staleness_warning(kept[-1], context.today)
+        if stale:
+            context.warn(stale)
+
+
+def _month_day(cell: DayCell) -> str:
+    return f"{date(2000, cell.month, cell.day):%B} {cell.day}"
+
+
+@dataclass(frozen=True, slots=True)
+class DailyReader:
+    """A table of one row per day: Overview, FollowerHistory, the business audience file."""
+
+    label: str
+    needs: Needs
+    fields: Mapping[str, tuple[str, ...]]  # DayStats field -> header keys, first found wins
+    source: str = SOURCE
+
+    def recognises(self, preamble: Sequence[str], header: Sequence[str]) -> bool:
+        """Whether the header has this table's columns."""
+        return has_all(columns(header), self.needs)
+
+    def dialect(self) -> type[csv.Dialect] | None:
+        """TikTok writes plain CSV."""
+        return None
+
+    def read(self, table: Table, context: ReadContext) -> Iterator[Row]:
+        """One DayStats per day that has at least one figure (`undefined` is no figure)."""
+        found = columns(table.header)
+        wanted = _pick(found, self.fields)
+        rows: list[tuple[int, DayCell, dict[str, int | None]]] = []
+        below_zero: Counter[str] = Counter()
+        for line in table.lines:
+            cells = _cells(line, len(table.header), context)
+            if cells is None:
+                continue
+            cell = read_day(cells[found["date"]])
+            if cell is None:
+                context.skip(line.number, f"“{cells[found['date']].strip()}” is not a date.")
+                continue
+            try:
+                rows.append((line.number, cell, _counts(cells, wanted, table.header, below_zero)))
+            except BadCell as bad:
+                context.skip(line.number, str(bad))
+        _warn_below_zero(below_zero, "day", context)
+        known = 0
+        for day, figures in _dated(rows, context):
+            if any(value is not None for value in figures.values()):
+                known += 1
+                yield DayStats(day, **figures)
+        if rows and not known:
+            context.warn(f"{self.label}: no day has a figure this app keeps.")
+
+
+@dataclass(frozen=True, slots=True)
+class ContentReader:
+    """A table of videos and their totals, matched to the portfolio by link."""
+
+    label: str
+    needs: Needs
+    source: str = SOURCE
+    fields: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: {
+            "views": ("total_views", "video_views"),
+            "likes": ("total_likes", "likes"),
+            "comments": ("total_comments", "comments"),
+            "shares": ("total_shares", "shares"),
+        }
+    )
+
+    def recognises(self, preamble: Sequence[str], header: Sequence[str]) -> bool:
+        """Whether the header has this table's columns."""
+        return has_all(columns(header), self.needs)
+
+    def dialect(self) -> type[csv.Dialect] | None:
+        """TikTok writes plain CSV."""
+        return None
+
+    def read(self, table: Table, context: ReadContext) -> Iterator[Row]:
+        """One VideoStats per line with a link; the post date inferred when it has no year."""
+        found = columns(table.header)
+        wanted = _pick(found, self.fields)
+        anchor = context.ends_on + EXPORT_AFTER_LAST_DAY if context.ends_on else context.today
+        below_zero: Counter[str] = Counter()
+        for line in table.lines:
+            cells = _cells(line, len(table.header), context)
+            if cells is None:
+                continue
+            link = cells[found["video_link"]].strip()
+            if not link:
+                context.skip(line.number, "The video has no link.")
+                continue
+            try:
+                figures = _counts(cells, wanted, table.header, below_zero)
+            except BadCell as bad:
+                context.skip(line.number, str(bad))
+                continue
+            title = cells[found["video_title"]].strip() if "video_title" in found else ""
+            posted = _posted_on(line.number, cells, found, anchor, context)
+            yield VideoStats(url=link, title=title, posted_on=posted, **figures)
+        _warn_below_zero(below_zero, "video", context)
+
+
+def _posted_on(
+    number: int, cells: Sequence[str], found: Mapping[str, int], anchor: date, context: ReadContext
+) -> date | None:
+    """A video's post date: on or before the export's day (its `Time`, else the anchor)."""
+    exported = anchor
+    if "export_day" in found:
+        cell = read_day(cells[found["export_day"]])
+        if cell is not None and cell.year is not None:
+            exported = date(cell.year, cell.month, cell.day)
+        elif cell is not None:
+            exported = latest_on_or_before(cell.month, cell.day, anchor)
+    text = cells[found["post_time"]].strip()
+    posted = read_day(text)
+    if posted is None:
+        if text and text.casefold() != "undefined":
+            context.warn(
+                f"Line {number}: “{text}” is not a post date; the video is kept without one."
+            )
+        return None
+    if posted.year is not None:
+        return date(posted.year, posted.month, posted.day)
+    return latest_on_or_before(posted.month, posted.day, exported)
+
+
+@dataclass(frozen=True, slots=True)
+class AudienceReader:
+    """Shares of the followers by gender or territory."""
+
+    label: str
+    dimension: str  # "gender" or "territory"
+    source: str = SOURCE
+
+    def recognises(self, preamble: Sequence[str], header: Sequence[str]) -> bool:
+        """Whether the header has this table's columns."""
+        return has_all(columns(header), ((self.dimension,), ("distribution",)))
+
+    def dialect(self) -> type[csv.Dialect] | None:
+        """TikTok writes plain CSV."""
+        return None
+
+    def read(self, table: Table, context: ReadContext) -> Iterator[Row]:
+        """One AudienceShare per line; a warning when the shares don't add up to about 100%."""
+        found = columns(table.header)
+        total = Decimal(0)
+        for line in table.lines:
+            cells = _cells(line, len(table.header), context)
+            if cells is None:
+                continue
+            key = cells[found[self.dimension]].strip()
+            try:
+                value = share(cells[found["distribution"]])
+            except BadCell as bad:
+                context.skip(line.number, f"“{bad}” is not a share from 0 to 1.")
+                continue
+            if not key or value is None:
+                context.skip(line.number, "The line has no name or no share.")
+                continue
+            total += value
+            yield AudienceShare(self.dimension, key, value)
+        if total and abs(total - 1) > Decimal("0.02"):
+            context.warn(f"{self.label}: the shares add up to {round(total * 100)}%, not 100%.")
+
+
+@dataclass(frozen=True, slots=True)
+class UnusedReader:
+    """A tab recognised so the preview can name it, whose figures this app doesn't keep."""
+
+    label: str
+    needs: Needs
+    warning: str | None = None
+    source: str = SOURCE
+
+    def recognises(self, preamble: Sequence[str], header: Sequence[str]) -> bool:
+        """Whether the header has this table's columns."""
+        return has_all(columns(header), self.needs)
+
+    def dialect(self) -> type[csv.Dialect] | None:
+        """TikTok writes plain CSV."""
+        return None
+
+    def read(self, table: Table, context: ReadContext) -> Iterator[Row]:
+        """Nothing: the lines are read through (so the file is known to be whole), not kept."""
+        for _line in table.lines:
+            pass
+        if self.warning:
+            context.warn(self.warning)
+        return
+        yield  # a generator, like every reader
+
+
+DAY_FIGURES = {
+    "views": ("video_views",),
+    "profile_views": ("profile_views",),
+    "likes": ("likes",),
+    "comments": ("comments",),
+    "shares": ("shares",),
+    "followers": ("total_followers", "followers"),
+}
+
+# Most specific first: the first reader that recognises a table reads it.
+TIKTOK_READERS = (
+    UnusedReader(
+        "TikTok Studio: Follower activity",
+        (("date",), ("hour",), ("active_followers",)),
+        "Follower activity by hour is not used: nothing is imported from it.",
+    ),
+    UnusedReader("TikTok Studio: Viewers", (("date",), ("total_viewers",))),
+    DailyReader("TikTok Studio: Overview", (("date",), ("video_views",)), DAY_FIGURES),
+    DailyReader(
+        "TikTok Studio: Follower history",
+        (("date",), ("followers",)),
+        {"followers": ("followers",)},  # the difference column is TikTok's arithmetic: ignored
+    ),
+    DailyReader(
+        "TikTok business: Audience",
+        (("date",), ("new_followers", "total_followers", "net_growth")),
+        {"followers": ("total_followers",)},
+    ),
+    AudienceReader("TikTok Studio: Follower gender", "gender"),
+    AudienceReader("TikTok Studio: Follower territories", "territory"),
+    ContentReader("TikTok Studio: Content", (("export_day",), ("video_link",), ("post_time",))),
+    ContentReader("TikTok business: Videos", (("video_link",), ("post_time",), ("video_views",))),
+)
