@@ -55,6 +55,9 @@ def _instance_path() -> tuple[str, Path | None]:
 
 
 def _configure_flask(app: Flask) -> None:
+    from crm.uploads import UploadLimitRequest
+
+    app.request_class = UploadLimitRequest
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -99,11 +102,13 @@ def _register_blueprints(app: Flask) -> None:
     from crm.emails import template_views  # noqa: F401
     from crm.emails import views as email_pages  # noqa: F401
     from crm.income import expense_views, live_views, target_views  # noqa: F401
+    from crm.imports import views as imports
     from crm.income import views as income
     from crm.pitches import views as pitches
     from crm.stats import views as stats
 
-    for area in (accounts, dashboard, stats, brands, pitches, deals, rates, emails, income):
+    areas = (accounts, dashboard, stats, brands, pitches, deals, rates, emails, income, imports)
+    for area in areas:
         app.register_blueprint(area.bp)
     app.register_blueprint(calendar_feed.bp)  # public: the token in its URL is the key
 

@@ -49,6 +49,7 @@ NAVIGATION: list[tuple[str, str]] = [
     ("deals.index", "Deals"),
     ("income.index", "Income"),
     ("stats.index", "Stats"),
+    ("imports.index", "Imports"),
     ("rates.calculators", "Rates"),
 ]
 

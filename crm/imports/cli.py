@@ -63,7 +63,7 @@ def _day_text(value: date | None) -> str | None:
 def _money(totals: dict[str, dict[str, int]]) -> dict[str, dict[str, Any]]:
     return {
         name: {
-            key: (value if name == "stats" or key == "views" else major(value))
+            key: (value if name in COUNTED or key == "views" else major(value))
             for key, value in by.items()
         }
         for name, by in totals.items()
@@ -118,7 +118,7 @@ def preview_payload(found: Preview) -> dict[str, Any]:
 def _show(amounts: dict[str, dict[str, int]]) -> str:
     parts = []
     for name, by in amounts.items():
-        if name in ("stats", "views"):
+        if name in COUNTED:
             parts.extend(f"{value:,} {key}" for key, value in by.items())
         else:
             parts.append(f"{name} " + " + ".join(money.format_money(c, k) for k, c in by.items()))
@@ -129,8 +129,8 @@ def preview_lines(found: Preview) -> list[str]:
     """The preview as text."""
     digest = found.digest
     out = [f"{found.file_name}: {found.label} ({found.source})"]
-    out.append(f"{digest.rows:,} rows, {digest.date_from} to {digest.date_to}: "
-               f"{_show(_totals(found))}")  # fmt: skip
+    span = f"{digest.date_from} to {digest.date_to}" if digest.date_from else "no dates"
+    out.append(f"{digest.rows:,} rows, {span}: {_show(_totals(found))}")
     if digest.skipped:
         out.append(f"{digest.skipped:,} lines skipped:")
         out.extend(f"  line {s.line}: {s.reason}" for t in digest.tables for s in t.first_skipped)

@@ -60,6 +60,9 @@ class CostKey:
     currency: str
 
 
+COUNTED = ("stats", "views", "audience")  # totals that are counts, not money
+
+
 @dataclass
 class TableSummary:
     """One table of the upload as the preview shows it."""
@@ -73,7 +76,8 @@ class TableSummary:
     warnings: list[str] = field(default_factory=list)
     skipped: int = 0
     first_skipped: list[Skipped] = field(default_factory=list)
-    # Per program: cents by currency (income; fees under "<program> fees"); stats: days, views.
+    # Per program: cents by currency (income; fees under "<program> fees"); "stats": days,
+    # views and the followers at the end; "audience": shares per dimension. Counts, not money.
     totals: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def saw(self, day: date) -> None:
@@ -87,6 +91,8 @@ class Digest:
 
     tables: list[TableSummary] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)  # tables no reader knows, by name
+    # Their headers, in the same order: the columns a creator can map their own CSV by.
+    unknown_headers: list[list[str]] = field(default_factory=list)
     earnings: dict[EarningKey, int] = field(default_factory=lambda: defaultdict(int))
     costs: dict[CostKey, int] = field(default_factory=lambda: defaultdict(int))
     lines: dict[LineKey, int] = field(default_factory=lambda: defaultdict(int))
@@ -130,6 +136,7 @@ def digest(found: Iterable[Found], today: date, currency: str, ends_on: date | N
         reader = item.reader
         if reader is None:
             result.unknown.append(item.table.name)
+            result.unknown_headers.append([cell.strip() for cell in item.table.header])
             continue
         context = ReadContext(today=today, currency=currency, ends_on=ends_on)
         summary = TableSummary(item.table.name, reader.label, reader.source)
@@ -166,11 +173,16 @@ def _take(result: Digest, summary: TableSummary, row: Row) -> None:
     elif isinstance(row, DayStats):
         summary.saw(row.day)
         result.days[row.day] = merge_day(result.days.get(row.day), row)
-        stats = summary.totals.setdefault("stats", {"days": 0, "views": 0})
+        stats = summary.totals.setdefault("stats", {"days": 0})
         stats["days"] += 1
-        stats["views"] += row.views or 0
+        if row.views is not None:
+            stats["views"] = stats.get("views", 0) + row.views
+        if row.followers is not None and row.day == summary.date_to:
+            stats["followers"] = row.followers  # at the end of the range
     elif isinstance(row, AudienceShare):
         result.audience.setdefault(row.dimension, {})[row.key] = row.share
+        shares = summary.totals.setdefault("audience", {})
+        shares[row.dimension] = shares.get(row.dimension, 0) + 1
     elif isinstance(row, VideoStats):
         result.videos += 1
 

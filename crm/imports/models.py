@@ -131,3 +131,16 @@ class ImportReplaced(Owned, Base):
     from_import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     row: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class ColumnMappingKept(Owned, Base):
+    """The columns a creator mapped for their own CSV, remembered per header layout, so the
+    next file of the same layout imports without mapping it again."""
+
+    __tablename__ = "import_mappings"
+    __table_args__ = (UniqueConstraint("owner_id", "layout"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    layout: Mapped[str] = mapped_column(String(64))  # crm.imports.readers.mapped.layout_key
+    mapping: Mapped[dict[str, Any]] = mapped_column(JSON)  # a ColumnMapping's fields
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import BinaryIO
@@ -21,7 +22,7 @@ from crm.accounts.models import User
 from crm.errors import FieldError
 from crm.imports.digest import Digest, digest
 from crm.imports.models import DailyStats, Import
-from crm.imports.rows import UnreadableFile
+from crm.imports.rows import Found, Reader, UnreadableFile
 from crm.imports.sums import EntrySum, entry_sums
 from crm.income.models import Expense, IncomeEntry
 from crm.ownership import owned
@@ -34,6 +35,14 @@ class ImportRefused(FieldError):
     """An import that can't be read, written or undone; nothing was changed."""
 
 
+class NeedsMapping(ImportRefused):
+    """A CSV no named source knows: the creator can map its columns (`header`) to import it."""
+
+    def __init__(self, message: str, header: list[str]) -> None:
+        super().__init__(message, field="file")
+        self.header = header
+
+
 @dataclass(frozen=True)
 class Upload:
     """The file as the creator gave it, and the corrections the preview offers."""
@@ -42,6 +51,9 @@ class Upload:
     data: bytes | BinaryIO
     source: str | None = None
     ends_on: date | None = None  # the last day of a TikTok export, when the creator says
+    # A creator's own CSV: the reader built from the columns they mapped, for a table no
+    # named source recognises (crm.imports.readers.mapped).
+    mapped: Reader | None = None
 
 
 @dataclass
@@ -99,11 +111,18 @@ def read(upload: Upload, owner: User, today: date) -> tuple[Digest, str]:
     stream, sha = _hashed(upload.data)
     try:
         found = files.open_upload(upload.name, stream, upload.source)
-        result = digest(found, today, owner.currency, upload.ends_on)
+        result = digest(_with_mapped(found, upload.mapped), today, owner.currency, upload.ends_on)
     except UnreadableFile as error:
         raise ImportRefused(str(error), field="file") from None
     if not result.tables:
         known = f" as {upload.source}" if upload.source else ""
+        mappable = [h for h in result.unknown_headers if len([c for c in h if c]) >= 2]
+        if mappable and upload.source is None:
+            raise NeedsMapping(
+                f"{upload.name!r} isn't an export we know: say which of its columns hold the "
+                "date and the amount (on the Imports page) to import it as income.",
+                header=mappable[0],
+            )
         raise ImportRefused(
             f"Nothing in {upload.name!r} is a file we can read{known}: upload an export "
             "from TikTok Studio, LTK, Amazon Associates or TikTok Shop.",
@@ -112,6 +131,15 @@ def read(upload: Upload, owner: User, today: date) -> tuple[Digest, str]:
     if result.is_empty:
         raise ImportRefused(f"{upload.name!r} has no rows to import.", field="file")
     return result, sha
+
+
+def _with_mapped(found: Iterable[Found], mapped: Reader | None) -> Iterator[Found]:
+    """The tables, a table no named source knows given to the creator's mapped reader."""
+    for item in found:
+        table = item.table
+        if item.reader is None and mapped and mapped.recognises(table.preamble, table.header):
+            item = Found(table, mapped)
+        yield item
 
 
 def preview(session: Session, owner: User, upload: Upload, today: date) -> Preview:

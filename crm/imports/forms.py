@@ -1,0 +1,88 @@
+"""The imports page's forms: the upload, the column mapping of a creator's own CSV, the import."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import HiddenField
+from wtforms.validators import Length, Optional, Regexp
+
+from crm.forms import BoundedDateField, LineField, SelectField
+from crm.imports.mappings import DECIMALS
+from crm.imports.readers.mapped import DAY_ORDERS
+
+SOURCES = [
+    ("", "Recognise it for me"),
+    ("tiktok", "TikTok Studio analytics"),
+    ("ltk", "LTK earnings"),
+    ("amazon", "Amazon Associates earnings"),
+    ("tiktok-shop", "TikTok Shop affiliate orders"),
+]
+SHA = Regexp(r"^[0-9a-f]{64}$", message="The upload expired: choose the file again.")
+NOT_MAPPED = ("", "(none)")
+
+
+class UploadForm(FlaskForm):
+    file = FileField(
+        "Your export",
+        validators=[FileRequired("Choose the file you downloaded.")],
+        render_kw={"accept": ".csv,.tsv,.txt,.zip,.xlsx,text/csv"},
+    )
+    source = SelectField("What it is", choices=SOURCES, validators=[Optional()])
+
+
+class KeptUploadForm(FlaskForm):
+    """What every step after the upload carries: which kept file, under which name."""
+
+    upload = HiddenField(validators=[SHA])
+    name = HiddenField(validators=[Length(max=255)])
+    source = HiddenField(validators=[Optional(), Length(max=40)])
+
+
+class MappingForm(KeptUploadForm):
+    """Which column of a creator's own CSV holds what."""
+
+    day = SelectField("Date", validators=[Optional()])
+    amount = SelectField("Amount", validators=[Optional()])
+    stream = SelectField("Stream", validators=[Optional()])
+    brand = SelectField("Brand", validators=[Optional()])
+    note = SelectField("Note", validators=[Optional()])
+    day_order = SelectField("Dates are written", choices=list(DAY_ORDERS.items()))
+    decimal = SelectField("Cents are marked with", choices=list(DECIMALS.items()))
+    default_stream = SelectField("Lines without a stream count as")
+
+    def set_columns(self, header: Sequence[str], streams: Mapping[str, str]) -> None:
+        """Offer the file's columns (the optional ones can be left out) and the streams."""
+        columns = [(name, name) for name in header if name]
+        for field in (self.day, self.amount):
+            field.choices = [("", "Pick a column"), *columns]
+        for field in (self.stream, self.brand, self.note):
+            field.choices = [NOT_MAPPED, *columns]
+        self.default_stream.choices = list(streams.items())
+
+    def values(self) -> dict[str, str]:
+        names = ("day", "amount", "stream", "brand", "note", "day_order", "decimal")
+        return {name: self[name].data or "" for name in (*names, "default_stream")}
+
+
+class CommitForm(KeptUploadForm):
+    """The import itself, with the corrections the preview offers."""
+
+    ends_on = BoundedDateField("Last day the export covers", validators=[Optional()])
+    # A creator's own CSV: the mapping the preview used, as JSON-free plain fields.
+    day = HiddenField()
+    amount = HiddenField()
+    stream = HiddenField()
+    brand = HiddenField()
+    note = HiddenField()
+    day_order = HiddenField()
+    decimal = HiddenField()
+    default_stream = HiddenField()
+    rate = LineField("Exchange rate", validators=[Optional(), Length(max=20)])
+    rate_currency = HiddenField(validators=[Optional(), Length(max=3)])
+
+
+class ActionForm(FlaskForm):
+    """A one-button action (undo an import): its CSRF token only."""

@@ -1,0 +1,74 @@
+"""The columns a creator mapped for their own CSV: checked, remembered per header layout."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, fields
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from crm.imports.models import ColumnMappingKept
+from crm.imports.readers.earnings import header_name
+from crm.imports.readers.mapped import DAY_ORDERS, ColumnMapping, layout_key
+from crm.imports.services import ImportRefused
+from crm.ownership import owned
+
+DECIMALS = {".": "a point (1,234.56)", ",": "a comma (1.234,56)"}
+_NAMES = {f.name for f in fields(ColumnMapping)}
+
+
+def checked(
+    values: Mapping[str, Any], header: Sequence[str], streams: Mapping[str, str]
+) -> ColumnMapping:
+    """A mapping of `header`'s columns, or ImportRefused naming the field that is wrong."""
+    columns = {header_name(cell) for cell in header}
+    for field in ("day", "amount"):
+        if not values.get(field):
+            label = "date" if field == "day" else "amount"
+            raise ImportRefused(f"Pick the column that holds the {label}.", field=field)
+    picked = [values.get(f) for f in ("day", "amount", "stream", "brand", "note") if values.get(f)]
+    for name in picked:
+        if header_name(name) not in columns:
+            raise ImportRefused(f"The file has no column {name!r}.", field="day")
+    if len({header_name(n) for n in picked}) < len(picked):
+        raise ImportRefused("Each column can hold one thing: pick another.", field="amount")
+    if values.get("day_order", "ymd") not in DAY_ORDERS:
+        raise ImportRefused("Pick how the dates are written.", field="day_order")
+    if values.get("decimal", ".") not in DECIMALS:
+        raise ImportRefused("Pick how the amounts mark cents.", field="decimal")
+    if values.get("default_stream", "ugc") not in streams:
+        raise ImportRefused("Pick a stream the lines count as.", field="default_stream")
+    chosen = {k: v for k, v in values.items() if k in _NAMES}
+    for optional in ("stream", "brand", "note"):
+        chosen[optional] = chosen.get(optional) or None  # "" from a form: not mapped
+    return ColumnMapping(**chosen)
+
+
+def remembered(session: Session, owner_id: int, header: Sequence[str]) -> ColumnMapping | None:
+    """The mapping last used for a file with this header layout, if any still fits it."""
+    kept = session.scalars(
+        owned(ColumnMappingKept, owner_id).where(ColumnMappingKept.layout == layout_key(header))
+    ).first()
+    if kept is None:
+        return None
+    try:
+        mapping = ColumnMapping(**{k: v for k, v in kept.mapping.items() if k in _NAMES})
+    except TypeError:  # written by a version with other fields: map it again
+        return None
+    return mapping if mapping.columns(header) is not None else None
+
+
+def remember(
+    session: Session, owner_id: int, header: Sequence[str], mapping: ColumnMapping
+) -> None:
+    """Keep `mapping` for this header layout (replacing the one kept before)."""
+    layout = layout_key(header)
+    kept = session.scalars(
+        owned(ColumnMappingKept, owner_id).where(ColumnMappingKept.layout == layout)
+    ).first()
+    if kept is None:
+        kept = ColumnMappingKept(owner_id=owner_id, layout=layout)
+        session.add(kept)
+    kept.mapping = asdict(mapping)
+    session.flush()

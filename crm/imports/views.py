@@ -1,0 +1,292 @@
+"""The imports pages: upload an export, see what it holds, import it, undo an import.
+
+An upload is kept (crm.imports.pending) between its preview and the creator's "Import", and
+read afresh at each step: the pages carry only its hash, and commit trusts nothing else the
+browser sends back. A CSV no named source knows gets its columns mapped first; the mapping
+is remembered per header layout, so the next file of that layout goes straight to its preview.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import BinaryIO
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from werkzeug.wrappers import Response
+
+from crm.accounts.login import creator, creator_today
+from crm.database import db_session, utcnow
+from crm.imports import committing, mappings, pending, services
+from crm.imports.forms import ActionForm, CommitForm, MappingForm, UploadForm
+from crm.imports.models import Import
+from crm.imports.readers.mapped import ColumnMapping, MappedReader, layout_key
+from crm.imports.rows import UnreadableFile
+from crm.imports.services import ImportRefused, NeedsMapping, Preview, Upload
+from crm.market.current import market
+from crm.money import MoneyError, parse_rate
+from crm.saving import saving
+from crm.uploads import large_upload
+
+bp = Blueprint("imports", __name__, url_prefix="/imports")
+
+Page = str | Response | tuple[str, int]
+
+
+@bp.before_request
+@login_required
+def _signed_in() -> None:
+    """Every imports page is the creator's own."""
+
+
+class BadMapping(Exception):
+    """Columns picked for a creator's CSV that don't fit it: shown on the mapping page."""
+
+    def __init__(self, error: ImportRefused, header: list[str]) -> None:
+        super().__init__(error.message)
+        self.error, self.header = error, header
+
+
+def _streams() -> dict[str, str]:
+    return {stream.key: stream.label for stream in market().streams}
+
+
+@bp.get("/")
+def index(form: UploadForm | None = None) -> str:
+    session, user = db_session(), creator()
+    page = services.import_page(
+        session, user.id, request.args.get("cursor") or None, current_app.config["PAGE_SIZE"]
+    )
+    return render_template(
+        "imports/index.html", form=form or UploadForm(), page=page, undo_form=ActionForm()
+    )
+
+
+@bp.post("/preview")
+@large_upload("IMPORT_MAX_UPLOAD_BYTES")
+def upload() -> Page:
+    form = UploadForm()
+    if not form.validate_on_submit():
+        return index(form), 400
+    file = form.file.data
+    sha = pending.keep(current_app.instance_path, creator().id, file.stream)
+    kept = CommitForm(formdata=None)
+    kept.upload.data, kept.name.data = sha, (file.filename or "upload")[:255]
+    kept.source.data = form.source.data or ""
+    return _preview_page(kept, None)
+
+
+@bp.post("/map")
+def map_columns() -> Page:
+    """The columns of a creator's own CSV, picked: its preview read through them."""
+    form = MappingForm()
+    if not form.validate_on_submit():
+        return _expired()
+    kept = CommitForm(formdata=None)
+    for name in ("upload", "name", "source"):
+        kept[name].data = form[name].data
+    return _preview_page(kept, form.values())
+
+
+@bp.post("/commit")
+def commit() -> Page:
+    form = CommitForm()
+    if not form.validate_on_submit():
+        return _preview_page(form, _posted_mapping(form)) if form.upload.data else _expired()
+    values = _posted_mapping(form)
+    if "again" in request.form:  # "Preview again" with a corrected end date
+        return _preview_page(form, values)
+    session, user = db_session(), creator()
+    path = pending.kept(current_app.instance_path, user.id, form.upload.data)
+    if path is None:
+        return _expired()
+    rates = _rates(form)
+    if rates is None:
+        return _preview_page(form, values)
+    session.commit()  # reading a big file must not hold the login check's write lock
+    with path.open("rb") as data:
+        try:
+            upload, header, mapping = _upload(form, data, values)
+        except (NeedsMapping, BadMapping):
+            return _preview_page(form, values)
+        with saving(form, refusals=(ImportRefused,), show=False) as saved:
+            today = creator_today()
+            record, found = committing.commit(session, user, upload, today, utcnow(), rates)
+            if mapping is not None and header is not None:
+                mappings.remember(session, user.id, header, mapping)
+    if not saved:
+        return _preview_page(form, values, saved.error)
+    pending.drop(current_app.instance_path, user.id, form.upload.data)
+    if found.already is not None:
+        flash(f"{record.file_name} was imported already: nothing changed.", "info")
+    else:
+        flash(_done(record), "success")
+    return redirect(url_for("imports.index"))
+
+
+@bp.post("/<int:import_id>/undo")
+def undo(import_id: int) -> Response:
+    if ActionForm().validate_on_submit():
+        with saving(refusals=(ImportRefused,)) as saved:
+            record = committing.undo(db_session(), creator(), import_id, utcnow())
+        if saved:
+            flash(f"Import of {record.file_name} undone: what it replaced is back.", "success")
+    return redirect(url_for("imports.index"))
+
+
+def _preview_page(
+    form: CommitForm, values: Mapping[str, str] | None, error: Exception | None = None
+) -> Page:
+    """The kept upload's preview (what importing it would do), or its columns to map."""
+    session, user = db_session(), creator()
+    session.commit()  # reading a big file must not hold the login check's write lock
+    path = pending.kept(current_app.instance_path, user.id, form.upload.data or "")
+    if path is None:
+        return _expired()
+    with path.open("rb") as data:
+        try:
+            upload, header, mapping = _upload(form, data, values)
+            found = services.preview(session, user, upload, creator_today())
+        except NeedsMapping as needs:
+            return _mapping_page(form, needs.header, values, None)
+        except BadMapping as bad:
+            return _mapping_page(form, bad.header, values, bad.error)
+        except ImportRefused as refused:
+            return _expired(refused.message)
+    _fill_mapping(form, mapping)
+    if error is not None:
+        _show(form, error)
+    return _render_preview(form, found, mapping, header)
+
+
+def _render_preview(
+    form: CommitForm, found: Preview, mapping: ColumnMapping | None, header: list[str] | None
+) -> str:
+    foreign = sorted(found.currencies - {creator().currency})
+    if foreign:
+        form.rate.label.text = f"Rate for {foreign[0]}"
+        form.rate_currency.data = foreign[0]
+    return render_template(
+        "imports/preview.html",
+        form=form,
+        preview=found,
+        mapping=mapping,
+        header=header,
+        streams=_streams(),
+        foreign=foreign,
+    )
+
+
+def _upload(
+    form: CommitForm, data: BinaryIO, values: Mapping[str, str] | None
+) -> tuple[Upload, list[str] | None, ColumnMapping | None]:
+    """The Upload to read: with the named readers, else through the creator's columns
+    (`values` picked now, or those remembered for this header layout)."""
+    name, ends_on = form.name.data or "upload", form.ends_on.data
+    plain = Upload(name, data, form.source.data or None, ends_on)
+    header = _unknown_header(plain)
+    if header is None:
+        return plain, None, None
+    data.seek(0)
+    session, user = db_session(), creator()
+    if values is not None:
+        try:
+            mapping = mappings.checked(values, header, _streams())
+        except ImportRefused as error:
+            raise BadMapping(error, header) from None
+    else:
+        mapping = mappings.remembered(session, user.id, header)
+    if mapping is None:
+        raise NeedsMapping("Say which columns hold what.", header=header)
+    mapped = MappedReader(mapping, _streams(), layout_key(header))
+    return Upload(name, data, None, ends_on, mapped), header, mapping
+
+
+def _unknown_header(upload: Upload) -> list[str] | None:
+    """The header of a CSV no named source knows (None: a known export, or not a CSV).
+
+    Only the heads of its tables are read: the file layer yields a table before its lines.
+    """
+    from crm.imports import files
+
+    if upload.source is not None:
+        return None
+    try:
+        found = list(files.open_upload(upload.name, upload.data, None))
+    except UnreadableFile:
+        return None  # the preview says why, in its own words
+    finally:
+        upload.data.seek(0)
+    if any(item.reader is not None for item in found):
+        return None
+    headers = [[cell.strip() for cell in item.table.header] for item in found]
+    return next((h for h in headers if sum(1 for cell in h if cell) >= 2), None)
+
+
+def _mapping_page(
+    form: CommitForm,
+    header: list[str],
+    values: Mapping[str, str] | None,
+    error: ImportRefused | None,
+) -> str:
+    mapping_form = MappingForm(formdata=None)
+    for name in ("upload", "name", "source"):
+        mapping_form[name].data = form[name].data
+    mapping_form.set_columns(header, _streams())
+    for name, value in (values or {}).items():
+        if name in mapping_form:
+            mapping_form[name].data = value
+    if error is not None and error.field in mapping_form:
+        mapping_form[error.field].errors = [error.message]
+    return render_template("imports/map.html", form=mapping_form, header=header)
+
+
+def _fill_mapping(form: CommitForm, mapping: ColumnMapping | None) -> None:
+    """Carry the columns the preview was read with to the Import button."""
+    for name in MAPPING_FIELDS:
+        form[name].data = (getattr(mapping, name) or "") if mapping is not None else ""
+
+
+MAPPING_FIELDS = ("day", "amount", "stream", "brand", "note", "day_order", "decimal")
+MAPPING_FIELDS += ("default_stream",)
+
+
+def _posted_mapping(form: CommitForm) -> dict[str, str] | None:
+    if not form.day.data:
+        return None
+    return {name: form[name].data or "" for name in MAPPING_FIELDS}
+
+
+def _rates(form: CommitForm) -> dict[str, int] | None:
+    """The rate typed for the file's other currency ({} when none: the last one used)."""
+    text, currency = (form.rate.data or "").strip(), form.rate_currency.data or ""
+    if not text or not currency:
+        return {}
+    try:
+        return {currency: parse_rate(text)}
+    except MoneyError as error:
+        form.rate.errors = [*form.rate.errors, str(error)]
+        return None
+
+
+def _show(form: CommitForm, error: Exception) -> None:
+    """A refusal beside its field on the preview (the end date, the rate), else at the top."""
+    field = getattr(error, "field", None)
+    message = getattr(error, "message", None) or str(error)
+    if field in ("ends_on", "rate"):
+        form[field].errors = [*form[field].errors, message]
+    else:
+        flash(message, "error")
+
+
+def _expired(message: str = "The upload expired: choose the file again.") -> Response:
+    flash(message, "error")
+    return redirect(url_for("imports.index"))
+
+
+def _done(record: Import) -> str:
+    wrote, replaced = record.entries_written, record.entries_replaced
+    text = f"Imported {record.file_name}: {wrote:,} record{'' if wrote == 1 else 's'} written"
+    if replaced:
+        text += f", {replaced:,} from an earlier import replaced (undo puts them back)"
+    return text + "."
