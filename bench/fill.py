@@ -20,11 +20,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from bench.fill_deals import fill_deals
 from bench.tables import (
     Ids,
     add_activities,
     add_brand_search,
     add_brands,
+    add_calendar_feed,
     add_contacts,
     add_income,
     add_pitches,
@@ -117,6 +119,9 @@ class Filled:
     brand_id: int  # an ordinary brand with a few pitches and timeline lines
     pitch_id: int  # a sent pitch waiting for its first follow-up (written from a template)
     numbered_name: str  # a "Brand 42"-like name, the same at every size
+    deal_id: int  # an active deal with deliverables and an invoice
+    invoice_id: int  # a sent invoice with its lines
+    calendar_token: str  # the secret of the creator's calendar feed URL
 
 
 _CUMULATIVE: dict[int, tuple[list[Any], list[float]]] = {}
@@ -460,6 +465,21 @@ def fill_creator(
     sent = [p for p in pitches if p["status"] == PitchStatus.SENT]
     waiting = [p for p in sent if p["followups_sent"] == 0] or sent or pitches
     pitch = waiting[len(waiting) // 2]
+    won = [p for p in pitches if p["status"] == PitchStatus.WON]
+    seed = filler.rng.randrange(1 << 30)
+    deal_id, invoice_id = fill_deals(
+        connection, ids, (owner_id, seed, filler.now, filler.categories), brands, won, primary
+    )
+    token = f"bench-calendar-feed-{owner_id}"
+    add_calendar_feed(connection, owner_id, token)
     return Filled(
-        owner_id, who.brands, who.pitches, pitch["brand_id"], pitch["id"], numbered_name()
+        owner_id,
+        who.brands,
+        who.pitches,
+        pitch["brand_id"],
+        pitch["id"],
+        numbered_name(),
+        deal_id,
+        invoice_id,
+        token,
     )

@@ -52,7 +52,11 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     add("--port", type=int, default=5141, help="gunicorn's port on 127.0.0.1")
     add("--quick", action="store_true", help="8 runs a page and 2 s of wrk")
     add("--no-serve", action="store_true", help="skip the gunicorn run")
-    add("--only", default="", help="only pages whose label contains this text")
+    add(
+        "--only",
+        default="",
+        help="only pages whose label contains this text (or one of several, comma-separated)",
+    )
     add("--fresh", action="store_true", help="refill even when a filled database matches")
     add("--fill-only", action="store_true", help="fill (or check the cache) and stop")
     add(
@@ -116,7 +120,8 @@ def measure_size(run: report.DatabaseRun, args: argparse.Namespace, url: str, si
         return
     run.sizes.append(label)
     measurer = Measurer(url, prepare.CACHE / "instance")
-    chosen = [p for p in pages.PAGES if args.only.casefold() in p.label.casefold()]
+    wanted = [text.strip().casefold() for text in args.only.split(",")]
+    chosen = [p for p in pages.PAGES if any(text in p.label.casefold() for text in wanted)]
     urls = [("bare page", pages.BARE)] + [(p.label, measurer.resolve(p, facts)) for p in chosen]
     # Rounds over all the pages rather than one page N times in a row: a minute in which
     # the machine is busy then lands on one round of every page, not on every round of one.

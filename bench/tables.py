@@ -14,10 +14,15 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from crm.accounts.services import token_hash
 from crm.brands.models import Brand, BrandSearch, BrandTag, Contact
 from crm.brands.normalise import name_key
 from crm.brands.search_text import brand_text
-from crm.database import UTCDateTime
+from crm.database import UTCDateTime, utcnow
+from crm.deals.calendar_models import CalendarFeed
+from crm.deals.invoice_models import Invoice, InvoiceLine, InvoiceSettings
+from crm.deals.models import Deal, Deliverable
+from crm.deals.retainer_models import RetainerMonth
 from crm.emails.models import PitchEmailTemplate
 from crm.income.models import IncomeEntry
 from crm.pitches.models import Pitch
@@ -141,12 +146,58 @@ def add_templates(connection: sa.Connection, rows: Iterable[dict[str, Any]]) -> 
     _insert(connection, PitchEmailTemplate.__table__, rows)
 
 
+def add_deals(connection: sa.Connection, rows: Iterable[dict[str, Any]]) -> None:
+    _insert(connection, Deal.__table__, rows)
+
+
+def add_deliverables(connection: sa.Connection, rows: Iterable[dict[str, Any]]) -> None:
+    _insert(connection, Deliverable.__table__, rows)
+
+
+def add_invoices(connection: sa.Connection, rows: Iterable[dict[str, Any]]) -> None:
+    _insert(connection, Invoice.__table__, rows)
+
+
+def add_invoice_lines(connection: sa.Connection, rows: Iterable[dict[str, Any]]) -> None:
+    _insert(connection, InvoiceLine.__table__, rows)
+
+
+def add_retainer_months(connection: sa.Connection, rows: Iterable[dict[str, Any]]) -> None:
+    _insert(connection, RetainerMonth.__table__, rows)
+
+
+def add_invoice_settings(connection: sa.Connection, rows: Iterable[dict[str, Any]]) -> None:
+    _insert(connection, InvoiceSettings.__table__, rows)
+
+
+def add_calendar_feed(connection: sa.Connection, owner_id: int, token: str) -> None:
+    """The creator's feed, stored as the app stores it: only the token's hash."""
+    row = {"owner_id": owner_id, "token_hash": token_hash(token), "created_at": utcnow()}
+    _insert(connection, CalendarFeed.__table__, [row])
+
+
+# The tables whose rows the fill numbers itself.
+NUMBERED = (
+    Brand,
+    Contact,
+    BrandTag,
+    Pitch,
+    BrandActivity,
+    StatsSnapshot,
+    Deal,
+    Deliverable,
+    Invoice,
+    InvoiceLine,
+    RetainerMonth,
+)
+
+
 class Ids:
     """The next free id of each table (explicit ids: nothing is read back)."""
 
     def __init__(self, connection: sa.Connection) -> None:
         self._next: dict[str, int] = {}
-        for table in (Brand, Contact, BrandTag, Pitch, BrandActivity, StatsSnapshot):
+        for table in NUMBERED:
             name = table.__tablename__
             top = connection.scalar(sa.select(sa.func.max(table.__table__.c.id)))
             self._next[name] = (top or 0) + 1
@@ -167,6 +218,11 @@ FILLED_TABLES = (
     "stats_snapshots",
     "portfolio_videos",
     "pitch_email_templates",
+    "deals",
+    "deliverables",
+    "invoices",
+    "invoice_lines",
+    "retainer_months",
 )
 
 
@@ -229,7 +285,7 @@ def _foreign_keys(connection: sa.Connection) -> list[tuple[str, str, str]]:
 def finish(connection: sa.Connection) -> None:
     """Sequences past the explicit ids (PostgreSQL), then fresh planner statistics."""
     if connection.dialect.name == "postgresql":
-        for table in (Brand, Contact, BrandTag, Pitch, BrandActivity, StatsSnapshot):
+        for table in NUMBERED:
             name = table.__tablename__
             connection.exec_driver_sql(
                 f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "

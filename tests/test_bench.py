@@ -5,7 +5,7 @@ Not a timing test: nothing here looks at how long anything took.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -14,8 +14,16 @@ from bench import fill, pages, prepare, tables
 from bench.client import Timing
 from bench.run import main, median_served, median_timing
 from bench.serve import Served
+from crm.accounts.services import token_hash
 from crm.brands.models import Brand, Contact
 from crm.brands.search import unsynced_brands
+from crm.database import utcnow
+from crm.deals.calendar_models import CalendarFeed
+from crm.deals.due import week_end
+from crm.deals.invoice_models import Invoice, InvoiceLine, InvoiceSettings, InvoiceStatus
+from crm.deals.models import Deal, DealKind, DealStatus, Deliverable, DeliverableStatus
+from crm.deals.retainer_models import RetainerMonth
+from crm.deals.rights import windows
 from crm.emails.models import PitchEmailTemplate
 from crm.pitches.models import Pitch, PitchStatus
 from crm.timeline.models import BrandActivity
@@ -52,10 +60,76 @@ def test_fill_writes_a_realistic_account_through_the_real_tables(connection, use
         sa.select(PitchEmailTemplate.kind).where(PitchEmailTemplate.owner_id == user.id)
     ).all()
     assert "first_followup" in kinds
+    # Deals: about one per ten brands, with their work, invoices and rights (below).
+    deals_filled(connection, user.id, filled)
     # The search text is the one the app would store, so the bench's searches find what a
     # creator's would.
     with Session(bind=connection) as session:
         assert unsynced_brands(session, user.id) == []
+
+
+def deals_filled(connection: sa.Connection, owner_id: int, filled: fill.Filled) -> None:
+    """The deals the fill wrote hold to what the pages show (the CHECKs already held)."""
+    today = utcnow().date()
+
+    def rows(model, *where):
+        query = sa.select(model).where(model.owner_id == owner_id, *where)
+        return connection.execute(query).all()
+
+    deals = rows(Deal)
+    assert len(deals) == 6 and len({deal.status for deal in deals}) >= 2
+    work = rows(Deliverable)
+    assert len(work) >= 2 * len(deals)
+    assert all(d.deal_id in {deal.id for deal in deals} for d in work)
+    invoices = rows(Invoice)
+    assert invoices and {i.deal_id for i in invoices} <= {d.id for d in deals}
+    numbers = [i.number for i in sorted(invoices, key=lambda i: (i.issue_on, i.id))]
+    assert numbers == [f"INV-{i.issue_on.year}-{n:04d}" for n, i in enumerate(
+        sorted(invoices, key=lambda i: (i.issue_on, i.id)), 1)]  # fmt: skip
+    settings = rows(InvoiceSettings)[0]
+    assert settings.next_seq == len(invoices) + 1
+    lines = connection.execute(
+        sa.select(InvoiceLine).where(InvoiceLine.invoice_id.in_([i.id for i in invoices]))
+    ).all()
+    for invoice in invoices:
+        mine = [line for line in lines if line.invoice_id == invoice.id]
+        deal = next(d for d in deals if d.id == invoice.deal_id)
+        assert 1 <= len(mine) <= 3
+        assert sum(line.quantity * line.unit_cents for line in mine) == deal.amount_cents
+    assert filled.deal_id in {d.id for d in deals}
+    assert filled.invoice_id in {i.id for i in invoices}
+    feed = connection.execute(sa.select(CalendarFeed).where(CalendarFeed.owner_id == owner_id))
+    assert feed.one().token_hash == token_hash(filled.calendar_token)
+    assert all(d.due_on is None or d.due_on <= today + timedelta(days=400) for d in work)
+
+
+def test_deals_spread_over_statuses_kinds_and_dates_at_a_realistic_size(connection, user) -> None:
+    """At 2,000 brands: every status and kind, deliverables overdue and due this week, rights
+    ending within 14 days and long ended, invoices in every state, retainer months."""
+    who = fill.Creator("mid@example.com", brands=2_000, pitches=2_000, snapshots_every=30, videos=1)
+    fill.fill_creator(connection, user.id, who, seed=3, categories=["beauty", "home"])
+    today = utcnow().date()
+    deals = connection.execute(sa.select(Deal).where(Deal.owner_id == user.id)).all()
+    assert 180 <= len(deals) <= 220
+    assert {d.status for d in deals} == set(DealStatus)
+    assert {d.kind for d in deals} == set(DealKind)
+    ends = [w.end for d in deals for w in windows(d) if w.end is not None]
+    assert any(today <= end < today + timedelta(days=14) for end in ends)
+    assert sum(end < today for end in ends) > len(ends) / 2  # most ended
+    work = connection.execute(sa.select(Deliverable).where(Deliverable.owner_id == user.id)).all()
+    open_work = [d for d in work if d.status is not DeliverableStatus.POSTED]
+    assert any(d.due_on < today for d in open_work)
+    assert any(today <= d.due_on <= week_end(today) for d in open_work)
+    assert max(d.due_on for d in work) - min(d.due_on for d in work) > timedelta(days=600)
+    invoices = connection.execute(sa.select(Invoice).where(Invoice.owner_id == user.id)).all()
+    assert {i.status for i in invoices} == set(InvoiceStatus)
+    assert any(i.status is InvoiceStatus.SENT and i.due_on < today for i in invoices)
+    months = connection.scalar(
+        sa.select(sa.func.count())
+        .select_from(RetainerMonth)
+        .where(RetainerMonth.owner_id == user.id)
+    )
+    assert months >= 5
 
 
 def test_brand_names_are_the_same_at_every_size() -> None:
@@ -116,7 +190,10 @@ def test_every_main_page_is_measured_or_excused(app) -> None:
     def endpoint(url: str) -> str:
         return adapter.match(url.split("?")[0], method="GET")[0]
 
-    filled = fill.Filled(1, 10, 10, brand_id=1, pitch_id=1, numbered_name="Brand 4")
+    filled = fill.Filled(
+        1, 10, 10, brand_id=1, pitch_id=1, numbered_name="Brand 4", deal_id=1, invoice_id=1,
+        calendar_token="t",
+    )  # fmt: skip
     measured = {endpoint(page.url(filled)) for page in pages.PAGES}
     names = (
         "brand_id",
