@@ -22,6 +22,7 @@ from crm import dates, money
 from crm.calculators.cli import RatesGroup
 from crm.database import db_session, utcnow
 from crm.imports import committing, services
+from crm.imports.digest import COUNTED
 from crm.imports.models import Import
 from crm.imports.services import ImportRefused, Preview, Upload
 from crm.income.cli import day, find_user, json_option, user_option
