@@ -9,7 +9,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField
 from wtforms.validators import Length, Optional, Regexp
 
-from crm.forms import BoundedDateField, LineField, SelectField
+from crm.forms import BoundedDateField, LineField, SelectField, choices
 from crm.imports.mappings import DECIMALS
 from crm.imports.readers.mapped import DAY_ORDERS
 
@@ -30,7 +30,7 @@ class UploadForm(FlaskForm):
         validators=[FileRequired("Choose the file you downloaded.")],
         render_kw={"accept": ".csv,.tsv,.txt,.zip,.xlsx,text/csv"},
     )
-    source = SelectField("What it is", choices=SOURCES, validators=[Optional()])
+    source = SelectField("What it is", choices=choices(SOURCES), validators=[Optional()])
 
 
 class KeptUploadForm(FlaskForm):
@@ -42,25 +42,26 @@ class KeptUploadForm(FlaskForm):
 
 
 class MappingForm(KeptUploadForm):
-    """Which column of a creator's own CSV holds what."""
+    """Which column of a creator's own CSV holds what. The columns are the file's, known only
+    once it is read: crm.imports.mappings.checked holds the picks to them, not the choices."""
 
-    day = SelectField("Date", validators=[Optional()])
-    amount = SelectField("Amount", validators=[Optional()])
-    stream = SelectField("Stream", validators=[Optional()])
-    brand = SelectField("Brand", validators=[Optional()])
-    note = SelectField("Note", validators=[Optional()])
-    day_order = SelectField("Dates are written", choices=list(DAY_ORDERS.items()))
-    decimal = SelectField("Cents are marked with", choices=list(DECIMALS.items()))
-    default_stream = SelectField("Lines without a stream count as")
+    day = SelectField("Date", validators=[Optional()], validate_choice=False)
+    amount = SelectField("Amount", validators=[Optional()], validate_choice=False)
+    stream = SelectField("Stream", validators=[Optional()], validate_choice=False)
+    brand = SelectField("Brand", validators=[Optional()], validate_choice=False)
+    note = SelectField("Note", validators=[Optional()], validate_choice=False)
+    day_order = SelectField("Dates are written", choices=choices(DAY_ORDERS.items()))
+    decimal = SelectField("Cents are marked with", choices=choices(DECIMALS.items()))
+    default_stream = SelectField("Lines without a stream count as", validate_choice=False)
 
     def set_columns(self, header: Sequence[str], streams: Mapping[str, str]) -> None:
         """Offer the file's columns (the optional ones can be left out) and the streams."""
         columns = [(name, name) for name in header if name]
         for field in (self.day, self.amount):
-            field.choices = [("", "Pick a column"), *columns]
+            field.choices = choices([("", "Pick a column"), *columns])
         for field in (self.stream, self.brand, self.note):
-            field.choices = [NOT_MAPPED, *columns]
-        self.default_stream.choices = list(streams.items())
+            field.choices = choices([NOT_MAPPED, *columns])
+        self.default_stream.choices = choices(streams.items())
 
     def values(self) -> dict[str, str]:
         names = ("day", "amount", "stream", "brand", "note", "day_order", "decimal")

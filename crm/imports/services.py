@@ -129,7 +129,9 @@ def read(upload: Upload, owner: User, today: date) -> tuple[Digest, str]:
             field="file",
         )
     if result.is_empty:
-        raise ImportRefused(f"{upload.name!r} has no rows to import.", field="file")
+        first = next((t.first_skipped[0] for t in result.tables if t.first_skipped), None)
+        why = f": line {first.line}: {first.reason}" if first else "."
+        raise ImportRefused(f"{upload.name!r} has no rows to import{why}", field="file")
     return result, sha
 
 

@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response
 
 from crm.accounts.login import creator, creator_today
 from crm.database import db_session, utcnow
+from crm.dates import show_date
 from crm.imports import committing, mappings, pending, services
 from crm.imports.forms import ActionForm, CommitForm, MappingForm, UploadForm
 from crm.imports.models import Import
@@ -146,13 +147,17 @@ def _preview_page(
     with path.open("rb") as data:
         try:
             upload, header, mapping = _upload(form, data, values)
-            found = services.preview(session, user, upload, creator_today())
         except NeedsMapping as needs:
             return _mapping_page(form, needs.header, values, None)
         except BadMapping as bad:
             return _mapping_page(form, bad.header, values, bad.error)
+        try:
+            found = services.preview(session, user, upload, creator_today())
         except ImportRefused as refused:
-            return _expired(refused.message)
+            if header is None:
+                return _expired(refused.message)
+            # Read through the creator's columns, nothing came out: the columns are wrong.
+            return _mapping_page(form, header, values, refused)
     _fill_mapping(form, mapping)
     if error is not None:
         _show(form, error)
@@ -162,10 +167,21 @@ def _preview_page(
 def _render_preview(
     form: CommitForm, found: Preview, mapping: ColumnMapping | None, header: list[str] | None
 ) -> str:
-    foreign = sorted(found.currencies - {creator().currency})
+    currency = creator().currency
+    foreign = sorted(found.currencies - {currency})
     if foreign:
         form.rate.label.text = f"Rate for {foreign[0]}"
         form.rate_currency.data = foreign[0]
+        form.rate.description = (
+            f"How many {currency} one {foreign[0]} was worth. Left empty, the last rate you "
+            "used is taken."
+        )
+    if "tiktok" in found.digest.sources and found.digest.date_to:
+        form.ends_on.description = (
+            "TikTok's files give dates without a year: they are read as ending on "
+            f"{show_date(found.digest.date_to)}. If the export ends on another day, put it "
+            "here and preview again."
+        )
     return render_template(
         "imports/preview.html",
         form=form,
@@ -238,6 +254,8 @@ def _mapping_page(
             mapping_form[name].data = value
     if error is not None and error.field in mapping_form:
         mapping_form[error.field].errors = [error.message]
+    elif error is not None:
+        flash(error.message, "error")
     return render_template("imports/map.html", form=mapping_form, header=header)
 
 

@@ -1,0 +1,131 @@
+"""The imports pages: upload, preview, import, map a creator's own CSV, undo."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from sqlalchemy import func, select
+
+from crm.imports.models import ColumnMappingKept, Import
+from crm.income.models import IncomeEntry
+from crm.ownership import owned
+from tests.factories_brands import make_brand
+from tests.page_text import field_error
+from tests.test_import_ltk import HEADER, ltk_line
+
+LTK = HEADER + ltk_line("11/3/25", commission="$8.42") + ltk_line("11/3/25", commission="$1.58")
+OWN = 'Paid on,Client,Amount,Memo\n2025-11-03,Glow Labs,"$1,250.00",3 videos\n'
+
+
+def _upload(client, text: str, name: str = "export.csv", source: str = ""):
+    data = {"file": (io.BytesIO(text.encode()), name), "source": source}
+    return client.post("/imports/preview", data=data, content_type="multipart/form-data")
+
+
+def _hidden(page: str) -> dict[str, str]:
+    """The hidden fields a preview or mapping page carries to its next step."""
+    return dict(re.findall(r'<input[^>]*name="(\w+)"[^>]*type="hidden"[^>]*value="([^"]*)"', page)
+                + re.findall(r'<input[^>]*type="hidden"[^>]*name="(\w+)"[^>]*value="([^"]*)"',
+                             page))  # fmt: skip
+
+
+def _entries(session, owner_id: int) -> list[tuple[int, str]]:
+    rows = session.scalars(owned(IncomeEntry, owner_id).order_by(IncomeEntry.id))
+    return [(e.amount_cents, e.stream) for e in rows]
+
+
+def test_an_upload_is_previewed_and_nothing_is_written_until_imported(
+    logged_in, session, user
+) -> None:
+    response = _upload(logged_in, LTK)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "LTK earnings" in page and "$10" in page and "Nov 3, 2025" in page
+    assert _entries(session, user.id) == []
+    done = logged_in.post("/imports/commit", data=_hidden(page), follow_redirects=True)
+    assert "Imported export.csv" in done.get_data(as_text=True)
+    assert _entries(session, user.id) == [(1000, "affiliate")]
+
+
+def test_the_same_file_again_says_so_and_changes_nothing(logged_in, session, user) -> None:
+    logged_in.post("/imports/commit", data=_hidden(_upload(logged_in, LTK).get_data(as_text=True)))
+    again = _upload(logged_in, LTK).get_data(as_text=True)
+    assert "You imported this file already" in again and ">Import</button>" not in again
+    logged_in.post("/imports/commit", data=_hidden(again))
+    assert len(_entries(session, user.id)) == 1
+
+
+def test_a_file_that_is_no_export_is_refused_with_a_message(logged_in, session, user) -> None:
+    response = _upload(logged_in, "\x89PNG\r\n\x1a\n....", name="photo.csv")
+    page = logged_in.get("/imports/").get_data(as_text=True)
+    assert response.status_code == 302
+    assert "photo.csv" in page and "Nothing imported yet" in page
+
+
+def test_no_file_chosen_is_refused_beside_the_field(logged_in) -> None:
+    response = logged_in.post("/imports/preview", data={}, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert field_error(response.get_data(as_text=True), "file") == "Choose the file you downloaded."
+
+
+def test_an_upload_may_be_larger_than_other_forms_but_not_without_end(app, logged_in) -> None:
+    app.config["MAX_CONTENT_LENGTH"] = 100  # every other form
+    app.config["IMPORT_MAX_UPLOAD_BYTES"] = 2000
+    assert _upload(logged_in, LTK * 3).status_code == 200  # past 100 bytes, under 2,000
+    assert _upload(logged_in, LTK * 40).status_code == 413
+    big = logged_in.post("/brands/import", data={"file": (io.BytesIO(b"x" * 500), "b.csv")},
+                         content_type="multipart/form-data")  # fmt: skip
+    assert big.status_code == 413
+
+
+def test_an_own_csv_is_mapped_previewed_imported_and_its_mapping_remembered(
+    logged_in, session, user
+) -> None:
+    glow = make_brand(session, user, name="Glow Labs")
+    mapping_page = _upload(logged_in, OWN, name="payments.csv").get_data(as_text=True)
+    assert "Which column holds what?" in mapping_page and "<code>Paid on</code>" in mapping_page
+    choice = _hidden(mapping_page) | {"day": "Paid on", "amount": "Client", "day_order": "ymd",
+                                      "decimal": ".", "default_stream": "ugc"}  # fmt: skip
+    wrong = logged_in.post("/imports/map", data=choice).get_data(as_text=True)
+    assert "Which column holds what?" in wrong  # "Glow Labs" is no amount: nothing to import
+    choice |= {"amount": "Amount", "brand": "Client", "note": "Memo"}
+    preview = logged_in.post("/imports/map", data=choice).get_data(as_text=True)
+    assert "Your CSV of income" in preview and "$1,250" in preview
+    logged_in.post("/imports/commit", data=_hidden(preview))
+    entry = session.scalars(owned(IncomeEntry, user.id)).one()
+    assert (entry.amount_cents, entry.stream, entry.brand_id, entry.note) == (
+        125000, "ugc", glow.id, "3 videos")  # fmt: skip
+    assert session.scalar(owned(ColumnMappingKept, user.id, func.count())) == 1
+    # The next file of the same columns goes straight to its preview.
+    later = OWN.replace("2025-11-03", "2025-11-04")
+    assert "Your CSV of income" in _upload(logged_in, later).get_data(as_text=True)
+
+
+def test_picking_no_date_column_is_refused_beside_the_field(logged_in) -> None:
+    mapping_page = _upload(logged_in, OWN).get_data(as_text=True)
+    choice = _hidden(mapping_page) | {"day": "", "amount": "Amount", "day_order": "ymd",
+                                      "decimal": ".", "default_stream": "ugc"}  # fmt: skip
+    page = logged_in.post("/imports/map", data=choice).get_data(as_text=True)
+    assert field_error(page, "day") == "Pick the column that holds the date."
+
+
+def test_an_import_is_listed_and_undone(logged_in, session, user) -> None:
+    logged_in.post("/imports/commit", data=_hidden(_upload(logged_in, LTK).get_data(as_text=True)))
+    record = session.scalars(owned(Import, user.id)).one()
+    listed = logged_in.get("/imports/").get_data(as_text=True)
+    assert "export.csv" in listed and f"/imports/{record.id}/undo" in listed
+    logged_in.post(f"/imports/{record.id}/undo", follow_redirects=True)
+    assert _entries(session, user.id) == []
+    assert "undone" in logged_in.get("/imports/").get_data(as_text=True)
+
+
+def test_another_creators_upload_hash_reaches_nothing(
+    logged_in, auth, session, user, other_user
+) -> None:
+    hidden = _hidden(_upload(logged_in, LTK).get_data(as_text=True))
+    auth.logout()
+    auth.login(other_user.email)
+    response = logged_in.post("/imports/commit", data=hidden, follow_redirects=True)
+    assert "The upload expired" in response.get_data(as_text=True)
+    assert session.scalar(select(func.count()).select_from(Import)) == 0
