@@ -21,6 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from bench.fill_deals import fill_deals
+from bench.fill_imports import import_rows
 from bench.tables import (
     Ids,
     add_activities,
@@ -28,6 +29,7 @@ from bench.tables import (
     add_brands,
     add_calendar_feed,
     add_contacts,
+    add_imports,
     add_income,
     add_pitches,
     add_snapshots,
@@ -470,6 +472,7 @@ def fill_creator(
     deal_id, invoice_id = fill_deals(
         connection, ids, (owner_id, seed, filler.now, filler.categories), brands, won, primary
     )
+    add_imports(connection, import_rows(owner_id, max(who.brands // 200, 3), filler.now))
     token = f"bench-calendar-feed-{owner_id}"
     add_calendar_feed(connection, owner_id, token)
     return Filled(

@@ -66,6 +66,8 @@ PAGES: list[Page] = [
     Page("LIVE sessions", lambda f: "/income/live/"),
     Page("income trends", lambda f: "/income/trends"),
     Page("income targets", lambda f: "/income/targets"),
+    Page("imports", lambda f: "/imports/"),
+    Page("imports, oldest page", lambda f: "/imports/", follow=True),
     Page("deliverables due", lambda f: "/deals/due"),
     Page("invoices", lambda f: "/deals/invoices/"),
     Page("invoices, oldest page", lambda f: "/deals/invoices/", follow=True),

@@ -24,6 +24,7 @@ from crm.deals.invoice_models import Invoice, InvoiceLine, InvoiceSettings
 from crm.deals.models import Deal, Deliverable
 from crm.deals.retainer_models import RetainerMonth
 from crm.emails.models import PitchEmailTemplate
+from crm.imports.models import Import
 from crm.income.models import IncomeEntry
 from crm.pitches.models import Pitch
 from crm.stats.models import PortfolioVideo, StatsSnapshot
@@ -140,6 +141,10 @@ def add_videos(connection: sa.Connection, rows: Iterable[dict[str, Any]]) -> Non
 
 def add_income(connection: sa.Connection, rows: Iterable[dict[str, Any]]) -> None:
     _insert(connection, IncomeEntry.__table__, rows)
+
+
+def add_imports(connection: sa.Connection, rows: Iterable[dict[str, Any]]) -> None:
+    _insert(connection, Import.__table__, rows)
 
 
 def add_templates(connection: sa.Connection, rows: Iterable[dict[str, Any]]) -> None:

@@ -67,7 +67,13 @@ def make_video(session: Session, owner: User, **overrides: Any) -> PortfolioVide
 
 
 def _all_id_factories() -> dict[str, Callable[[Session, User], Any]]:
-    from tests import factories_brands, factories_deals, factories_income, factories_pitches
+    from tests import (
+        factories_brands,
+        factories_deals,
+        factories_imports,
+        factories_income,
+        factories_pitches,
+    )
 
     return {
         "snapshot_id": make_snapshot,
@@ -76,6 +82,7 @@ def _all_id_factories() -> dict[str, Callable[[Session, User], Any]]:
         **factories_pitches.ID_FACTORIES,
         **factories_income.ID_FACTORIES,
         **factories_deals.ID_FACTORIES,
+        **factories_imports.ID_FACTORIES,
     }
 
 

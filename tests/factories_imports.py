@@ -16,11 +16,12 @@ is a few plain lines a fake reader turns into rows, so each test says exactly wh
 from __future__ import annotations
 
 import io
+import itertools
 import sys
 import types
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, BinaryIO
 
@@ -131,3 +132,20 @@ def make_import(session: Session, owner: User, source: str, *lines: str, **optio
     record, _ = committing.commit(session, owner, upload(source, *lines, **options), TODAY, NOW)
     session.commit()
     return record
+
+
+_ltk_days = itertools.count(1)
+
+
+def make_ltk_import(session: Session, owner: User) -> Import:
+    """An import of a small LTK export through the real file layer and reader."""
+    day = date(2025, 1, 1) + timedelta(days=next(_ltk_days))
+    header = "Date,Brand,Type,Publisher,Product,Direct to retailer link,Status,Commission,Payment"
+    line = f'{day:%m/%d/%y},"Gap","Sale commission","Me","Tee","https://x.test","Open","$8.42",""'
+    upload_ = Upload(f"ltk-{day}.csv", f"{header}\n{line}".encode())
+    record, _ = committing.commit(session, owner, upload_, TODAY, NOW)
+    session.commit()
+    return record
+
+
+ID_FACTORIES = {"import_id": make_ltk_import}

@@ -26,6 +26,7 @@ from crm.database import utcnow
 from crm.deals.models import DealKind
 from crm.emails.kinds import EmailKind, default_template
 from crm.emails.models import PitchEmailTemplate
+from crm.imports.models import Import
 from crm.income.models import LiveFormat
 from crm.income.targets import save_targets
 from crm.market.seed import installed_market
@@ -304,6 +305,28 @@ def invoices(session: Session, user: User, ids: Ids) -> None:
     session.commit()
 
 
+def imports(session: Session, user: User, ids: Ids) -> None:
+    """Import records, as the imports page lists them (one undone)."""
+    now = utcnow()
+    for number in range(ROWS):
+        day = date(2026, 1, 1) + timedelta(days=next(_days))
+        session.add(
+            Import(
+                owner_id=user.id,
+                source="ltk",
+                label="LTK earnings",
+                file_name=f"e{day}.csv",
+                sha256=f"{user.id:08d}{day:%Y%m%d}{number:02d}".ljust(64, "0"),
+                created_at=now,
+                date_from=day,
+                date_to=day + timedelta(days=30),
+                rows_read=100,
+                undone_at=now if number == 0 else None,
+            )
+        )
+    session.commit()
+
+
 @dataclass(frozen=True)
 class MainPage:
     """A GET page as a creator opens it; `path` takes the ids the page's fill kept."""
@@ -415,6 +438,8 @@ MAIN_PAGES: list[MainPage] = [
     MainPage("/deals/invoices/{invoice_id}", invoices),
     MainPage("/deals/invoices/{invoice_id}/edit", invoices),
     MainPage("/deals/invoices/{invoice_id}/void", invoices),
+    MainPage("/imports/", imports),
+    MainPage("/imports/", deep=True, fill=imports),
     MainPage("/rates/", add_on_policy),
     MainPage("/rates/?followers=12000&niche=beauty&videos=3", add_on_policy),
     MainPage("/deals/rights", deal_rights),

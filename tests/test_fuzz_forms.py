@@ -295,6 +295,11 @@ NEVER_VALID = {
     "DealFromPitchForm": "its page opens for a won pitch only and the sweep's pitch is a "
     "draft; tests/test_deals_views.py submits it valid",
     "SendInvoiceForm": "shown only with SMTP set up; tests/test_invoice_email.py sends it",
+    "KeptUploadForm": "the base of the import steps, never shown itself",
+    "CommitForm": "shown only after an upload, which the sweep can't make (a file field); "
+    "tests/test_imports_pages.py imports through it",
+    "MappingForm": "shown only after an upload of an unknown CSV; tests/test_imports_pages.py "
+    "maps one",
 }
 
 

@@ -88,6 +88,9 @@ NOT_STORED |= {"FilterForm", "CalculatorForm", "StatusForm", "MonthForm"}
 NOT_STORED |= {"DueSortForm", "RevisionForm"}
 # An invoice's "send to": it goes out in the email, and into a timeline line's text.
 NOT_STORED |= {"SendInvoiceForm"}
+# The import steps carry a kept upload's hash and name and a CSV's column names; the names
+# are kept as one JSON mapping, checked against the file by crm.imports.mappings.checked.
+NOT_STORED |= {"KeptUploadForm", "CommitForm", "MappingForm"}
 # Fields of stored forms without a column of their own, and why.
 NO_COLUMN = {
     "password": "stored as a hash",

@@ -46,6 +46,11 @@ def brand_ids_by_name(session: Session, owner_id: int, names: set[str]) -> dict[
     return {name: id_ for name, id_ in found.items() if name in folded}
 
 
+LABEL_MAX = 200  # imports.label
+FILE_NAME_MAX = 255  # imports.file_name
+NOTE_MAX = 500  # income_entries.note
+
+
 # Bulk deletes of rows no loaded object stands for: no need to look for them in the session.
 NO_SYNC = {"synchronize_session": False}
 
@@ -73,8 +78,8 @@ def commit(
         record = Import(
             owner_id=owner.id,
             source=found.source,
-            label=found.label[:200],
-            file_name=upload.name[:255],
+            label=found.label if len(found.label) <= LABEL_MAX else "Several exports",
+            file_name=upload.name,
             sha256=found.sha256,
             created_at=now,
             date_from=found.digest.date_from,
@@ -109,6 +114,12 @@ def _rates(
 
 
 def _check(found: Preview, today: date) -> None:
+    if len(found.file_name) > FILE_NAME_MAX:
+        raise ImportRefused(
+            f"The file's name is longer than {FILE_NAME_MAX} characters: rename it, then "
+            "import it again.",
+            field="file",
+        )
     days = [e.day for e in found.entries] + [k.day for k in found.digest.costs]
     days += [k.day for k in found.digest.lines]
     days += list(found.digest.days)
@@ -161,7 +172,7 @@ def _write_money(
             "rate_millionths": rates[e.currency],
             "reporting_cents": money.convert(e.cents, rates[e.currency]),
             "stream": AFFILIATE,
-            "program": e.program[:80],
+            "program": e.program,
             "note": e.note,
             "status": IncomeStatus.PAID if e.paid else IncomeStatus.EXPECTED,
             "paid_on": e.day if e.paid else None,
@@ -181,7 +192,7 @@ def _write_money(
             "rate_millionths": rates[key.currency],
             "reporting_cents": money.convert(cents, rates[key.currency]),
             "category": ExpenseCategory.FEES,
-            "note": f"{key.program}: payment transaction fee"[:500],
+            "note": f"{key.program}: payment transaction fee",
         }
         for key, cents in sorted(found.digest.costs.items(), key=lambda kv: kv[0].day)
         if cents > 0
@@ -202,7 +213,10 @@ def _own_lines(
     rows = []
     for key, cents in sorted(found.digest.lines.items(), key=lambda kv: kv[0].day):
         brand_id = brands.get(key.brand.casefold()) if key.brand else None
-        note = key.note if brand_id or not key.brand else f"{key.brand}: {key.note}".rstrip(": ")
+        named = f"{key.brand}: {key.note}".rstrip(": ")
+        # The brand's name goes in the note when it is none of theirs, and there is room.
+        use_name = key.brand and not brand_id and len(named) <= NOTE_MAX
+        note = named if use_name else key.note
         rows.append(
             base
             | {
@@ -213,7 +227,7 @@ def _own_lines(
                 "reporting_cents": money.convert(cents, rates[key.currency]),
                 "stream": key.stream,
                 "program": "",
-                "note": note[:500],
+                "note": note,
                 "status": IncomeStatus.PAID,
                 "paid_on": key.day,
                 "due_on": None,
@@ -276,8 +290,8 @@ def _write_audience(
             {
                 "owner_id": owner_id,
                 "import_id": import_id,
-                "dimension": dimension[:20],
-                "key": key[:80],
+                "dimension": dimension,
+                "key": key,
                 "share_millionths": int(min(max(share, 0), 1) * SHARE_SCALE),
             }
             for key, share in sorted(shares.items())

@@ -60,6 +60,7 @@ class CostKey:
     currency: str
 
 
+SHARE_KEY_MAX, SHARE_DIMENSION_MAX = 80, 20  # audience_shares.key, .dimension
 COUNTED = ("stats", "views", "audience")  # totals that are counts, not money
 
 
@@ -143,7 +144,7 @@ def digest(found: Iterable[Found], today: date, currency: str, ends_on: date | N
         for row in reader.read(item.table, context):
             summary.rows += 1
             _take(result, summary, row)
-        summary.warnings = list(context.warnings)
+        summary.warnings.extend(context.warnings)
         summary.skipped = len(context.skipped)
         summary.first_skipped = context.skipped[:SKIPPED_SHOWN]
         result.tables.append(summary)
@@ -180,6 +181,9 @@ def _take(result: Digest, summary: TableSummary, row: Row) -> None:
         if row.followers is not None and row.day == summary.date_to:
             stats["followers"] = row.followers  # at the end of the range
     elif isinstance(row, AudienceShare):
+        if len(row.key) > SHARE_KEY_MAX or len(row.dimension) > SHARE_DIMENSION_MAX:
+            summary.warnings.append(f"A share named {row.key[:40]!r}… is too long to keep.")
+            return
         result.audience.setdefault(row.dimension, {})[row.key] = row.share
         shares = summary.totals.setdefault("audience", {})
         shares[row.dimension] = shares.get(row.dimension, 0) + 1

@@ -6,12 +6,13 @@ from collections.abc import Mapping, Sequence
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField
+from wtforms import HiddenField, ValidationError
 from wtforms.validators import Length, Optional, Regexp
 
 from crm.forms import BoundedDateField, LineField, SelectField, choices
-from crm.imports.mappings import DECIMALS
-from crm.imports.readers.mapped import DAY_ORDERS
+from crm.imports.committing import FILE_NAME_MAX
+from crm.imports.mappings import COLUMN_NAME_MAX, DECIMALS
+from crm.imports.readers.mapped import DAY_ORDERS, ColumnMapping
 
 SOURCES = [
     ("", "Recognise it for me"),
@@ -32,11 +33,18 @@ class UploadForm(FlaskForm):
     )
     source = SelectField("What it is", choices=choices(SOURCES), validators=[Optional()])
 
+    def validate_file(self, field: FileField) -> None:
+        name = getattr(field.data, "filename", "") or ""
+        if len(name) > FILE_NAME_MAX:
+            raise ValidationError(
+                f"The file's name is longer than {FILE_NAME_MAX} characters: rename it first."
+            )
+
 
 class KeptUploadForm(FlaskForm):
     """What every step after the upload carries: which kept file, under which name."""
 
-    upload = HiddenField(validators=[SHA])
+    upload = HiddenField(validators=[SHA, Length(max=64)])
     name = HiddenField(validators=[Length(max=255)])
     source = HiddenField(validators=[Optional(), Length(max=40)])
 
@@ -62,6 +70,8 @@ class MappingForm(KeptUploadForm):
         for field in (self.stream, self.brand, self.note):
             field.choices = choices([NOT_MAPPED, *columns])
         self.default_stream.choices = choices(streams.items())
+        if not self.default_stream.data:
+            self.default_stream.data = ColumnMapping.default_stream
 
     def values(self) -> dict[str, str]:
         names = ("day", "amount", "stream", "brand", "note", "day_order", "decimal")
@@ -73,14 +83,14 @@ class CommitForm(KeptUploadForm):
 
     ends_on = BoundedDateField("Last day the export covers", validators=[Optional()])
     # A creator's own CSV: the mapping the preview used, as JSON-free plain fields.
-    day = HiddenField()
-    amount = HiddenField()
-    stream = HiddenField()
-    brand = HiddenField()
-    note = HiddenField()
-    day_order = HiddenField()
-    decimal = HiddenField()
-    default_stream = HiddenField()
+    day = HiddenField(validators=[Length(max=COLUMN_NAME_MAX)])
+    amount = HiddenField(validators=[Length(max=COLUMN_NAME_MAX)])
+    stream = HiddenField(validators=[Length(max=COLUMN_NAME_MAX)])
+    brand = HiddenField(validators=[Length(max=COLUMN_NAME_MAX)])
+    note = HiddenField(validators=[Length(max=COLUMN_NAME_MAX)])
+    day_order = HiddenField(validators=[Length(max=COLUMN_NAME_MAX)])
+    decimal = HiddenField(validators=[Length(max=COLUMN_NAME_MAX)])
+    default_stream = HiddenField(validators=[Length(max=COLUMN_NAME_MAX)])
     rate = LineField("Exchange rate", validators=[Optional(), Length(max=20)])
     rate_currency = HiddenField(validators=[Optional(), Length(max=3)])
 

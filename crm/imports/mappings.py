@@ -14,6 +14,7 @@ from crm.imports.readers.mapped import DAY_ORDERS, ColumnMapping, layout_key
 from crm.imports.services import ImportRefused
 from crm.ownership import owned
 
+COLUMN_NAME_MAX = 200  # what the import form carries of a picked column's name
 DECIMALS = {".": "a point (1,234.56)", ",": "a comma (1.234,56)"}
 _NAMES = {f.name for f in fields(ColumnMapping)}
 
@@ -28,6 +29,12 @@ def checked(
             label = "date" if field == "day" else "amount"
             raise ImportRefused(f"Pick the column that holds the {label}.", field=field)
     picked = [values.get(f) for f in ("day", "amount", "stream", "brand", "note") if values.get(f)]
+    if any(len(name) > COLUMN_NAME_MAX for name in picked):
+        raise ImportRefused(
+            f"A column name is longer than {COLUMN_NAME_MAX} characters: shorten it in the "
+            "file's first line.",
+            field="day",
+        )
     for name in picked:
         if header_name(name) not in columns:
             raise ImportRefused(f"The file has no column {name!r}.", field="day")

@@ -102,13 +102,15 @@ def _fold(group: list[EntrySum]) -> list[EntrySum]:
         smallest = positives[0]
         if smallest.cents + owed > 0 or len(positives) == 1:
             smallest.cents += owed
-            less = ", ".join(n for n in netted if n != smallest.note)
-            if less:
+            others = [n for n in netted if n != smallest.note]
+            less = ", ".join(others)
+            if len(smallest.note) + len(less) + 20 > NOTE_MAX:  # too many to name
+                less = f"{len(others)} other retailers"
+            if others:
                 smallest.note = f"{smallest.note}; less returns at {less}".strip("; ")
             break
         owed += smallest.cents
         netted.append(positives.pop(0).note or "other retailers")
     for entry in positives:
         entry.day = day
-        entry.note = entry.note[:NOTE_MAX]
     return positives

@@ -26,6 +26,7 @@ from crm.imports.rows import UnreadableFile
 from crm.imports.services import ImportRefused, NeedsMapping, Preview, Upload
 from crm.market.current import market
 from crm.money import MoneyError, parse_rate
+from crm.ownership import get_owned_or_404
 from crm.saving import saving
 from crm.uploads import large_upload
 
@@ -72,7 +73,7 @@ def upload() -> Page:
     file = form.file.data
     sha = pending.keep(current_app.instance_path, creator().id, file.stream)
     kept = CommitForm(formdata=None)
-    kept.upload.data, kept.name.data = sha, (file.filename or "upload")[:255]
+    kept.upload.data, kept.name.data = sha, file.filename or "upload"
     kept.source.data = form.source.data or ""
     return _preview_page(kept, None)
 
@@ -127,6 +128,7 @@ def commit() -> Page:
 
 @bp.post("/<int:import_id>/undo")
 def undo(import_id: int) -> Response:
+    get_owned_or_404(db_session(), Import, import_id, creator().id)
     if ActionForm().validate_on_submit():
         with saving(refusals=(ImportRefused,)) as saved:
             record = committing.undo(db_session(), creator(), import_id, utcnow())

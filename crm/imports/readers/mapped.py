@@ -20,6 +20,8 @@ from crm.imports.rows import IncomeLine, Line, ReadContext, Row, Table
 from crm.money import MAX_CENTS, MoneyError, parse_report_amount
 
 SOURCE = "csv"
+BRAND_MAX = 200  # brands.name
+NOTE_MAX = 500  # income_entries.note
 FIELDS = ("day", "amount", "stream", "brand", "note")
 DAY_ORDERS = {
     "ymd": "year first (2026-03-04)",
@@ -162,13 +164,19 @@ class MappedReader:
         stream = self._stream(cell.get("stream"), line.number, context)
         if stream is None:
             return None
+        brand, note = cell.get("brand", ""), cell.get("note", "")
+        if len(brand) > BRAND_MAX or len(note) > NOTE_MAX:
+            what = "brand" if len(brand) > BRAND_MAX else "note"
+            most = BRAND_MAX if what == "brand" else NOTE_MAX
+            context.skip(line.number, f"its {what} is longer than {most} characters")
+            return None
         return IncomeLine(
             day=day,
             amount_cents=cents,
             currency=currency or context.currency,
             stream=stream,
-            brand=cell.get("brand", "")[:200],
-            note=cell.get("note", "")[:500],
+            brand=brand,
+            note=note,
         )
 
     def _stream(self, text: str | None, number: int, context: ReadContext) -> str | None:
