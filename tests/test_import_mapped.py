@@ -97,3 +97,12 @@ def test_a_date_in_each_order_reads_back(day: date) -> None:
     assert parse_day(f"{day.day}/{day.month}/{day.year}", "dmy") == day
     assert parse_day(day.strftime("%b %d, %Y"), "dmy") == day
     assert parse_day(f"{day.isoformat()}T10:30:00Z", "mdy") == day
+
+
+def test_a_file_of_bad_lines_keeps_the_first_reasons_and_counts_the_rest() -> None:
+    from crm.imports.rows import SKIPPED_KEPT
+
+    text = "Paid on,Amount,Type\n" + "someday,10,ugc\n" * (SKIPPED_KEPT + 50)
+    rows, ctx = read(text, reader(brand=None, note=None))
+    assert rows == [] and ctx.skipped_count == SKIPPED_KEPT + 50
+    assert len(ctx.skipped) == SKIPPED_KEPT and ctx.skipped[0].line == 2

@@ -145,7 +145,7 @@ def digest(found: Iterable[Found], today: date, currency: str, ends_on: date | N
             summary.rows += 1
             _take(result, summary, row)
         summary.warnings.extend(context.warnings)
-        summary.skipped = len(context.skipped)
+        summary.skipped = context.skipped_count
         summary.first_skipped = context.skipped[:SKIPPED_SHOWN]
         result.tables.append(summary)
     return result

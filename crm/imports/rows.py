@@ -121,6 +121,9 @@ class Skipped:
     reason: str
 
 
+SKIPPED_KEPT = 100
+
+
 @dataclass(slots=True)
 class ReadContext:
     """What a reader may know besides the file: today (the creator's), and their corrections."""
@@ -130,7 +133,8 @@ class ReadContext:
     # The last date a TikTok export covers, when the creator corrected the inferred one.
     ends_on: date | None = None
     warnings: list[str] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)  # the first SKIPPED_KEPT, with reasons
+    skipped_count: int = 0  # all of them: a million bad lines must not fill memory
 
     def warn(self, message: str) -> None:
         """Note something the preview should show, once."""
@@ -138,8 +142,10 @@ class ReadContext:
             self.warnings.append(message)
 
     def skip(self, line: int, reason: str) -> None:
-        """Leave a line out, saying why."""
-        self.skipped.append(Skipped(line, reason))
+        """Leave a line out, saying why (the first SKIPPED_KEPT are kept with their reason)."""
+        self.skipped_count += 1
+        if len(self.skipped) < SKIPPED_KEPT:
+            self.skipped.append(Skipped(line, reason))
 
 
 class Reader(Protocol):
