@@ -13,10 +13,11 @@ from typing import BinaryIO
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from crm.accounts.login import creator, creator_today
-from crm.database import db_session, utcnow
+from crm.database import db_session, read_session, utcnow
 from crm.dates import show_date
 from crm.imports import committing, mappings, pending, services
 from crm.imports.forms import ActionForm, CommitForm, MappingForm, UploadForm
@@ -108,7 +109,8 @@ def commit() -> Page:
     session.commit()  # reading a big file must not hold the login check's write lock
     with path.open("rb") as data:
         try:
-            upload, header, mapping = _upload(form, data, values)
+            with read_session() as reader:
+                upload, header, mapping = _upload(reader, form, data, values)
         except (NeedsMapping, BadMapping):
             return _preview_page(form, values)
         with saving(form, refusals=(ImportRefused,), show=False) as saved:
@@ -141,14 +143,15 @@ def _preview_page(
     form: CommitForm, values: Mapping[str, str] | None, error: Exception | None = None
 ) -> Page:
     """The kept upload's preview (what importing it would do), or its columns to map."""
-    session, user = db_session(), creator()
-    session.commit()  # reading a big file must not hold the login check's write lock
+    user = creator()
+    db_session().commit()  # end the login check's transaction: nothing here writes
     path = pending.kept(current_app.instance_path, user.id, form.upload.data or "")
     if path is None:
         return _expired()
-    with path.open("rb") as data:
+    # A big file takes seconds to read: in a read-only session, with no write lock held.
+    with path.open("rb") as data, read_session() as session:
         try:
-            upload, header, mapping = _upload(form, data, values)
+            upload, header, mapping = _upload(session, form, data, values)
         except NeedsMapping as needs:
             return _mapping_page(form, needs.header, values, None)
         except BadMapping as bad:
@@ -196,7 +199,7 @@ def _render_preview(
 
 
 def _upload(
-    form: CommitForm, data: BinaryIO, values: Mapping[str, str] | None
+    session: Session, form: CommitForm, data: BinaryIO, values: Mapping[str, str] | None
 ) -> tuple[Upload, list[str] | None, ColumnMapping | None]:
     """The Upload to read: with the named readers, else through the creator's columns
     (`values` picked now, or those remembered for this header layout)."""
@@ -206,14 +209,13 @@ def _upload(
     if header is None:
         return plain, None, None
     data.seek(0)
-    session, user = db_session(), creator()
     if values is not None:
         try:
             mapping = mappings.checked(values, header, _streams())
         except ImportRefused as error:
             raise BadMapping(error, header) from None
     else:
-        mapping = mappings.remembered(session, user.id, header)
+        mapping = mappings.remembered(session, creator().id, header)
     if mapping is None:
         raise NeedsMapping("Say which columns hold what.", header=header)
     mapped = MappedReader(mapping, _streams(), layout_key(header))
