@@ -101,8 +101,8 @@ def _register_blueprints(app: Flask) -> None:
     from crm.emails import blueprint as emails
     from crm.emails import template_views  # noqa: F401
     from crm.emails import views as email_pages  # noqa: F401
-    from crm.income import expense_views, live_views, target_views  # noqa: F401
     from crm.imports import views as imports
+    from crm.income import expense_views, live_views, target_views  # noqa: F401
     from crm.income import views as income
     from crm.pitches import views as pitches
     from crm.stats import views as stats

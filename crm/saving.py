@@ -68,3 +68,10 @@ def saving(
 
 def _message(error: Exception) -> str:
     return str(getattr(error, "message", None) or error)
+
+
+def before_slow_work(session: Session | None = None) -> None:
+    """Commit what the request wrote so far (the login check's last-seen step), so the slow
+    reading that follows (a big CSV, an export) holds no write lock; the next query begins a
+    new transaction. The only other commit edge of a view besides `saving`."""
+    (session or db_session()).commit()

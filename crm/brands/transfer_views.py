@@ -23,7 +23,7 @@ from crm.brands.merging import plan_import
 from crm.brands.views import filters_from
 from crm.database import db_session, read_session, utcnow
 from crm.downloads import csv_download, read_while_sent
-from crm.saving import saving
+from crm.saving import before_slow_work, saving
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -34,7 +34,7 @@ def import_csv() -> str | BaseResponse:
         session, owner_id = db_session(), creator().id
         # End the login check's write transaction: parsing, checking and matching 5,000
         # rows take seconds and must not hold the write lock; only the writing does.
-        session.commit()
+        before_slow_work(session)
         with saving(refusals=(ImportRejected,), show=False) as saved:
             rows = read_rows(form.file.data.read())
             with read_session() as reader:

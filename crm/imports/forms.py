@@ -6,10 +6,10 @@ from collections.abc import Mapping, Sequence
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, ValidationError
+from wtforms import ValidationError
 from wtforms.validators import Length, Optional, Regexp
 
-from crm.forms import BoundedDateField, LineField, SelectField, choices
+from crm.forms import BoundedDateField, HiddenLineField, LineField, SelectField, choices
 from crm.imports.committing import FILE_NAME_MAX
 from crm.imports.mappings import COLUMN_NAME_MAX, DECIMALS
 from crm.imports.readers.mapped import DAY_ORDERS, ColumnMapping
@@ -44,9 +44,9 @@ class UploadForm(FlaskForm):
 class KeptUploadForm(FlaskForm):
     """What every step after the upload carries: which kept file, under which name."""
 
-    upload = HiddenField(validators=[SHA, Length(max=64)])
-    name = HiddenField(validators=[Length(max=255)])
-    source = HiddenField(validators=[Optional(), Length(max=40)])
+    upload = HiddenLineField(validators=[SHA, Length(max=64)])
+    name = HiddenLineField(validators=[Length(max=255)])
+    source = HiddenLineField(validators=[Optional(), Length(max=40)])
 
 
 class MappingForm(KeptUploadForm):
@@ -83,16 +83,16 @@ class CommitForm(KeptUploadForm):
 
     ends_on = BoundedDateField("Last day the export covers", validators=[Optional()])
     # A creator's own CSV: the mapping the preview used, as JSON-free plain fields.
-    day = HiddenField(validators=[Length(max=COLUMN_NAME_MAX)])
-    amount = HiddenField(validators=[Length(max=COLUMN_NAME_MAX)])
-    stream = HiddenField(validators=[Length(max=COLUMN_NAME_MAX)])
-    brand = HiddenField(validators=[Length(max=COLUMN_NAME_MAX)])
-    note = HiddenField(validators=[Length(max=COLUMN_NAME_MAX)])
-    day_order = HiddenField(validators=[Length(max=COLUMN_NAME_MAX)])
-    decimal = HiddenField(validators=[Length(max=COLUMN_NAME_MAX)])
-    default_stream = HiddenField(validators=[Length(max=COLUMN_NAME_MAX)])
+    day = HiddenLineField(validators=[Length(max=COLUMN_NAME_MAX)])
+    amount = HiddenLineField(validators=[Length(max=COLUMN_NAME_MAX)])
+    stream = HiddenLineField(validators=[Length(max=COLUMN_NAME_MAX)])
+    brand = HiddenLineField(validators=[Length(max=COLUMN_NAME_MAX)])
+    note = HiddenLineField(validators=[Length(max=COLUMN_NAME_MAX)])
+    day_order = HiddenLineField(validators=[Length(max=COLUMN_NAME_MAX)])
+    decimal = HiddenLineField(validators=[Length(max=COLUMN_NAME_MAX)])
+    default_stream = HiddenLineField(validators=[Length(max=COLUMN_NAME_MAX)])
     rate = LineField("Exchange rate", validators=[Optional(), Length(max=20)])
-    rate_currency = HiddenField(validators=[Optional(), Length(max=3)])
+    rate_currency = HiddenLineField(validators=[Optional(), Length(max=3)])
 
 
 class ActionForm(FlaskForm):

@@ -19,7 +19,9 @@ from werkzeug.wrappers import Response
 from crm.accounts.login import creator, creator_today
 from crm.database import db_session, read_session, utcnow
 from crm.dates import show_date
-from crm.imports import committing, mappings, pending, services
+from crm.imports import mappings, pending, services
+from crm.imports.committing import commit as commit_import
+from crm.imports.committing import undo as undo_import
 from crm.imports.forms import ActionForm, CommitForm, MappingForm, UploadForm
 from crm.imports.models import Import
 from crm.imports.readers.mapped import ColumnMapping, MappedReader, layout_key
@@ -28,7 +30,7 @@ from crm.imports.services import ImportRefused, NeedsMapping, Preview, Upload
 from crm.market.current import market
 from crm.money import MoneyError, parse_rate
 from crm.ownership import get_owned_or_404
-from crm.saving import saving
+from crm.saving import before_slow_work, saving
 from crm.uploads import large_upload
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
@@ -106,7 +108,7 @@ def commit() -> Page:
     rates = _rates(form)
     if rates is None:
         return _preview_page(form, values)
-    session.commit()  # reading a big file must not hold the login check's write lock
+    before_slow_work(session)
     with path.open("rb") as data:
         try:
             with read_session() as reader:
@@ -115,7 +117,7 @@ def commit() -> Page:
             return _preview_page(form, values)
         with saving(form, refusals=(ImportRefused,), show=False) as saved:
             today = creator_today()
-            record, found = committing.commit(session, user, upload, today, utcnow(), rates)
+            record, found = commit_import(session, user, upload, today, utcnow(), rates)
             if mapping is not None and header is not None:
                 mappings.remember(session, user.id, header, mapping)
     if not saved:
@@ -133,7 +135,7 @@ def undo(import_id: int) -> Response:
     get_owned_or_404(db_session(), Import, import_id, creator().id)
     if ActionForm().validate_on_submit():
         with saving(refusals=(ImportRefused,)) as saved:
-            record = committing.undo(db_session(), creator(), import_id, utcnow())
+            record = undo_import(db_session(), creator(), import_id, utcnow())
         if saved:
             flash(f"Import of {record.file_name} undone: what it replaced is back.", "success")
     return redirect(url_for("imports.index"))
@@ -144,7 +146,7 @@ def _preview_page(
 ) -> Page:
     """The kept upload's preview (what importing it would do), or its columns to map."""
     user = creator()
-    db_session().commit()  # end the login check's transaction: nothing here writes
+    before_slow_work()
     path = pending.kept(current_app.instance_path, user.id, form.upload.data or "")
     if path is None:
         return _expired()
