@@ -262,7 +262,7 @@ def _mapping_page(
         mapping_form[error.field].errors = [error.message]
     elif error is not None:
         flash(error.message, "error")
-    return render_template("imports/map.html", form=mapping_form, header=header)
+    return render_template("imports/map.html", form=mapping_form, header=header, streams=_streams())
 
 
 def _fill_mapping(form: CommitForm, mapping: ColumnMapping | None) -> None:
