@@ -27,6 +27,7 @@ from crm.imports.services import ImportRefused, Preview, Upload, overlapped, pre
 from crm.income.models import AMOUNT_MAX_CENTS, Expense, ExpenseCategory, IncomeEntry, IncomeStatus
 from crm.income.services import AFFILIATE, last_rates
 from crm.ownership import owned
+from crm.stats import weeks
 
 
 def brand_ids_by_name(session: Session, owner_id: int, names: set[str]) -> dict[str, int]:
@@ -93,6 +94,8 @@ def commit(
         written = _write_money(session, owner, record, found, rates, now)
         days_written, days_kept = _write_days(session, owner.id, record.id, found.digest.days)
         shares_written, shares_kept = _write_audience(session, owner.id, record.id, found.digest)
+        if found.digest.days:
+            weeks.rebuild(session, owner.id, min(found.digest.days), max(found.digest.days))
         record.entries_written = written + days_written + shares_written
         record.entries_replaced = replaced + days_kept + shares_kept
         session.flush()
@@ -323,6 +326,9 @@ def undo(session: Session, owner: User, import_id: int, now: datetime) -> Import
         )
     with session.begin_nested():
         _unwrite(session, owner.id, record.id)
+        if record.date_from is not None and record.date_to is not None:
+            # The days are back as they were before it: so are the weeks built from them.
+            weeks.rebuild(session, owner.id, record.date_from, record.date_to)
         record.undone_at = now
         session.flush()
     return record

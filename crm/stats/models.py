@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.database import Base, UTCDateTime, utcnow
@@ -40,6 +40,9 @@ class StatsSnapshot(Owned, Base):
     # Videos posted in the period; None when not given (unknown, not zero).
     posts: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Built from imported days (crm.stats.weeks), rebuilt by every import and undo; a typed
+    # snapshot (False) is never replaced by one, and editing a derived one makes it typed.
+    derived: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class PortfolioVideo(Owned, Base):

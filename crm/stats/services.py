@@ -133,13 +133,15 @@ def save_snapshot(
     snapshot = snapshot or StatsSnapshot(owner_id=owner_id)
     for field, value in data.__dict__.items():
         setattr(snapshot, field, value)
+    # Saved by the creator, it is theirs now: the next import's rebuild leaves it alone.
+    snapshot.derived = False
     session.add(snapshot)
     session.flush()
-    _sync_profile_followers(session, owner_id)
+    sync_profile_followers(session, owner_id)
     return snapshot
 
 
-def _sync_profile_followers(session: Session, owner_id: int) -> None:
+def sync_profile_followers(session: Session, owner_id: int) -> None:
     """Keep the profile's count (the fallback) on the newest snapshot's, so the two agree."""
     newest = newest_followers(session, owner_id)
     user = session.get(User, owner_id)
@@ -222,7 +224,7 @@ def delete_snapshot(session: Session, snapshot: StatsSnapshot) -> None:
     owner_id = snapshot.owner_id
     session.delete(snapshot)
     session.flush()
-    _sync_profile_followers(session, owner_id)
+    sync_profile_followers(session, owner_id)
 
 
 def delete_video(session: Session, video: PortfolioVideo) -> None:
