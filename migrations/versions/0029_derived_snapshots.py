@@ -4,8 +4,8 @@ A derived snapshot is rebuilt from daily_stats whenever an import commits or is 
 typed one (derived false) is never touched by that. A plain ADD COLUMN with a server default:
 nothing refers to stats_snapshots, but there is no need for SQLite's table rebuild either.
 
-Revision ID: 0028_derived_snapshots
-Revises: 0027_imports
+Revision ID: 0029_derived_snapshots
+Revises: 0028_import_mappings
 """
 
 from collections.abc import Sequence
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0028_derived_snapshots"
-down_revision: str | None = "0027_imports"
+revision: str = "0029_derived_snapshots"
+down_revision: str | None = "0028_import_mappings"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
