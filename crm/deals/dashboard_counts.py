@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Date, Select, and_, case, func, select, true
+from sqlalchemy import Date, Integer, Select, and_, bindparam, case, func, select, true
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -53,8 +54,7 @@ def _window_end_elsewhere(element: _WindowEnd, compiler: Any, **kw: Any) -> str:
     return f"({start} + ({days} - 1))"
 
 
-def _ends_soon(start: Any, days: Any, today: date) -> ColumnElement[bool]:
-    last = today + timedelta(days=ENDING_SOON_DAYS - 1)
+def _ends_soon(start: Any, days: Any, today: Any, last: Any) -> ColumnElement[bool]:
     end = _WindowEnd(start, days)
     return and_(start.is_not(None), days.is_not(None), end >= today, end <= last)
 
@@ -63,15 +63,16 @@ def _one_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return case((condition, 1), else_=0)
 
 
-def rights_ending_soon_query(owner_id: int, today: date) -> Select[Any]:
-    """How many windows (usage, whitelisting, exclusivity) end within 14 days: one row."""
+def rights_ending_soon_query(owner_id: Any, today: Any, last: Any) -> Select[Any]:
+    """How many windows (usage, whitelisting, exclusivity) end from `today` to `last`: one row."""
     usage = and_(
-        Deal.usage_perpetual.is_(False), _ends_soon(Deal.usage_start, Deal.usage_days, today)
+        Deal.usage_perpetual.is_(False),
+        _ends_soon(Deal.usage_start, Deal.usage_days, today, last),
     )
     windows = (
         _one_if(usage)
-        + _one_if(_ends_soon(Deal.whitelisting_start, Deal.whitelisting_days, today))
-        + _one_if(_ends_soon(Deal.exclusivity_start, Deal.exclusivity_days, today))
+        + _one_if(_ends_soon(Deal.whitelisting_start, Deal.whitelisting_days, today, last))
+        + _one_if(_ends_soon(Deal.exclusivity_start, Deal.exclusivity_days, today, last))
     )
     return owned(Deal, owner_id, func.coalesce(func.sum(windows), 0)).where(has_rights())
 
@@ -101,7 +102,7 @@ class DealNumbers:
         return sum(row.overdue_count for row in self.invoices)
 
 
-def _invoice_totals(owner_id: int, today: date) -> Select[Any]:
+def _invoice_totals(owner_id: Any, today: Any) -> Select[Any]:
     late = Invoice.due_on < today
     amount = InvoiceLine.quantity * InvoiceLine.unit_cents
     return (
@@ -121,19 +122,10 @@ def _invoice_totals(owner_id: int, today: date) -> Select[Any]:
 
 
 def deal_numbers(session: Session, owner_id: int, today: date) -> DealNumbers:
-    """Invoices outstanding and overdue per currency, and rights ending soon, in one query.
-
-    The rights count is a scalar subquery on every row; the invoice totals are outer-joined
-    to a one-row select, so an account with no sent invoice still gets its row.
-    """
-    totals = _invoice_totals(owner_id, today).subquery("invoice_totals")
-    soon = rights_ending_soon_query(owner_id, today).scalar_subquery().label("rights_soon")
-    rows = session.execute(
-        select(soon, totals)
-        .select_from(select(true().label("one")).subquery("one"))
-        .outerjoin(totals, true())
-        .order_by(totals.c.currency)
-    ).all()
+    """Invoices outstanding and overdue per currency, and rights ending soon, in one query."""
+    last = today + timedelta(days=ENDING_SOON_DAYS - 1)
+    values = {"owner_id": owner_id, "today": today, "last": last}
+    rows = session.execute(_deal_numbers_statement(), values).all()
     found = tuple(
         InvoiceMoney(
             row.currency,
@@ -146,3 +138,23 @@ def deal_numbers(session: Session, owner_id: int, today: date) -> DealNumbers:
         if row.currency is not None
     )
     return DealNumbers(found, int(rows[0].rights_soon or 0))
+
+
+@cache
+def _deal_numbers_statement() -> Select[Any]:
+    """The dashboard's deals query, built once (building it cost more than running it); the
+    owner, today and the last day of "ending soon" are bound parameters.
+
+    The rights count is a scalar subquery on every row; the invoice totals are outer-joined
+    to a one-row select, so an account with no sent invoice still gets its row.
+    """
+    owner_id = bindparam("owner_id", type_=Integer)
+    today, last = bindparam("today", type_=Date), bindparam("last", type_=Date)
+    totals = _invoice_totals(owner_id, today).subquery("invoice_totals")
+    soon = rights_ending_soon_query(owner_id, today, last).scalar_subquery().label("rights_soon")
+    return (
+        select(soon, totals)
+        .select_from(select(true().label("one")).subquery("one"))
+        .outerjoin(totals, true())
+        .order_by(totals.c.currency)
+    )
