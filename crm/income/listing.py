@@ -61,6 +61,10 @@ class IncomeFilters:
         }
         return {key: value for key, value in found.items() if value}
 
+    def args_but_brand(self) -> dict[str, Any]:
+        """The arguments without the brand (what a row's "this brand's income" link keeps)."""
+        return {key: value for key, value in self.args().items() if key != "brand"}
+
 
 def unpaid() -> Any:
     """Not paid yet, said with the value written in so the unpaid partial index serves it."""
