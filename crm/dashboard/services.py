@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from typing import Any
 
-from sqlalchemy import select, true
+from sqlalchemy import Date, Integer, Select, bindparam, select, true
 from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
@@ -61,19 +63,9 @@ class DashboardSummary:
 
 
 def _pitch_numbers(session: Session, owner_id: int, today: date) -> tuple[int, OpenPipeline]:
-    """Follow-ups due (capped) and the open pipeline per currency, in one query.
-
-    The due count is a scalar subquery on every row, the open totals (from the kept
-    counters) are outer-joined, so an account with no open pitch still gets one row.
-    """
-    open_totals = totals.currency_totals(owner_id, states.OPEN_STATUSES).subquery("open_totals")
-    due = followups.due_count_query(owner_id, today).scalar_subquery().label("due")
-    rows = session.execute(
-        select(due, open_totals.c.currency, open_totals.c.count, open_totals.c.quoted_cents)
-        .select_from(select(true().label("one")).subquery("one"))
-        .outerjoin(open_totals, true())
-        .order_by(open_totals.c.currency)
-    ).all()
+    """Follow-ups due (capped) and the open pipeline per currency, in one query."""
+    rows = session.execute(_pitch_numbers_statement(), {"owner_id": owner_id, "today": today})
+    rows = rows.all()
     found = [row for row in rows if row.currency is not None]
     pipeline = OpenPipeline(
         count=sum(int(row.count) for row in found),
@@ -82,11 +74,37 @@ def _pitch_numbers(session: Session, owner_id: int, today: date) -> tuple[int, O
     return rows[0].due, pipeline
 
 
+# The dashboard's statements are built once, their values bound parameters: building one
+# cost more than running it, on every visit to the home page.
+_OWNER = bindparam("owner_id", type_=Integer)
+_TODAY = bindparam("today", type_=Date)
+
+
+@cache
+def _pitch_numbers_statement() -> Select[Any]:
+    """The due count as a scalar subquery on every row, the open totals (from the kept
+    counters) outer-joined, so an account with no open pitch still gets one row."""
+    open_totals = totals.currency_totals(_OWNER, states.OPEN_STATUSES).subquery("open_totals")
+    due = followups.due_count_query(_OWNER, _TODAY).scalar_subquery().label("due")
+    return (
+        select(due, open_totals.c.currency, open_totals.c.count, open_totals.c.quoted_cents)
+        .select_from(select(true().label("one")).subquery("one"))
+        .outerjoin(open_totals, true())
+        .order_by(open_totals.c.currency)
+    )
+
+
 def _deliverable_numbers(session: Session, owner_id: int, today: date) -> tuple[int, int]:
     """Deliverables due this week and overdue (each up to BADGE_CAP + 1), in one query."""
-    statement = deliverables_due.dashboard_counts_query(owner_id, today, followups.BADGE_CAP)
-    row = session.execute(statement).one()
+    values = {"owner_id": owner_id, "today": today, "sunday": deliverables_due.week_end(today)}
+    row = session.execute(_deliverable_numbers_statement(), values).one()
     return row.this_week, row.overdue
+
+
+@cache
+def _deliverable_numbers_statement() -> Select[Any]:
+    sunday = bindparam("sunday", type_=Date)
+    return deliverables_due.dashboard_counts_query(_OWNER, _TODAY, followups.BADGE_CAP, sunday)
 
 
 def dashboard_summary(

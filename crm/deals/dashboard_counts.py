@@ -9,14 +9,16 @@ so no deal is read into Python.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, case, func, select, true
+from sqlalchemy import Date, Integer, Select, bindparam, case, func, select, true
 from sqlalchemy.orm import Session
 
 from crm.deals.invoice_models import Invoice, InvoiceLine, InvoiceStatus
 from crm.deals.models import Deal
+from crm.deals.rights import ENDING_SOON_DAYS
 from crm.deals.rights_rows import has_rights
 from crm.deals.rights_sql import (
     exclusivity_ends_soon,
@@ -27,12 +29,12 @@ from crm.deals.rights_sql import (
 from crm.ownership import owned
 
 
-def rights_ending_soon_query(owner_id: int, today: date) -> Select[Any]:
-    """How many windows (usage, whitelisting, exclusivity) end within 14 days: one row."""
+def rights_ending_soon_query(owner_id: Any, today: Any, last: Any) -> Select[Any]:
+    """How many windows (usage, whitelisting, exclusivity) end from `today` to `last`: one row."""
     windows = (
-        one_if(usage_ends_soon(today))
-        + one_if(whitelisting_ends_soon(today))
-        + one_if(exclusivity_ends_soon(today))
+        one_if(usage_ends_soon(today, last))
+        + one_if(whitelisting_ends_soon(today, last))
+        + one_if(exclusivity_ends_soon(today, last))
     )
     return owned(Deal, owner_id, func.coalesce(func.sum(windows), 0)).where(has_rights())
 
@@ -62,7 +64,7 @@ class DealNumbers:
         return sum(row.overdue_count for row in self.invoices)
 
 
-def _invoice_totals(owner_id: int, today: date) -> Select[Any]:
+def _invoice_totals(owner_id: Any, today: Any) -> Select[Any]:
     late = Invoice.due_on < today
     amount = InvoiceLine.quantity * InvoiceLine.unit_cents
     return (
@@ -82,19 +84,10 @@ def _invoice_totals(owner_id: int, today: date) -> Select[Any]:
 
 
 def deal_numbers(session: Session, owner_id: int, today: date) -> DealNumbers:
-    """Invoices outstanding and overdue per currency, and rights ending soon, in one query.
-
-    The rights count is a scalar subquery on every row; the invoice totals are outer-joined
-    to a one-row select, so an account with no sent invoice still gets its row.
-    """
-    totals = _invoice_totals(owner_id, today).subquery("invoice_totals")
-    soon = rights_ending_soon_query(owner_id, today).scalar_subquery().label("rights_soon")
-    rows = session.execute(
-        select(soon, totals)
-        .select_from(select(true().label("one")).subquery("one"))
-        .outerjoin(totals, true())
-        .order_by(totals.c.currency)
-    ).all()
+    """Invoices outstanding and overdue per currency, and rights ending soon, in one query."""
+    last = today + timedelta(days=ENDING_SOON_DAYS - 1)
+    values = {"owner_id": owner_id, "today": today, "last": last}
+    rows = session.execute(_deal_numbers_statement(), values).all()
     found = tuple(
         InvoiceMoney(
             row.currency,
@@ -107,3 +100,23 @@ def deal_numbers(session: Session, owner_id: int, today: date) -> DealNumbers:
         if row.currency is not None
     )
     return DealNumbers(found, int(rows[0].rights_soon or 0))
+
+
+@cache
+def _deal_numbers_statement() -> Select[Any]:
+    """The dashboard's deals query, built once (building it cost more than running it); the
+    owner, today and the last day of "ending soon" are bound parameters.
+
+    The rights count is a scalar subquery on every row; the invoice totals are outer-joined
+    to a one-row select, so an account with no sent invoice still gets its row.
+    """
+    owner_id = bindparam("owner_id", type_=Integer)
+    today, last = bindparam("today", type_=Date), bindparam("last", type_=Date)
+    totals = _invoice_totals(owner_id, today).subquery("invoice_totals")
+    soon = rights_ending_soon_query(owner_id, today, last).scalar_subquery().label("rights_soon")
+    return (
+        select(soon, totals)
+        .select_from(select(true().label("one")).subquery("one"))
+        .outerjoin(totals, true())
+        .order_by(totals.c.currency)
+    )

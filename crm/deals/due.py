@@ -34,9 +34,10 @@ def week_end(today: date) -> date:
     return today + timedelta(days=6 - today.weekday())
 
 
-def _ranges(today: date) -> dict[str, ColumnElement[bool]]:
-    """Each part of the list as a condition on the due date, in the order shown."""
-    sunday = week_end(today)
+def _ranges(today: Any, sunday: Any = None) -> dict[str, ColumnElement[bool]]:
+    """Each part of the list as a condition on the due date, in the order shown (`today`
+    and `sunday` may be bound parameters: the dashboard builds its counts once)."""
+    sunday = week_end(today) if sunday is None else sunday
     return {
         "overdue": Deliverable.due_on < today,
         "this_week": Deliverable.due_on.between(today, sunday),
@@ -90,7 +91,7 @@ class DueList:
         return not (self.overdue.total or self.this_week.total or self.coming_up.total)
 
 
-def _not_posted(owner_id: int, *columns: Any) -> Select[Any]:
+def _not_posted(owner_id: Any, *columns: Any) -> Select[Any]:
     """The creator's deliverables still to post, on deals not cancelled (a cancelled deal's
     work is owed no more)."""
     cancelled = owned(Deal, owner_id, Deal.id).where(Deal.status == DealStatus.CANCELLED)
@@ -126,10 +127,10 @@ def _part(owner_id: int, key: str, where: ColumnElement[bool]) -> Select[Any]:
 
 
 def counts_query(
-    owner_id: int, today: date, parts: tuple[str, ...], cap: int = COUNT_CAP
+    owner_id: Any, today: Any, parts: tuple[str, ...], cap: int = COUNT_CAP, sunday: Any = None
 ) -> Select[Any]:
     """One row: how many deliverables not posted yet each part holds, each up to cap + 1."""
-    ranges = _ranges(today)
+    ranges = _ranges(today, sunday)
     counts = []
     for key in parts:
         ids = _not_posted(owner_id, Deliverable.id).where(ranges[key]).limit(cap + 1)
@@ -168,6 +169,6 @@ def due_list(session: Session, owner_id: int, today: date, sort: str = "due") ->
     )
 
 
-def dashboard_counts_query(owner_id: int, today: date, cap: int) -> Select[Any]:
+def dashboard_counts_query(owner_id: Any, today: Any, cap: int, sunday: Any = None) -> Select[Any]:
     """Deliverables due this week (to Sunday) and overdue, each up to cap + 1: one row."""
-    return counts_query(owner_id, today, ("this_week", "overdue"), cap)
+    return counts_query(owner_id, today, ("this_week", "overdue"), cap, sunday)

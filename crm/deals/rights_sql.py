@@ -45,8 +45,11 @@ def _window_end_elsewhere(element: _WindowEnd, compiler: Any, **kw: Any) -> str:
     return f"({start} + ({days} - 1))"
 
 
-def ends_soon(start: Any, days: Any, today: date) -> ColumnElement[bool]:
-    last = today + timedelta(days=ENDING_SOON_DAYS - 1)
+def ends_soon(start: Any, days: Any, today: Any, last: Any = None) -> ColumnElement[bool]:
+    """A window ending from `today` to `last` (default: the ending-soon days); either may be a
+    bound parameter (the dashboard's statement is built once)."""
+    if last is None:
+        last = today + timedelta(days=ENDING_SOON_DAYS - 1)
     end = _WindowEnd(start, days)
     return and_(start.is_not(None), days.is_not(None), end >= today, end <= last)
 
@@ -55,19 +58,19 @@ def one_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return case((condition, 1), else_=0)
 
 
-def usage_ends_soon(today: date) -> ColumnElement[bool]:
+def usage_ends_soon(today: Any, last: Any = None) -> ColumnElement[bool]:
     """Paid usage (not perpetual) whose window ends within the ending-soon days."""
     return and_(
-        Deal.usage_perpetual.is_(False), ends_soon(Deal.usage_start, Deal.usage_days, today)
+        Deal.usage_perpetual.is_(False), ends_soon(Deal.usage_start, Deal.usage_days, today, last)
     )
 
 
-def whitelisting_ends_soon(today: date) -> ColumnElement[bool]:
-    return ends_soon(Deal.whitelisting_start, Deal.whitelisting_days, today)
+def whitelisting_ends_soon(today: Any, last: Any = None) -> ColumnElement[bool]:
+    return ends_soon(Deal.whitelisting_start, Deal.whitelisting_days, today, last)
 
 
-def exclusivity_ends_soon(today: date) -> ColumnElement[bool]:
-    return ends_soon(Deal.exclusivity_start, Deal.exclusivity_days, today)
+def exclusivity_ends_soon(today: Any, last: Any = None) -> ColumnElement[bool]:
+    return ends_soon(Deal.exclusivity_start, Deal.exclusivity_days, today, last)
 
 
 def any_window_ends_soon(today: date) -> ColumnElement[bool]:

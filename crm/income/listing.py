@@ -6,9 +6,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, literal, select
+from sqlalchemy import Date, Integer, Select, String, and_, bindparam, case, func, literal, select
 from sqlalchemy.orm import Session, joinedload
 
 from crm.brands.csvfile import EXPORT_BATCH, neutralise
@@ -59,6 +60,10 @@ class IncomeFilters:
             "brand": self.brand_id,
         }
         return {key: value for key, value in found.items() if value}
+
+    def args_but_brand(self) -> dict[str, Any]:
+        """The arguments without the brand (what a row's "this brand's income" link keeps)."""
+        return {key: value for key, value in self.args().items() if key != "brand"}
 
 
 def unpaid() -> Any:
@@ -275,14 +280,19 @@ class Owed:
 
 def owed(session: Session, owner_id: int, reporting: str, today: date) -> Owed:
     """Unpaid income of every month (one query over the unpaid partial index)."""
+    values = {"owner_id": owner_id, "currency": reporting, "today": today}
+    return Owed(*(int(value) for value in session.execute(_owed_statement(), values).one()))
+
+
+@cache
+def _owed_statement() -> Select[Any]:
+    """Built once (the dashboard runs it on every visit); its values are bound parameters."""
+    today = bindparam("today", type_=Date)
     late = and_(IncomeEntry.due_on.is_not(None), IncomeEntry.due_on < today)
-    row = session.execute(
-        owned(
-            IncomeEntry,
-            owner_id,
-            func.coalesce(func.sum(IncomeEntry.reporting_cents), 0),
-            func.coalesce(func.sum(case((late, IncomeEntry.reporting_cents), else_=0)), 0),
-            func.count(case((late, 1))),
-        ).where(unpaid(), IncomeEntry.reporting_currency == reporting)
-    ).one()
-    return Owed(*(int(value) for value in row))
+    return owned(
+        IncomeEntry,
+        bindparam("owner_id", type_=Integer),
+        func.coalesce(func.sum(IncomeEntry.reporting_cents), 0),
+        func.coalesce(func.sum(case((late, IncomeEntry.reporting_cents), else_=0)), 0),
+        func.count(case((late, 1))),
+    ).where(unpaid(), IncomeEntry.reporting_currency == bindparam("currency", type_=String))

@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Date, Integer, Select, String, and_, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
@@ -85,27 +86,48 @@ def _sum(condition: Any) -> Any:
     return func.coalesce(func.sum(case((condition, IncomeEntry.reporting_cents), else_=0)), 0)
 
 
+# The report's statements are built once with these bound parameters and run with the
+# values: building them cost the dashboard and the month page more than running them.
+_OWNER = bindparam("owner_id", type_=Integer)
+_CURRENCY = bindparam("currency", type_=String)
+_FIRST = bindparam("first", type_=Date)
+_FOLLOWING = bindparam("following", type_=Date)
+_TODAY = bindparam("today", type_=Date)
+
+
 def _stream_sums(
     session: Session, user: User, first: date, following: date, today: date
 ) -> tuple[dict[str, StreamSums], int]:
     """The month's sums per stream (one query), and how many entries are in another currency."""
-    same = IncomeEntry.reporting_currency == user.currency
-    rows = session.execute(
+    values = {
+        "owner_id": user.id,
+        "currency": user.currency,
+        "first": first,
+        "following": following,
+        "today": today,
+    }
+    rows = session.execute(_stream_sums_statement(), values).all()
+    sums = {row[0]: StreamSums(*(int(v) for v in row[1:5])) for row in rows}
+    return sums, sum(int(row[5]) for row in rows)
+
+
+@cache
+def _stream_sums_statement() -> Select[Any]:
+    same = IncomeEntry.reporting_currency == _CURRENCY
+    return (
         owned(
             IncomeEntry,
-            user.id,
+            _OWNER,
             IncomeEntry.stream,
             _sum(same),
             _sum(and_(same, IncomeEntry.status == IncomeStatus.PAID)),
             _sum(and_(same, unpaid())),
-            _sum(and_(same, overdue(today))),
+            _sum(and_(same, overdue(_TODAY))),
             func.count(case((~same, 1))),
         )
-        .where(IncomeEntry.earned_on >= first, IncomeEntry.earned_on < following)
+        .where(IncomeEntry.earned_on >= _FIRST, IncomeEntry.earned_on < _FOLLOWING)
         .group_by(IncomeEntry.stream)
-    ).all()
-    sums = {row[0]: StreamSums(*(int(v) for v in row[1:5])) for row in rows}
-    return sums, sum(int(row[5]) for row in rows)
+    )
 
 
 def month_income(
@@ -128,23 +150,8 @@ def _account_at_month_end(session: Session, user: User, first: date, following: 
     """Followers at the month's end (latest snapshot on or before its last day, else the
     profile), the posts a week the month's snapshots show, and the month's expenses
     (one query)."""
-    latest = (
-        owned(StatsSnapshot, user.id)
-        .where(StatsSnapshot.taken_on < following)
-        .order_by(StatsSnapshot.taken_on.desc())
-        .limit(1)
-        .subquery("latest")
-    )
-    posts, days = _posting(user.id, first, following)
-    row = session.execute(
-        select(
-            select(latest.c.followers).scalar_subquery(),
-            select(latest.c.taken_on).scalar_subquery(),
-            posts,
-            days,
-            _spent(user, first, following),
-        )
-    ).one()
+    values = {"owner_id": user.id, "currency": user.currency, "first": first}
+    row = session.execute(_month_end_statement(), values | {"following": following}).one()
     followers, taken_on, post_count, period, expenses = row
     # Snapshots may overlap (a 7-day total every day): the rate is posts over days covered.
     per_week = posts_a_week(int(post_count), int(period)) if period else None
@@ -153,15 +160,34 @@ def _account_at_month_end(session: Session, user: User, first: date, following: 
     return _MonthEnd(int(followers), taken_on, per_week, int(expenses))
 
 
-def _posting(owner_id: int, first: date, following: date) -> tuple[Any, Any]:
+@cache
+def _month_end_statement() -> Select[Any]:
+    latest = (
+        owned(StatsSnapshot, _OWNER)
+        .where(StatsSnapshot.taken_on < _FOLLOWING)
+        .order_by(StatsSnapshot.taken_on.desc())
+        .limit(1)
+        .subquery("latest")
+    )
+    posts, days = _posting()
+    return select(
+        select(latest.c.followers).scalar_subquery(),
+        select(latest.c.taken_on).scalar_subquery(),
+        posts,
+        days,
+        _spent(),
+    )
+
+
+def _posting() -> tuple[Any, Any]:
     """Scalar subqueries: the posts and the days the month's snapshots cover.
 
     Only snapshots that give a post count: an unknown count is neither 0 posts nor days
     without posting, so its days stay out of the rate too.
     """
-    in_month = owned(StatsSnapshot, owner_id).where(
-        StatsSnapshot.taken_on >= first,
-        StatsSnapshot.taken_on < following,
+    in_month = owned(StatsSnapshot, _OWNER).where(
+        StatsSnapshot.taken_on >= _FIRST,
+        StatsSnapshot.taken_on < _FOLLOWING,
         StatsSnapshot.posts.is_not(None),
     )
     posts = in_month.with_only_columns(func.sum(StatsSnapshot.posts)).scalar_subquery()
@@ -169,14 +195,14 @@ def _posting(owner_id: int, first: date, following: date) -> tuple[Any, Any]:
     return posts, days
 
 
-def _spent(user: User, first: date, following: date) -> Any:
+def _spent() -> Any:
     """Scalar subquery: the month's expenses in the reporting currency."""
     return (
-        owned(Expense, user.id, func.coalesce(func.sum(Expense.reporting_cents), 0))
+        owned(Expense, _OWNER, func.coalesce(func.sum(Expense.reporting_cents), 0))
         .where(
-            Expense.spent_on >= first,
-            Expense.spent_on < following,
-            Expense.reporting_currency == user.currency,
+            Expense.spent_on >= _FIRST,
+            Expense.spent_on < _FOLLOWING,
+            Expense.reporting_currency == _CURRENCY,
         )
         .scalar_subquery()
     )

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import cache
+from typing import Any
 
-from sqlalchemy import func, select, true
+from sqlalchemy import Integer, Select, bindparam, func, select, true
 from sqlalchemy.orm import Session, aliased
 
 from crm import inputs, links
@@ -274,12 +276,25 @@ def pick_videos(
 
 
 def stats_summary(session: Session, owner_id: int) -> StatsSummary:
-    """Latest snapshot with its rates, and the counts, for the dashboard (one query).
+    """Latest snapshot with its rates, and the counts, for the dashboard (one query)."""
+    rows = session.execute(_summary_statement(), {"owner_id": owner_id}).all()
+    snapshots = [snapshot for _count, _videos, snapshot in rows if snapshot is not None]
+    return StatsSummary(
+        latest=snapshot_rows(snapshots)[-1] if snapshots else None,
+        snapshot_count=rows[0].snapshots,
+        video_count=rows[0].videos,
+    )
+
+
+@cache
+def _summary_statement() -> Select[Any]:
+    """Built once, the owner a bound parameter (building it cost more than running it).
 
     The counts come as scalar subqueries on a one-row select, the newest snapshots
     (the latest and the 8 before it, its week back) outer-joined to it, so a creator
     with no snapshot still gets one row.
     """
+    owner_id = bindparam("owner_id", type_=Integer)
     counts = select(
         owned(StatsSnapshot, owner_id, func.count()).scalar_subquery().label("snapshots"),
         owned(PortfolioVideo, owner_id, func.count()).scalar_subquery().label("videos"),
@@ -291,15 +306,9 @@ def stats_summary(session: Session, owner_id: int) -> StatsSummary:
         .limit(1 + _WEEK_BACK)
         .subquery("newest"),
     )
-    rows = session.execute(
+    return (
         select(counts.c.snapshots, counts.c.videos, newest)
         .select_from(counts)
         .outerjoin(newest, true())
         .order_by(newest.taken_on)
-    ).all()
-    snapshots = [snapshot for _count, _videos, snapshot in rows if snapshot is not None]
-    return StatsSummary(
-        latest=snapshot_rows(snapshots)[-1] if snapshots else None,
-        snapshot_count=rows[0].snapshots,
-        video_count=rows[0].videos,
     )

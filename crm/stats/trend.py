@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Date, Integer, Select, and_, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
@@ -46,9 +48,34 @@ def audience_months(
     session: Session, user: User, months: list[tuple[int, int]]
 ) -> list[AudienceMonth]:
     """Followers and engagement for each of `months` (one query)."""
-    bounds = [month_days(*month) for month in months]
+    values: dict[str, object] = {"owner_id": user.id}
+    for i, month in enumerate(months):
+        values[f"first_{i}"], values[f"following_{i}"] = month_days(*month)
+    row = session.execute(_audience_statement(len(months)), values).one()
+    followers, totals = row[: len(months)], row[len(months) :]
+    return [
+        AudienceMonth(
+            year,
+            month,
+            int(count) if count is not None else None,
+            engagement_rate(int(totals[2 * i]), 0, 0, int(totals[2 * i + 1])),
+        )
+        for i, ((year, month), count) in enumerate(zip(months, followers, strict=True))
+    ]
+
+
+@lru_cache(maxsize=4)
+def _audience_statement(count: int) -> Select[Any]:
+    """The query for `count` months, built once: building its 36 subqueries and sums cost
+    the dashboard more than running them. The owner and each month's first day and the
+    first day after it (first_0, following_0, ...) are bound parameters."""
+    owner_id = bindparam("owner_id", type_=Integer)
+    bounds = [
+        (bindparam(f"first_{i}", type_=Date), bindparam(f"following_{i}", type_=Date))
+        for i in range(count)
+    ]
     ends = [
-        owned(StatsSnapshot, user.id, StatsSnapshot.followers)
+        owned(StatsSnapshot, owner_id, StatsSnapshot.followers)
         .where(StatsSnapshot.taken_on < following)
         .order_by(StatsSnapshot.taken_on.desc())
         .limit(1)
@@ -63,20 +90,10 @@ def audience_months(
             func.coalesce(func.sum(case((inside, interactions), else_=0)), 0),
             func.coalesce(func.sum(case((inside, StatsSnapshot.video_views), else_=0)), 0),
         ]
-    in_range = owned(StatsSnapshot, user.id, *sums).where(
+    in_range = owned(StatsSnapshot, owner_id, *sums).where(
         StatsSnapshot.taken_on >= bounds[0][0], StatsSnapshot.taken_on < bounds[-1][1]
     )
-    row = session.execute(select(*ends, *in_range.subquery().c)).one()
-    followers, totals = row[: len(months)], row[len(months) :]
-    return [
-        AudienceMonth(
-            year,
-            month,
-            int(count) if count is not None else None,
-            engagement_rate(int(totals[2 * i]), 0, 0, int(totals[2 * i + 1])),
-        )
-        for i, ((year, month), count) in enumerate(zip(months, followers, strict=True))
-    ]
+    return select(*ends, *in_range.subquery().c)
 
 
 def sparkline(values: list[float], width: float, height: float) -> str:
