@@ -18,6 +18,7 @@ from crm.brands.models import Brand, BrandSearch
 from crm.pitches.models import PitchTotal
 from tests import factories
 from tests.backup_account import fill_account
+from tests.factories_brands import make_brand
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
@@ -100,8 +101,7 @@ def test_the_export_leaves_out_the_login_and_other_creators_rows(session, full, 
 
 
 def test_a_non_empty_account_is_refused_and_keeps_what_it_had(session, full, other_user):
-    factories_brand = __import__("tests.factories_brands", fromlist=["make_brand"])
-    factories_brand.make_brand(session, other_user, name="Mine already")
+    make_brand(session, other_user, name="Mine already")
     data = json.dumps(export(session, full)).encode()
     with pytest.raises(BackupError, match="only into an empty account"):
         restore_backup(session, other_user, data)

@@ -168,11 +168,11 @@ def _restore_profile(session: Session, owner: User, spec: BackedUp, row: Any) ->
     profile_fields = accounts.ProfileData.__dataclass_fields__
     kept = {name: getattr(owner, name) for name in profile_fields}
     # The profile goes through the service that checks the profile form.
-    accounts.update_profile(
-        session,
-        owner,
-        accounts.ProfileData(**{name: values.get(name, kept[name]) for name in profile_fields}),
-    )
+    data = accounts.ProfileData(**{name: values.get(name, kept[name]) for name in profile_fields})
+    try:
+        accounts.update_profile(session, owner, data)
+    except accounts.AccountError as error:
+        raise BackupError(f"The profile's {error.field}: {error.message}") from None
     for name, value in values.items():
         if name not in profile_fields:
             setattr(owner, name, value)
