@@ -68,6 +68,7 @@ PAGES: list[Page] = [
     Page("rates", lambda f: "/rates/"),
     Page("deal rights", lambda f: "/deals/rights"),
     Page("profile", lambda f: "/profile"),
+    Page("backup page", lambda f: "/account/backup"),
     Page("email templates", lambda f: "/emails/templates"),
 ]
 

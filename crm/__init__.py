@@ -105,6 +105,9 @@ def _register_blueprints(app: Flask) -> None:
 
     for area in (accounts, dashboard, stats, brands, pitches, deals, rates, emails, income):
         app.register_blueprint(area.bp)
+    from crm.backup import views as backup
+
+    app.register_blueprint(backup.bp)
     app.register_blueprint(calendar_feed.bp)  # public: the token in its URL is the key
 
 

@@ -88,6 +88,10 @@ def register(app: Flask) -> None:
     from crm.deals.invoice_cli import invoices_group
 
     app.cli.add_command(invoices_group)
+    from crm.backup.cli import backup_group, export_command
+
+    app.cli.add_command(backup_group)
+    app.cli.add_command(export_command)
 
 
 @click.group("db")

@@ -44,6 +44,8 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_HASHES_AT_ONCE": 2,
     "PASSWORD_HASH_WAIT_SECONDS": 5,
     "MAX_UPLOAD_BYTES": 2 * 1024 * 1024,
+    # A backup of a whole account (the restore upload): larger than any other upload.
+    "BACKUP_MAX_BYTES": 64 * 1024 * 1024,
     # Market facts file; empty means the reviewed seed/market.toml that ships with the app.
     "SEED_PATH": "",
     "PAGE_SIZE": 25,
