@@ -96,3 +96,22 @@ def test_a_hostile_profile_is_held_to_the_profile_form(session, backup):
     document = copy.deepcopy(backup)
     document["tables"]["users"][0]["timezone"] = "Mars/Olympus"
     refused(session, document, "timezone")
+
+
+def test_an_older_version_is_upgraded_a_step_at_a_time(monkeypatch, backup):
+    from crm.backup import versions
+
+    def rename_notes(document):  # what a v1 -> v2 step would do
+        for row in document["tables"]["brands"]:
+            row["remarks"] = row.pop("notes")
+        return document
+
+    monkeypatch.setattr(versions, "VERSION", 2)
+    monkeypatch.setitem(versions.UPGRADES, 1, rename_notes)
+    upgraded = versions.current(copy.deepcopy(backup))
+    assert upgraded["version"] == 2
+    assert "remarks" in upgraded["tables"]["brands"][0]
+
+
+def test_a_version_below_one_is_refused(session, backup):
+    refused(session, {**backup, "version": 0}, "no version number")
