@@ -77,6 +77,7 @@ PAGES: list[Page] = [
     Page("deal rights", lambda f: "/deals/rights"),
     Page("calendar feed", lambda f: f"/calendar/{f.calendar_token}.ics"),
     Page("profile", lambda f: "/profile"),
+    Page("backup page", lambda f: "/account/backup"),
     Page("email templates", lambda f: "/emails/templates"),
 ]
 

@@ -110,6 +110,9 @@ def _register_blueprints(app: Flask) -> None:
     areas = (accounts, dashboard, stats, brands, pitches, deals, rates, emails, income, imports)
     for area in areas:
         app.register_blueprint(area.bp)
+    from crm.backup import views as backup
+
+    app.register_blueprint(backup.bp)
     app.register_blueprint(calendar_feed.bp)  # public: the token in its URL is the key
 
 

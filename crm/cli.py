@@ -92,6 +92,11 @@ def register(app: Flask) -> None:
 
     app.cli.add_command(import_group)
     app.cli.add_command(imports_group)
+    from crm.backup.cli import backup_group, export_command, restore_command
+
+    app.cli.add_command(backup_group)
+    app.cli.add_command(export_command)
+    import_group.add_command(restore_command, "backup")  # crm import backup FILE --user EMAIL
 
 
 @click.group("db")

@@ -54,6 +54,8 @@ DEFAULTS: dict[str, Any] = {
     "IMPORT_MAX_SHARED_STRINGS_BYTES": 64 * 1024 * 1024,
     "IMPORT_MAX_LINE_CHARS": 128 * 1024,
     "IMPORT_MAX_COLUMNS": 200,
+    # A backup of a whole account (the restore upload): larger than any other upload.
+    "BACKUP_MAX_BYTES": 64 * 1024 * 1024,
     # Market facts file; empty means the reviewed seed/market.toml that ships with the app.
     "SEED_PATH": "",
     "PAGE_SIZE": 25,

@@ -447,6 +447,8 @@ MAIN_PAGES: list[MainPage] = [
     MainPage("/deals/calendar", calendar_events),
     MainPage("/calendar/{calendar_token}.ics", calendar_events, public=True),
     MainPage("/profile", no_data),
+    MainPage("/account/backup", no_data),
+    MainPage("/account/backup.json", email_templates),
     MainPage("/account/password", no_data),
     MainPage("/emails/templates", email_templates),
     MainPage("/emails/templates/ugc_pitch", email_templates),

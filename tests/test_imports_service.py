@@ -375,3 +375,13 @@ def test_deleting_an_account_with_imports_goes_through(session, user) -> None:
     session.execute(delete(User).where(User.id == user.id))
     session.flush()
     assert session.scalar(select(func.count()).select_from(Import)) == 0
+
+
+def test_an_import_whose_replaced_rows_are_gone_is_not_undone(session, user) -> None:
+    # As after a restore from a backup, which doesn't carry what an import replaced.
+    make_import(session, user, "ltk", "E,2025-10-01,LTK,Gap,USD,100,paid")
+    second = make_import(session, user, "ltk", "E,2025-10-01,LTK,Gap,USD,120,paid")
+    session.execute(ImportReplaced.__table__.delete())
+    with pytest.raises(ImportRefused, match="came from a backup"):
+        committing.undo(session, user, second.id, NOW)
+    assert _income(session, user.id) == [(OCT1, "Gap", 120, "paid")]

@@ -324,6 +324,17 @@ def undo(session: Session, owner: User, import_id: int, now: datetime) -> Import
             f"wrote: undo #{later.id} first.",
             field="import",
         )
+    kept = session.scalar(
+        owned(ImportReplaced, owner.id, func.count()).where(ImportReplaced.import_id == record.id)
+    )
+    if record.entries_replaced and not kept:
+        # Restored from a backup, which doesn't carry what an import replaced: undoing it
+        # would remove its figures and put nothing back.
+        raise ImportRefused(
+            f"Import #{record.id} came from a backup, which doesn't keep what it replaced: it "
+            "can't be undone. Import a corrected file instead.",
+            field="import",
+        )
     with session.begin_nested():
         _unwrite(session, owner.id, record.id)
         if record.date_from is not None and record.date_to is not None:

@@ -1,0 +1,136 @@
+"""What a backup holds: the tables in the order they restore, and what is left out and why.
+
+Export and restore are driven by this list and are generic over the columns, so a column
+added to a listed table is carried without a line here. A new table that belongs to a
+creator must be added to BACKED_UP or to EXCLUDED_TABLES (tests/test_backup_tables.py
+walks the metadata and fails until it is): nothing a creator owns is forgotten silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from crm.database import Base
+from crm.income.models import AMOUNT_MAX_CENTS
+from crm.money import MAX_CENTS
+
+
+@dataclass(frozen=True)
+class BackedUp:
+    """One table in a backup; `through` names the owned table a row hangs off (no owner_id)."""
+
+    name: str
+    through: tuple[str, str] | None = None  # (this table's column, the owned table it points at)
+    cents_max: int = AMOUNT_MAX_CENTS  # the largest amount the table's service accepts
+
+
+# The creator's own row: the profile and settings kept on it (see PROFILE_COLUMNS).
+PROFILE = "users"
+
+# Dependency order: a row's foreign keys point at tables earlier in the list.
+BACKED_UP: tuple[BackedUp, ...] = (
+    BackedUp(PROFILE),
+    BackedUp("add_on_uplifts"),
+    BackedUp("invoice_settings"),
+    BackedUp("income_targets"),
+    BackedUp("pitch_email_templates"),
+    BackedUp("stats_snapshots"),
+    BackedUp("portfolio_videos"),
+    BackedUp("brands"),
+    BackedUp("brand_tags"),
+    BackedUp("contacts"),
+    BackedUp("pitches", cents_max=MAX_CENTS),
+    BackedUp("brand_activities"),
+    BackedUp("deals", cents_max=MAX_CENTS),
+    BackedUp("deliverables"),
+    BackedUp("imports"),
+    BackedUp("daily_stats"),
+    BackedUp("audience_shares"),
+    BackedUp("income_entries"),
+    BackedUp("expenses"),
+    BackedUp("live_sessions"),
+    BackedUp("invoices"),
+    BackedUp("invoice_lines", through=("invoice_id", "invoices")),
+    BackedUp("retainer_months"),
+)
+
+EXCLUDED_TABLES: dict[str, str] = {
+    "throttle_counts": "login throttling counters of the server, nobody's data",
+    "login_sessions": "secret: the devices logged in to this server",
+    "password_resets": "secret: one-time links of this server",
+    "calendar_feeds": "secret: the calendar link's token; make a new link after a restore",
+    "brand_search": "derived from brands and contacts; rebuilt on restore",
+    "pitch_totals": "derived from pitches by database triggers; rebuilt as pitches restore",
+    "import_mappings": "a CSV layout's remembered columns (JSON): a convenience, asked again on "
+    "the first import of that layout after a restore",
+    "import_replaced": "what each import replaced, kept for its undo, as rows with this "
+    "server's ids; a restored import that replaced anything can't be undone (it says so)",
+}
+
+# The profile and settings on the account's own row; the rest of it is the login.
+PROFILE_COLUMNS = (
+    "display_name",
+    "tiktok_handle",
+    "niche",
+    "followers",
+    "ugc_experience",
+    "currency",
+    "turnaround_days",
+    "posts_per_week",
+    "followup_cadence",
+    "timezone",
+    "income_goal_cents",
+    "diamond_value_micros",
+)
+
+# Columns left out of every table that has them.
+EXCLUDED_COLUMNS: dict[str, str] = {
+    "owner_id": "the account restored into owns every row; a file cannot name another",
+    "creation_token": "a form's double-submit guard, meaningless after the submit",
+}
+
+# Text columns whose service takes less than the column's type would hold.
+TEXT_MAX: dict[str, int] = {
+    "brands.notes": 5_000,
+    "brand_activities.text": 5_000,
+    "pitches.body": 20_000,
+    "pitch_email_templates.body": 20_000,
+    "deals.notes": 5_000,
+    "deliverables.brief": 5_000,
+}
+# Any other unbounded text column.
+LONG_TEXT_MAX = 20_000
+
+
+def table(name: str) -> sa.Table:
+    return Base.metadata.tables[name]
+
+
+def columns(spec: BackedUp) -> list[sa.Column]:
+    """The columns of `spec`'s table a backup carries, in table order."""
+    found = table(spec.name).columns
+    if spec.name == PROFILE:
+        return [found[name] for name in PROFILE_COLUMNS]
+    return [column for column in found if column.name not in EXCLUDED_COLUMNS]
+
+
+def references(column: sa.Column) -> str | None:
+    """The backed-up table `column` points at (its ids are remapped), or None."""
+    for key in column.foreign_keys:
+        return key.column.table.name
+    return None
+
+
+def model(name: str) -> Any:
+    """The mapped class of table `name` (the ownership helpers take classes)."""
+    for mapper in Base.registry.mappers:
+        if mapper.local_table is table(name):
+            return mapper.class_
+    raise LookupError(name)
+
+
+def spec_named(name: str) -> BackedUp | None:
+    return next((spec for spec in BACKED_UP if spec.name == name), None)
