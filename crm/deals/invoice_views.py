@@ -88,6 +88,7 @@ def new_invoice(deal_id: int) -> str | Response:
         invoice=None,
         deposit=deposit,
         number=next_number(session, user.id, today.year),
+        add_ons=None if deposit else invoices.deal_add_ons(session, deal, market()),
     )
 
 
@@ -123,8 +124,14 @@ def edit_invoice(invoice_id: int) -> str | Response:
             return redirect(back)
         if invoice.status is not InvoiceStatus.DRAFT:
             return redirect(back)
+    add_ons = None if invoice.is_deposit else invoices.deal_add_ons(session, invoice.deal, market())
     return render_template(
-        "deals/invoice_form.html", form=form, deal=invoice.deal, invoice=invoice, deposit=False
+        "deals/invoice_form.html",
+        form=form,
+        deal=invoice.deal,
+        invoice=invoice,
+        deposit=False,
+        add_ons=add_ons,
     )
 
 
