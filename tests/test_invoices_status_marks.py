@@ -54,3 +54,40 @@ def test_a_draft_prints_draft_and_a_paid_one_its_paid_date_unstamped(
     assert "do not pay" not in page_text_of(
         logged_in.get(f"/deals/invoices/{draft.id}").get_data(as_text=True)
     )
+
+
+def _next_step(client, invoice_id: int) -> str:
+    """The invoice page's "Next step" box, as words ("" when the page has none)."""
+    html = client.get(f"/deals/invoices/{invoice_id}").get_data(as_text=True)
+    found = re.search(r"<h2>Next step</h2>(.*?)</section>", html, re.S)
+    return page_text_of(found.group(1)) if found else ""
+
+
+def test_the_next_step_follows_the_status(logged_in, session, user) -> None:
+    today = utcnow().date()
+    invoice = make_invoice(session, user, today=today)
+    assert "then mark it sent" in _next_step(logged_in, invoice.id)
+    invoices.mark_sent(session, invoice)
+    session.commit()
+    sent = _next_step(logged_in, invoice.id)
+    assert "When the brand pays, mark it paid." in sent and "mark it sent" not in sent
+    invoices.mark_paid(session, user, invoice, today, today, installed_market())
+    session.commit()
+    assert _next_step(logged_in, invoice.id) == ""
+    void = make_invoice(session, user, today=today)
+    invoices.void_invoice(session, void)
+    session.commit()
+    assert _next_step(logged_in, void.id) == ""
+
+
+def test_the_void_page_of_a_void_invoice_says_so_instead_of_asking(
+    logged_in, session, user
+) -> None:
+    invoice = make_invoice(session, user)
+    invoices.void_invoice(session, invoice)
+    session.commit()
+    response = logged_in.get(f"/deals/invoices/{invoice.id}/void")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/deals/invoices/{invoice.id}")
+    text = page_text_of(logged_in.get(response.headers["Location"]).get_data(as_text=True))
+    assert "It's void already." in text and "Keep it" not in text

@@ -314,8 +314,13 @@ def mark_invoice_paid(invoice_id: int) -> str | Response:
 def void_invoice(invoice_id: int) -> str | Response:
     session = db_session()
     form = ActionForm()
+    back = redirect(url_for("deals.invoice", invoice_id=invoice_id))
     if request.method == "GET":
-        return render_template("deals/invoice_void.html", invoice=_owned(invoice_id), form=form)
+        found = _owned(invoice_id)
+        if found.status is InvoiceStatus.VOID:  # an old link or the back button
+            flash(VOID_ALREADY, "info")
+            return back
+        return render_template("deals/invoice_void.html", invoice=found, form=form)
     found = invoices.locked(session, creator().id, invoice_id) or _owned(invoice_id)
     if found.status is InvoiceStatus.PAID and request.form.get("confirm") != "yes":
         # A paid invoice's income goes with it: the confirm page asks first.
@@ -323,6 +328,9 @@ def void_invoice(invoice_id: int) -> str | Response:
     if form.validate_on_submit():
         with saving() as saved:
             changed = invoices.void_invoice(session, found)
-        if saved and changed:
-            flash(f"Invoice {found.number} is void.", "info")
-    return redirect(url_for("deals.invoice", invoice_id=invoice_id))
+        if saved:
+            flash(f"Invoice {found.number} is void." if changed else VOID_ALREADY, "info")
+    return back
+
+
+VOID_ALREADY = "It's void already."
