@@ -150,8 +150,8 @@ def test_a_draft_adds_the_rights_the_deal_grants_at_the_creators_add_on_prices(
     assert [(x.description, x.quantity, x.unit_cents) for x in data.lines] == [
         ("Hook video", 1, 45_000),
         ("Unboxing", 1, 45_000),
-        ("Paid usage rights, 30 days", 1, 27_000),
-        ("Exclusivity, 90 days", 1, 9_000),
+        ("Paid usage rights, 30 days (+30% of the agreed amount)", 1, 27_000),
+        ("Exclusivity, 90 days (+10% of the agreed amount)", 1, 9_000),
     ]
     invoice = make_invoice(session, user, deal)
     assert invoice.total_cents == 90_000 + 27_000 + 9_000
@@ -165,7 +165,7 @@ def test_a_draft_names_perpetual_usage_and_skips_a_right_the_policy_leaves_free(
     data, _ = invoices.draft_for(session, deal, TODAY, installed_market())
     assert [(x.description, x.unit_cents) for x in data.lines] == [
         (deal.title, 10_001),
-        ("Paid usage rights, perpetual", 3_000),  # 30% of 100.01, half a cent up
+        ("Paid usage rights, perpetual (+30% of the agreed amount)", 3_000),  # half a cent up
     ]
 
 
@@ -210,8 +210,10 @@ def test_the_extra_lines_leave_the_deliverables_fewer_rows(session, user) -> Non
     data, _ = invoices.draft_for(session, deal, TODAY, installed_market())
     assert len(data.lines) == invoices.LINE_ROWS - 2
     assert [x.description for x in data.lines[5:]] == [
-        "4 more deliverables", "Paid usage rights, 30 days", "Exclusivity, 30 days"
-    ]  # fmt: skip
+        "4 more deliverables",
+        "Paid usage rights, 30 days (+30% of the agreed amount)",
+        "Exclusivity, 30 days (+20% of the agreed amount)",
+    ]
     assert sum(x.unit_cents for x in data.lines[:6]) == 100_000
 
 

@@ -16,6 +16,7 @@ from crm.deals import invoices
 from crm.deals.invoice_models import NUMBER_MAX
 from crm.forms import BoundedDateField, LineField, OneTimeTokenField, WholeNumberField
 from crm.income.forms import AmountField, RateTextField
+from crm.money import MoneyError
 
 
 class InvoiceSettingsForm(FlaskForm):
@@ -79,6 +80,20 @@ class InvoiceForm(FlaskForm):
                 )
             )
         return found
+
+    def total_cents(self) -> int:
+        """What the rows come to as typed (a row with an error counts nothing): the form's
+        total, shown again when it comes back with errors."""
+        total = 0
+        for _description, quantity, unit in self.rows():
+            if unit.errors or quantity.errors:
+                continue
+            try:
+                cents = unit.cents or 0
+            except MoneyError:  # not validated yet (a GET never is)
+                continue
+            total += cents * (quantity.data if isinstance(quantity.data, int) else 1)
+        return total
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)

@@ -88,6 +88,7 @@ def new_invoice(deal_id: int) -> str | Response:
         invoice=None,
         deposit=deposit,
         number=next_number(session, user.id, today.year),
+        add_ons=None if deposit else invoices.deal_add_ons(session, deal, market()),
     )
 
 
@@ -123,8 +124,14 @@ def edit_invoice(invoice_id: int) -> str | Response:
             return redirect(back)
         if invoice.status is not InvoiceStatus.DRAFT:
             return redirect(back)
+    add_ons = None if invoice.is_deposit else invoices.deal_add_ons(session, invoice.deal, market())
     return render_template(
-        "deals/invoice_form.html", form=form, deal=invoice.deal, invoice=invoice, deposit=False
+        "deals/invoice_form.html",
+        form=form,
+        deal=invoice.deal,
+        invoice=invoice,
+        deposit=False,
+        add_ons=add_ons,
     )
 
 
@@ -307,8 +314,13 @@ def mark_invoice_paid(invoice_id: int) -> str | Response:
 def void_invoice(invoice_id: int) -> str | Response:
     session = db_session()
     form = ActionForm()
+    back = redirect(url_for("deals.invoice", invoice_id=invoice_id))
     if request.method == "GET":
-        return render_template("deals/invoice_void.html", invoice=_owned(invoice_id), form=form)
+        found = _owned(invoice_id)
+        if found.status is InvoiceStatus.VOID:  # an old link or the back button
+            flash(VOID_ALREADY, "info")
+            return back
+        return render_template("deals/invoice_void.html", invoice=found, form=form)
     found = invoices.locked(session, creator().id, invoice_id) or _owned(invoice_id)
     if found.status is InvoiceStatus.PAID and request.form.get("confirm") != "yes":
         # A paid invoice's income goes with it: the confirm page asks first.
@@ -316,6 +328,9 @@ def void_invoice(invoice_id: int) -> str | Response:
     if form.validate_on_submit():
         with saving() as saved:
             changed = invoices.void_invoice(session, found)
-        if saved and changed:
-            flash(f"Invoice {found.number} is void.", "info")
-    return redirect(url_for("deals.invoice", invoice_id=invoice_id))
+        if saved:
+            flash(f"Invoice {found.number} is void." if changed else VOID_ALREADY, "info")
+    return back
+
+
+VOID_ALREADY = "It's void already."

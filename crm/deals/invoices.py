@@ -165,25 +165,34 @@ def _lines(deal: Deal, amount: int, room: int) -> list[LineData]:
     return [LineData(t, 1, share + (odd if i == 0 else 0)) for i, t in enumerate(titles)]
 
 
+def deal_add_ons(session: Session, deal: Deal, market: Market) -> pricing.AddOnPrices:
+    """What the creator's add-on policy adds on top of the deal's agreed amount for its
+    rights (the deal's page shows the same; a new invoice bills them as lines)."""
+    policy = add_on_policy(session, deal.owner_id, market)
+    return pricing.add_on_prices(deal.amount_cents, deal, policy.percents)
+
+
 def _add_on_lines(session: Session, deal: Deal, market: Market) -> list[LineData]:
     """A line per right the deal grants that the creator's add-on policy prices."""
     if not deal.amount_cents:
         return []
-    policy = add_on_policy(session, deal.owner_id, market)
-    prices = pricing.add_on_prices(deal.amount_cents, deal, policy.percents)
+    prices = deal_add_ons(session, deal, market)
     granted = {w.kind: w for w in windows(deal)}
     labels = {a.key: a.label for a in market.add_ons}
     return [
-        LineData(_right_line(labels[pricing.ADD_ON_FOR[p.kind]], granted[p.kind]), 1, p.cents)
+        LineData(
+            _right_line(labels[pricing.ADD_ON_FOR[p.kind]], granted[p.kind], p.percent), 1, p.cents
+        )
         for p in prices.lines
     ]
 
 
-def _right_line(label: str, window: RightsWindow) -> str:
-    """'Paid usage rights, 30 days'; 'Paid usage rights, perpetual'."""
-    if window.perpetual or window.days is None:
-        return f"{label}, perpetual"
-    return f"{label}, {window.days} day{'s' if window.days != 1 else ''}"
+def _right_line(label: str, window: RightsWindow, percent: int) -> str:
+    """'Paid usage rights, 30 days (+30% of the agreed amount)': the percent says why the
+    line is there on top of the deal's amount."""
+    days = window.days
+    span = "perpetual" if window.perpetual or days is None else f"{days} day{'s' * (days != 1)}"
+    return f"{label}, {span} (+{percent}% of the agreed amount)"
 
 
 def _extra_revision_lines(session: Session, deal: Deal) -> list[LineData]:

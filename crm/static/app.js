@@ -70,4 +70,32 @@
     update();
   }
   document.querySelectorAll("[data-maxlength]").forEach(counter);
+
+  // The invoice form's total follows the lines as they are typed; the server shows the
+  // same total on every render, so without this file it is right after each save.
+  function invoiceTotal(rows) {
+    var output = document.querySelector("[data-invoice-total]");
+    if (!output) return;
+    var format;
+    try {
+      format = new Intl.NumberFormat(undefined, { style: "currency", currency: rows.getAttribute("data-currency") });
+    } catch (e) { return; }
+    function update() {
+      var cents = 0;
+      var ok = true;
+      rows.querySelectorAll("input[name$='_unit']").forEach(function (unit) {
+        var text = unit.value.trim().replace(/,/g, "");
+        if (!text) return;
+        if (!/^\d+(\.\d{1,2})?$/.test(text)) { ok = false; return; }
+        var quantity = rows.querySelector("[name='" + unit.name.replace("_unit", "_quantity") + "']");
+        var count = quantity && quantity.value.trim() ? parseInt(quantity.value, 10) : 1;
+        var parts = text.split(".");  // whole cents, as the server counts them
+        var unitCents = parseInt(parts[0], 10) * 100 + parseInt(((parts[1] || "") + "00").slice(0, 2), 10);
+        cents += unitCents * (count > 0 ? count : 0);
+      });
+      if (ok) output.textContent = format.format(cents / 100);
+    }
+    rows.addEventListener("input", update);
+  }
+  document.querySelectorAll("[data-invoice-rows]").forEach(invoiceTotal);
 })();
