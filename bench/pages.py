@@ -105,6 +105,8 @@ NOT_MEASURED: dict[str, str] = {
     "income.edit_expense": "one expense's form",
     "income.year_export": "the year page's two queries, as a download",
     "income.export": "the filtered entries by design (a download, not a page)",
+    "backup.download": "the whole account by design, streamed in keyset batches (a download, "
+    "not a page)",
     "deals.edit": "one deal's form",
     "deals.from_pitch": "one pitch's confirm form",
     "stats.new_snapshot": "an empty form",
