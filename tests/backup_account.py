@@ -32,9 +32,11 @@ def fill_account(session: Session, owner: User) -> None:
     contact = factories_brands.make_contact(session, owner, brand, email="pr@glow.example")
     factories_brands.make_note(session, owner, brand, "Met at the fair")
     pitch = make_pitch(session, owner, brand, contact_id=contact.id, status=PitchStatus.WON)
-    deal = factories_deals.make_deal(session, owner, brand, pitch_id=pitch.id)
+    deal = factories_deals.make_deal(
+        session, owner, brand, pitch_id=pitch.id, contact_id=contact.id
+    )
     factories_deals.make_deliverable(session, owner, deal)
-    invoice = factories_deals.make_invoice(session, owner, deal)
+    factories_deals.make_invoice(session, owner, deal)
     retainer = factories_deals.make_deal(
         session,
         owner,
@@ -43,10 +45,14 @@ def fill_account(session: Session, owner: User) -> None:
         videos_per_month=2,
         start_month=date(2026, 3, 1),
     )
+    retainer_invoice = factories_deals.make_invoice(session, owner, retainer)
     session.add(RetainerMonth(owner_id=owner.id, deal_id=retainer.id, month=date(2026, 3, 1)))
     session.add(
         RetainerMonth(
-            owner_id=owner.id, deal_id=retainer.id, month=date(2026, 4, 1), invoice_id=invoice.id
+            owner_id=owner.id,
+            deal_id=retainer.id,
+            month=date(2026, 4, 1),
+            invoice_id=retainer_invoice.id,
         )
     )
     factories_income.make_income(session, owner, brand="Glow Labs", note="March UGC")

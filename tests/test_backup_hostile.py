@@ -9,6 +9,7 @@ import pytest
 
 from crm.backup.export import VERSION
 from crm.backup.restore import account_is_empty, restore_backup
+from crm.backup.tables import SAME_AS, references, table
 from crm.backup.values import BackupError
 from crm.brands.models import Brand
 from tests import factories
@@ -115,3 +116,16 @@ def test_an_older_version_is_upgraded_a_step_at_a_time(monkeypatch, backup):
 
 def test_a_version_below_one_is_refused(session, backup):
     refused(session, {**backup, "version": 0}, "no version number")
+
+
+@pytest.mark.parametrize("rule", SAME_AS, ids=lambda rule: f"{rule.table}.{rule.pointer}")
+def test_a_row_pointing_at_a_row_of_another_parent_is_refused(session, backup, rule):
+    """A pitch's contact of another brand, a retainer month's invoice of another deal..."""
+    rows = backup["tables"][rule.table]
+    row = next(row for row in rows if row[rule.pointer] is not None and row[rule.shared])
+    parent = references(table(rule.table).c[rule.shared])
+    other = next(r["id"] for r in backup["tables"][parent] if r["id"] != row[rule.shared])
+    document = copy.deepcopy(backup)
+    crossed = next(r for r in document["tables"][rule.table] if r["id"] == row["id"])
+    crossed[rule.shared] = other
+    refused(session, document, f"A row of {rule.table} in this backup points at an? ")

@@ -19,7 +19,17 @@ from sqlalchemy.orm import Session
 
 from crm.accounts import services as accounts
 from crm.accounts.models import User
-from crm.backup.tables import BACKED_UP, PROFILE, BackedUp, columns, model, references, table
+from crm.backup.tables import (
+    BACKED_UP,
+    PROFILE,
+    SAME_AS,
+    BackedUp,
+    SameAs,
+    columns,
+    model,
+    references,
+    table,
+)
 from crm.backup.values import BackupError, from_json
 from crm.backup.versions import current
 from crm.brands.search import refresh_search
@@ -69,12 +79,39 @@ def restore_backup(session: Session, owner: User, data: bytes) -> Restored:
             if not isinstance(rows, list):
                 raise BackupError(f"'{spec.name}' in this backup is not a list of rows.")
             restored.counts[spec.name] = _restore_table(session, owner, spec, rows, ids)
+        _check_links(session, owner)
         refresh_search(session, ids.get("brands", {}).values())
         session.flush()
     except (IntegrityError, DataError) as error:
         rule = _broken_rule(error)
         raise BackupError(f"A row of this backup breaks a rule of the data{rule}.") from None
     return restored
+
+
+def _check_links(session: Session, owner: User) -> None:
+    """Refuse rows that break a rule linking two rows (SAME_AS): one query a rule."""
+    for rule in SAME_AS:
+        row, pointed = table(rule.table), table(references(table(rule.table).c[rule.pointer]))
+        crossed = (
+            sa.select(row.c.id)
+            .join(pointed, pointed.c.id == row.c[rule.pointer])
+            .where(
+                row.c.owner_id == owner.id,
+                row.c[rule.shared].is_not(None),
+                pointed.c[rule.shared].is_distinct_from(row.c[rule.shared]),
+            )
+            .limit(1)
+        )
+        if session.execute(crossed).first() is not None:
+            raise BackupError(_crossing(rule))
+
+
+def _crossing(rule: SameAs) -> str:
+    """'A row of deals in this backup points at a contact of another brand.'"""
+    pointed, shared = rule.pointer.removesuffix("_id"), rule.shared.removesuffix("_id")
+    article = "an" if pointed[0] in "aeiou" else "a"
+    where = f"A row of {rule.table} in this backup"
+    return f"{where} points at {article} {pointed} of another {shared}."
 
 
 def _broken_rule(error: Exception) -> str:

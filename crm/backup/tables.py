@@ -57,6 +57,32 @@ BACKED_UP: tuple[BackedUp, ...] = (
     BackedUp("retainer_months"),
 )
 
+
+@dataclass(frozen=True)
+class SameAs:
+    """A rule linking two rows of one account that the services keep and a file could break:
+    the row `pointer` leads to has the same `shared` column as the row itself (a pitch's
+    contact is a contact of the pitch's brand)."""
+
+    table: str
+    pointer: str
+    shared: str
+
+
+# Every pair of pointers a table shares with the row it points at is one of these, or is in
+# MAY_DIFFER with a reason (tests/test_backup_tables.py derives the pairs from the metadata).
+SAME_AS: tuple[SameAs, ...] = (
+    SameAs("pitches", "contact_id", "brand_id"),
+    SameAs("brand_activities", "pitch_id", "brand_id"),
+    SameAs("deals", "contact_id", "brand_id"),
+    SameAs("deals", "pitch_id", "brand_id"),
+    SameAs("retainer_months", "invoice_id", "deal_id"),
+)
+MAY_DIFFER: dict[tuple[str, str, str], str] = {
+    ("deals", "pitch_id", "contact_id"): "a deal's contact can be changed from its pitch's",
+}
+
+
 EXCLUDED_TABLES: dict[str, str] = {
     "throttle_counts": "login throttling counters of the server, nobody's data",
     "login_sessions": "secret: the devices logged in to this server",
