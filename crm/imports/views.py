@@ -22,9 +22,9 @@ from crm.dates import show_date
 from crm.imports import mappings, pending, services
 from crm.imports.committing import commit as commit_import
 from crm.imports.committing import undo as undo_import
-from crm.imports.forms import ActionForm, CommitForm, MappingForm, UploadForm
+from crm.imports.forms import ActionForm, CommitForm, MappingForm, UploadForm, mapping_values
 from crm.imports.models import Import
-from crm.imports.readers.mapped import ColumnMapping, MappedReader, layout_key
+from crm.imports.readers.mapped import MAPPING_FIELDS, ColumnMapping, MappedReader, layout_key
 from crm.imports.rows import UnreadableFile
 from crm.imports.services import ImportRefused, NeedsMapping, Preview, Upload
 from crm.market.current import market
@@ -271,14 +271,10 @@ def _fill_mapping(form: CommitForm, mapping: ColumnMapping | None) -> None:
         form[name].data = (getattr(mapping, name) or "") if mapping is not None else ""
 
 
-MAPPING_FIELDS = ("day", "amount", "stream", "brand", "note", "day_order", "decimal")
-MAPPING_FIELDS += ("default_stream",)
-
-
 def _posted_mapping(form: CommitForm) -> dict[str, str] | None:
     if not form.day.data:
         return None
-    return {name: form[name].data or "" for name in MAPPING_FIELDS}
+    return mapping_values(form)
 
 
 def _rates(form: CommitForm) -> dict[str, int] | None:

@@ -11,7 +11,7 @@ import csv
 import hashlib
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from functools import lru_cache
 
@@ -80,6 +80,10 @@ class ColumnMapping:
                 return None
             found[field] = index
         return found
+
+
+# What a mapping holds, by name: the forms that carry one and the kept copy follow these.
+MAPPING_FIELDS = tuple(field.name for field in fields(ColumnMapping))
 
 
 @lru_cache(maxsize=4096)
