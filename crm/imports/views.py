@@ -27,6 +27,7 @@ from crm.imports.models import Import
 from crm.imports.readers.mapped import MAPPING_FIELDS, ColumnMapping, MappedReader, layout_key
 from crm.imports.rows import UnreadableFile
 from crm.imports.services import ImportRefused, NeedsMapping, Preview, Upload
+from crm.imports.totals import preview_totals
 from crm.market.current import market
 from crm.money import MoneyError, parse_rate
 from crm.ownership import get_owned_or_404
@@ -197,6 +198,7 @@ def _render_preview(
         header=header,
         streams=_streams(),
         foreign=foreign,
+        totals=preview_totals,
     )
 
 
