@@ -9,12 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crm.imports.readers import ltk, mapped, tiktok_shop
+from crm.imports.readers import amazon, ltk, mapped, tiktok_shop
 from crm.imports.readers.earnings import parse_day
 
 # Every reader's shapes. Two-digit years read as 1969..2068, so the dates stay in that range.
 SHAPE_SETS = {
     "ltk": ltk.DAY_SHAPES,
+    **{f"amazon-{m.language}": m.date_formats for m in amazon.MARKETPLACES},
     "tiktok-shop": tiktok_shop.DAY_SHAPES,
     **{f"csv-{order}": shapes for order, shapes in mapped.DAY_SHAPES.items()},
 }

@@ -109,21 +109,12 @@ def test_a_file_of_bad_lines_keeps_the_first_reasons_and_counts_the_rest() -> No
 
 
 def test_the_forms_carry_every_field_of_a_column_mapping(app) -> None:
-    from dataclasses import asdict
+    from dataclasses import asdict, replace
 
     from crm.imports.forms import CommitForm, MappingForm, mapping_values
     from crm.imports.readers.mapped import MAPPING_FIELDS
 
-    mapping = ColumnMapping(
-        day="Paid on",
-        amount="Amount",
-        stream="Type",
-        brand="Client",
-        note="Memo",
-        default_stream="affiliate",
-        day_order="dmy",
-        decimal=",",
-    )
+    mapping = replace(MAPPING, default_stream="affiliate", day_order="dmy", decimal=",")
     assert set(MAPPING_FIELDS) == set(asdict(mapping))
     with app.test_request_context():
         hidden = CommitForm(formdata=None, data=asdict(mapping))
