@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
 from crm.brands.models import Brand
-from crm.deals import invoices, services
+from crm.deals import invoice_drafts, invoices, services
 from crm.deals.invoice_models import Invoice
 from crm.deals.models import Deal, DealKind, Deliverable, DeliverableType
 from crm.market.seed import installed_market
@@ -64,7 +64,7 @@ def make_invoice(
     """A draft invoice on `deal` (a new deal when not given) with the lines its deal gives."""
     deal = deal or make_deal(session, owner)
     today = overrides.pop("today", TODAY)
-    data, _deposit = invoices.draft_for(
+    data, _deposit = invoice_drafts.draft_for(
         session, deal, overrides.pop("issue_on", today), installed_market()
     )
     values = {**data.__dict__, **overrides}

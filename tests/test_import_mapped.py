@@ -106,3 +106,19 @@ def test_a_file_of_bad_lines_keeps_the_first_reasons_and_counts_the_rest() -> No
     rows, ctx = read(text, reader(brand=None, note=None))
     assert rows == [] and ctx.skipped_count == SKIPPED_KEPT + 50
     assert len(ctx.skipped) == SKIPPED_KEPT and ctx.skipped[0].line == 2
+
+
+def test_the_forms_carry_every_field_of_a_column_mapping(app) -> None:
+    from dataclasses import asdict, replace
+
+    from crm.imports.forms import CommitForm, MappingForm, mapping_values
+    from crm.imports.readers.mapped import MAPPING_FIELDS
+
+    mapping = replace(MAPPING, default_stream="affiliate", day_order="dmy", decimal=",")
+    assert set(MAPPING_FIELDS) == set(asdict(mapping))
+    with app.test_request_context():
+        hidden = CommitForm(formdata=None, data=asdict(mapping))
+        assert mapping_values(hidden) == asdict(mapping)
+        assert all(hidden[name].type == "HiddenLineField" for name in MAPPING_FIELDS)
+        assert MappingForm(formdata=None, data=asdict(mapping)).values() == asdict(mapping)
+        assert mapping_values(CommitForm(formdata=None))["day"] == ""

@@ -129,3 +129,29 @@ def test_another_creators_upload_hash_reaches_nothing(
     response = logged_in.post("/imports/commit", data=hidden, follow_redirects=True)
     assert "The upload expired" in response.get_data(as_text=True)
     assert session.scalar(select(func.count()).select_from(Import)) == 0
+
+
+def test_an_upload_is_read_once_for_its_preview_or_its_columns(logged_in, monkeypatch) -> None:
+    from crm.imports import files
+
+    opened: list[str] = []
+    real = files.open_upload
+
+    def counting(name, data, source):
+        opened.append(name)
+        return real(name, data, source)
+
+    monkeypatch.setattr(files, "open_upload", counting)
+    assert "LTK earnings" in _upload(logged_in, LTK, name="ltk.csv").get_data(as_text=True)
+    assert opened == ["ltk.csv"]
+    # A CSV no named source knows: the one read names its columns to map.
+    mapping_page = _upload(logged_in, OWN, name="own.csv").get_data(as_text=True)
+    assert "<code>Paid on</code>" in mapping_page and "<code>Memo</code>" in mapping_page
+    assert opened == ["ltk.csv", "own.csv"]
+
+
+def test_an_own_csv_sent_to_import_unmapped_asks_for_its_columns(logged_in, session, user) -> None:
+    mapping_page = _upload(logged_in, OWN).get_data(as_text=True)
+    page = logged_in.post("/imports/commit", data=_hidden(mapping_page)).get_data(as_text=True)
+    assert "Which column holds what?" in page
+    assert _entries(session, user.id) == []

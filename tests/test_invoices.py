@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
 from crm.add_on_policy.models import AddOnUplift
-from crm.deals import invoices
+from crm.deals import invoice_drafts, invoices
 from crm.deals.invoice_models import Invoice, InvoiceStatus
 from crm.deals.invoice_numbers import InvoiceError, check_format, next_number
 from crm.deals.models import DealKind, PaymentTerms
@@ -114,7 +114,7 @@ def test_braces_can_be_written_doubled() -> None:
 )
 def test_the_due_date_follows_the_deals_terms(session, user, terms, days) -> None:
     deal = make_deal(session, user, payment_terms=terms)
-    data, deposit = invoices.draft_for(session, deal, TODAY, installed_market())
+    data, deposit = invoice_drafts.draft_for(session, deal, TODAY, installed_market())
     assert data.due_on == TODAY + timedelta(days=days)
     assert not deposit
 
@@ -124,7 +124,7 @@ def test_a_draft_spreads_the_amount_over_the_deliverables(session, user) -> None
     for title in ("Hook video", "Unboxing", "Review"):
         make_deliverable(session, user, deal, title=title)
     session.refresh(deal)
-    data, _ = invoices.draft_for(session, deal, TODAY, installed_market())
+    data, _ = invoice_drafts.draft_for(session, deal, TODAY, installed_market())
     assert [line.description for line in data.lines] == ["Hook video", "Unboxing", "Review"]
     assert [line.unit_cents for line in data.lines] == [33_334, 33_333, 33_333]
 
@@ -144,7 +144,7 @@ def test_a_draft_adds_the_rights_the_deal_grants_at_the_creators_add_on_prices(
     for title in ("Hook video", "Unboxing"):
         make_deliverable(session, user, deal, title=title)
     session.refresh(deal)
-    data, _ = invoices.draft_for(session, deal, TODAY, installed_market())
+    data, _ = invoice_drafts.draft_for(session, deal, TODAY, installed_market())
     # The deliverables share the agreed amount; usage at the seed's 30%, exclusivity at
     # the creator's own 10%, each of the agreed amount.
     assert [(x.description, x.quantity, x.unit_cents) for x in data.lines] == [
@@ -162,7 +162,7 @@ def test_a_draft_names_perpetual_usage_and_skips_a_right_the_policy_leaves_free(
 ) -> None:
     session.add(AddOnUplift(owner_id=user.id, add_on="whitelisting", percent=0))
     deal = make_deal(session, user, amount_cents=10_001, usage_perpetual=True, whitelisting_days=1)
-    data, _ = invoices.draft_for(session, deal, TODAY, installed_market())
+    data, _ = invoice_drafts.draft_for(session, deal, TODAY, installed_market())
     assert [(x.description, x.unit_cents) for x in data.lines] == [
         (deal.title, 10_001),
         ("Paid usage rights, perpetual (+30% of the agreed amount)", 3_000),  # half a cent up
@@ -178,7 +178,7 @@ def test_a_draft_bills_the_revisions_past_the_limit_at_the_extra_revision_fee(
     over.revisions_used, within.revisions_used = 3, 1
     session.commit()
     session.refresh(deal)
-    data, _ = invoices.draft_for(session, deal, TODAY, installed_market())
+    data, _ = invoice_drafts.draft_for(session, deal, TODAY, installed_market())
     assert [(x.quantity, x.unit_cents) for x in data.lines[:2]] == [(1, 45_000), (1, 45_000)]
     assert data.lines[2:] == [
         invoices.LineData("Extra revisions (1 included per deliverable)", 2, 13_500)
@@ -191,7 +191,7 @@ def test_revisions_past_the_limit_without_a_fee_add_no_line(session, user) -> No
     make_deliverable(session, user, deal).revisions_used = 2
     session.commit()
     session.refresh(deal)
-    data, _ = invoices.draft_for(session, deal, TODAY, installed_market())
+    data, _ = invoice_drafts.draft_for(session, deal, TODAY, installed_market())
     assert [x.unit_cents for x in data.lines] == [90_000]
 
 
@@ -207,7 +207,7 @@ def test_the_extra_lines_leave_the_deliverables_fewer_rows(session, user) -> Non
     for i in range(9):
         make_deliverable(session, user, deal, title=f"Video {i}")
     session.refresh(deal)
-    data, _ = invoices.draft_for(session, deal, TODAY, installed_market())
+    data, _ = invoice_drafts.draft_for(session, deal, TODAY, installed_market())
     assert len(data.lines) == invoices.LINE_ROWS - 2
     assert [x.description for x in data.lines[5:]] == [
         "4 more deliverables",
@@ -221,7 +221,7 @@ def test_the_deposit_invoice_bills_only_the_deposit(session, user) -> None:
     deal = make_deal(
         session, user, amount_cents=90_000, usage_days=30, payment_terms=PaymentTerms.HALF_UPFRONT
     )
-    data, deposit = invoices.draft_for(session, deal, TODAY, installed_market())
+    data, deposit = invoice_drafts.draft_for(session, deal, TODAY, installed_market())
     assert deposit and [x.unit_cents for x in data.lines] == [45_000]
 
 
@@ -349,6 +349,6 @@ def test_an_invoice_is_never_made_on_another_creators_deal(session, user, other_
     theirs = make_deal(session, other_user)
     make_deliverable(session, other_user, theirs)
     session.refresh(theirs)
-    data, _deposit = invoices.draft_for(session, theirs, TODAY, installed_market())
+    data, _deposit = invoice_drafts.draft_for(session, theirs, TODAY, installed_market())
     with pytest.raises(invoices.InvoiceError):
         invoices.create_invoice(session, user, theirs, data, TODAY)

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
-from crm.deals import invoices
+from crm.deals import invoice_drafts, invoices
 from crm.deals.invoice_numbers import take_number
 from crm.deals.models import Deal
 from crm.market.seed import installed_market
@@ -52,7 +52,7 @@ def committed(engine: sa.Engine) -> Iterator[tuple[int, int]]:
 def _create(engine: sa.Engine, user_id: int, deal_id: int) -> str:
     with Session(engine) as session:
         user, deal = session.get_one(User, user_id), session.get_one(Deal, deal_id)
-        data, _ = invoices.draft_for(session, deal, TODAY, installed_market())
+        data, _ = invoice_drafts.draft_for(session, deal, TODAY, installed_market())
         invoice = invoices.create_invoice(session, user, deal, data, TODAY)
         session.commit()
         return invoice.number

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from crm.accounts.models import User
 from crm.brands.models import Brand, BrandStatus
 from crm.dates import month_range, today_in
-from crm.deals import invoices, retainers, services
+from crm.deals import invoice_drafts, invoices, retainers, services
 from crm.deals.due import week_end
 from crm.deals.invoice_models import Invoice
 from crm.deals.models import (
@@ -99,7 +99,7 @@ def _invoice(
     days back, due by its terms."""
     today = today_in(user.timezone)
     issue_on = today - timedelta(days=issued_ago)
-    data, _deposit = invoices.draft_for(session, deal, issue_on, market())
+    data, _deposit = invoice_drafts.draft_for(session, deal, issue_on, market())
     if line is not None:
         data = replace(data, lines=[data.lines[line]])
     return invoices.create_invoice(session, user, deal, data, today)

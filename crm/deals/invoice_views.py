@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from crm.accounts.login import creator, creator_today
 from crm.creation_tokens import AlreadyCreated, new_token
 from crm.database import db_session, end_read
-from crm.deals import invoice_listing, invoices
+from crm.deals import invoice_drafts, invoice_listing, invoices
 from crm.deals.blueprint import bp
 from crm.deals.invoice_email import invoice_email
 from crm.deals.invoice_forms import (
@@ -64,7 +64,7 @@ def new_invoice(deal_id: int) -> str | Response:
     session, user, today = db_session(), creator(), creator_today()
     deal = get_owned_or_404(session, Deal, deal_id, user.id)
     form = NewInvoiceForm()
-    data, deposit = invoices.draft_for(session, deal, today, market())
+    data, deposit = invoice_drafts.draft_for(session, deal, today, market())
     if request.method == "GET":
         form.token.data = new_token()
         form.issue_on.data, form.due_on.data = data.issue_on, data.due_on
@@ -88,7 +88,7 @@ def new_invoice(deal_id: int) -> str | Response:
         invoice=None,
         deposit=deposit,
         number=next_number(session, user.id, today.year),
-        add_ons=None if deposit else invoices.deal_add_ons(session, deal, market()),
+        add_ons=None if deposit else invoice_drafts.deal_add_ons(session, deal, market()),
     )
 
 
@@ -124,7 +124,9 @@ def edit_invoice(invoice_id: int) -> str | Response:
             return redirect(back)
         if invoice.status is not InvoiceStatus.DRAFT:
             return redirect(back)
-    add_ons = None if invoice.is_deposit else invoices.deal_add_ons(session, invoice.deal, market())
+    add_ons = (
+        None if invoice.is_deposit else invoice_drafts.deal_add_ons(session, invoice.deal, market())
+    )
     return render_template(
         "deals/invoice_form.html",
         form=form,

@@ -25,7 +25,9 @@ from crm.imports import committing, services
 from crm.imports.digest import COUNTED
 from crm.imports.models import Import
 from crm.imports.services import ImportRefused, Preview, Upload
+from crm.imports.totals import preview_totals
 from crm.income.cli import day, find_user, json_option, user_option
+from crm.market.current import market
 from crm.rates.payloads import major
 
 SOURCES = ("tiktok", "ltk", "amazon", "tiktok-shop")
@@ -117,13 +119,8 @@ def preview_payload(found: Preview) -> dict[str, Any]:
 
 
 def _show(amounts: dict[str, dict[str, int]]) -> str:
-    parts = []
-    for name, by in amounts.items():
-        if name in COUNTED:
-            parts.extend(f"{value:,} {key}" for key, value in by.items())
-        else:
-            parts.append(f"{name} " + " + ".join(money.format_money(c, k) for k, c in by.items()))
-    return ", ".join(parts) or "nothing"
+    streams = {stream.key: stream.label for stream in market().streams}
+    return "; ".join(preview_totals(amounts, streams)) or "nothing"
 
 
 def preview_lines(found: Preview) -> list[str]:

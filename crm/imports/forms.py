@@ -12,7 +12,7 @@ from wtforms.validators import Length, Optional, Regexp
 from crm.forms import BoundedDateField, HiddenLineField, LineField, SelectField, choices
 from crm.imports.committing import FILE_NAME_MAX
 from crm.imports.mappings import COLUMN_NAME_MAX, DECIMALS
-from crm.imports.readers.mapped import DAY_ORDERS, ColumnMapping
+from crm.imports.readers.mapped import DAY_ORDERS, MAPPING_FIELDS, ColumnMapping
 
 SOURCES = [
     ("", "Recognise it for me"),
@@ -74,23 +74,28 @@ class MappingForm(KeptUploadForm):
             self.default_stream.data = ColumnMapping.default_stream
 
     def values(self) -> dict[str, str]:
-        names = ("day", "amount", "stream", "brand", "note", "day_order", "decimal")
-        return {name: self[name].data or "" for name in (*names, "default_stream")}
+        return mapping_values(self)
 
 
-class CommitForm(KeptUploadForm):
+def mapping_values(form: FlaskForm) -> dict[str, str]:
+    """The mapping a form carries, one plain value per ColumnMapping field ("" when empty)."""
+    return {name: form[name].data or "" for name in MAPPING_FIELDS}
+
+
+# A creator's own CSV: the mapping the preview used, as JSON-free plain hidden fields, one
+# per ColumnMapping field.
+_HiddenMapping = type(
+    "_HiddenMapping",
+    (),
+    {name: HiddenLineField(validators=[Length(max=COLUMN_NAME_MAX)]) for name in MAPPING_FIELDS},
+)
+
+
+class CommitForm(KeptUploadForm, _HiddenMapping):
     """The import itself, with the corrections the preview offers."""
 
+    mapping_fields = MAPPING_FIELDS  # for the page: the hidden fields to carry
     ends_on = BoundedDateField("Last day the export covers", validators=[Optional()])
-    # A creator's own CSV: the mapping the preview used, as JSON-free plain fields.
-    day = HiddenLineField(validators=[Length(max=COLUMN_NAME_MAX)])
-    amount = HiddenLineField(validators=[Length(max=COLUMN_NAME_MAX)])
-    stream = HiddenLineField(validators=[Length(max=COLUMN_NAME_MAX)])
-    brand = HiddenLineField(validators=[Length(max=COLUMN_NAME_MAX)])
-    note = HiddenLineField(validators=[Length(max=COLUMN_NAME_MAX)])
-    day_order = HiddenLineField(validators=[Length(max=COLUMN_NAME_MAX)])
-    decimal = HiddenLineField(validators=[Length(max=COLUMN_NAME_MAX)])
-    default_stream = HiddenLineField(validators=[Length(max=COLUMN_NAME_MAX)])
     rate = LineField("Exchange rate", validators=[Optional(), Length(max=20)])
     rate_currency = HiddenLineField(validators=[Optional(), Length(max=3)])
 

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, fields
+from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from crm.imports.models import ColumnMappingKept
 from crm.imports.readers.earnings import header_name
-from crm.imports.readers.mapped import DAY_ORDERS, ColumnMapping, layout_key
+from crm.imports.readers.mapped import DAY_ORDERS, MAPPING_FIELDS, ColumnMapping, layout_key
 from crm.imports.services import ImportRefused
 from crm.ownership import owned
 
 COLUMN_NAME_MAX = 200  # what the import form carries of a picked column's name
 DECIMALS = {".": "a point (1,234.56)", ",": "a comma (1.234,56)"}
-_NAMES = {f.name for f in fields(ColumnMapping)}
+_NAMES = set(MAPPING_FIELDS)
 
 
 def checked(

@@ -22,11 +22,11 @@ from crm.dates import show_date
 from crm.imports import mappings, pending, services
 from crm.imports.committing import commit as commit_import
 from crm.imports.committing import undo as undo_import
-from crm.imports.forms import ActionForm, CommitForm, MappingForm, UploadForm
+from crm.imports.forms import ActionForm, CommitForm, MappingForm, UploadForm, mapping_values
 from crm.imports.models import Import
-from crm.imports.readers.mapped import ColumnMapping, MappedReader, layout_key
-from crm.imports.rows import UnreadableFile
+from crm.imports.readers.mapped import MAPPING_FIELDS, ColumnMapping, MappedReader, layout_key
 from crm.imports.services import ImportRefused, NeedsMapping, Preview, Upload
+from crm.imports.totals import preview_totals
 from crm.market.current import market
 from crm.money import MoneyError, parse_rate
 from crm.ownership import get_owned_or_404
@@ -112,7 +112,7 @@ def commit() -> Page:
     with path.open("rb") as data:
         try:
             with read_session() as reader:
-                upload, header, mapping = _upload(reader, form, data, values)
+                upload, header, mapping = _commit_upload(reader, form, data, values)
         except (NeedsMapping, BadMapping):
             return _preview_page(form, values)
         with saving(form, refusals=(ImportRefused,), show=False) as saved:
@@ -120,6 +120,8 @@ def commit() -> Page:
             record, found = commit_import(session, user, upload, today, utcnow(), rates)
             if mapping is not None and header is not None:
                 mappings.remember(session, user.id, header, mapping)
+    if isinstance(saved.refusal, NeedsMapping):  # a CSV of no named source, posted unmapped
+        return _preview_page(form, values)
     if not saved:
         return _preview_page(form, values, saved.error)
     pending.drop(current_app.instance_path, user.id, form.upload.data)
@@ -153,18 +155,13 @@ def _preview_page(
     # A big file takes seconds to read: in a read-only session, with no write lock held.
     with path.open("rb") as data, read_session() as session:
         try:
-            upload, header, mapping = _upload(session, form, data, values)
+            found, header, mapping = _read(session, form, data, values)
         except NeedsMapping as needs:
             return _mapping_page(form, needs.header, values, None)
         except BadMapping as bad:
             return _mapping_page(form, bad.header, values, bad.error)
-        try:
-            found = services.preview(session, user, upload, creator_today())
         except ImportRefused as refused:
-            if header is None:
-                return _expired(refused.message)
-            # Read through the creator's columns, nothing came out: the columns are wrong.
-            return _mapping_page(form, header, values, refused)
+            return _expired(refused.message)
     _fill_mapping(form, mapping)
     if error is not None:
         _show(form, error)
@@ -197,20 +194,66 @@ def _render_preview(
         header=header,
         streams=_streams(),
         foreign=foreign,
+        totals=preview_totals,
     )
 
 
-def _upload(
+def _read(
+    session: Session, form: CommitForm, data: BinaryIO, values: Mapping[str, str] | None
+) -> tuple[Preview, list[str] | None, ColumnMapping | None]:
+    """The kept upload's preview: by the named readers, else through the creator's columns
+    (`values` picked now, or those remembered for the header layout) with those columns.
+
+    A CSV no named source knows is refused with its header (NeedsMapping): that one read
+    of its head is the header the columns are checked against and remembered under.
+    """
+    user, today = creator(), creator_today()
+    try:
+        return services.preview(session, user, _plain(form, data), today), None, None
+    except NeedsMapping as needs:
+        header = needs.header
+    data.seek(0)
+    upload, mapping = _mapped(session, form, data, values, header)
+    try:
+        return services.preview(session, user, upload, today), header, mapping
+    except ImportRefused as refused:
+        # Read through the creator's columns, nothing came out: the columns are wrong.
+        raise BadMapping(refused, header) from None
+
+
+def _commit_upload(
     session: Session, form: CommitForm, data: BinaryIO, values: Mapping[str, str] | None
 ) -> tuple[Upload, list[str] | None, ColumnMapping | None]:
-    """The Upload to read: with the named readers, else through the creator's columns
-    (`values` picked now, or those remembered for this header layout)."""
-    name, ends_on = form.name.data or "upload", form.ends_on.data
-    plain = Upload(name, data, form.source.data or None, ends_on)
-    header = _unknown_header(plain)
-    if header is None:
+    """The Upload to commit: a named export as it is (commit reads it; one no named source
+    knows is refused with NeedsMapping), else through the columns the preview used."""
+    plain = _plain(form, data)
+    if values is None:
         return plain, None, None
+    try:
+        services.read(plain, creator(), creator_today())
+    except NeedsMapping as needs:
+        data.seek(0)
+        upload, mapping = _mapped(session, form, data, values, needs.header)
+        return upload, needs.header, mapping
+    except ImportRefused:
+        pass  # commit refuses it again, in its own words
     data.seek(0)
+    return plain, None, None
+
+
+def _plain(form: CommitForm, data: BinaryIO) -> Upload:
+    return Upload(form.name.data or "upload", data, form.source.data or None, form.ends_on.data)
+
+
+def _mapped(
+    session: Session,
+    form: CommitForm,
+    data: BinaryIO,
+    values: Mapping[str, str] | None,
+    header: list[str],
+) -> tuple[Upload, ColumnMapping]:
+    """The upload read through the creator's columns of `header`: BadMapping when the picked
+    ones don't fit it, NeedsMapping when none are picked or remembered."""
     if values is not None:
         try:
             mapping = mappings.checked(values, header, _streams())
@@ -221,28 +264,8 @@ def _upload(
     if mapping is None:
         raise NeedsMapping("Say which columns hold what.", header=header)
     mapped = MappedReader(mapping, _streams(), layout_key(header))
-    return Upload(name, data, None, ends_on, mapped), header, mapping
-
-
-def _unknown_header(upload: Upload) -> list[str] | None:
-    """The header of a CSV no named source knows (None: a known export, or not a CSV).
-
-    Only the heads of its tables are read: the file layer yields a table before its lines.
-    """
-    from crm.imports import files
-
-    if upload.source is not None:
-        return None
-    try:
-        found = list(files.open_upload(upload.name, upload.data, None))
-    except UnreadableFile:
-        return None  # the preview says why, in its own words
-    finally:
-        upload.data.seek(0)
-    if any(item.reader is not None for item in found):
-        return None
-    headers = [[cell.strip() for cell in item.table.header] for item in found]
-    return next((h for h in headers if sum(1 for cell in h if cell) >= 2), None)
+    name = form.name.data or "upload"
+    return Upload(name, data, None, form.ends_on.data, mapped), mapping
 
 
 def _mapping_page(
@@ -271,14 +294,10 @@ def _fill_mapping(form: CommitForm, mapping: ColumnMapping | None) -> None:
         form[name].data = (getattr(mapping, name) or "") if mapping is not None else ""
 
 
-MAPPING_FIELDS = ("day", "amount", "stream", "brand", "note", "day_order", "decimal")
-MAPPING_FIELDS += ("default_stream",)
-
-
 def _posted_mapping(form: CommitForm) -> dict[str, str] | None:
     if not form.day.data:
         return None
-    return {name: form[name].data or "" for name in MAPPING_FIELDS}
+    return mapping_values(form)
 
 
 def _rates(form: CommitForm) -> dict[str, int] | None:

@@ -5,10 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from functools import lru_cache
+from datetime import date
 
-from crm.imports.readers.earnings import header_currency, is_blank, line_fields, pick_language
+from crm.imports.readers.earnings import (
+    header_currency,
+    is_blank,
+    line_fields,
+    parse_day,
+    pick_language,
+)
 from crm.imports.rows import Earning, ReadContext, Row, Table
 from crm.money import SYMBOL_CURRENCIES, MoneyError, parse_report_amount
 
@@ -57,16 +62,9 @@ _TIME = re.compile(
 )
 
 
-@lru_cache(maxsize=4096)  # a year of lines ships on a few hundred days; strptime is slow
 def shipped_on(text: str, formats: tuple[str, ...]) -> date:
     """The day from a Date Shipped cell in one of the marketplace's formats; ValueError if none."""
-    day = _TIME.sub("", text.strip())
-    for shape in formats:
-        try:
-            return datetime.strptime(day, shape).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
+    return parse_day(_TIME.sub("", text.strip()), formats)
 
 
 def report_currency(header: Sequence[str], fees_column: int, context: ReadContext) -> str | None:

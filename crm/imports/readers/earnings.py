@@ -1,9 +1,12 @@
-"""What the affiliate earnings readers (LTK, Amazon, TikTok Shop) share: columns found by name."""
+"""What the affiliate earnings readers (LTK, Amazon, TikTok Shop) share: columns found by name,
+dates read in the shapes a report writes them."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from functools import lru_cache
 from typing import Protocol, TypeVar
 
 from crm.imports.rows import Line, ReadContext
@@ -57,6 +60,19 @@ def pick_language(
         if found is not None:
             return language, found
     return None
+
+
+# A year of sales falls on a few hundred days, and strptime is half the reading time.
+@lru_cache(maxsize=4096)
+def parse_day(text: str, shapes: tuple[str, ...]) -> date:
+    """The date `text` is, read in the first of `shapes` (strptime formats) it fits; a time
+    in the shape is dropped. ValueError(text) when none fits."""
+    for shape in shapes:
+        try:
+            return datetime.strptime(text, shape).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
 
 
 def line_fields(

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator, Sequence
-from datetime import date, datetime
-from functools import lru_cache
 
-from crm.imports.readers.earnings import find_columns, is_blank, line_fields
+from crm.imports.readers.earnings import find_columns, is_blank, line_fields, parse_day
 from crm.imports.rows import Cost, Earning, ReadContext, Row, Table
 from crm.money import MoneyError, parse_report_amount
 
@@ -35,16 +33,8 @@ class LtkDialect(csv.excel):
     doublequote = False
 
 
-# A year of sales falls on a few hundred days, and strptime is half the reading time.
-@lru_cache(maxsize=4096)
-def _day(text: str) -> date:
-    """'11/21/25' (M/D/YY, as LTK writes it) or '11/21/2025'; ValueError otherwise."""
-    for shape in ("%m/%d/%y", "%m/%d/%Y"):
-        try:
-            return datetime.strptime(text, shape).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
+# '11/21/25' (M/D/YY, as LTK writes it) or '11/21/2025'.
+DAY_SHAPES = ("%m/%d/%y", "%m/%d/%Y")
 
 
 class LtkReader:
@@ -85,7 +75,7 @@ class _Skip(Exception):
 
 def _row(fields: dict[str, str], context: ReadContext) -> Row:
     try:
-        day = _day(fields["date"])
+        day = parse_day(fields["date"], DAY_SHAPES)
     except ValueError:
         raise _Skip(f"the date {fields['date']!r} isn't a date like 11/21/25") from None
     kind = fields["type"].casefold()

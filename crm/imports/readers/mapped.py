@@ -11,10 +11,10 @@ import csv
 import hashlib
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
-from functools import lru_cache
+from dataclasses import dataclass, fields
+from datetime import date
 
+from crm.imports.readers import earnings
 from crm.imports.readers.earnings import header_name, is_blank
 from crm.imports.rows import IncomeLine, Line, ReadContext, Row, Table
 from crm.money import MAX_CENTS, MoneyError, parse_report_amount
@@ -44,6 +44,7 @@ _UNAMBIGUOUS = (
     "%b %d %Y",
     "%B %d %Y",
 )
+DAY_SHAPES = {order: (*shapes, *_UNAMBIGUOUS) for order, shapes in _NUMERIC_SHAPES.items()}
 # ISO with a time (2026-03-04T10:00:00, 2026-03-04 10:00): the date part is the day.
 _ISO_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]\d{1,2}:\d{2}")
 
@@ -82,18 +83,16 @@ class ColumnMapping:
         return found
 
 
-@lru_cache(maxsize=4096)
+# What a mapping holds, by name: the forms that carry one and the kept copy follow these.
+MAPPING_FIELDS = tuple(field.name for field in fields(ColumnMapping))
+
+
 def parse_day(text: str, day_order: str) -> date:
     """The date in `text`, numeric in the given order or with a month name; ValueError else."""
     cleaned = " ".join(text.split())
     if match := _ISO_TIME.match(cleaned):
         cleaned = match[1]
-    for shape in (*_NUMERIC_SHAPES[day_order], *_UNAMBIGUOUS):
-        try:
-            return datetime.strptime(cleaned, shape).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
+    return earnings.parse_day(cleaned, DAY_SHAPES[day_order])
 
 
 class MappedReader:

@@ -24,7 +24,7 @@ from crm.imports.readers.tiktok_dates import (
     read_day,
     staleness_warning,
 )
-from crm.imports.rows import AudienceShare, DayStats, Line, ReadContext, Row, Table, VideoStats
+from crm.imports.rows import AudienceShare, DayStats, ReadContext, Row, Table, VideoStats
 
 SOURCE = "tiktok"
 
@@ -35,14 +35,16 @@ EXPORT_AFTER_LAST_DAY = timedelta(days=2)
 Needs = tuple[tuple[str, ...], ...]
 
 
-def _cells(line: Line, width: int, context: ReadContext) -> Sequence[str] | None:
-    """The line's cells, or None when it is blank or cut short (a short one is skipped)."""
-    if not any(cell.strip() for cell in line.cells):
-        return None
-    if len(line.cells) < width:
-        context.skip(line.number, f"Only {len(line.cells)} of the {width} columns are there.")
-        return None
-    return line.cells
+def _lines(table: Table, context: ReadContext) -> Iterator[tuple[int, Sequence[str]]]:
+    """Each line's number and cells; blank lines left out, lines cut short skipped."""
+    width = len(table.header)
+    for line in table.lines:
+        if not any(cell.strip() for cell in line.cells):
+            continue
+        if len(line.cells) < width:
+            context.skip(line.number, f"Only {len(line.cells)} of the {width} columns are there.")
+            continue
+        yield line.number, line.cells
 
 
 def _counts(
@@ -66,10 +68,46 @@ def _counts(
     return figures
 
 
-def _warn_below_zero(below_zero: Counter[str], what: str, context: ReadContext) -> None:
-    for column, times in sorted(below_zero.items()):
-        many = f"{times} {what}s have" if times > 1 else f"1 {what} has"
-        context.warn(f"{many} {column} below zero: left without a figure for {column}.")
+class _Figures:
+    """A table's count columns (each field's first header key found), read line by line;
+    the counts below zero are tallied per column and warned of once, at the end."""
+
+    def __init__(
+        self, header: Sequence[str], found: Mapping[str, int], fields: Mapping[str, tuple[str, ...]]
+    ) -> None:
+        self.header = header
+        self.wanted = _pick(found, fields)
+        self.below_zero: Counter[str] = Counter()
+
+    def of(
+        self, number: int, cells: Sequence[str], context: ReadContext
+    ) -> dict[str, int | None] | None:
+        """The line's figures by field name; None when one is not a number (skipped, saying so)."""
+        try:
+            return _counts(cells, self.wanted, self.header, self.below_zero)
+        except BadCell as bad:
+            context.skip(number, str(bad))
+            return None
+
+    def warn_below_zero(self, what: str, context: ReadContext) -> None:
+        for column, times in sorted(self.below_zero.items()):
+            many = f"{times} {what}s have" if times > 1 else f"1 {what} has"
+            context.warn(f"{many} {column} below zero: left without a figure for {column}.")
+
+
+class _ByHeader:
+    """A TikTok table recognised by its header holding each of `needs` (one key of each)."""
+
+    __slots__ = ()
+    needs: Needs
+
+    def recognises(self, preamble: Sequence[str], header: Sequence[str]) -> bool:
+        """Whether the header has this table's columns."""
+        return has_all(columns(header), self.needs)
+
+    def dialect(self) -> type[csv.Dialect] | None:
+        """TikTok writes plain CSV."""
+        return None
 
 
 def _pick(found: Mapping[str, int], fields: Mapping[str, tuple[str, ...]]) -> dict[str, int]:
@@ -112,7 +150,7 @@ def _month_day(cell: DayCell) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class DailyReader:
+class DailyReader(_ByHeader):
     """A table of one row per day: Overview, FollowerHistory, the business audience file."""
 
     label: str
@@ -120,33 +158,20 @@ class DailyReader:
     fields: Mapping[str, tuple[str, ...]]  # DayStats field -> header keys, first found wins
     source: str = SOURCE
 
-    def recognises(self, preamble: Sequence[str], header: Sequence[str]) -> bool:
-        """Whether the header has this table's columns."""
-        return has_all(columns(header), self.needs)
-
-    def dialect(self) -> type[csv.Dialect] | None:
-        """TikTok writes plain CSV."""
-        return None
-
     def read(self, table: Table, context: ReadContext) -> Iterator[Row]:
         """One DayStats per day that has at least one figure (`undefined` is no figure)."""
         found = columns(table.header)
-        wanted = _pick(found, self.fields)
+        counted = _Figures(table.header, found, self.fields)
         rows: list[tuple[int, DayCell, dict[str, int | None]]] = []
-        below_zero: Counter[str] = Counter()
-        for line in table.lines:
-            cells = _cells(line, len(table.header), context)
-            if cells is None:
-                continue
+        for number, cells in _lines(table, context):
             cell = read_day(cells[found["date"]])
             if cell is None:
-                context.skip(line.number, f"“{cells[found['date']].strip()}” is not a date.")
+                context.skip(number, f"“{cells[found['date']].strip()}” is not a date.")
                 continue
-            try:
-                rows.append((line.number, cell, _counts(cells, wanted, table.header, below_zero)))
-            except BadCell as bad:
-                context.skip(line.number, str(bad))
-        _warn_below_zero(below_zero, "day", context)
+            figures = counted.of(number, cells, context)
+            if figures is not None:
+                rows.append((number, cell, figures))
+        counted.warn_below_zero("day", context)
         known = 0
         for day, figures in _dated(rows, context):
             if any(value is not None for value in figures.values()):
@@ -157,7 +182,7 @@ class DailyReader:
 
 
 @dataclass(frozen=True, slots=True)
-class ContentReader:
+class ContentReader(_ByHeader):
     """A table of videos and their totals, matched to the portfolio by link."""
 
     label: str
@@ -172,37 +197,23 @@ class ContentReader:
         }
     )
 
-    def recognises(self, preamble: Sequence[str], header: Sequence[str]) -> bool:
-        """Whether the header has this table's columns."""
-        return has_all(columns(header), self.needs)
-
-    def dialect(self) -> type[csv.Dialect] | None:
-        """TikTok writes plain CSV."""
-        return None
-
     def read(self, table: Table, context: ReadContext) -> Iterator[Row]:
         """One VideoStats per line with a link; the post date inferred when it has no year."""
         found = columns(table.header)
-        wanted = _pick(found, self.fields)
+        counted = _Figures(table.header, found, self.fields)
         anchor = context.ends_on + EXPORT_AFTER_LAST_DAY if context.ends_on else context.today
-        below_zero: Counter[str] = Counter()
-        for line in table.lines:
-            cells = _cells(line, len(table.header), context)
-            if cells is None:
-                continue
+        for number, cells in _lines(table, context):
             link = cells[found["video_link"]].strip()
             if not link:
-                context.skip(line.number, "The video has no link.")
+                context.skip(number, "The video has no link.")
                 continue
-            try:
-                figures = _counts(cells, wanted, table.header, below_zero)
-            except BadCell as bad:
-                context.skip(line.number, str(bad))
+            figures = counted.of(number, cells, context)
+            if figures is None:
                 continue
             title = cells[found["video_title"]].strip() if "video_title" in found else ""
-            posted = _posted_on(line.number, cells, found, anchor, context)
+            posted = _posted_on(number, cells, found, anchor, context)
             yield VideoStats(url=link, title=title, posted_on=posted, **figures)
-        _warn_below_zero(below_zero, "video", context)
+        counted.warn_below_zero("video", context)
 
 
 def _posted_on(
@@ -230,37 +241,30 @@ def _posted_on(
 
 
 @dataclass(frozen=True, slots=True)
-class AudienceReader:
+class AudienceReader(_ByHeader):
     """Shares of the followers by gender or territory."""
 
     label: str
     dimension: str  # "gender" or "territory"
     source: str = SOURCE
 
-    def recognises(self, preamble: Sequence[str], header: Sequence[str]) -> bool:
-        """Whether the header has this table's columns."""
-        return has_all(columns(header), ((self.dimension,), ("distribution",)))
-
-    def dialect(self) -> type[csv.Dialect] | None:
-        """TikTok writes plain CSV."""
-        return None
+    @property
+    def needs(self) -> Needs:  # type: ignore[override]
+        return ((self.dimension,), ("distribution",))
 
     def read(self, table: Table, context: ReadContext) -> Iterator[Row]:
         """One AudienceShare per line; a warning when the shares don't add up to about 100%."""
         found = columns(table.header)
         total = Decimal(0)
-        for line in table.lines:
-            cells = _cells(line, len(table.header), context)
-            if cells is None:
-                continue
+        for number, cells in _lines(table, context):
             key = cells[found[self.dimension]].strip()
             try:
                 value = share(cells[found["distribution"]])
             except BadCell as bad:
-                context.skip(line.number, f"“{bad}” is not a share from 0 to 1.")
+                context.skip(number, f"“{bad}” is not a share from 0 to 1.")
                 continue
             if not key or value is None:
-                context.skip(line.number, "The line has no name or no share.")
+                context.skip(number, "The line has no name or no share.")
                 continue
             total += value
             yield AudienceShare(self.dimension, key, value)
@@ -269,21 +273,13 @@ class AudienceReader:
 
 
 @dataclass(frozen=True, slots=True)
-class UnusedReader:
+class UnusedReader(_ByHeader):
     """A tab recognised so the preview can name it, whose figures this app doesn't keep."""
 
     label: str
     needs: Needs
     warning: str | None = None
     source: str = SOURCE
-
-    def recognises(self, preamble: Sequence[str], header: Sequence[str]) -> bool:
-        """Whether the header has this table's columns."""
-        return has_all(columns(header), self.needs)
-
-    def dialect(self) -> type[csv.Dialect] | None:
-        """TikTok writes plain CSV."""
-        return None
 
     def read(self, table: Table, context: ReadContext) -> Iterator[Row]:
         """Nothing: the lines are read through (so the file is known to be whole), not kept."""

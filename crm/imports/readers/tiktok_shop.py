@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
-from crm.imports.readers.earnings import is_blank, line_fields, pick_language
+from crm.imports.readers.earnings import is_blank, line_fields, parse_day, pick_language
 from crm.imports.rows import Earning, ReadContext, Row, Table
 from crm.money import MoneyError, parse_report_amount
 
@@ -46,6 +46,7 @@ ENGLISH = Language(
 )
 LANGUAGES: tuple[Language, ...] = (ENGLISH,)
 _CURRENCY = re.compile(r"[A-Z]{3}")
+DAY_SHAPES = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")
 
 
 def day_of(text: str) -> date | None:
@@ -53,12 +54,7 @@ def day_of(text: str) -> date | None:
     text = text.strip()
     if text in ("", NO_DATE):
         return None
-    for shape in ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text, shape).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
+    return parse_day(text, DAY_SHAPES)
 
 
 class TikTokShopReader:
