@@ -7,7 +7,7 @@ profile link or a link without https:// the same way the pages do.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 HANDLE_MESSAGE = "A TikTok handle is 2-24 letters, digits, underscores or periods, like @glowco."
 LINK_MESSAGE = "Enter a full link, starting with https://"
@@ -54,6 +54,16 @@ def link_problem(url: str) -> str | None:
     if parts.scheme.lower() not in ("http", "https") or not _HOST.match(host) or " " in url:
         return LINK_MESSAGE
     return None
+
+
+def plain_link(url: str) -> str:
+    """A pasted or exported link without its query (tracking) and fragment, host lowercased."""
+    raw = complete_link(url)
+    try:
+        parts = urlsplit(raw)
+    except ValueError:
+        return raw
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, "", ""))
 
 
 # TikTok's own hosts: a video link pasted from the app, the phone site or a browser.

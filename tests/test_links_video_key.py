@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crm.links import video_key
+from crm.links import plain_link, video_key
 
 ids = st.integers(min_value=1, max_value=10**19).map(str)
 handles = st.from_regex(r"[a-z0-9_.]{2,24}", fullmatch=True)
@@ -46,3 +46,9 @@ def test_other_links_keep_their_path_and_lose_query_and_slash() -> None:
     assert video_key("youtube.com/shorts/xyz") == "https://youtube.com/shorts/xyz"
     # A TikTok link with no video id is matched by its path, on the one host.
     assert video_key("m.tiktok.com/@me/") == video_key("https://www.tiktok.com/@me")
+
+
+def test_a_plain_link_loses_its_query_and_fragment_only() -> None:
+    link = "HTTPS://WWW.TikTok.com/@Me/video/7?lang=en#c"
+    assert plain_link(link) == "https://www.tiktok.com/@Me/video/7"
+    assert video_key(plain_link(link)) == video_key(link)
