@@ -350,9 +350,17 @@ def undo(session: Session, owner: User, import_id: int, now: datetime) -> Undone
             field="import",
         )
     with session.begin_nested():
+        # Only an import that wrote days has weeks to rebuild (an LTK import has none).
+        wrote_days = session.scalar(
+            select(
+                owned(DailyStats, owner.id, DailyStats.id)
+                .where(DailyStats.import_id == record.id)
+                .exists()
+            )
+        )
         _unwrite(session, owner.id, record.id)
         videos_kept = unwrite_videos(session, owner.id, record.id)
-        if record.date_from is not None and record.date_to is not None:
+        if wrote_days and record.date_from is not None and record.date_to is not None:
             # The days are back as they were before it: so are the weeks built from them.
             weeks.rebuild(session, owner.id, record.date_from, record.date_to)
         record.undone_at = now
