@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import csv
 import json
+from datetime import date
+from pathlib import Path
 
+import pytest
+
+from crm.imports import committing
 from crm.imports.models import Import
+from crm.imports.services import Upload
+from crm.imports.videos import ADD_ALL
 from crm.ownership import owned
 from crm.stats.models import PortfolioVideo
 from tests.factories import make_video
+from tests.factories_imports import NOW
 from tests.test_imports_pages import _hidden, _upload
 
 LINK = "https://www.tiktok.com/@me/video/{}"
@@ -77,3 +86,23 @@ def test_the_cli_prints_the_counts_and_adds_videos_only_when_asked(
     payload = json.loads(result.output)
     assert [v["title"] for v in payload["videos_new"]] == ["Body oil", "Lip gloss"]
     assert len(_portfolio(session, user.id)) == 3
+
+
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples" / "tiktok-studio"
+
+
+@pytest.mark.skipif(not SAMPLES.is_dir(), reason="no real samples here")
+def test_the_real_content_export_matches_a_portfolio_video_pasted_another_way(
+    session, user
+) -> None:
+    path = next(SAMPLES.glob("*Content.csv"))
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    first = rows[0]["Video link"].replace("https://www.", "m.") + "/?lang=en"
+    make_video(session, user, url=first, views=1, likes=1)
+    upload = Upload(path.name, path.read_bytes(), add_videos=ADD_ALL)
+    record, found = committing.commit(session, user, upload, date(2026, 2, 28), NOW)
+    assert [c.views[1] for c in found.videos.updated] == [int(rows[0]["Total views"])]
+    assert len(found.videos.new) == len({row["Video link"] for row in rows}) - 1
+    assert len(_portfolio(session, user.id)) == len({row["Video link"] for row in rows})
+    assert record.entries_written == len(_portfolio(session, user.id))
