@@ -7,7 +7,7 @@ profile link or a link without https:// the same way the pages do.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 HANDLE_MESSAGE = "A TikTok handle is 2-24 letters, digits, underscores or periods, like @glowco."
 LINK_MESSAGE = "Enter a full link, starting with https://"
@@ -54,3 +54,40 @@ def link_problem(url: str) -> str | None:
     if parts.scheme.lower() not in ("http", "https") or not _HOST.match(host) or " " in url:
         return LINK_MESSAGE
     return None
+
+
+def plain_link(url: str) -> str:
+    """A pasted or exported link without its query (tracking) and fragment, host lowercased."""
+    raw = complete_link(url)
+    try:
+        parts = urlsplit(raw)
+    except ValueError:
+        return raw
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, "", ""))
+
+
+# TikTok's own hosts: a video link pasted from the app, the phone site or a browser.
+_TIKTOK_HOSTS = frozenset({"tiktok.com", "www.tiktok.com", "m.tiktok.com"})
+_VIDEO_ID = re.compile(r"/video/(\d+)(?:/|$)")
+
+
+def video_key(url: str) -> str:
+    """What a video link is matched by: the same video pasted two ways gives the same key.
+
+    https, the host lowercased, query, fragment and trailing slashes dropped; a TikTok link
+    with a numeric /video/<id> is keyed by that id alone (the handle in it can change).
+    The key is itself a link, and keying it again gives it back.
+    """
+    raw = complete_link(url).strip()
+    try:
+        parts = urlsplit(raw)
+        host = (parts.hostname or "").rstrip(".").lower()
+    except ValueError:
+        return raw
+    path = parts.path.rstrip("/")
+    if host in _TIKTOK_HOSTS:
+        found = _VIDEO_ID.search(path + "/")
+        if found:
+            return f"https://www.tiktok.com/video/{found.group(1)}"
+        host = "www.tiktok.com"
+    return f"https://{host}{path}" if host else raw

@@ -71,4 +71,6 @@ def fill_account(session: Session, owner: User) -> None:
                            import_id=record.id))  # fmt: skip
     session.add(FollowerShare(owner_id=owner.id, dimension="gender", key="Female",
                               share_millionths=590_000, import_id=record.id))  # fmt: skip
+    # A portfolio video an import wrote: its import_id is remapped to the restored import.
+    factories.make_video(session, owner, title="From a Content export", import_id=record.id)
     session.commit()

@@ -9,6 +9,7 @@ is a few plain lines a fake reader turns into rows, so each test says exactly wh
     D,2025-10-01,views=100,followers=5    a DayStats
     A,gender,Female,0.6                   an AudienceShare
     I,2025-10-01,ugc,Glow Labs,USD,5000,note  an IncomeLine (a creator's own CSV)
+    V,https://tiktok.com/@me/video/1,Title,900,40  a VideoStats (views, likes; empty: unknown)
     ?anything                             a line the reader skips
     BOOM                                  the file turns out unreadable half-way
 """
@@ -43,6 +44,7 @@ from crm.imports.rows import (
     Row,
     Table,
     UnreadableFile,
+    VideoStats,
 )
 from crm.imports.services import Upload
 
@@ -89,6 +91,10 @@ def _row(cells: Sequence[str]) -> Row:
     if kind == "I":
         day, stream, brand, currency, cents, note = rest
         return IncomeLine(date.fromisoformat(day), int(cents), currency, stream, brand, note)
+    if kind == "V":
+        url, title, views, likes = rest
+        figures = [int(v) if v else None for v in (views, likes)]
+        return VideoStats(url, title, None, figures[0], figures[1], None, None)
     raise AssertionError(f"unknown fake row {cells!r}")
 
 

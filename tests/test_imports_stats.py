@@ -158,3 +158,16 @@ def test_the_history_labels_derived_snapshots_from_import(logged_in, session, us
     session.commit()
     page = logged_in.get("/stats/").get_data(as_text=True)
     assert page.count("from import</span>") == len(SUNDAYS)
+
+
+def test_undoing_an_import_without_days_rebuilds_no_weeks(session, user, monkeypatch) -> None:
+    """An LTK import wrote no days: its undo has no weeks to rebuild over its dates."""
+    rebuilt: list[tuple[date, date]] = []
+    monkeypatch.setattr(weeks, "rebuild", lambda _s, _o, start, end: rebuilt.append((start, end)))
+    money = make_import(session, user, "ltk", "E,2025-10-01,LTK,Gap,USD,842,paid")
+    days = make_import(session, user, "tiktok", "D,2025-10-02,views=100")
+    rebuilt.clear()
+    committing.undo(session, user, money.id, NOW)
+    assert rebuilt == []
+    committing.undo(session, user, days.id, NOW)
+    assert rebuilt == [(date(2025, 10, 2), date(2025, 10, 2))]

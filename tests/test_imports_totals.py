@@ -29,3 +29,8 @@ def test_counts_are_counts_not_money() -> None:
 def test_stats_say_only_the_figures_the_file_had() -> None:
     assert preview_totals({"stats": {"days": 3}}) == ["3 days"]
     assert preview_totals({}) == []
+
+
+def test_videos_are_counted_not_money():
+    assert preview_totals({"videos": {"videos": 1}}) == ["1 video"]
+    assert preview_totals({"videos": {"videos": 1200}}) == ["1,200 videos"]

@@ -38,7 +38,6 @@ BACKED_UP: tuple[BackedUp, ...] = (
     BackedUp("income_targets"),
     BackedUp("pitch_email_templates"),
     BackedUp("stats_snapshots"),
-    BackedUp("portfolio_videos"),
     BackedUp("brands"),
     BackedUp("brand_tags"),
     BackedUp("contacts"),
@@ -47,6 +46,7 @@ BACKED_UP: tuple[BackedUp, ...] = (
     BackedUp("deals", cents_max=MAX_CENTS),
     BackedUp("deliverables"),
     BackedUp("imports"),
+    BackedUp("portfolio_videos"),  # after imports: the import that wrote a video's figures
     BackedUp("daily_stats"),
     BackedUp("audience_shares"),
     BackedUp("income_entries"),

@@ -26,6 +26,7 @@ from crm.imports.digest import COUNTED
 from crm.imports.models import Import
 from crm.imports.services import ImportRefused, Preview, Upload
 from crm.imports.totals import preview_totals
+from crm.imports.videos import ADD_ALL, videos_kept_text
 from crm.income.cli import day, find_user, json_option, user_option
 from crm.market.current import market
 from crm.rates.payloads import major
@@ -104,6 +105,14 @@ def preview_payload(found: Preview) -> dict[str, Any]:
         "warnings": found.warnings,
         "unknown_tables": digest.unknown,
         "already_imported": found.already.id if found.already else None,
+        "videos_updated": [
+            {"url": c.url, "title": c.title, "views": list(c.views), "likes": list(c.likes)}
+            for c in found.videos.updated
+        ],
+        "videos_new": [
+            {"url": v.url, "title": v.title, "views": v.views, "likes": v.likes}
+            for v in found.videos.new
+        ],
         "replaces": [
             {
                 "import": r.earlier.id,
@@ -123,7 +132,24 @@ def _show(amounts: dict[str, dict[str, int]]) -> str:
     return "; ".join(preview_totals(amounts, streams)) or "nothing"
 
 
-def preview_lines(found: Preview) -> list[str]:
+def _video_lines(found: Preview, add_videos: str) -> list[str]:
+    plan, out = found.videos, []
+    if plan.updated:
+        out.append(f"{len(plan.updated):,} portfolio video{_s(len(plan.updated))} updated "
+                   "(views/likes before -> after):")  # fmt: skip
+        out.extend(f"  {c.title}: {c.views[0]:,} -> {c.views[1]:,} views, {c.likes[0]:,} -> "
+                   f"{c.likes[1]:,} likes" for c in plan.updated)  # fmt: skip
+    if plan.new:
+        what = "added" if add_videos == ADD_ALL else "not added (--add-videos all adds them)"
+        out.append(f"{len(plan.new):,} video{_s(len(plan.new))} not in your portfolio: {what}")
+    return out
+
+
+def _s(count: int) -> str:
+    return "" if count == 1 else "s"
+
+
+def preview_lines(found: Preview, add_videos: str = "none") -> list[str]:
     """The preview as text."""
     digest = found.digest
     out = [f"{found.file_name}: {found.label} ({found.source})"]
@@ -137,6 +163,7 @@ def preview_lines(found: Preview) -> list[str]:
     for r in found.replacements:
         out.append(f"Replaces import #{r.earlier.id} ({r.earlier.file_name}) for {r.date_from} "
                    f"to {r.date_to}: {_show(r.before)} before, {_show(r.after)} after")  # fmt: skip
+    out.extend(_video_lines(found, add_videos))
     if found.already:
         out.append(f"Already imported as #{found.already.id}: importing it again changes nothing.")
     return out
@@ -152,15 +179,19 @@ def preview_lines(found: Preview) -> list[str]:
 @click.option("--ends-on", type=day, help="YYYY-MM-DD: the last day a TikTok export covers.")
 @click.option("--rate", "rates", multiple=True, callback=_rates,
               help="CODE=RATE: your currency per unit of CODE, e.g. USD=0.92.")  # fmt: skip
+@click.option("--add-videos", type=click.Choice((ADD_ALL, "none")), default="none",
+              show_default=True,
+              help="Videos not in your portfolio: add them all, or none.")  # fmt: skip
 @json_option
 @with_appcontext
 def import_file(path: Path, email: str, source: str | None, dry_run: bool, ends_on: Any,
-                rates: dict[str, int], as_json: bool) -> None:  # fmt: skip
+                rates: dict[str, int], add_videos: str, as_json: bool) -> None:  # fmt: skip
     """Import FILE (a TikTok Studio, LTK, Amazon or TikTok Shop export, or its ZIP)."""
     user = find_user(email)
     session, today = db_session(), dates.today_in(user.timezone)
     with path.open("rb") as stream:
-        upload = Upload(path.name, stream, source, ends_on.date() if ends_on else None)
+        upload = Upload(path.name, stream, source, ends_on.date() if ends_on else None,
+                        add_videos=ADD_ALL if add_videos == ADD_ALL else frozenset())  # fmt: skip
         try:
             if dry_run:
                 found = services.preview(session, user, upload, today)
@@ -178,7 +209,7 @@ def import_file(path: Path, email: str, source: str | None, dry_run: bool, ends_
     if as_json:
         click.echo(json.dumps(payload, indent=2))
         return
-    lines = preview_lines(found)
+    lines = preview_lines(found, add_videos)
     if record is not None and found.already is None:
         lines.append(f"Imported as #{record.id}: {record.entries_written:,} written, "
                      f"{record.entries_replaced:,} replaced.")  # fmt: skip
@@ -235,9 +266,11 @@ def imports_undo(import_id: int, email: str) -> None:
     user = find_user(email)
     session = db_session()
     try:
-        record = committing.undo(session, user, import_id, utcnow())
+        undone = committing.undo(session, user, import_id, utcnow())
     except ImportRefused as error:
         session.rollback()
         raise click.ClickException(error.message) from None
     session.commit()
-    click.echo(f"Undid import #{record.id} ({record.file_name}).")
+    record = undone.record
+    kept = videos_kept_text(undone.videos_kept)
+    click.echo(f"Undid import #{record.id} ({record.file_name}).{kept}")

@@ -10,6 +10,7 @@ no longer what it wrote, and putting them back would double-count the later file
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -24,6 +25,7 @@ from crm.imports.digest import DAY_FIELDS, Digest, merge_day
 from crm.imports.models import SHARE_SCALE, DailyStats, FollowerShare, Import, ImportReplaced
 from crm.imports.rows import DayStats
 from crm.imports.services import ImportRefused, Preview, Upload, overlapped, preview
+from crm.imports.videos import unwrite_videos, write_videos
 from crm.income.models import AMOUNT_MAX_CENTS, Expense, ExpenseCategory, IncomeEntry, IncomeStatus
 from crm.income.services import AFFILIATE, last_rates
 from crm.ownership import owned
@@ -94,10 +96,13 @@ def commit(
         written = _write_money(session, owner, record, found, rates, now)
         days_written, days_kept = _write_days(session, owner.id, record.id, found.digest.days)
         shares_written, shares_kept = _write_audience(session, owner.id, record.id, found.digest)
+        videos_written, videos_kept = write_videos(
+            session, owner.id, record.id, found.videos, upload.add_videos, now
+        )
         if found.digest.days:
             weeks.rebuild(session, owner.id, min(found.digest.days), max(found.digest.days))
-        record.entries_written = written + days_written + shares_written
-        record.entries_replaced = replaced + days_kept + shares_kept
+        record.entries_written = written + days_written + shares_written + videos_written
+        record.entries_replaced = replaced + days_kept + shares_kept + videos_kept
         session.flush()
     return record, found
 
@@ -304,7 +309,16 @@ def _write_audience(
     return written, kept
 
 
-def undo(session: Session, owner: User, import_id: int, now: datetime) -> Import:
+@dataclass(frozen=True)
+class Undone:
+    """An import undone, and how many of its portfolio videos the creator had edited since
+    (those stay as they left them)."""
+
+    record: Import
+    videos_kept: int = 0
+
+
+def undo(session: Session, owner: User, import_id: int, now: datetime) -> Undone:
     """Remove what import `import_id` wrote and put back what it replaced."""
     from crm.imports.services import find_import
 
@@ -336,13 +350,22 @@ def undo(session: Session, owner: User, import_id: int, now: datetime) -> Import
             field="import",
         )
     with session.begin_nested():
+        # Only an import that wrote days has weeks to rebuild (an LTK import has none).
+        wrote_days = session.scalar(
+            select(
+                owned(DailyStats, owner.id, DailyStats.id)
+                .where(DailyStats.import_id == record.id)
+                .exists()
+            )
+        )
         _unwrite(session, owner.id, record.id)
-        if record.date_from is not None and record.date_to is not None:
+        videos_kept = unwrite_videos(session, owner.id, record.id)
+        if wrote_days and record.date_from is not None and record.date_to is not None:
             # The days are back as they were before it: so are the weeks built from them.
             weeks.rebuild(session, owner.id, record.date_from, record.date_to)
         record.undone_at = now
         session.flush()
-    return record
+    return Undone(record, videos_kept)
 
 
 def _unwrite(session: Session, owner_id: int, import_id: int) -> None:

@@ -25,10 +25,12 @@ from crm.imports.rows import (
     Skipped,
     VideoStats,
 )
+from crm.links import video_key
 
 # The skipped lines a preview lists one by one; the rest are counted.
 SKIPPED_SHOWN = 5
 DAY_FIELDS = tuple(f.name for f in fields(DayStats) if f.name != "day")
+VIDEO_FIELDS = ("posted_on", "views", "likes", "comments", "shares")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +63,7 @@ class CostKey:
 
 
 SHARE_KEY_MAX, SHARE_DIMENSION_MAX = 80, 20  # audience_shares.key, .dimension
-COUNTED = ("stats", "views", "audience")  # totals that are counts, not money
+COUNTED = ("stats", "views", "audience", "videos")  # totals that are counts, not money
 
 
 @dataclass
@@ -99,7 +101,8 @@ class Digest:
     lines: dict[LineKey, int] = field(default_factory=lambda: defaultdict(int))
     days: dict[date, DayStats] = field(default_factory=dict)
     audience: dict[str, dict[str, Decimal]] = field(default_factory=dict)
-    videos: int = 0
+    # By their link's key (crm.links.video_key): a video listed twice is one video.
+    videos: dict[str, VideoStats] = field(default_factory=dict)
 
     @property
     def sources(self) -> list[str]:
@@ -127,7 +130,8 @@ class Digest:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.earnings or self.costs or self.lines or self.days or self.audience)
+        written = (self.earnings, self.costs, self.lines, self.days, self.audience, self.videos)
+        return not any(written)
 
 
 def digest(found: Iterable[Found], today: date, currency: str, ends_on: date | None) -> Digest:
@@ -188,7 +192,10 @@ def _take(result: Digest, summary: TableSummary, row: Row) -> None:
         shares = summary.totals.setdefault("audience", {})
         shares[row.dimension] = shares.get(row.dimension, 0) + 1
     elif isinstance(row, VideoStats):
-        result.videos += 1
+        key = video_key(row.url)
+        result.videos[key] = merge_video(result.videos.get(key), row)
+        videos = summary.totals.setdefault("videos", {"videos": 0})
+        videos["videos"] += 1
 
 
 def merge_day(before: DayStats | None, new: DayStats) -> DayStats:
@@ -197,3 +204,11 @@ def merge_day(before: DayStats | None, new: DayStats) -> DayStats:
         return new
     known = {name: getattr(new, name) for name in DAY_FIELDS if getattr(new, name) is not None}
     return replace(before, **known)
+
+
+def merge_video(before: VideoStats | None, new: VideoStats) -> VideoStats:
+    """The same video listed twice: the later line's figures, the earlier's where it has none."""
+    if before is None:
+        return new
+    known = {name: getattr(new, name) for name in VIDEO_FIELDS if getattr(new, name) is not None}
+    return replace(before, **known, title=new.title or before.title)

@@ -6,13 +6,14 @@ from collections.abc import Mapping, Sequence
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import ValidationError
+from wtforms import SelectMultipleField, ValidationError
 from wtforms.validators import Length, Optional, Regexp
 
 from crm.forms import BoundedDateField, HiddenLineField, LineField, SelectField, choices
 from crm.imports.committing import FILE_NAME_MAX
 from crm.imports.mappings import COLUMN_NAME_MAX, DECIMALS
 from crm.imports.readers.mapped import DAY_ORDERS, MAPPING_FIELDS, ColumnMapping
+from crm.imports.videos import NEW_SHOWN
 
 SOURCES = [
     ("", "Recognise it for me"),
@@ -98,6 +99,13 @@ class CommitForm(KeptUploadForm, _HiddenMapping):
     ends_on = BoundedDateField("Last day the export covers", validators=[Optional()])
     rate = LineField("Exchange rate", validators=[Optional(), Length(max=20)])
     rate_currency = HiddenLineField(validators=[Optional(), Length(max=3)])
+    # The videos not in the portfolio the creator ticked (their link keys): which exist is
+    # the file's to say, so the service takes only keys the export has and ignores the rest.
+    add_video = SelectMultipleField("Add to your portfolio", validate_choice=False)
+
+    def picked_videos(self) -> frozenset[str]:
+        """The ticked videos' keys (no more than the preview offers)."""
+        return frozenset((self.add_video.data or [])[:NEW_SHOWN])
 
 
 class ActionForm(FlaskForm):

@@ -119,11 +119,14 @@ class ImportReplaced(Owned, Base):
     import, never searched by a field; and a new kind of imported row needs no migration.
     `from_import_id` is the import that had written the row: while the replacing import
     stands, that earlier one can't be undone (its rows are no longer what it wrote).
+    Kind "video" also notes the portfolio videos an import added (crm.imports.videos).
     """
 
     __tablename__ = "import_replaced"
     __table_args__ = (
-        CheckConstraint("kind IN ('income', 'expense', 'day', 'audience')", name="kind_known"),
+        CheckConstraint(
+            "kind IN ('income', 'expense', 'day', 'audience', 'video')", name="kind_known"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -24,6 +24,7 @@ from crm.imports.digest import Digest, digest
 from crm.imports.models import DailyStats, Import
 from crm.imports.rows import Found, Reader, UnreadableFile
 from crm.imports.sums import EntrySum, entry_sums
+from crm.imports.videos import AddVideos, VideoPlan, plan_videos
 from crm.income.models import Expense, IncomeEntry
 from crm.ownership import owned
 from crm.pagination import Key, Order, Page, keyset_page
@@ -54,6 +55,8 @@ class Upload:
     # A creator's own CSV: the reader built from the columns they mapped, for a table no
     # named source recognises (crm.imports.readers.mapped).
     mapped: Reader | None = None
+    # The videos not in the portfolio to add (their keys, from the preview's boxes), or all.
+    add_videos: AddVideos = frozenset()
 
 
 @dataclass
@@ -79,6 +82,7 @@ class Preview:
     warnings: list[str]
     already: Import | None = None  # the same bytes, imported and not undone
     replacements: list[Replacement] = field(default_factory=list)
+    videos: VideoPlan = field(default_factory=VideoPlan)
 
     @property
     def source(self) -> str:
@@ -154,6 +158,7 @@ def preview(session: Session, owner: User, upload: Upload, today: date) -> Previ
     ).first()
     if result.already is None:
         result.replacements = _replacements(session, owner.id, result)
+        result.videos = plan_videos(session, owner.id, found.videos)
     return result
 
 

@@ -2,7 +2,7 @@
 
 The preview page and `crm import` both show them so. A total is money (cents by currency,
 per program or stream, fees under "<program> fees") unless it is one of the counts in
-crm.imports.digest.COUNTED: the days of stats with their views and followers, views alone,
+crm.imports.digest.COUNTED: the days of stats with their views and followers, videos, views alone,
 audience shares per dimension.
 """
 
@@ -27,6 +27,8 @@ def preview_totals(
             if "followers" in by:
                 parts.append(f"{by['followers']:,} followers at the end")
             lines.append(", ".join(parts))
+        elif name == "videos":
+            lines.append(_count(by["videos"], "video"))
         elif name == "views":
             lines.append(f"{by['views']:,} views")
         elif name == "audience":

@@ -9,6 +9,7 @@ is remembered per header layout, so the next file of that layout goes straight t
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import BinaryIO
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -27,6 +28,7 @@ from crm.imports.models import Import
 from crm.imports.readers.mapped import MAPPING_FIELDS, ColumnMapping, MappedReader, layout_key
 from crm.imports.services import ImportRefused, NeedsMapping, Preview, Upload
 from crm.imports.totals import preview_totals
+from crm.imports.videos import videos_kept_text
 from crm.market.current import market
 from crm.money import MoneyError, parse_rate
 from crm.ownership import get_owned_or_404
@@ -113,6 +115,7 @@ def commit() -> Page:
         try:
             with read_session() as reader:
                 upload, header, mapping = _commit_upload(reader, form, data, values)
+            upload = replace(upload, add_videos=form.picked_videos())
         except (NeedsMapping, BadMapping):
             return _preview_page(form, values)
         with saving(form, refusals=(ImportRefused,), show=False) as saved:
@@ -137,9 +140,10 @@ def undo(import_id: int) -> Response:
     get_owned_or_404(db_session(), Import, import_id, creator().id)
     if ActionForm().validate_on_submit():
         with saving(refusals=(ImportRefused,)) as saved:
-            record = undo_import(db_session(), creator(), import_id, utcnow())
+            undone = undo_import(db_session(), creator(), import_id, utcnow())
         if saved:
-            flash(f"Import of {record.file_name} undone: what it replaced is back.", "success")
+            text = f"Import of {undone.record.file_name} undone: what it replaced is back."
+            flash(text + videos_kept_text(undone.videos_kept), "success")
     return redirect(url_for("imports.index"))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, Index, String, UniqueConstraint, false
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.database import Base, UTCDateTime, utcnow
@@ -62,3 +62,8 @@ class PortfolioVideo(Owned, Base):
     views: Mapped[int] = mapped_column(BIG_COUNT, default=0)
     likes: Mapped[int] = mapped_column(BIG_COUNT, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The import that added the video or last updated its figures (crm.imports.videos);
+    # editing it on the portfolio page clears it, so undoing that import leaves it alone.
+    import_id: Mapped[int | None] = mapped_column(
+        ForeignKey("imports.id", ondelete="SET NULL"), index=True
+    )

@@ -247,8 +247,12 @@ def save_video(
     if clash is not None and clash is not video:
         raise StatsError("This video is already in your portfolio.", field="url")
     video = video or PortfolioVideo(owner_id=owner_id)
+    edited = any(getattr(video, name) != value for name, value in data.__dict__.items())
     for field, value in data.__dict__.items():
         setattr(video, field, value)
+    if edited:
+        # The creator's figures now, not an import's: undoing the import leaves them.
+        video.import_id = None
     session.add(video)
     session.flush()
     return video
