@@ -39,14 +39,16 @@ def invoice_settings() -> str | Response:
     session, user = db_session(), creator()
     found = invoices.get_settings(session, user.id)
     form = InvoiceSettingsForm(obj=found) if found else InvoiceSettingsForm()
-    if request.method == "GET" and found is None:
-        form.number_format.data = invoices.SettingsData().number_format
+    if request.method == "GET":
+        form.next_number.data = str(found.next_seq if found else 1)
+        if found is None:
+            form.number_format.data = invoices.SettingsData().number_format
     if form.validate_on_submit():
         data = invoices.SettingsData(
             **{name: form[name].data or "" for name in invoices.SettingsData.__dataclass_fields__}
         )
         with saving(form) as saved:
-            invoices.save_settings(session, user, data)
+            invoices.save_settings(session, user, data, creator_today())
         if saved:
             flash("Invoice settings saved.", "success")
             return redirect(url_for("deals.invoice_settings"))

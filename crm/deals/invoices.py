@@ -22,7 +22,8 @@ from crm.deals.invoice_models import Invoice, InvoiceLine, InvoiceSettings, Invo
 from crm.deals.invoice_numbers import (
     InvoiceError,
     check_format,
-    settings_row,
+    lock_settings,
+    set_next,
     take_number,
 )
 from crm.deals.models import Deal, DealKind, PaymentTerms
@@ -53,6 +54,8 @@ class SettingsData:
     tax_id: str = ""
     payment_instructions: str = ""
     number_format: str = "INV-{year}-{seq:04d}"
+    # The next invoice's {seq} as typed ("42" or "INV-2026-0042"); blank: as it goes.
+    next_number: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,9 +82,16 @@ def _check_length(text: str, most: int, name: str) -> str:
     return text.strip()
 
 
-def save_settings(session: Session, owner: User, data: SettingsData) -> InvoiceSettings:
-    """Save the creator's business details and number format."""
-    row = settings_row(session, owner.id)
+def save_settings(
+    session: Session, owner: User, data: SettingsData, today: date | None = None
+) -> InvoiceSettings:
+    """Save the creator's business details, number format and (typed) next number.
+
+    A next number left as it was, in the same format, is not checked again: the sequence
+    passes over any number already used. `today` (the creator's) gives the series' year.
+    """
+    row = lock_settings(session, owner.id)
+    was = (row.number_format, str(row.next_seq))
     row.business_name = _check_length(data.business_name, NAME_MAX, "business_name")
     row.address = _check_length(data.address, DETAILS_MAX, "address")
     row.tax_id = _check_length(data.tax_id, TAX_ID_MAX, "tax_id")
@@ -89,6 +99,11 @@ def save_settings(session: Session, owner: User, data: SettingsData) -> InvoiceS
         data.payment_instructions, DETAILS_MAX, "payment_instructions"
     )
     row.number_format = check_format(data.number_format)
+    typed = data.next_number.strip()
+    if typed and (row.number_format, typed) != was:
+        if today is None:
+            raise ValueError("a next number is checked in the creator's year: pass today")
+        set_next(session, row, typed, today.year)
     session.flush()
     return row
 
