@@ -54,7 +54,7 @@ class InvoiceForm(FlaskForm):
     due_on = BoundedDateField("Due date", validators=[InputRequired("Pick the due date.")])
     billing_details = TextAreaField(
         "Bill to",
-        validators=[Optional(), Length(max=invoices.DETAILS_MAX)],
+        validators=[InputRequired(invoices.BILL_TO_MISSING), Length(max=invoices.DETAILS_MAX)],
         description="The brand's billing name, address and tax ID, as they asked.",
     )
     notes = TextAreaField(

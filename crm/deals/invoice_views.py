@@ -26,7 +26,7 @@ from crm.deals.invoice_forms import (
 from crm.deals.invoice_models import Invoice, InvoiceStatus
 from crm.deals.invoice_numbers import InvoiceError, format_number, format_problem, next_number
 from crm.deals.invoice_pdf import PDF_MISSING, pdf_available, render_pdf
-from crm.deals.models import Deal
+from crm.deals.models import Deal, DealKind
 from crm.emails import smtp
 from crm.emails.server import smtp_settings
 from crm.market.current import market
@@ -65,6 +65,9 @@ def invoice_settings() -> str | Response:
 def new_invoice(deal_id: int) -> str | Response:
     session, user, today = db_session(), creator(), creator_today()
     deal = get_owned_or_404(session, Deal, deal_id, user.id)
+    if deal.kind is DealKind.GIFTED:  # a typed URL or an old link: no button leads here
+        flash(invoices.GIFTED_NOT_INVOICED, "info")
+        return redirect(url_for("deals.detail", deal_id=deal.id))
     form = NewInvoiceForm()
     data, deposit = invoices.draft_for(session, deal, today, market())
     if request.method == "GET":

@@ -44,6 +44,8 @@ DETAILS_MAX = 1000
 QUANTITY_MAX = 10_000
 # The blank rows an invoice form offers (no JavaScript to add more).
 LINE_ROWS = 10
+BILL_TO_MISSING = "Enter who pays it: the brand's billing name, and its address if they asked."
+GIFTED_NOT_INVOICED = "Gifted deals are not invoiced: the product is the pay, with no cash to bill."
 NET_DAYS = {PaymentTerms.NET_15: 15, PaymentTerms.NET_30: 30, PaymentTerms.NET_60: 60}
 
 
@@ -257,6 +259,8 @@ def check_invoice(data: InvoiceData, today: date) -> InvoiceData:
         raise InvoiceError("The invoice comes to 0: enter the lines' prices.", field=first)
     if total > AMOUNT_MAX_CENTS:
         raise InvoiceError("That's over 10 million in all: check for an extra digit.", field=first)
+    if not data.billing_details.strip():
+        raise InvoiceError(BILL_TO_MISSING, field="billing_details")
     _check_length(data.billing_details, DETAILS_MAX, "billing_details")
     _check_length(data.notes, DETAILS_MAX, "notes")
     return data
@@ -279,7 +283,7 @@ def create_invoice(
     already = income.already_saved("invoice")
     creation_tokens.refuse_repeat(session, Invoice, owner.id, token, already)
     if deal.kind is DealKind.GIFTED:
-        raise InvoiceError("A gifted deal has no cash to invoice.")
+        raise InvoiceError(GIFTED_NOT_INVOICED)
     data = check_invoice(data, today)
     deposit = deal.payment_terms is PaymentTerms.HALF_UPFRONT and not has_deposit_invoice(
         session, deal
