@@ -19,6 +19,14 @@ def full_stop_after(text: str) -> str:
     return "" if text.rstrip().endswith(_ENDS) else "."
 
 
+def possessive(name: str) -> str:
+    """'Nike' -> "Nike's", 'Chris' -> "Chris'": a name's possessive, as pages name a brand."""
+    name = name.rstrip()
+    if not name:
+        return name
+    return f"{name}'" if name[-1] in "sS" else f"{name}'s"
+
+
 def end_sentence(text: str) -> str:
     """'Glow' -> 'Glow.'; 'Lumière Skin Co.' and 'Wow!' stay as they are."""
     return text.rstrip() + full_stop_after(text)

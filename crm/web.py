@@ -25,7 +25,7 @@ from crm import dates
 from crm.inputs import INT4_MAX, RefusedQuery
 from crm.market.current import market
 from crm.money import format_money, format_rate
-from crm.sentences import full_stop_after
+from crm.sentences import full_stop_after, possessive
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -91,6 +91,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(_show_date, "date")
     app.add_template_filter(dates.show_month, "month_name")
     app.add_template_filter(full_stop_after, "full_stop_after")
+    app.add_template_filter(possessive, "possessive")
     app.add_template_global(_navigation, "navigation")
     app.add_template_global(market, "market")
     app.add_template_global(IdUrl, "id_url")

@@ -45,6 +45,8 @@ def test_invoices_outstanding_and_overdue_per_currency(session, user, other_user
     assert (usd.overdue_count, usd.overdue_cents) == (1, 90_000)
     assert (eur.outstanding_count, eur.outstanding_cents, eur.overdue_count) == (1, 40_000, 1)
     assert (numbers.outstanding_count, numbers.overdue_count) == (3, 2)
+    # The dashboard's "due" card: the outstanding not overdue (the overdue card has those).
+    assert (numbers.not_due_count, usd.not_due_cents, eur.not_due_count) == (1, 90_000, 0)
 
 
 def test_an_invoice_of_several_lines_counts_once_at_its_total(session, user) -> None:
@@ -114,12 +116,13 @@ def test_the_dashboard_shows_them_with_one_query_more(
         page = logged_in.get("/dashboard").get_data(as_text=True)
     assert len(after) == len(before)
     assert sum("invoice_lines" in statement for statement in after) == 1
-    outstanding = page.index("Invoices outstanding")
-    assert '<p class="value">2</p>' in page[outstanding : outstanding + 200]
-    assert "$1,000 sent, not paid yet" in page
+    # One not due yet, one overdue: each on its own card, neither counted twice.
+    due = page.index("Invoices due")
+    assert '<p class="value">1</p>' in page[due : due + 200]
+    assert "1 invoice sent, due later: $500" in page
     overdue = page.index("Overdue invoices")
     assert '<p class="value">1</p>' in page[overdue : overdue + 200]
-    assert "$500 past due" in page
+    assert "1 invoice overdue, $500: chase them" in page
     rights = page.index("Rights ending soon")
     assert '<p class="value">1</p>' in page[rights : rights + 200]
     assert 'href="/deals/rights"' in page[rights - 200 : rights]

@@ -202,3 +202,30 @@ def test_an_exclusivity_reads_by_its_categorys_label(logged_in, session, user) -
     session.commit()
     page = logged_in.get("/deals/rights").get_data(as_text=True)
     assert "Home &amp; kitchen" in page
+
+
+def test_a_renewal_link_without_a_right_drafts_the_first_ending_soon(logged_in, session, user):
+    deal = make_deal(session, user, title="Two rights", usage_days=30, usage_start=_ending_in(9),
+                     whitelisting_days=30, whitelisting_start=_ending_in(3),
+                     exclusivity_days=30, exclusivity_start=_ending_in(40),
+                     exclusivity_category="Haircare")  # fmt: skip
+    for query in ("", "?right=", "?right=%01", "?right=nonsense"):
+        response = logged_in.get(f"/deals/rights/{deal.id}/renewal{query}")
+        assert response.status_code == 200, query
+        assert "Extending whitelisting for Two rights" in response.get_data(as_text=True)
+
+
+def test_a_renewal_link_without_a_right_and_nothing_ending_soon_says_so(logged_in, session, user):
+    deal = make_deal(session, user, usage_days=30, usage_start=_ending_in(40))
+    response = logged_in.get(f"/deals/rights/{deal.id}/renewal")
+    assert (response.status_code, response.location) == (302, "/deals/rights")
+    page = logged_in.get("/deals/rights").get_data(as_text=True)
+    assert "Nothing on that deal ends in the next 14 days" in page
+
+
+@pytest.mark.parametrize("query", ["?right=usage&right=whitelisting", "?right=" + "x" * 3000,
+                                   "?right=%ff%fe", "?right=USAGE%20"])  # fmt: skip
+def test_an_odd_renewal_link_is_never_an_error_page(logged_in, session, user, query):
+    deal = make_deal(session, user, usage_days=30, usage_start=_ending_in(5))
+    response = logged_in.get(f"/deals/rights/{deal.id}/renewal{query}")
+    assert response.status_code in (200, 302)

@@ -308,7 +308,7 @@ def test_the_dashboard_is_the_creators_month(logged_in, session, user) -> None:
     assert "Your month: December 2026" in page
     assert "$300" in page and "within your tier&#39;s range ($285–$1,200)" in page
     assert "30%" in page  # of the $1,000 goal
-    assert "$45" in page and "1 past their due date" in page
+    assert "$45" in page and "1 payment overdue: chase them" in page
     assert "UGC deals: $300 is within the range $200-$800." in page
 
 

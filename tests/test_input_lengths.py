@@ -109,6 +109,7 @@ NO_COLUMN = {
     "deposit": "stored as cents",
     "gifted_value": "stored as cents",
     "start_month": "a month, stored as its first day",
+    "next_number": "read as a whole number, stored as InvoiceSettings.next_seq",
 }
 # Wider than the column on purpose: a pasted profile link, reduced to the handle.
 REDUCED = {"tiktok_handle"}

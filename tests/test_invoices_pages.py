@@ -16,7 +16,7 @@ from crm.accounts.models import User
 from crm.database import utcnow
 from crm.deals import invoices
 from crm.deals.invoice_models import Invoice, InvoiceStatus
-from crm.deals.models import PaymentTerms
+from crm.deals.models import DealKind, PaymentTerms
 from crm.income.models import IncomeEntry
 from tests.factories_deals import make_deal, make_deliverable, make_invoice
 
@@ -74,7 +74,11 @@ def test_a_bad_number_format_is_refused_beside_the_field(logged_in, session, use
 
 
 def _new_form(client: FlaskClient, deal_id: int) -> dict[str, str]:
-    html = _html(client, f"/deals/{deal_id}/invoices/new")
+    return _form_fields(_html(client, f"/deals/{deal_id}/invoices/new"))
+
+
+def _form_fields(html: str) -> dict[str, str]:
+    """An invoice form's inputs and text areas as the page fills them."""
     fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html))
     fields.update(re.findall(r'<input[^>]*value="([^"]*)"[^>]*name="([^"]+)"', html)[::-1])
     for name, text in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)</textarea>', html):
@@ -114,7 +118,7 @@ def test_the_edit_page_shows_the_number_and_a_posted_one_changes_nothing(
     url = f"/deals/invoices/{second.id}/edit"
     html = _html(logged_in, url)
     assert 'name="number"' not in html and "INV-2026-0002" in html
-    fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html))
+    fields = _form_fields(html)
     # A number sent anyway (an old form, a script) is not read; the rest is saved.
     fields.update(number=first.number, line0_unit="123", csrf_token=_csrf(logged_in, url))
     assert logged_in.post(url, data=fields).status_code == 302
@@ -255,7 +259,7 @@ def test_a_sent_invoice_cannot_be_edited(logged_in, session, user) -> None:
     invoice = make_invoice(session, user)
     url = f"/deals/invoices/{invoice.id}/edit"
     html = _html(logged_in, url)
-    fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html))
+    fields = _form_fields(html)
     invoices.mark_sent(session, invoice)
     session.commit()
     fields.update(line0_unit="1", csrf_token=_csrf(logged_in, f"/deals/invoices/{invoice.id}"))
@@ -276,3 +280,46 @@ def test_a_bad_format_beside_another_fields_error_is_not_previewed(
     response = logged_in.post(url, data=form)
     assert response.status_code == 200  # the name's error shown, not a 500 from the preview
     assert invoices.get_settings(session, user.id).business_name == "Maya Makes"
+
+
+@pytest.mark.parametrize("bill_to", ["", "   \n "])
+def test_an_invoice_without_bill_to_is_refused_beside_it(logged_in, session, user, bill_to) -> None:
+    deal = make_deal(session, user)
+    form = {**_new_form(logged_in, deal.id), "billing_details": bill_to}
+    html = logged_in.post(f"/deals/{deal.id}/invoices/new", data=form).get_data(as_text=True)
+    assert 'id="billing_details-error"' in html and "the brand's billing name" in unescape(html)
+    assert _count(session, Invoice, user) == 0
+
+
+def test_a_draft_saved_without_bill_to_keeps_its_own(logged_in, session, user) -> None:
+    invoice = make_invoice(session, user)
+    url = f"/deals/invoices/{invoice.id}/edit"
+    html = _html(logged_in, url)
+    fields = _form_fields(html)
+    fields.update(billing_details="", csrf_token=_csrf(logged_in, url))
+    html = logged_in.post(url, data=fields).get_data(as_text=True)
+    assert 'id="billing_details-error"' in html
+    session.expire_all()
+    assert session.get(Invoice, invoice.id).billing_details == invoice.deal.brand.name
+
+
+def test_the_service_refuses_an_invoice_without_bill_to(session, user) -> None:
+    deal = make_deal(session, user)
+    data = invoices.InvoiceData(_today(), _today(), [invoices.LineData("Video", 1, 100)], " ")
+    with pytest.raises(invoices.InvoiceError) as refused:
+        invoices.create_invoice(session, user, deal, data, _today())
+    assert refused.value.field == "billing_details"
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_gifted_deals_new_invoice_link_goes_back_to_the_deal(
+    logged_in, session, user, method
+) -> None:
+    deal = make_deal(session, user, kind=DealKind.GIFTED, amount_cents=0, gifted_value_cents=5_000)
+    url = f"/deals/{deal.id}/invoices/new"
+    data = {"csrf_token": _csrf(logged_in, f"/deals/{deal.id}")} if method == "post" else None
+    response = getattr(logged_in, method)(url, data=data)
+    assert (response.status_code, response.location) == (302, f"/deals/{deal.id}")
+    page = page_text(logged_in.get(response.location))
+    assert "Gifted deals are not invoiced" in page
+    assert _count(session, Invoice, user) == 0

@@ -16,7 +16,7 @@ from crm import dates
 from crm.calculators.cli import RatesGroup
 from crm.database import db_session
 from crm.deals import retainers
-from crm.deals.models import Deal
+from crm.deals.models import Deal, DealKind
 from crm.deals.retainers import RolledMonth
 from crm.deals.rights_rows import RightsRow, rows_of
 from crm.income.cli import find_user, json_option, user_option
@@ -82,6 +82,8 @@ def _line(deal: Deal) -> str:
         value = f"{format_money(deal.gifted_value_cents, deal.currency)} in kind"
     else:
         value = format_money(deal.amount_cents, deal.currency)
+        if deal.kind is DealKind.RETAINER:  # the fee is monthly: "$500" alone reads as the total
+            value = f"{value} a month"
     return (
         f"#{deal.id:<5} {deal.status.value:<10} {deal.kind.label:<24} {value:>14}  "
         f"{deal.brand.name}: {deal.title}"

@@ -49,6 +49,15 @@ class InvoiceMoney:
     overdue_count: int
     overdue_cents: int
 
+    @property
+    def not_due_count(self) -> int:
+        """The outstanding ones not overdue: the dashboard's "due" card, apart from overdue."""
+        return self.outstanding_count - self.overdue_count
+
+    @property
+    def not_due_cents(self) -> int:
+        return self.outstanding_cents - self.overdue_cents
+
 
 @dataclass(frozen=True)
 class DealNumbers:
@@ -62,6 +71,10 @@ class DealNumbers:
     @property
     def overdue_count(self) -> int:
         return sum(row.overdue_count for row in self.invoices)
+
+    @property
+    def not_due_count(self) -> int:
+        return sum(row.not_due_count for row in self.invoices)
 
 
 def _invoice_totals(owner_id: Any, today: Any) -> Select[Any]:

@@ -39,6 +39,12 @@ class InvoiceSettingsForm(FlaskForm):
         validators=[InputRequired("Enter a format."), Length(max=NUMBER_MAX)],
         description="{year} is the issue year, {seq} the next number ({seq:04d} pads it: 0007).",
     )
+    next_number = LineField(
+        "Next number",
+        validators=[Optional(), Length(max=NUMBER_MAX)],
+        description="The number your next invoice gets: 42, or written out as INV-2026-0042 "
+        "(say, after moving from another tool). It can't go back to a number already used.",
+    )
 
 
 class InvoiceForm(FlaskForm):
@@ -48,7 +54,7 @@ class InvoiceForm(FlaskForm):
     due_on = BoundedDateField("Due date", validators=[InputRequired("Pick the due date.")])
     billing_details = TextAreaField(
         "Bill to",
-        validators=[Optional(), Length(max=invoices.DETAILS_MAX)],
+        validators=[InputRequired(invoices.BILL_TO_MISSING), Length(max=invoices.DETAILS_MAX)],
         description="The brand's billing name, address and tax ID, as they asked.",
     )
     notes = TextAreaField(

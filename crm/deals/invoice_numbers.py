@@ -121,6 +121,83 @@ def take_number(session: Session, owner_id: int, year: int) -> str:
     raise InvoiceError("Every next number is taken: change the number format in the settings.")
 
 
+def lock_settings(session: Session, owner_id: int) -> InvoiceSettings:
+    """The creator's settings row, locked as `take_number` locks it, its values re-read.
+
+    The same row lock as the sequence's: a settings save and a new invoice take turns, so
+    a next number checked against the numbers used stays true until the save commits.
+    """
+    row = settings_row(session, owner_id)
+    session.execute(
+        update(InvoiceSettings)
+        .where(InvoiceSettings.owner_id == owner_id)
+        .values(next_seq=InvoiceSettings.next_seq)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(row)
+    return row
+
+
+def _series(number_format: str, year: int) -> tuple[re.Pattern[str], str]:
+    """The format's numbers of `year`: a pattern whose group is {seq}, and a LIKE prefilter."""
+    pattern, like = [], []
+    for literal, name, _spec, _conversion in string.Formatter().parse(number_format):
+        pattern.append(re.escape(literal))
+        like.append(re.sub(r"([\\%_])", r"\\\1", literal))
+        if name == "year":
+            pattern.append(str(year))
+            like.append(str(year))
+        elif name == "seq":
+            pattern.append(" *([0-9]+)")
+            like.append("%")
+    return re.compile("".join(pattern)), "".join(like)
+
+
+def highest_used(session: Session, owner_id: int, number_format: str, year: int) -> int:
+    """The highest {seq} on the creator's invoices in the format's `year` series (0: none).
+
+    LIKE narrows it to the series (case-blind on SQLite, so the pattern decides).
+    """
+    pattern, like = _series(number_format, year)
+    numbers = session.scalars(
+        owned(Invoice, owner_id, Invoice.number).where(Invoice.number.like(like, escape="\\"))
+    )
+    found = (pattern.fullmatch(number) for number in numbers)
+    return max((int(match.group(1)) for match in found if match), default=0)
+
+
+def read_next(typed: str, number_format: str, year: int) -> int:
+    """The {seq} the creator typed as the next number: 42, or written out (INV-2026-0042)."""
+    text = typed.strip()
+    example = format_number(number_format, year, 42)
+    written = _series(number_format, year)[0].fullmatch(text) if len(text) <= NUMBER_MAX else None
+    if written is not None:
+        text = written.group(1)
+    if not re.fullmatch("[0-9]{1,10}", text):
+        raise InvoiceError(f"Enter the next number as 42 or as {example}.", field="next_number")
+    seq = int(text)
+    if not 1 <= seq < SEQ_MAX:
+        raise InvoiceError(f"Enter 1 to {SEQ_MAX - 1:,}.", field="next_number")
+    return seq
+
+
+def set_next(session: Session, row: InvoiceSettings, typed: str, year: int) -> None:
+    """Start the sequence at the number typed, if not at or below one used in its series.
+
+    `row` must come from `lock_settings`, its format already the one being saved.
+    """
+    seq = read_next(typed, row.number_format, year)
+    used = highest_used(session, row.owner_id, row.number_format, year)
+    if seq <= used:
+        last = format_number(row.number_format, year, used)
+        after = format_number(row.number_format, year, used + 1)
+        raise InvoiceError(
+            f"{last} is used already: the next number must be {after} or later.",
+            field="next_number",
+        )
+    row.next_seq = seq
+
+
 def next_number(session: Session, owner_id: int, year: int) -> str:
     """The number the creator's next invoice will get (a preview: nothing is taken)."""
     found = session.execute(

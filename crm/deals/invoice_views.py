@@ -26,7 +26,7 @@ from crm.deals.invoice_forms import (
 from crm.deals.invoice_models import Invoice, InvoiceStatus
 from crm.deals.invoice_numbers import InvoiceError, format_number, format_problem, next_number
 from crm.deals.invoice_pdf import PDF_MISSING, pdf_available, render_pdf
-from crm.deals.models import Deal
+from crm.deals.models import Deal, DealKind
 from crm.emails import smtp
 from crm.emails.server import smtp_settings
 from crm.market.current import market
@@ -39,14 +39,16 @@ def invoice_settings() -> str | Response:
     session, user = db_session(), creator()
     found = invoices.get_settings(session, user.id)
     form = InvoiceSettingsForm(obj=found) if found else InvoiceSettingsForm()
-    if request.method == "GET" and found is None:
-        form.number_format.data = invoices.SettingsData().number_format
+    if request.method == "GET":
+        form.next_number.data = str(found.next_seq if found else 1)
+        if found is None:
+            form.number_format.data = invoices.SettingsData().number_format
     if form.validate_on_submit():
         data = invoices.SettingsData(
             **{name: form[name].data or "" for name in invoices.SettingsData.__dataclass_fields__}
         )
         with saving(form) as saved:
-            invoices.save_settings(session, user, data)
+            invoices.save_settings(session, user, data, creator_today())
         if saved:
             flash("Invoice settings saved.", "success")
             return redirect(url_for("deals.invoice_settings"))
@@ -63,6 +65,9 @@ def invoice_settings() -> str | Response:
 def new_invoice(deal_id: int) -> str | Response:
     session, user, today = db_session(), creator(), creator_today()
     deal = get_owned_or_404(session, Deal, deal_id, user.id)
+    if deal.kind is DealKind.GIFTED:  # a typed URL or an old link: no button leads here
+        flash(invoices.GIFTED_NOT_INVOICED, "info")
+        return redirect(url_for("deals.detail", deal_id=deal.id))
     form = NewInvoiceForm()
     data, deposit = invoice_drafts.draft_for(session, deal, today, market())
     if request.method == "GET":

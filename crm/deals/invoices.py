@@ -21,7 +21,8 @@ from crm.deals.invoice_models import Invoice, InvoiceLine, InvoiceSettings, Invo
 from crm.deals.invoice_numbers import (
     InvoiceError,
     check_format,
-    settings_row,
+    lock_settings,
+    set_next,
     take_number,
 )
 from crm.deals.models import Deal, DealKind, PaymentTerms
@@ -40,6 +41,8 @@ DETAILS_MAX = 1000
 QUANTITY_MAX = 10_000
 # The blank rows an invoice form offers (no JavaScript to add more).
 LINE_ROWS = 10
+BILL_TO_MISSING = "Enter who pays it: the brand's billing name, and its address if they asked."
+GIFTED_NOT_INVOICED = "Gifted deals are not invoiced: the product is the pay, with no cash to bill."
 NET_DAYS = {PaymentTerms.NET_15: 15, PaymentTerms.NET_30: 30, PaymentTerms.NET_60: 60}
 
 
@@ -50,6 +53,8 @@ class SettingsData:
     tax_id: str = ""
     payment_instructions: str = ""
     number_format: str = "INV-{year}-{seq:04d}"
+    # The next invoice's {seq} as typed ("42" or "INV-2026-0042"); blank: as it goes.
+    next_number: str = ""
 
 
 @dataclass(frozen=True)
@@ -76,9 +81,16 @@ def _check_length(text: str, most: int, name: str) -> str:
     return text.strip()
 
 
-def save_settings(session: Session, owner: User, data: SettingsData) -> InvoiceSettings:
-    """Save the creator's business details and number format."""
-    row = settings_row(session, owner.id)
+def save_settings(
+    session: Session, owner: User, data: SettingsData, today: date | None = None
+) -> InvoiceSettings:
+    """Save the creator's business details, number format and (typed) next number.
+
+    A next number left as it was, in the same format, is not checked again: the sequence
+    passes over any number already used. `today` (the creator's) gives the series' year.
+    """
+    row = lock_settings(session, owner.id)
+    was = (row.number_format, str(row.next_seq))
     row.business_name = _check_length(data.business_name, NAME_MAX, "business_name")
     row.address = _check_length(data.address, DETAILS_MAX, "address")
     row.tax_id = _check_length(data.tax_id, TAX_ID_MAX, "tax_id")
@@ -86,6 +98,11 @@ def save_settings(session: Session, owner: User, data: SettingsData) -> InvoiceS
         data.payment_instructions, DETAILS_MAX, "payment_instructions"
     )
     row.number_format = check_format(data.number_format)
+    typed = data.next_number.strip()
+    if typed and (row.number_format, typed) != was:
+        if today is None:
+            raise ValueError("a next number is checked in the creator's year: pass today")
+        set_next(session, row, typed, today.year)
     session.flush()
     return row
 
@@ -154,6 +171,8 @@ def check_invoice(data: InvoiceData, today: date) -> InvoiceData:
         raise InvoiceError("The invoice comes to 0: enter the lines' prices.", field=first)
     if total > AMOUNT_MAX_CENTS:
         raise InvoiceError("That's over 10 million in all: check for an extra digit.", field=first)
+    if not data.billing_details.strip():
+        raise InvoiceError(BILL_TO_MISSING, field="billing_details")
     _check_length(data.billing_details, DETAILS_MAX, "billing_details")
     _check_length(data.notes, DETAILS_MAX, "notes")
     return data
@@ -176,7 +195,7 @@ def create_invoice(
     already = income.already_saved("invoice")
     creation_tokens.refuse_repeat(session, Invoice, owner.id, token, already)
     if deal.kind is DealKind.GIFTED:
-        raise InvoiceError("A gifted deal has no cash to invoice.")
+        raise InvoiceError(GIFTED_NOT_INVOICED)
     data = check_invoice(data, today)
     deposit = deal.payment_terms is PaymentTerms.HALF_UPFRONT and not has_deposit_invoice(
         session, deal

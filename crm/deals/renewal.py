@@ -6,12 +6,18 @@ right (their add-on policy, as the rates page keeps it) applied to the deal's am
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
 
 from crm.dates import show_date
 from crm.deals.rights import RightsKind, RightsWindow
 from crm.emails.mailto import mailto_link
 from crm.money import format_money
+
+if TYPE_CHECKING:
+    from crm.deals.rights_rows import RightsRow
 
 # The add-on of the creator's policy (seed/market.toml add_ons) that prices each right.
 ADD_ON_FOR = {
@@ -31,6 +37,18 @@ _SHORT = {
     RightsKind.WHITELISTING: "whitelisting",
     RightsKind.EXCLUSIVITY: "exclusivity",
 }
+
+
+def window_to_renew(rows: Sequence[RightsRow], asked: str) -> RightsRow | None:
+    """The window a renewal link is for: the right it names (`?right=usage`), or, with none
+    named (an old or hand-typed link), the deal's first window ending soon; None when that
+    window has no end to extend."""
+    kind = next((k for k in RightsKind if k.value == asked.strip()), None)
+    if kind is None:
+        soon = [r for r in rows if r.ending_soon and r.window.end is not None]
+        return min(soon, key=lambda r: r.window.end or date.max) if soon else None
+    row = next((r for r in rows if r.kind is kind), None)
+    return row if row is not None and row.window.end is not None else None
 
 
 def extension_price_cents(amount_cents: int, percent: int) -> int | None:

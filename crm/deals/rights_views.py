@@ -13,7 +13,7 @@ from crm.database import db_session
 from crm.deals import renewal
 from crm.deals.blueprint import bp
 from crm.deals.models import Deal
-from crm.deals.rights import ENDING_SOON_DAYS, RightsKind
+from crm.deals.rights import ENDING_SOON_DAYS
 from crm.deals.rights_rows import rights_list, rows_of
 from crm.market.current import market
 from crm.ownership import owned
@@ -33,6 +33,12 @@ def creator_name(user: User) -> str:
     return user.display_name or user.handle_display
 
 
+_NOTHING_TO_RENEW = "That deal has no right with an end date to extend."
+_NOTHING_ENDING_SOON = (
+    f"Nothing on that deal ends in the next {ENDING_SOON_DAYS} days: no renewal to draft yet."
+)
+
+
 @bp.route("/rights/<int:deal_id>/renewal")
 def renewal_email(deal_id: int) -> str | Response:
     """A ready-to-copy email offering the brand an extension; GET only, nothing is saved."""
@@ -44,14 +50,11 @@ def renewal_email(deal_id: int) -> str | Response:
     ).one_or_none()
     if deal is None:
         abort(404)
-    try:
-        kind = RightsKind(request.args.get("right", ""))
-    except ValueError:
-        kind = None
     today = creator_today()
-    row = next((r for r in rows_of(deal, deal.brand.name, today) if r.kind is kind), None)
-    if row is None or row.window.end is None:
-        flash("That deal has no right with an end date to extend.", "info")
+    asked = request.args.get("right", "")
+    row = renewal.window_to_renew(rows_of(deal, deal.brand.name, today), asked)
+    if row is None:
+        flash(_NOTHING_TO_RENEW if asked else _NOTHING_ENDING_SOON, "info")
         return redirect(url_for("deals.rights"))
     percent = add_on_policy(session, user.id, market()).percent(renewal.ADD_ON_FOR[row.kind])
     contact = deal.contact

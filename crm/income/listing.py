@@ -277,6 +277,11 @@ class Owed:
     overdue_cents: int
     overdue_count: int
 
+    @property
+    def not_due_cents(self) -> int:
+        """Unpaid and not overdue (no due date, or not past it): owed, apart from overdue."""
+        return self.outstanding_cents - self.overdue_cents
+
 
 def owed(session: Session, owner_id: int, reporting: str, today: date) -> Owed:
     """Unpaid income of every month (one query over the unpaid partial index)."""
