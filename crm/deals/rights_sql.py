@@ -8,41 +8,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Date, and_, case, or_
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import and_, case, or_
 from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.sql.visitors import InternalTraversal
 
 from crm.deals.models import Deal
 from crm.deals.rights import ENDING_SOON_DAYS
-
-
-class _WindowEnd(ColumnElement[date]):
-    """The last day of a window of `days` days from `start` (start as day 1), as SQL."""
-
-    inherit_cache = True
-    _traverse_internals = [
-        ("start", InternalTraversal.dp_clauseelement),
-        ("days", InternalTraversal.dp_clauseelement),
-    ]
-    type = Date()
-
-    def __init__(self, start: Any, days: Any) -> None:
-        self.start = start
-        self.days = days
-
-
-@compiles(_WindowEnd, "sqlite")
-def _window_end_on_sqlite(element: _WindowEnd, compiler: Any, **kw: Any) -> str:
-    start, days = compiler.process(element.start, **kw), compiler.process(element.days, **kw)
-    return f"date({start}, '+' || ({days} - 1) || ' days')"
-
-
-@compiles(_WindowEnd)
-def _window_end_elsewhere(element: _WindowEnd, compiler: Any, **kw: Any) -> str:
-    # PostgreSQL: a date plus an integer is that many days later.
-    start, days = compiler.process(element.start, **kw), compiler.process(element.days, **kw)
-    return f"({start} + ({days} - 1))"
+from crm.deals.window_end_sql import WindowEnd
 
 
 def ends_soon(start: Any, days: Any, today: Any, last: Any = None) -> ColumnElement[bool]:
@@ -50,7 +21,7 @@ def ends_soon(start: Any, days: Any, today: Any, last: Any = None) -> ColumnElem
     bound parameter (the dashboard's statement is built once)."""
     if last is None:
         last = today + timedelta(days=ENDING_SOON_DAYS - 1)
-    end = _WindowEnd(start, days)
+    end = WindowEnd(start, days)
     return and_(start.is_not(None), days.is_not(None), end >= today, end <= last)
 
 
