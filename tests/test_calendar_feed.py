@@ -97,14 +97,81 @@ def test_a_moved_due_date_keeps_its_uid(app, logged_in, session, user) -> None:
     assert _day(_events(app, path)[uid]) == date(2026, 3, 12)
 
 
-def test_only_events_from_30_days_ago_to_a_year_ahead(app, logged_in, session, user) -> None:
+def test_only_events_from_two_weeks_ago_to_six_months_ahead(app, logged_in, session, user):
+    assert (calendar.PAST_DAYS, calendar.AHEAD_DAYS) == (14, 180)
     deal = make_deal(session, user)
-    days = {-31: None, -30: None, 365: None, 366: None}
-    for offset in days:
-        days[offset] = make_deliverable(session, user, deal, due_on=TODAY + timedelta(offset)).id
+    inside, outside = (-14, 180), (-15, 181)
+    due = {o: make_deliverable(session, user, deal, due_on=TODAY + timedelta(o)).id
+           for o in (*inside, *outside)}  # fmt: skip
+    ends = {o: make_deal(session, user, usage_days=10, usage_start=_ending_in(o, 10)).id
+            for o in (*inside, *outside)}  # fmt: skip
+    path, _ = _make_feed(logged_in)
+    events = _events(app, path)
+    assert set(events) == {f"deliverable-{due[o]}@creator-crm" for o in inside} | {
+        f"rights-{ends[o]}-usage@creator-crm" for o in inside
+    }
+    assert _day(events[f"rights-{ends[180]}-usage@creator-crm"]) == TODAY + timedelta(180)
+
+
+def _ending_in(days_left: int, days: int) -> date:
+    """The start of a `days` window whose last day is `days_left` days after TODAY."""
+    return TODAY + timedelta(days=days_left) - timedelta(days=days - 1)
+
+
+def test_an_old_deals_right_ending_is_in_the_feed_past_the_cap(
+    app, logged_in, session, user, monkeypatch
+):
+    # Rights events come from the windows' last days, not from the newest deals.
+    monkeypatch.setattr(calendar, "EVENTS_MAX", 2)
+    old = make_deal(session, user, exclusivity_days=90, exclusivity_category="skincare",
+                    exclusivity_start=_ending_in(20, 90))  # fmt: skip
+    for _ in range(3):  # newer deals whose windows ended long ago
+        make_deal(session, user, usage_days=30, usage_start=date(2025, 1, 1))
+    path, _ = _make_feed(logged_in)
+    events = _events(app, path)
+    assert set(events) == {f"rights-{old.id}-exclusivity@creator-crm"}
+    assert _day(events[f"rights-{old.id}-exclusivity@creator-crm"]) == TODAY + timedelta(20)
+
+
+def test_each_kind_is_capped_at_its_soonest_events(app, logged_in, session, user, monkeypatch):
+    monkeypatch.setattr(calendar, "EVENTS_MAX", 2)
+    deal = make_deal(session, user)
+    later = [make_deliverable(session, user, deal, due_on=TODAY + timedelta(o)).id
+             for o in (9, 3, 5)]  # fmt: skip
+    ends = [make_deal(session, user, whitelisting_days=7,
+                      whitelisting_start=_ending_in(o, 7)).id for o in (8, 2, 4)]  # fmt: skip
+    make_pitch(session, user, status=PitchStatus.SENT, next_followup_on=TODAY)
     path, _ = _make_feed(logged_in)
     uids = set(_events(app, path))
-    assert {f"deliverable-{days[-30]}@creator-crm", f"deliverable-{days[365]}@creator-crm"} == uids
+    assert {u for u in uids if u.startswith("deliverable-")} == {
+        f"deliverable-{later[1]}@creator-crm",
+        f"deliverable-{later[2]}@creator-crm",
+    }
+    assert {u for u in uids if u.startswith("rights-")} == {
+        f"rights-{ends[1]}-whitelisting@creator-crm",
+        f"rights-{ends[2]}-whitelisting@creator-crm",
+    }
+    assert sum(u.startswith("followup-") for u in uids) == 1
+
+
+def test_an_unchanged_feed_is_a_304_and_a_change_is_a_new_etag(app, logged_in, session, user):
+    brand = make_brand(session, user, name="Glow Labs")
+    deal = make_deal(session, user, brand, usage_days=30, usage_start=TODAY)
+    make_deliverable(session, user, deal, due_on=TODAY)
+    path, _ = _make_feed(logged_in)
+    client = app.test_client()
+    first = client.get(path)
+    assert first.status_code == 200 and first.headers["Cache-Control"] == "private, no-cache"
+    etag = first.headers["ETag"]
+    again = client.get(path, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    assert again.headers["ETag"] == etag and again.headers["Cache-Control"] == "private, no-cache"
+    brand.name = "Glow Labs Studio"  # only a summary changes: the events' stamps don't
+    session.commit()
+    changed = client.get(path, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    assert "Glow Labs Studio" in changed.get_data(as_text=True)
+    assert client.get(path, headers={"If-None-Match": '"other"'}).status_code == 200
 
 
 def test_posted_deliverables_and_unsent_pitches_stay_out(app, logged_in, session, user) -> None:
@@ -230,13 +297,13 @@ def test_sent_unpaid_invoices_are_events_on_their_due_dates(app, logged_in, sess
     brand = make_brand(session, user, name="Glow Labs")
     deal = make_deal(session, user, brand, title="Serum videos", amount_cents=120_050)
     sent = _invoice(session, user, deal, date(2026, 3, 20))
-    late = _invoice(session, user, deal, date(2026, 2, 15))  # overdue, still owed
+    late = _invoice(session, user, deal, date(2026, 2, 16))  # overdue, still owed: 14 days back
     _invoice(session, user, deal, date(2026, 3, 20), sent=False)  # a draft is not billed yet
     paid = _invoice(session, user, deal, date(2026, 3, 20))
     invoices.mark_paid(session, user, paid, TODAY, TODAY, market())
     void = _invoice(session, user, deal, date(2026, 3, 20))
     invoices.void_invoice(session, void)
-    _invoice(session, user, deal, date(2026, 1, 20))  # owed, but before the feed's 30 days
+    _invoice(session, user, deal, date(2026, 2, 15))  # owed, but before the feed's 14 days
     session.commit()
     path, _ = _make_feed(logged_in)
     events = _events(app, path)
@@ -246,7 +313,7 @@ def test_sent_unpaid_invoices_are_events_on_their_due_dates(app, logged_in, sess
     assert not isinstance(_day(event), datetime)  # all-day
     assert sent.number in str(event["SUMMARY"]) and "Glow Labs" in str(event["SUMMARY"])
     assert "$1,200.50" in str(event["DESCRIPTION"])
-    assert _day(events[f"invoice-{late.id}@creator-crm"]) == date(2026, 2, 15)
+    assert _day(events[f"invoice-{late.id}@creator-crm"]) == date(2026, 2, 16)
     # Paid: it leaves the calendar, under the same UID the next fetch would have used.
     invoices.mark_paid(session, user, sent, TODAY, TODAY, market())
     session.commit()

@@ -143,6 +143,31 @@ def test_an_older_deals_right_ending_soon_is_listed_past_the_cap(session, user) 
     assert deal_numbers(session, user.id, TODAY).rights_ending_soon == len(found.ending_soon)
 
 
+def test_older_deals_windows_of_every_kind_ending_soon_are_listed_once(session, user) -> None:
+    # Each kind is its own index range: a deal found by two of them is still one deal.
+    brand = make_brand(session, user)
+    two = make_deal(session, user, brand, title="Two ending", usage_days=30,
+                    usage_start=_ending_in(2), whitelisting_days=10,
+                    whitelisting_start=_ending_in(5, days=10))  # fmt: skip
+    exclusive = make_deal(session, user, brand, title="Exclusive", exclusivity_days=20,
+                          exclusivity_category="skincare",
+                          exclusivity_start=_ending_in(13, days=20))  # fmt: skip
+    make_deal(session, user, brand, whitelisting_days=10,
+              whitelisting_start=_ending_in(14, days=10))  # fmt: skip  # the 15th day: not soon
+    make_deal(session, user, brand, usage_days=30, usage_start=_ending_in(-1))  # ended yesterday
+    newest = [make_deal(session, user, brand, usage_days=30) for _ in range(2)]
+    found = rights_list(session, user.id, TODAY, shown=2)
+    assert found.older_ending_soon == 2
+    assert {row.deal_id for row in found.rows} == {two.id, exclusive.id} | {d.id for d in newest}
+    soon = [(row.deal_id, row.kind) for row in found.ending_soon]
+    assert soon == [
+        (two.id, RightsKind.USAGE),
+        (two.id, RightsKind.WHITELISTING),
+        (exclusive.id, RightsKind.EXCLUSIVITY),
+    ]
+    assert deal_numbers(session, user.id, TODAY).rights_ending_soon == 3
+
+
 def test_another_creators_rights_are_not_on_the_page(logged_in, session, user, other_user) -> None:
     make_deal(session, other_user, title="Not yours", usage_days=30, usage_start=_ending_in(3))
     assert "Not yours" not in logged_in.get("/deals/rights").get_data(as_text=True)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from crm import database
 from crm.deals import due, services
-from crm.deals.models import DeliverableStatus
+from crm.deals.models import DealStatus, DeliverableStatus
 from tests.factories_brands import make_brand
 from tests.factories_deals import make_deal, make_deliverable
 
@@ -253,3 +253,71 @@ def test_a_cancelled_deals_deliverables_are_owed_no_more(session, user) -> None:
     assert _titles(listing.overdue) == ["Owed"] and listing.overdue.total == 1
     counts = session.execute(due.counts_query(user.id, WEDNESDAY, ("overdue",))).one()
     assert counts.overdue == 1
+
+
+class TestGroupAlone:
+    def test_a_group_shows_20_and_links_to_all_of_it(self, logged_in, session, user, at_noon):
+        assert due.GROUP_CAP == 20
+        for number in range(23):
+            _due(session, user, f"Late {number:02}", WEDNESDAY - timedelta(days=30 - number))
+        _due(session, user, "Friday", date(2026, 3, 6))
+        session.commit()
+        page = logged_in.get("/deals/due").get_data(as_text=True)
+        overdue = _part(page, "overdue")
+        shown = re.findall(r'class="stack-title"><a [^>]*>([^<]+)</a>', overdue)
+        assert shown == [f"Late {number:02}" for number in range(20)]
+        assert 'href="/deals/due?group=overdue&amp;sort=due">Show all 23</a>' in overdue
+        assert "Show all" not in _part(page, "this_week")
+
+    def test_every_row_of_a_group_page_by_page_in_order(
+        self, monkeypatch, logged_in, session, user, at_noon
+    ) -> None:
+        monkeypatch.setattr(due, "GROUP_PAGE", 3)
+        brand = make_brand(session, user)
+        titles = [f"Later {n}" for n in range(5)] + ["Undated 0", "Undated 1"]
+        for number in range(5):  # two on one day: the id breaks the tie across pages
+            _due(session, user, titles[number], date(2026, 4, 1 + number // 2), brand)
+        for title in titles[5:]:
+            _due(session, user, title, None, brand)
+        _due(session, user, "Cancelled", date(2026, 4, 1), status=DealStatus.CANCELLED)
+        _due(session, user, "Overdue", date(2026, 3, 1), brand)
+        session.commit()
+        seen, url = [], "/deals/due?group=coming_up"
+        while url:
+            page = logged_in.get(url).get_data(as_text=True)
+            seen += re.findall(r'class="stack-title"><a [^>]*>([^<]+)</a>', page)
+            found = re.search(r'href="([^"]+)" rel="next"', page)
+            url = found.group(1).replace("&amp;", "&") if found else None
+            assert len(seen) < 20, "the pages end"
+        assert seen == titles
+        assert "of 7 in coming up" in logged_in.get("/deals/due?group=coming_up").get_data(
+            as_text=True
+        )
+
+    def test_a_group_alone_runs_the_same_queries_however_many_rows(
+        self, monkeypatch, logged_in, session, user, count_queries, at_noon
+    ) -> None:
+        monkeypatch.setattr(due, "GROUP_PAGE", 2)
+        _due(session, user, "Late", date(2026, 3, 1))
+        session.commit()
+        logged_in.get("/deals/due?group=overdue")
+        with count_queries() as before:
+            logged_in.get("/deals/due?group=overdue")
+        for day in range(6):
+            _due(session, user, f"Late {day}", date(2026, 2, 1 + day))
+        session.commit()
+        first = logged_in.get("/deals/due?group=overdue").get_data(as_text=True)
+        after_link = re.search(r'href="([^"]+)" rel="next"', first).group(1).replace("&amp;", "&")
+        with count_queries() as after:
+            assert logged_in.get(after_link).status_code == 200
+        assert len(after) == len(before)
+
+    @pytest.mark.parametrize("after", ["junk", "", "W10="])
+    def test_a_garbled_cursor_gives_the_first_page(self, logged_in, session, user, after, at_noon):
+        _due(session, user, "Late", date(2026, 3, 1))
+        session.commit()
+        page = logged_in.get(f"/deals/due?group=overdue&after={after}")
+        assert page.status_code == 200 and "Late" in _part(page.get_data(as_text=True), "overdue")
+
+    def test_a_group_it_does_not_know_is_refused(self, logged_in, at_noon) -> None:
+        assert logged_in.get("/deals/due?group=everything").status_code == 400

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort
+from flask import Blueprint, abort, request
 from werkzeug.wrappers import Response
 
 from crm import dates
@@ -20,8 +20,13 @@ def feed(token: str) -> Response:
     if owner is None:
         abort(404)
     events = calendar.feed_events(session, owner.id, dates.today_in(owner.timezone))
-    response = Response(calendar.calendar_bytes(events), mimetype="text/calendar")
-    response.headers["Content-Disposition"] = 'inline; filename="creator-crm.ics"'
-    # The URL is the secret: no shared cache keeps a copy.
-    response.headers["Cache-Control"] = "private, no-store"
+    etag = calendar.feed_etag(events)
+    if request.if_none_match.contains_weak(etag):
+        response = Response(status=304)  # unchanged: no iCalendar built
+    else:
+        response = Response(calendar.calendar_bytes(events), mimetype="text/calendar")
+        response.headers["Content-Disposition"] = 'inline; filename="creator-crm.ics"'
+    response.set_etag(etag)
+    # The URL is the secret: no shared cache keeps a copy; calendar apps revalidate each time.
+    response.headers["Cache-Control"] = "private, no-cache"
     return response

@@ -2,8 +2,8 @@
 currency, and rights ending within 14 days, in one statement.
 
 Invoice totals are their lines' sums (CASE splits out the overdue ones); the rights count
-computes each window's end in SQL (start + days - 1, as crm.deals.rights.window_end does)
-so no deal is read into Python.
+reads each kind of window's index range of last days (crm.deals.rights_sql), so no deal is
+read into Python and no deal outside the range is read at all.
 """
 
 from __future__ import annotations
@@ -17,26 +17,15 @@ from sqlalchemy import Date, Integer, Select, bindparam, case, func, select, tru
 from sqlalchemy.orm import Session
 
 from crm.deals.invoice_models import Invoice, InvoiceLine, InvoiceStatus
-from crm.deals.models import Deal
 from crm.deals.rights import ENDING_SOON_DAYS
-from crm.deals.rights_rows import has_rights
-from crm.deals.rights_sql import (
-    exclusivity_ends_soon,
-    one_if,
-    usage_ends_soon,
-    whitelisting_ends_soon,
-)
+from crm.deals.rights_sql import ending_count_query
 from crm.ownership import owned
 
 
 def rights_ending_soon_query(owner_id: Any, today: Any, last: Any) -> Select[Any]:
-    """How many windows (usage, whitelisting, exclusivity) end from `today` to `last`: one row."""
-    windows = (
-        one_if(usage_ends_soon(today, last))
-        + one_if(whitelisting_ends_soon(today, last))
-        + one_if(exclusivity_ends_soon(today, last))
-    )
-    return owned(Deal, owner_id, func.coalesce(func.sum(windows), 0)).where(has_rights())
+    """How many windows (usage, whitelisting, exclusivity) end from `today` to `last`: one row,
+    one index range (owner, last day) per kind."""
+    return ending_count_query(owner_id, today, last)
 
 
 @dataclass(frozen=True)

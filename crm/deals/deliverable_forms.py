@@ -9,7 +9,7 @@ from wtforms import TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from crm.deals.checks import BRIEF_MAX, LINK_MAX, TITLE_MAX
-from crm.deals.due import SORTS
+from crm.deals.due import GROUPS, SORTS
 from crm.deals.models import DeliverableStatus, DeliverableType
 from crm.forms import (
     BoundedDateField,
@@ -107,7 +107,10 @@ class DueSortForm(FlaskForm):
         csrf = False
 
     sort = SelectField("Sort by", validators=[Optional()], default="due")
+    # One group shown alone ("Show all"); empty: every group, each capped.
+    group = SelectField("Group", validators=[Optional()], default="")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.sort.choices = choices(SORTS.items())
+        self.group.choices = choices([("", "All"), *((key, key) for key in GROUPS)])

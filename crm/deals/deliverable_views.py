@@ -201,11 +201,19 @@ def due_page() -> str | tuple[str, int]:
     if not form.validate():
         return refused_filters(form, title="Due", what="your deliverables")
     sort = form.sort.data or "due"
-    listing = due.due_list(db_session(), creator().id, creator_today(), sort)
+    session, owner_id, today = db_session(), creator().id, creator_today()
+    if form.group.data:
+        page = due.group_page(
+            session, owner_id, today, form.group.data, request.args.get("after"), sort
+        )
+        listing: due.DueList | due.GroupPage = page
+    else:
+        listing = due.due_list(session, owner_id, today, sort)
     return render_template(
         "deals/due.html",
         form=form,
         listing=listing,
+        alone=isinstance(listing, due.GroupPage),
         sort=sort,
         cap=due.GROUP_CAP,
         statuses=list(DeliverableStatus),

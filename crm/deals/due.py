@@ -1,8 +1,10 @@
 """The "Due" list: deliverables not posted yet, grouped overdue, this week and coming up.
 
 Each group is read along the partial index ix_deliverables_due (owner_id, due_on, id)
-WHERE status != 'posted', and capped: a group shows its GROUP_CAP soonest and says how
-many more there are (counted up to pagination.COUNT_CAP), so a page never reads an account.
+WHERE status != 'posted', joined to its deal by key (a cancelled deal's work is left out
+there, in SQL), and capped: a group shows its GROUP_CAP soonest and says how many there are
+(counted up to pagination.COUNT_CAP), so a page never reads an account. "Show all" opens one
+group in full, GROUP_PAGE rows a page, each page starting after the last one's (due_on, id).
 """
 
 from __future__ import annotations
@@ -11,16 +13,26 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, literal, select, union_all
+from sqlalchemy import ColumnElement, Select, and_, false, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from crm.brands.models import Brand
 from crm.deals.models import Deal, DealStatus, Deliverable, DeliverableStatus, DeliverableType
 from crm.ownership import owned
-from crm.pagination import COUNT_CAP
+from crm.pagination import COUNT_CAP, Cursor, Key, Order, decode_cursor
 
-# A group shows this many; past it, "and N more".
-GROUP_CAP = 50
+# A group shows this many on the list; past it, "Show all N" opens the group alone.
+GROUP_CAP = 20
+# A group shown alone: this many a page.
+GROUP_PAGE = 100
+# The groups shown, each made of parts of `_ranges`.
+GROUPS: dict[str, tuple[str, ...]] = {
+    "overdue": ("overdue",),
+    "this_week": ("this_week",),
+    "coming_up": ("later", "undated"),
+}
+# A group's order, for its pages' cursors: soonest first, undated last, id last.
+ORDER = Order("due", (Key(Deliverable.due_on, nulls_last=True), Key(Deliverable.id)))
 
 # `status != 'posted'` with the value in the SQL text, not a bound parameter: only then
 # can the planner match the partial index (see crm.deals.models.NOT_POSTED_SQL).
@@ -76,6 +88,11 @@ class DueGroup:
             return f"{COUNT_CAP - len(self.rows):,}+"
         return f"{self.total - len(self.rows):,}"
 
+    @property
+    def total_text(self) -> str:
+        """How many the group holds: "1,000+" past the count's cap."""
+        return f"{COUNT_CAP:,}+" if self.total > COUNT_CAP else f"{self.total:,}"
+
 
 @dataclass(frozen=True)
 class DueList:
@@ -93,15 +110,18 @@ class DueList:
 
 def _not_posted(owner_id: Any, *columns: Any) -> Select[Any]:
     """The creator's deliverables still to post, on deals not cancelled (a cancelled deal's
-    work is owed no more)."""
-    cancelled = owned(Deal, owner_id, Deal.id).where(Deal.status == DealStatus.CANCELLED)
-    return owned(Deliverable, owner_id, *columns).where(
-        NOT_POSTED, Deliverable.deal_id.not_in(cancelled)
+    work is owed no more): each row of the index range joined to its deal by key."""
+    return (
+        owned(Deliverable, owner_id, *columns)
+        .join(Deal, Deal.id == Deliverable.deal_id)
+        .where(NOT_POSTED, Deal.status != DealStatus.CANCELLED)
     )
 
 
-def _part(owner_id: int, key: str, where: ColumnElement[bool]) -> Select[Any]:
-    """The first GROUP_CAP + 1 rows of one part, soonest first, as a subquery's select."""
+def _part(
+    owner_id: int, key: str, where: ColumnElement[bool], limit: int = GROUP_CAP + 1
+) -> Select[Any]:
+    """The first `limit` rows of one part, soonest first, as a subquery's select."""
     rows = (
         _not_posted(
             owner_id,
@@ -116,11 +136,10 @@ def _part(owner_id: int, key: str, where: ColumnElement[bool]) -> Select[Any]:
             Deal.brand_id,
             Brand.name.label("brand_name"),
         )
-        .join(Deal, Deal.id == Deliverable.deal_id)
         .join(Brand, Brand.id == Deal.brand_id)
         .where(where)
         .order_by(Deliverable.due_on, Deliverable.id)
-        .limit(GROUP_CAP + 1)
+        .limit(limit)
         .subquery(key)
     )
     return select(*rows.c)
@@ -167,6 +186,62 @@ def due_list(session: Session, owner_id: int, today: date, sort: str = "due") ->
         this_week=group("this_week", parts["this_week"], counts["this_week"]),
         coming_up=group("coming_up", later, counts["later"] + counts["undated"]),
     )
+
+
+@dataclass(frozen=True)
+class GroupPage:
+    """One group shown alone: a page of its rows from `start` (1-based), and the cursor of
+    the next page (None on the last)."""
+
+    today: date
+    week_end: date
+    group: DueGroup
+    start: int
+    after: str | None
+
+
+def _after(part: str, cursor: Cursor | None) -> ColumnElement[bool] | None:
+    """The rows of `part` past the cursor's (due_on, id); undated rows come after dated ones."""
+    if cursor is None:
+        return None
+    due_on, last_id = cursor.values
+    if part == "undated":
+        return Deliverable.id > last_id if due_on is None else None
+    if due_on is None:
+        return false()
+    later = or_(
+        Deliverable.due_on > due_on, and_(Deliverable.due_on == due_on, Deliverable.id > last_id)
+    )
+    return and_(Deliverable.due_on >= due_on, later)  # the leading >= starts the index range
+
+
+def group_page(
+    session: Session, owner_id: int, today: date, key: str, after: str | None, sort: str = "due"
+) -> GroupPage:
+    """The group `key` alone, GROUP_PAGE rows from after the cursor `after` (junk or none:
+    the first page), and how many it holds: two queries."""
+    ranges, cursor = _ranges(today), decode_cursor(after, ORDER)
+    parts = []
+    for part in GROUPS[key]:
+        past = _after(part, cursor)
+        where = ranges[part] if past is None else and_(ranges[part], past)
+        parts.append(_part(owner_id, part, where, GROUP_PAGE + 1))
+    found = []
+    for row in session.execute(union_all(*parts)):
+        values = row._asdict()
+        values.pop("part")
+        found.append(DueRow(**values))
+    found.sort(key=lambda r: (r.due_on is None, r.due_on or date.max, r.id))
+    rows, more = found[:GROUP_PAGE], len(found) > GROUP_PAGE
+    counts = session.execute(counts_query(owner_id, today, GROUPS[key])).one()
+    start = 1 if cursor is None else cursor.position + 1
+    following = None
+    if more:
+        last = rows[-1]
+        following = Cursor(ORDER.name, True, (last.due_on, last.id), start + len(rows) - 1).encode()
+    shown = sorted(rows, key=_by_brand) if sort == "brand" else rows
+    group = DueGroup(key, shown, sum(counts))
+    return GroupPage(today, week_end(today), group, start, following)
 
 
 def dashboard_counts_query(owner_id: Any, today: Any, cap: int, sunday: Any = None) -> Select[Any]:

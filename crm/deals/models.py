@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from crm.brands.models import Brand, Contact
 from crm.creation_tokens import CreatedOnce
 from crm.database import Base, UTCDateTime, str_enum, utcnow
+from crm.deals.window_end_sql import WindowEnd
 from crm.pitches.models import Pitch
 
 # A rights window is 1 day to 10 years; longer is a typo, or should be perpetual.
@@ -174,6 +175,22 @@ class Deal(CreatedOnce, Base):
         passive_deletes=True,
         order_by="(Deliverable.position, Deliverable.id)",
     )
+
+
+# Each rights window's last day, per owner: "ends from today to today + 13" (the dashboard,
+# the rights page) and the calendar's dates read a range of one of these. The expression is
+# the queries' own (crm.deals.rights_sql), so the planner can match it; migration 0030.
+Index("ix_deals_owner_usage_end", Deal.owner_id, WindowEnd(Deal.usage_start, Deal.usage_days))
+Index(
+    "ix_deals_owner_whitelisting_end",
+    Deal.owner_id,
+    WindowEnd(Deal.whitelisting_start, Deal.whitelisting_days),
+)
+Index(
+    "ix_deals_owner_exclusivity_end",
+    Deal.owner_id,
+    WindowEnd(Deal.exclusivity_start, Deal.exclusivity_days),
+)
 
 
 class DeliverableType(enum.StrEnum):

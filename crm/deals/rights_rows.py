@@ -1,9 +1,10 @@
 """The rights page's rows: every usage, whitelisting and exclusivity window of the creator's deals.
 
 One statement reads the newest deals that grant any right (with the brand's name), capped;
-a second counts the rest only when the cap is reached. Windows come from crm.deals.rights
-(ends are computed, never stored) and sort in Python: ending soon first, then running,
-then not started, then ended.
+only when the cap is reached, a second counts the rest and a third reads the older deals with
+a window ending soon, from each kind's index of last days (crm.deals.rights_sql). Windows
+come from crm.deals.rights (ends are computed, never stored) and sort in Python: ending soon
+first, then running, then not started, then ended.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 from crm.brands.models import Brand
 from crm.deals.models import Deal, DealStatus
 from crm.deals.rights import ENDING_SOON_DAYS, RightsKind, RightsWindow, windows
-from crm.deals.rights_sql import any_window_ends_soon
+from crm.deals.rights_sql import ending_ids, ending_soon_last
 from crm.market.current import market
 from crm.ownership import owned
 from crm.pagination import Count, count_at_most
@@ -190,7 +191,8 @@ def rights_list(
         return RightsList(sorted_rows(deals, today), len(deals), Count(len(deals), 10 * shown))
     total = count_at_most(session, statement, Deal.id, cap=10 * shown)
     deals = deals[:shown]
-    older_soon = session.execute(
-        statement.where(Deal.id < deals[-1].id, any_window_ends_soon(today)).limit(shown)
-    ).all()
+    older = Deal.id < deals[-1].id
+    # Each kind's index range of last days, however old the deal: never a walk of the rest.
+    soon = ending_ids(owner_id, today, ending_soon_last(today), older)
+    older_soon = session.execute(statement.where(older, Deal.id.in_(soon)).limit(shown)).all()
     return RightsList(sorted_rows([*deals, *older_soon], today), len(deals), total, len(older_soon))
