@@ -17,8 +17,10 @@ from crm.approvals.models import AnswerKind, ApprovalAnswer, ApprovalLink
 from crm.deals.models import DeliverableStatus
 from crm.deals.services import EXTRA_REVISION
 from crm.timeline.models import BrandActivity
+from tests.factories import TEST_PASSWORD
 from tests.factories_approvals import make_link, submitted
 from tests.factories_deals import make_deal, make_deliverable
+from tests.test_emails_smtp import HOST, Inbox, start_server  # noqa: F401
 
 NOW = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
 
@@ -292,3 +294,30 @@ class TestTheCreatorIsTold:
         assert "Hook video" in page and "1 new" in page
         assert logged_in.post("/approvals/seen").status_code == 302
         assert services.unread_count(session, user.id) == 0
+
+
+class TestMail:
+    def test_the_link_goes_to_the_contact_and_the_answer_to_the_creator(
+        self,
+        make_app,
+        session,
+        user,
+        start_server,  # noqa: F811
+    ) -> None:
+        from tests.factories_brands import make_contact
+
+        inbox = Inbox()
+        app = make_app(SMTP_URL=f"smtp://{HOST}:{start_server(inbox)}")
+        client = app.test_client()
+        assert client.post("/login", data={"email": user.email, "password": TEST_PASSWORD})
+        contact = make_contact(session, user, email="jo@glowlabs.com")
+        deal = make_deal(session, user, brand=contact.brand, contact_id=contact.id)
+        item = submitted(session, user, deal)
+        data = {"deliverable": str(item.id), "email_contact": "y"}
+        client.post(f"/approvals/deals/{deal.id}", data=data).close()
+        (sent,) = inbox.messages
+        assert sent["To"].endswith("<jo@glowlabs.com>")
+        (token,) = re.findall(r"http://crm\.test/approve/([\w-]+)", sent.get_content())
+        _answer(app.test_client(), token, item.id, "revision", comment="Louder music").close()
+        told = inbox.messages[1]
+        assert told["To"] == user.email and "Louder music" in told.get_content()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from crm import dates
 from crm.accounts.models import User
@@ -31,6 +31,10 @@ LINK_DAYS_MAX = 365
 # token_urlsafe(32) is 43 characters; anything much longer is not one of ours.
 TOKEN_MAX = 100
 COMMENT_MAX = 2_000
+# A deal's page lists this many live links at most (more is a link per deliverable, resent).
+LINKS_SHOWN = 50
+# A brand's page shows this many deliverables at most (a deal owes a handful).
+DELIVERABLES_SHOWN = 100
 # What the timeline says of the brand's doing.
 BY_BRAND = "by the brand via link"
 # The brand can act on a draft it has been sent, and on nothing else.
@@ -124,7 +128,9 @@ def active_links(
             owned(ApprovalLink, owner_id)
             .where(ApprovalLink.deal_id == deal_id, ApprovalLink.revoked_at.is_(None))
             .where(ApprovalLink.expires_at > now)
+            .options(selectinload(ApprovalLink.deliverable))
             .order_by(ApprovalLink.id.desc())
+            .limit(LINKS_SHOWN)
         )
     )
 
@@ -148,7 +154,8 @@ def covered(session: Session, link: ApprovalLink) -> list[Deliverable]:
         query = query.where(Deliverable.id == link.deliverable_id)
     else:
         query = query.where(OPEN)
-    return list(session.scalars(query.order_by(Deliverable.position, Deliverable.id)))
+    query = query.order_by(Deliverable.position, Deliverable.id).limit(DELIVERABLES_SHOWN)
+    return list(session.scalars(query))
 
 
 def revisions_left(deliverable: Deliverable) -> int:
@@ -257,7 +264,10 @@ def recent_answers(session: Session, owner_id: int, limit: int = 50) -> list[App
     """The creator's latest brand answers, newest first."""
     return list(
         session.scalars(
-            owned(ApprovalAnswer, owner_id).order_by(ApprovalAnswer.id.desc()).limit(limit)
+            owned(ApprovalAnswer, owner_id)
+            .options(selectinload(ApprovalAnswer.deliverable), selectinload(ApprovalAnswer.deal))
+            .order_by(ApprovalAnswer.id.desc())
+            .limit(limit)
         )
     )
 
