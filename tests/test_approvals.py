@@ -321,3 +321,17 @@ class TestMail:
         _answer(app.test_client(), token, item.id, "revision", comment="Louder music").close()
         told = inbox.messages[1]
         assert told["To"] == user.email and "Louder music" in told.get_content()
+
+
+def test_the_demo_has_an_approved_and_a_revision_requested_draft(session) -> None:
+    from crm.approvals import demo
+    from crm.demo import ensure_demo_account
+
+    user, _created = ensure_demo_account(session, "fast")
+    answers = session.scalars(select(ApprovalAnswer).where(ApprovalAnswer.owner_id == user.id))
+    by_kind = {answer.kind: answer.deliverable for answer in answers}
+    assert by_kind[AnswerKind.APPROVED].status is DeliverableStatus.APPROVED
+    sent_back = by_kind[AnswerKind.REVISION]
+    assert (sent_back.status, sent_back.revisions_used) == (DeliverableStatus.REVISIONS, 1)
+    assert services.unread_count(session, user.id) == 2
+    assert demo.populate(session, user) is False  # once
