@@ -31,7 +31,8 @@ def _fixed_clock(monkeypatch) -> None:
 
 
 def _answer(client, token: str, deliverable_id: int, action: str = "approve", **extra: str):
-    data = {"deliverable": str(deliverable_id), "action": action, **extra}
+    data = {"deliverable": str(deliverable_id), "action": action}
+    data.update(extra)
     return client.post(f"/approve/{token}", data=data)
 
 
@@ -335,3 +336,9 @@ def test_the_demo_has_an_approved_and_a_revision_requested_draft(session) -> Non
     assert (sent_back.status, sent_back.revisions_used) == (DeliverableStatus.REVISIONS, 1)
     assert services.unread_count(session, user.id) == 2
     assert demo.populate(session, user) is False  # once
+
+
+@pytest.mark.parametrize("sent", ["9" * 5_000, "99999999999", "-1", "٣", ""])
+def test_a_deliverable_id_that_cant_be_one_is_a_400_not_a_500(client, session, user, sent) -> None:
+    made = make_link(session, user, deliverable=submitted(session, user), now=NOW)
+    assert _answer(client, made.token, 0, deliverable=sent).status_code == 400

@@ -11,6 +11,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from crm.approvals.services import COMMENT_MAX, LINK_DAYS_MAX, LINK_DAYS_MIN
 from crm.deals.models import Deliverable
 from crm.forms import HiddenLineField, SelectField, WholeNumberField, choices
+from crm.inputs import INT4_MAX
 
 # The "which deliverable" choice meaning every open one of the deal.
 ALL = "all"
@@ -57,5 +58,8 @@ class AnswerForm(FlaskForm):
     confirm = HiddenLineField(validators=[Optional(), Length(max=1)])
 
     def deliverable_id(self) -> int | None:
+        """The deliverable answered on; None for anything that can't be one of its ids."""
         value = self.deliverable.data or ""
-        return int(value) if value.isascii() and value.isdigit() else None
+        if not (value.isascii() and value.isdigit() and len(value) <= len(str(INT4_MAX))):
+            return None
+        return int(value) if int(value) <= INT4_MAX else None
