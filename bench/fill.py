@@ -25,6 +25,7 @@ from bench.fill_imports import import_rows
 from bench.tables import (
     Ids,
     add_activities,
+    add_approval_link,
     add_brand_search,
     add_brands,
     add_calendar_feed,
@@ -124,6 +125,7 @@ class Filled:
     deal_id: int  # an active deal with deliverables and an invoice
     invoice_id: int  # a sent invoice with its lines
     calendar_token: str  # the secret of the creator's calendar feed URL
+    approval_token: str = ""  # an approval link for deal_id's open deliverables
 
 
 _CUMULATIVE: dict[int, tuple[list[Any], list[float]]] = {}
@@ -475,6 +477,8 @@ def fill_creator(
     add_imports(connection, import_rows(owner_id, max(who.brands // 200, 3), filler.now))
     token = f"bench-calendar-feed-{owner_id}"
     add_calendar_feed(connection, owner_id, token)
+    approval_token = f"bench-approval-link-{owner_id}"
+    add_approval_link(connection, owner_id, deal_id, approval_token)
     return Filled(
         owner_id,
         who.brands,
@@ -485,4 +489,5 @@ def fill_creator(
         deal_id,
         invoice_id,
         token,
+        approval_token,
     )

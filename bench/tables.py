@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
 from crm.accounts.services import token_hash
+from crm.approvals.models import ApprovalLink
+from crm.approvals.services import LINK_DAYS_DEFAULT
 from crm.brands.models import Brand, BrandSearch, BrandTag, Contact
 from crm.brands.normalise import name_key
 from crm.brands.search_text import brand_text
@@ -179,6 +182,20 @@ def add_calendar_feed(connection: sa.Connection, owner_id: int, token: str) -> N
     """The creator's feed, stored as the app stores it: only the token's hash."""
     row = {"owner_id": owner_id, "token_hash": token_hash(token), "created_at": utcnow()}
     _insert(connection, CalendarFeed.__table__, [row])
+
+
+def add_approval_link(connection: sa.Connection, owner_id: int, deal_id: int, token: str) -> None:
+    """A link for all the deal's open deliverables, stored as the app stores it (hashed)."""
+    now = utcnow()
+    row = {
+        "owner_id": owner_id,
+        "deal_id": deal_id,
+        "deliverable_id": None,
+        "token_hash": token_hash(token),
+        "created_at": now,
+        "expires_at": now + timedelta(days=LINK_DAYS_DEFAULT),
+    }
+    _insert(connection, ApprovalLink.__table__, [row])
 
 
 # The tables whose rows the fill numbers itself.

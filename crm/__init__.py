@@ -110,7 +110,12 @@ def _register_blueprints(app: Flask) -> None:
     areas = (accounts, dashboard, stats, brands, pitches, deals, rates, emails, income, imports)
     for area in areas:
         app.register_blueprint(area.bp)
+    from crm.approvals import public as approval_page
+    from crm.approvals import views as approvals
     from crm.backup import views as backup
+
+    app.register_blueprint(approvals.bp)
+    app.register_blueprint(approval_page.bp)  # public: the token in its URL is the key
 
     app.register_blueprint(backup.bp)
     app.register_blueprint(calendar_feed.bp)  # public: the token in its URL is the key

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from crm.accounts import services as accounts
 from crm.accounts.models import User
 from crm.accounts.passwords import hash_password
+from crm.approvals import demo as approvals_demo
 from crm.brands import demo as brands_demo
 from crm.cli import data_lines
 from crm.database import db_session, end_read
@@ -41,6 +42,7 @@ POPULATORS = [
     pitches_demo.populate,
     income_demo.populate,  # after the brands: its UGC deals name the demo's clients
     deals_demo.populate,  # after the pitches: its deals come from the clients' won pitches
+    approvals_demo.populate,  # after the deals: a deal's drafts sent for approval
 ]
 
 

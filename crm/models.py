@@ -2,6 +2,7 @@
 
 from crm.accounts.models import LoginSession, PasswordReset, ThrottleCount, User
 from crm.add_on_policy.models import AddOnUplift
+from crm.approvals.models import ApprovalAnswer, ApprovalLink
 from crm.brands.models import Brand, BrandSearch, BrandTag, Contact
 from crm.brands.search import refresh_search  # noqa: F401  (its flush listener comes with it)
 from crm.deals.calendar_models import CalendarFeed
@@ -17,6 +18,8 @@ from crm.timeline.models import BrandActivity
 
 __all__ = [
     "AddOnUplift",
+    "ApprovalAnswer",
+    "ApprovalLink",
     "Brand",
     "BrandActivity",
     "BrandSearch",

@@ -68,6 +68,7 @@ def make_video(session: Session, owner: User, **overrides: Any) -> PortfolioVide
 
 def _all_id_factories() -> dict[str, Callable[[Session, User], Any]]:
     from tests import (
+        factories_approvals,
         factories_brands,
         factories_deals,
         factories_imports,
@@ -83,6 +84,7 @@ def _all_id_factories() -> dict[str, Callable[[Session, User], Any]]:
         **factories_income.ID_FACTORIES,
         **factories_deals.ID_FACTORIES,
         **factories_imports.ID_FACTORIES,
+        **factories_approvals.ID_FACTORIES,
     }
 
 

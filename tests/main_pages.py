@@ -284,6 +284,26 @@ def calendar_events(session: Session, user: User, ids: Ids) -> None:
         session.commit()
 
 
+def approvals(session: Session, user: User, ids: Ids) -> None:
+    """Submitted drafts on deal_id, a link for each (approval_token: one for all open ones),
+    and brand answers through them."""
+    from crm.approvals import services as approval_services
+    from crm.deals.models import Deal
+    from tests.factories_approvals import make_link, submitted
+
+    deliverables(session, user, ids)
+    deal = session.get_one(Deal, ids["deal_id"])
+    now = utcnow()
+    if "approval_token" not in ids:
+        ids["approval_token"] = make_link(session, user, deal, now=now).token
+    for number in range(ROWS):
+        item = submitted(session, user, deal, today=now.date())
+        made = make_link(session, user, deliverable=item, now=now)
+        if number:
+            approval_services.approve(session, made.link, item.id, now)
+            session.commit()
+
+
 def invoices(session: Session, user: User, ids: Ids) -> None:
     """Deals with deliverables and their draft invoices (invoice_id), one of each round sent."""
     from crm.deals import invoices as invoice_services
@@ -446,6 +466,10 @@ MAIN_PAGES: list[MainPage] = [
     MainPage("/deals/rights/{rights_deal_id}/renewal?right=usage", deal_rights),
     MainPage("/deals/calendar", calendar_events),
     MainPage("/calendar/{calendar_token}.ics", calendar_events, public=True),
+    MainPage("/approvals/deals/{deal_id}", approvals),
+    MainPage("/approvals/", approvals),
+    MainPage("/approvals/settings", no_data),
+    MainPage("/approve/{approval_token}", approvals, public=True),
     MainPage("/profile", no_data),
     MainPage("/account/backup", no_data),
     MainPage("/account/backup.json", email_templates),

@@ -15,6 +15,7 @@ from bench.client import Timing
 from bench.run import main, median_served, median_timing
 from bench.serve import Served
 from crm.accounts.services import token_hash
+from crm.approvals.models import ApprovalLink
 from crm.brands.models import Brand, Contact
 from crm.brands.search import unsynced_brands
 from crm.database import utcnow
@@ -100,6 +101,8 @@ def deals_filled(connection: sa.Connection, owner_id: int, filled: fill.Filled) 
     assert filled.invoice_id in {i.id for i in invoices}
     feed = connection.execute(sa.select(CalendarFeed).where(CalendarFeed.owner_id == owner_id))
     assert feed.one().token_hash == token_hash(filled.calendar_token)
+    link = connection.execute(sa.select(ApprovalLink).where(ApprovalLink.owner_id == owner_id))
+    assert link.one().token_hash == token_hash(filled.approval_token)
     assert all(d.due_on is None or d.due_on <= today + timedelta(days=400) for d in work)
 
 
@@ -192,7 +195,7 @@ def test_every_main_page_is_measured_or_excused(app) -> None:
 
     filled = fill.Filled(
         1, 10, 10, brand_id=1, pitch_id=1, numbered_name="Brand 4", deal_id=1, invoice_id=1,
-        calendar_token="t",
+        calendar_token="t", approval_token="a",
     )  # fmt: skip
     measured = {endpoint(page.url(filled)) for page in pages.PAGES}
     names = (
@@ -208,6 +211,7 @@ def test_every_main_page_is_measured_or_excused(app) -> None:
         "deliverable_id",
         "rights_deal_id",
         "calendar_token",
+        "approval_token",
         "invoice_id",
         "won_pitch_id",
     )

@@ -206,14 +206,17 @@ def own_ids(session, user) -> dict[str, int]:
 
 @pytest.fixture
 def link_pages(app: Flask, session, other_user) -> list[str]:
-    """Pages only an emailed link opens: a live reset link and a live sign-up link."""
+    """Pages only an emailed link opens: a live reset link, a live sign-up link and a brand's
+    approval link (a submitted draft on it)."""
     from crm import database
     from crm.accounts.resets import sign_up_token, start_password_reset
+    from tests.factories_approvals import make_link, submitted
 
     reset = start_password_reset(session, other_user, database.utcnow())
     session.commit()
     sign_up = sign_up_token(app.config["SECRET_KEY"], "fuzz-link@example.com")
-    return [f"/password/reset/{reset}", f"/register/finish/{sign_up}"]
+    approval = make_link(session, other_user, deliverable=submitted(session, other_user)).token
+    return [f"/password/reset/{reset}", f"/register/finish/{sign_up}", f"/approve/{approval}"]
 
 
 @pytest.fixture

@@ -21,6 +21,8 @@ import crm
 from crm.accounts import forms as account_forms
 from crm.accounts import services as accounts
 from crm.accounts.models import User
+from crm.approvals import forms as approval_forms
+from crm.approvals.models import ApprovalAnswer
 from crm.brands import forms as brand_forms
 from crm.brands import services as brands
 from crm.brands.models import Brand, Contact
@@ -78,6 +80,10 @@ STORED_IN: dict[type, tuple[type, dict[str, str]]] = {
     deal_forms.DealForm: (Deal, {}),
     deal_forms.NewDealForm: (Deal, {"token": "creation_token"}),
     deal_forms.DealFromPitchForm: (Deal, {}),
+    approval_forms.AnswerForm: (
+        ApprovalAnswer,
+        {"deliverable": "deliverable_id", "action": "kind"},
+    ),
 }
 # Forms built at run time from the seed (a new class each time), by name: each of their
 # fields is an amount of money, stored as cents in the one column named.

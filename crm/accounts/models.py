@@ -43,6 +43,8 @@ class User(Base):
     # The creator's own value of one LIVE diamond, in millionths of their currency's unit
     # (0.005 USD -> 5000); None until they set it. Theirs, not a market fact.
     diamond_value_micros: Mapped[int | None] = mapped_column(BIG_COUNT)
+    # Days an approval link works (crm.approvals: 1 to 365; the service checks the range).
+    approval_link_days: Mapped[int] = mapped_column(default=30, server_default="30")
 
     sessions: Mapped[list[LoginSession]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

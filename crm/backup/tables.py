@@ -88,6 +88,9 @@ EXCLUDED_TABLES: dict[str, str] = {
     "login_sessions": "secret: the devices logged in to this server",
     "password_resets": "secret: one-time links of this server",
     "calendar_feeds": "secret: the calendar link's token; make a new link after a restore",
+    "approval_links": "secret: the approval links' tokens; send new links after a restore",
+    "approval_answers": "unread marks of brands' answers through approval links; the answers "
+    "themselves are on the brand's timeline and in the deliverables' status",
     "brand_search": "derived from brands and contacts; rebuilt on restore",
     "pitch_totals": "derived from pitches by database triggers; rebuilt as pitches restore",
     "import_mappings": "a CSV layout's remembered columns (JSON): a convenience, asked again on "
@@ -110,6 +113,7 @@ PROFILE_COLUMNS = (
     "timezone",
     "income_goal_cents",
     "diamond_value_micros",
+    "approval_link_days",
 )
 
 # Columns left out of every table that has them.

@@ -349,10 +349,12 @@ def move_deliverable(
     *,
     posted_on: date | None = None,
     live_url: str = "",
+    by: str = "",
 ) -> Deliverable:
     """Move a deliverable to `status`; posting dates it and starts the deal's rights.
 
-    Moving to revisions is a revision request (counted against the deal's limit).
+    Moving to revisions is a revision request (counted against the deal's limit). `by`
+    says on the timeline who moved it when not the creator ("by the brand via link").
     """
     if status is DeliverableStatus.REVISIONS:
         return request_revision(session, deliverable)
@@ -374,7 +376,10 @@ def move_deliverable(
         return deliverable
     deliverable.status = status
     session.flush()
-    _log_move(session, deliverable, f"moved from {was.label.lower()} to {status.label.lower()}")
+    what = f"moved from {was.label.lower()} to {status.label.lower()}"
+    if by:
+        what = f"{status.label.lower()} {by}"
+    _log_move(session, deliverable, what)
     return deliverable
 
 
@@ -398,12 +403,18 @@ def extra_revision_fee(session: Session, deal: Deal) -> int | None:
 
 
 def request_revision(
-    session: Session, deliverable: Deliverable, *, past_limit: bool = False
+    session: Session,
+    deliverable: Deliverable,
+    *,
+    past_limit: bool = False,
+    by: str = "",
+    comment: str = "",
 ) -> Deliverable:
     """Count a revision the brand asked for; past the deal's limit only with `past_limit`.
 
     Past the limit without it: RevisionLimitReached, naming the extra-revision fee when
-    the creator's add-on policy has one.
+    the creator's add-on policy has one. `by` and `comment` go on the timeline line
+    (a brand asking through an approval link).
     """
     deal = deliverable.deal
     if deliverable.status not in REVIEWED:
@@ -423,7 +434,8 @@ def request_revision(
         session,
         deal.brand,
         ActivityKind.REVISION_REQUESTED,
-        f"Revision {of} requested on {deliverable.title} ({deal.title}){extra}.",
+        f"Revision {of} requested{' ' + by if by else ''} on {deliverable.title} "
+        f"({deal.title}){extra}{': ' + comment if comment else ''}.",
         pitch_id=deal.pitch_id,
     )
     return deliverable
