@@ -4,8 +4,8 @@ approval_links keeps only the SHA-256 of each token. approval_answers is what th
 through a link, unread until the creator sees it. users.approval_link_days is how long a
 new link works (a plain ADD COLUMN with a server default: no SQLite rebuild of users).
 
-Revision ID: 0030_approval_links
-Revises: 0029_derived_snapshots
+Revision ID: 0032_approval_links
+Revises: 0031_rights_ends
 """
 
 from collections.abc import Sequence
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0030_approval_links"
-down_revision: str | None = "0029_derived_snapshots"
+revision: str = "0032_approval_links"
+down_revision: str | None = "0031_rights_ends"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
