@@ -31,6 +31,7 @@ from bench.tables import (
     add_contacts,
     add_imports,
     add_income,
+    add_media_kit,
     add_pitches,
     add_snapshots,
     add_tags,
@@ -124,6 +125,7 @@ class Filled:
     deal_id: int  # an active deal with deliverables and an invoice
     invoice_id: int  # a sent invoice with its lines
     calendar_token: str  # the secret of the creator's calendar feed URL
+    kit_slug: str = ""  # the address of the creator's media kit (turned on)
 
 
 _CUMULATIVE: dict[int, tuple[list[Any], list[float]]] = {}
@@ -427,6 +429,10 @@ class Filler:
             }
 
 
+# The brands a benchmark kit ticks: as many as a kit shows.
+KIT_BRANDS = 12
+
+
 def creators(size: int, others: int) -> list[Creator]:
     """The main creator with `size` brands and pitches, and `others` with a tenth each."""
     main = Creator(MAIN_EMAIL, size, size, snapshots_every=1, videos=40)
@@ -475,6 +481,8 @@ def fill_creator(
     add_imports(connection, import_rows(owner_id, max(who.brands // 200, 3), filler.now))
     token = f"bench-calendar-feed-{owner_id}"
     add_calendar_feed(connection, owner_id, token)
+    kit_slug = f"bench-kit-{owner_id}"
+    add_media_kit(connection, owner_id, kit_slug, [brand["id"] for brand in brands[:KIT_BRANDS]])
     return Filled(
         owner_id,
         who.brands,
@@ -485,4 +493,5 @@ def fill_creator(
         deal_id,
         invoice_id,
         token,
+        kit_slug,
     )

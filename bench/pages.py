@@ -76,6 +76,8 @@ PAGES: list[Page] = [
     Page("rates", lambda f: "/rates/"),
     Page("deal rights", lambda f: "/deals/rights"),
     Page("calendar feed", lambda f: f"/calendar/{f.calendar_token}.ics"),
+    Page("media kit", lambda f: f"/kit/{f.kit_slug}"),
+    Page("media kit JSON", lambda f: f"/kit/{f.kit_slug}.json"),
     Page("profile", lambda f: "/profile"),
     Page("backup page", lambda f: "/account/backup"),
     Page("email templates", lambda f: "/emails/templates"),

@@ -26,6 +26,7 @@ from crm.deals.retainer_models import RetainerMonth
 from crm.emails.models import PitchEmailTemplate
 from crm.imports.models import Import
 from crm.income.models import IncomeEntry
+from crm.kit.models import KitBrand, MediaKit
 from crm.pitches.models import Pitch
 from crm.stats.models import PortfolioVideo, StatsSnapshot
 from crm.timeline.models import BrandActivity
@@ -179,6 +180,20 @@ def add_calendar_feed(connection: sa.Connection, owner_id: int, token: str) -> N
     """The creator's feed, stored as the app stores it: only the token's hash."""
     row = {"owner_id": owner_id, "token_hash": token_hash(token), "created_at": utcnow()}
     _insert(connection, CalendarFeed.__table__, [row])
+
+
+def add_media_kit(
+    connection: sa.Connection, owner_id: int, slug: str, brand_ids: list[int]
+) -> None:
+    """The creator's kit, turned on, its videos picked by views, `brand_ids` ticked."""
+    now = utcnow()
+    kit = {
+        "owner_id": owner_id, "enabled": True, "slug": slug, "bio": "Cosy home videos.",
+        "hidden_blocks": "", "videos_by_views": True, "created_at": now, "updated_at": now,
+    }  # fmt: skip
+    _insert(connection, MediaKit.__table__, [kit])
+    ticked = [{"owner_id": owner_id, "brand_id": brand_id} for brand_id in brand_ids]
+    _insert(connection, KitBrand.__table__, ticked)
 
 
 # The tables whose rows the fill numbers itself.

@@ -192,7 +192,7 @@ def test_every_main_page_is_measured_or_excused(app) -> None:
 
     filled = fill.Filled(
         1, 10, 10, brand_id=1, pitch_id=1, numbered_name="Brand 4", deal_id=1, invoice_id=1,
-        calendar_token="t",
+        calendar_token="t", kit_slug="k",
     )  # fmt: skip
     measured = {endpoint(page.url(filled)) for page in pages.PAGES}
     names = (
@@ -208,6 +208,7 @@ def test_every_main_page_is_measured_or_excused(app) -> None:
         "deliverable_id",
         "rights_deal_id",
         "calendar_token",
+        "kit_slug",
         "invoice_id",
         "won_pitch_id",
     )
