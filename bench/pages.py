@@ -124,6 +124,8 @@ NOT_MEASURED: dict[str, str] = {
     "deals.void_invoice": "one invoice's confirm page",
     "emails.edit_template": "one template's editor",
     "emails.write": "a brand's pitch email: the same work as the pitch email measured",
+    "kit_settings.kit": "the kit's settings form: at most 60 videos and brands to pick from",
+    "kit_settings.preview": "the media kit's work for its creator (measured as the media kit)",
     "accounts.login": "public form, no account data",
     "accounts.register": "public form, no account data",
     "accounts.reset_request": "public form, no account data",

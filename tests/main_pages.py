@@ -474,6 +474,8 @@ MAIN_PAGES: list[MainPage] = [
     MainPage("/emails/brands/{brand_id}", email_templates),
     MainPage("/emails/pitches/{pitch_id}", email_templates),
     MainPage("/kit/{kit_slug}", media_kit, public=True),
+    MainPage("/settings/kit", media_kit),
+    MainPage("/settings/kit/preview", media_kit),
     MainPage("/kit/{kit_slug}.json", media_kit, public=True),
     MainPage("/login", no_data, public=True),
     MainPage("/register", no_data, public=True),

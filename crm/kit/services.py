@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from crm.brands.models import Brand
+from crm.accounts.mail import absolute_url
+from crm.brands.models import Brand, BrandStatus
 from crm.database import utcnow
 from crm.errors import FieldError
 from crm.kit.models import BIO_MAX, PRICE_KINDS, SLUG_MAX, KitBrand, KitVideo, MediaKit
@@ -73,6 +74,15 @@ def slug_problem(slug: str) -> str | None:
 def kit_of(session: Session, owner_id: int) -> MediaKit | None:
     """The creator's kit, None before they first save its settings."""
     return session.scalars(owned(MediaKit, owner_id)).one_or_none()
+
+
+def public_kit_url(session: Session, owner_id: int) -> str:
+    """The kit's public link while it is on (for emails: under the configured base URL);
+    empty while it is off."""
+    slug = session.scalar(
+        owned(MediaKit, owner_id, MediaKit.slug).where(MediaKit.enabled, MediaKit.slug.is_not(None))
+    )
+    return absolute_url("kit.page", slug=slug) if slug else ""
 
 
 def hidden_blocks(kit: MediaKit) -> frozenset[str]:
@@ -160,3 +170,36 @@ def _replace(
     session.execute(delete(model).where(model.owner_id == owner_id))
     for row_id in dict.fromkeys(ids):
         session.add(model(owner_id=owner_id, **{column: row_id}))
+
+
+# The most rows a settings list offers to pick from.
+CHOICES_MAX = 60
+
+
+def video_choices(session: Session, owner_id: int) -> list[PortfolioVideo]:
+    """The portfolio's most viewed videos, to pick from."""
+    return list(
+        session.scalars(
+            owned(PortfolioVideo, owner_id)
+            .order_by(PortfolioVideo.views.desc(), PortfolioVideo.id.desc())
+            .limit(CHOICES_MAX)
+        )
+    )
+
+
+def brand_choices(session: Session, owner_id: int) -> list[Brand]:
+    """The brands to tick from, by name: the latest clients (brands worked with) and those
+    already ticked (two queries, each on an index)."""
+    clients = session.scalars(
+        owned(Brand, owner_id)
+        .where(Brand.status == BrandStatus.CLIENT)
+        .order_by(Brand.updated_at.desc(), Brand.id.desc())
+        .limit(CHOICES_MAX)
+    )
+    ticked = session.scalars(
+        owned(Brand, owner_id)
+        .join(KitBrand, KitBrand.brand_id == Brand.id)
+        .where(KitBrand.owner_id == owner_id)
+    )
+    found = {brand.id: brand for brand in [*ticked, *clients]}
+    return sorted(found.values(), key=lambda brand: (brand.name_key, brand.id))
