@@ -164,12 +164,17 @@ def test_the_json_has_the_same_public_data(client, filled):
     assert {"label": "Paid usage rights", "percent": 30} in data["add_ons"]
 
 
-def test_without_weasyprint_the_pdf_button_says_what_to_install(client, filled, monkeypatch):
+def test_without_weasyprint_the_pdf_button_says_what_to_do(client, logged_in, filled, monkeypatch):
     monkeypatch.setattr(invoice_pdf, "_weasyprint", lambda: None)
-    page = client.get("/kit/maya").get_data(as_text=True)
-    assert "pip install &#39;creator-crm[pdf]&#39;" in page
-    response = client.get("/kit/maya.pdf")
+    stranger = client.application.test_client()
+    page = stranger.get("/kit/maya").get_data(as_text=True)
+    assert "print this page and choose" in page and "pip install" not in page
+    response = stranger.get("/kit/maya.pdf")
     assert response.status_code == 302 and response.location.endswith("/kit/maya#pdf")
+    # The creator is told what to install: on the settings page and in the preview.
+    install = "pip install &#39;creator-crm[pdf]&#39;"
+    assert install in logged_in.get("/settings/kit").get_data(as_text=True)
+    assert install in logged_in.get("/settings/kit/preview").get_data(as_text=True)
 
 
 def test_the_pdf_is_the_same_page_with_its_stylesheet_inline(client, filled, monkeypatch):

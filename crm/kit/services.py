@@ -71,6 +71,14 @@ def slug_problem(slug: str) -> str | None:
     return None
 
 
+def slug_free(session: Session, slug: str, owner_id: int) -> bool:
+    """Whether no other creator's kit has `slug`."""
+    taken = session.scalar(
+        select(MediaKit.id).where(MediaKit.slug == slug, MediaKit.owner_id != owner_id)
+    )
+    return taken is None
+
+
 def kit_of(session: Session, owner_id: int) -> MediaKit | None:
     """The creator's kit, None before they first save its settings."""
     return session.scalars(owned(MediaKit, owner_id)).one_or_none()
@@ -103,10 +111,7 @@ def check_settings(session: Session, owner_id: int, data: KitSettings) -> None:
         problem = slug_problem(data.slug) if data.slug else "Choose an address to turn it on."
         if problem:
             raise KitError(problem, field="slug")
-        taken = session.scalar(
-            select(MediaKit.id).where(MediaKit.slug == data.slug, MediaKit.owner_id != owner_id)
-        )
-        if taken is not None:
+        if not slug_free(session, data.slug, owner_id):
             raise KitError("That address is taken: pick another.", field="slug")
     if len(data.bio) > BIO_MAX:
         raise KitError(f"Keep it under {BIO_MAX} characters.", field="bio")

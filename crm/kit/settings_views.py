@@ -10,6 +10,7 @@ from wtforms import SelectChoice
 from crm.accounts.login import creator
 from crm.accounts.mail import absolute_url
 from crm.database import db_session
+from crm.deals.invoice_pdf import PDF_MISSING, pdf_available
 from crm.kit import services
 from crm.kit.forms import KitForm
 from crm.kit.models import PRICE_KINDS, MediaKit
@@ -74,7 +75,13 @@ def kit() -> str | Response:
         if found and found.enabled and found.slug
         else None
     )
-    return render_template("kit/settings.html", form=form, kit=found, public_url=public_url)
+    return render_template(
+        "kit/settings.html",
+        form=form,
+        kit=found,
+        public_url=public_url,
+        pdf_missing=None if pdf_available() else PDF_MISSING,
+    )
 
 
 @bp.get("/kit/preview")

@@ -31,6 +31,9 @@ from crm.market.current import market
 bp = Blueprint("kit", __name__, url_prefix="/kit")
 
 CACHE_SECONDS = 300
+# Without WeasyPrint a stranger is told how to keep a copy; the creator's preview (and the
+# settings page) say what to install.
+PRINT_INSTEAD = "To keep a copy, print this page and choose \u201cSave as PDF\u201d."
 
 
 def _published(slug: str) -> KitPage:
@@ -51,7 +54,7 @@ def render_kit(kit: KitPage, preview: str | None = None, inline_css: str | None 
         page_url=url_for("kit.page", slug=kit.slug, _external=True) if kit.slug else "",
         pdf_url=url_for("kit.pdf", slug=kit.slug) if kit.slug else "",
         json_url=url_for("kit.as_json", slug=kit.slug) if kit.slug else "",
-        pdf_missing=None if pdf_available() else PDF_MISSING,
+        pdf_missing=None if pdf_available() else (PDF_MISSING if preview else PRINT_INSTEAD),
     )
 
 
