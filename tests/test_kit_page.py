@@ -147,7 +147,9 @@ def test_the_kit_is_cacheable_and_answers_304_to_its_etag(client, filled):
 def test_the_kit_has_opengraph_and_twitter_card_tags(client, filled):
     page = client.get("/kit/maya").get_data(as_text=True)
     assert '<meta property="og:title" content="Maya Lopez (@maya.makes.home) · media kit">' in page
-    assert '<meta property="og:url" content="http://localhost/kit/maya">' in page
+    assert '<meta property="og:url" content="http://crm.test/kit/maya">' in page
+    forged = client.get("/kit/maya", headers={"Host": "evil.example"}).get_data(as_text=True)
+    assert "evil.example" not in forged
     assert '<meta name="twitter:card" content="summary">' in page
     assert "12.3K followers · 5.0% engagement · Home creator" in page
 

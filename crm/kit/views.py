@@ -23,6 +23,7 @@ from flask import (
     url_for,
 )
 
+from crm.accounts.mail import absolute_url
 from crm.database import db_session, end_read
 from crm.deals.invoice_pdf import PDF_MISSING, pdf_available, render_pdf
 from crm.kit.page import KitPage, kit_page, published_kit
@@ -51,7 +52,9 @@ def render_kit(kit: KitPage, preview: str | None = None, inline_css: str | None 
         kit=kit,
         preview=preview,
         inline_css=inline_css,
-        page_url=url_for("kit.page", slug=kit.slug, _external=True) if kit.slug else "",
+        # Under the configured base URL, never the request's Host header: shared caches keep
+        # this page, and a forged Host would otherwise land in its preview link.
+        page_url=absolute_url("kit.page", slug=kit.slug) if kit.slug else "",
         pdf_url=url_for("kit.pdf", slug=kit.slug) if kit.slug else "",
         json_url=url_for("kit.as_json", slug=kit.slug) if kit.slug else "",
         pdf_missing=None if pdf_available() else (PDF_MISSING if preview else PRINT_INSTEAD),
