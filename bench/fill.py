@@ -32,6 +32,7 @@ from bench.tables import (
     add_contacts,
     add_imports,
     add_income,
+    add_media_kit,
     add_pitches,
     add_snapshots,
     add_tags,
@@ -126,6 +127,7 @@ class Filled:
     invoice_id: int  # a sent invoice with its lines
     calendar_token: str  # the secret of the creator's calendar feed URL
     approval_token: str = ""  # an approval link for deal_id's open deliverables
+    kit_slug: str = ""  # the address of the creator's media kit (turned on)
 
 
 _CUMULATIVE: dict[int, tuple[list[Any], list[float]]] = {}
@@ -429,6 +431,10 @@ class Filler:
             }
 
 
+# The brands a benchmark kit ticks: as many as a kit shows.
+KIT_BRANDS = 12
+
+
 def creators(size: int, others: int) -> list[Creator]:
     """The main creator with `size` brands and pitches, and `others` with a tenth each."""
     main = Creator(MAIN_EMAIL, size, size, snapshots_every=1, videos=40)
@@ -479,6 +485,8 @@ def fill_creator(
     add_calendar_feed(connection, owner_id, token)
     approval_token = f"bench-approval-link-{owner_id}"
     add_approval_link(connection, owner_id, deal_id, approval_token)
+    kit_slug = f"bench-kit-{owner_id}"
+    add_media_kit(connection, owner_id, kit_slug, [brand["id"] for brand in brands[:KIT_BRANDS]])
     return Filled(
         owner_id,
         who.brands,
@@ -490,4 +498,5 @@ def fill_creator(
         invoice_id,
         token,
         approval_token,
+        kit_slug,
     )

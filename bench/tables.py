@@ -29,6 +29,7 @@ from crm.deals.retainer_models import RetainerMonth
 from crm.emails.models import PitchEmailTemplate
 from crm.imports.models import Import
 from crm.income.models import IncomeEntry
+from crm.kit.models import KitBrand, MediaKit
 from crm.pitches.models import Pitch
 from crm.stats.models import PortfolioVideo, StatsSnapshot
 from crm.timeline.models import BrandActivity
@@ -196,6 +197,20 @@ def add_approval_link(connection: sa.Connection, owner_id: int, deal_id: int, to
         "expires_at": now + timedelta(days=LINK_DAYS_DEFAULT),
     }
     _insert(connection, ApprovalLink.__table__, [row])
+
+
+def add_media_kit(
+    connection: sa.Connection, owner_id: int, slug: str, brand_ids: list[int]
+) -> None:
+    """The creator's kit, turned on, its videos picked by views, `brand_ids` ticked."""
+    now = utcnow()
+    kit = {
+        "owner_id": owner_id, "enabled": True, "slug": slug, "bio": "Cosy home videos.",
+        "hidden_blocks": "", "videos_by_views": True, "created_at": now, "updated_at": now,
+    }  # fmt: skip
+    _insert(connection, MediaKit.__table__, [kit])
+    ticked = [{"owner_id": owner_id, "brand_id": brand_id} for brand_id in brand_ids]
+    _insert(connection, KitBrand.__table__, ticked)
 
 
 # The tables whose rows the fill numbers itself.

@@ -119,6 +119,11 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(backup.bp)
     app.register_blueprint(calendar_feed.bp)  # public: the token in its URL is the key
+    from crm.kit import settings_views as kit_settings
+    from crm.kit import views as kit
+
+    app.register_blueprint(kit.bp)  # public: the media kit brands open
+    app.register_blueprint(kit_settings.bp)
 
 
 def _register_web(app: Flask) -> None:

@@ -12,6 +12,7 @@ from crm.deals.retainer_models import RetainerMonth
 from crm.emails.models import PitchEmailTemplate
 from crm.imports.models import DailyStats, FollowerShare, Import, ImportReplaced
 from crm.income.models import Expense, IncomeEntry, IncomeTarget, LiveSession
+from crm.kit.models import KitBrand, KitVideo, MediaKit
 from crm.pitches.models import Pitch, PitchTotal
 from crm.stats.models import PortfolioVideo, StatsSnapshot
 from crm.timeline.models import BrandActivity
@@ -38,8 +39,11 @@ __all__ = [
     "Invoice",
     "InvoiceLine",
     "InvoiceSettings",
+    "KitBrand",
+    "KitVideo",
     "LiveSession",
     "LoginSession",
+    "MediaKit",
     "PasswordReset",
     "Pitch",
     "PitchEmailTemplate",

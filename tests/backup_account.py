@@ -13,6 +13,7 @@ from crm.deals.retainer_models import RetainerMonth
 from crm.emails.models import PitchEmailTemplate
 from crm.imports.models import DailyStats, FollowerShare
 from crm.income.models import IncomeTarget
+from crm.kit.models import KitBrand, KitVideo
 from crm.pitches.models import PitchStatus
 from tests import factories, factories_brands, factories_deals, factories_income
 from tests.factories_imports import make_ltk_import
@@ -24,10 +25,13 @@ def fill_account(session: Session, owner: User) -> None:
     owner.display_name, owner.tiktok_handle, owner.followers = "Ana Glow", "anaglow", 4_200
     owner.timezone, owner.income_goal_cents = "Europe/Madrid", 250_000
     factories.make_snapshot(session, owner)
-    factories.make_video(session, owner, title="Serum «review» ✨")
+    video = factories.make_video(session, owner, title="Serum «review» ✨")
     brand = factories_brands.make_brand(
         session, owner, name="Glow Labs", notes="Línea 1\nLine 2", tags="skincare, paid"
     )
+    # The media kit's picks (the kit row itself stays out of backups: crm/backup/tables.py).
+    session.add(KitVideo(owner_id=owner.id, video_id=video.id))
+    session.add(KitBrand(owner_id=owner.id, brand_id=brand.id))
     factories_brands.make_brand(session, owner, name="Second Brand")
     contact = factories_brands.make_contact(session, owner, brand, email="pr@glow.example")
     factories_brands.make_note(session, owner, brand, "Met at the fair")

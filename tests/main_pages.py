@@ -347,6 +347,24 @@ def imports(session: Session, user: User, ids: Ids) -> None:
     session.commit()
 
 
+def media_kit(session: Session, user: User, ids: Ids) -> None:
+    """A kit turned on (kit_slug) with stats, videos, audience shares and ticked brands."""
+    from crm.imports.models import FollowerShare
+    from crm.kit.models import KitBrand
+    from tests.factories_kit import make_kit
+
+    if "kit_slug" not in ids:
+        ids["kit_slug"] = make_kit(session, user, slug=f"kit-{user.id}").slug
+    stats(session, user, ids)
+    for number in range(ROWS):
+        brand = make_brand(session, user)
+        session.add(KitBrand(owner_id=user.id, brand_id=brand.id))
+        key = f"T{next(_days)}"
+        session.add(FollowerShare(owner_id=user.id, dimension="territory", key=key,
+                                  share_millionths=1_000 * number))  # fmt: skip
+    session.commit()
+
+
 @dataclass(frozen=True)
 class MainPage:
     """A GET page as a creator opens it; `path` takes the ids the page's fill kept."""
@@ -479,6 +497,10 @@ MAIN_PAGES: list[MainPage] = [
     MainPage("/emails/templates/first_followup", email_templates),
     MainPage("/emails/brands/{brand_id}", email_templates),
     MainPage("/emails/pitches/{pitch_id}", email_templates),
+    MainPage("/kit/{kit_slug}", media_kit, public=True),
+    MainPage("/settings/kit", media_kit),
+    MainPage("/settings/kit/preview", media_kit),
+    MainPage("/kit/{kit_slug}.json", media_kit, public=True),
     MainPage("/login", no_data, public=True),
     MainPage("/register", no_data, public=True),
     MainPage("/password/reset", no_data, public=True),
@@ -492,6 +514,8 @@ NOT_MAIN_PAGES: dict[str, str] = {
     "accounts.finish_sign_up": "a signed link checked without the database until it is posted",
     "deals.invoice_pdf": "the invoice page's queries, as a PDF; without the optional WeasyPrint "
     "a redirect to that page",
+    "kit.pdf": "the kit page's queries, as a PDF; without the optional WeasyPrint a redirect "
+    "to that page",
 }
 
 

@@ -195,7 +195,7 @@ def test_every_main_page_is_measured_or_excused(app) -> None:
 
     filled = fill.Filled(
         1, 10, 10, brand_id=1, pitch_id=1, numbered_name="Brand 4", deal_id=1, invoice_id=1,
-        calendar_token="t", approval_token="a",
+        calendar_token="t", approval_token="a", kit_slug="k",
     )  # fmt: skip
     measured = {endpoint(page.url(filled)) for page in pages.PAGES}
     names = (
@@ -212,6 +212,7 @@ def test_every_main_page_is_measured_or_excused(app) -> None:
         "rights_deal_id",
         "calendar_token",
         "approval_token",
+        "kit_slug",
         "invoice_id",
         "won_pitch_id",
     )

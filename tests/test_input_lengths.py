@@ -38,6 +38,8 @@ from crm.errors import FieldError
 from crm.forms import HiddenLineField
 from crm.income import forms as income_forms
 from crm.income.models import Expense, IncomeEntry, IncomeTarget
+from crm.kit import forms as kit_forms
+from crm.kit.models import PRICE_KINDS, MediaKit
 from crm.pitches import forms as pitch_forms
 from crm.pitches import services as pitches
 from crm.pitches.models import Pitch
@@ -84,6 +86,8 @@ STORED_IN: dict[type, tuple[type, dict[str, str]]] = {
         ApprovalAnswer,
         {"deliverable": "deliverable_id", "action": "kind"},
     ),
+    # The own prices land as cents in the <kind>_cents columns.
+    kit_forms.KitForm: (MediaKit, {kind: f"{kind}_cents" for kind in PRICE_KINDS}),
 }
 # Forms built at run time from the seed (a new class each time), by name: each of their
 # fields is an amount of money, stored as cents in the one column named.

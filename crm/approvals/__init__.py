@@ -1,7 +1,5 @@
 """Approval links: a brand approves a draft, or asks for a revision, through a secret link.
 
-PUBLIC_ENDPOINTS are the routes a visitor reaches without logging in (the token in the URL
-is the key); the app's one list of public endpoints takes them from here.
+The brand's routes need no login (the token in the URL is the key): they are in the app's one
+list of public endpoints, crm.public.PUBLIC_ENDPOINTS.
 """
-
-PUBLIC_ENDPOINTS: tuple[str, ...] = ("approve.page", "approve.answer")

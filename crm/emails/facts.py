@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from crm.accounts.models import User
 from crm.add_on_policy.services import saved_percents
 from crm.brands.models import Brand, Contact
+from crm.kit.services import public_kit_url
 from crm.ownership import owned
 from crm.pitches import followups
 from crm.pitches.models import Pitch, PitchKind
@@ -64,6 +65,7 @@ class Facts:
     pitch: PitchFact | None = None
     followups_planned: int = 3
     add_on_percents: dict[str, int] = field(default_factory=dict)
+    media_kit_url: str = ""  # empty while the kit is off
 
 
 def contact_for(brand: Brand, pitch: Pitch | None) -> Contact | None:
@@ -117,4 +119,5 @@ def gather(
         pitch=_pitch_fact(pitch),
         followups_planned=len(followups.user_cadence(user)),
         add_on_percents=saved_percents(session, user.id),
+        media_kit_url=public_kit_url(session, user.id),
     )

@@ -29,6 +29,8 @@ VARIABLES: dict[str, str] = {
     "creator_name": "Your display name from your profile.",
     "creator_handle": "Your TikTok handle with the @, or empty.",
     "creator_profile_url": "Your TikTok profile link ('https://www.tiktok.com/@you'), or empty.",
+    "media_kit_url": "Your media kit's public link while it is on (Profile, Media kit); empty "
+    "while it is off.",
     "niche": "Your niche in words ('home'); empty for other.",
     "followers": "'4,424 followers', or empty when your profile has no follower count.",
     "average_views": "'3,612 views' per video from your latest stats, or empty.",
@@ -190,6 +192,7 @@ def variables(facts: Facts, kind: EmailKind, m: Market) -> dict[str, Any]:
         "creator_name": facts.creator_name,
         "creator_handle": facts.creator_handle,
         "creator_profile_url": profile_url(facts.creator_handle),
+        "media_kit_url": facts.media_kit_url,
         "niche": _label(m.niche_label(facts.niche)),
         "followers": plural(facts.followers, "follower") if facts.followers > 0 else "",
         "average_views": average_views_text(facts.average_views),

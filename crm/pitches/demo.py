@@ -112,6 +112,16 @@ SETTLED: tuple[Story, ...] = (
         brand="Verde Plant Studio",
         brand_after=BrandStatus.DORMANT,
     ),
+    # The sponsored review fell through; the studio came back for UGC, and it was won.
+    Story(
+        K.UGC,
+        C.EMAIL,
+        200_00,
+        "Two plant-care videos for the studio",
+        ((S.SENT, 26), (S.REPLIED, 24), (S.WON, 21)),
+        brand="Verde Plant Studio",
+        brand_after=BrandStatus.CLIENT,
+    ),
     Story(
         K.UGC,
         C.EMAIL,

@@ -1,0 +1,28 @@
+"""The routes anyone may open without logging in: one list, read by the route sweeps.
+
+Every other route redirects a visitor who is not logged in to the login page
+(tests/test_public_routes.py walks the URL map and holds both halves to that).
+"""
+
+from __future__ import annotations
+
+# endpoint -> why it needs no login
+PUBLIC_ENDPOINTS: dict[str, str] = {
+    "static": "the stylesheets, scripts and icon every page loads",
+    "accounts.login": "the login form",
+    "accounts.register": "the sign-up form",
+    "accounts.finish_sign_up": "the signed link of a sign-up: the link is the key",
+    "accounts.reset_request": "asking for a password reset link",
+    "accounts.reset_password": "the reset link's form: the token in the URL is the key",
+    "calendar.feed": "the calendar feed: the secret token in the URL is the key",
+    "kit.page": "the media kit brands open (only public data, 404 while it is off)",
+    "kit.as_json": "the media kit as JSON for a link-in-bio tool",
+    "kit.pdf": "the media kit as a PDF",
+    "approve.page": "a brand's approval link: the secret token in the URL is the key",
+    "approve.answer": "a brand approves a draft or asks for a revision through that link",
+}
+
+
+def is_public(endpoint: str | None) -> bool:
+    """Whether `endpoint` answers without a login."""
+    return endpoint in PUBLIC_ENDPOINTS
