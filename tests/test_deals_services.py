@@ -263,6 +263,34 @@ def test_a_pitch_without_a_quote_needs_the_agreed_amount(session, user) -> None:
     assert refused.value.field == "amount"
 
 
+@pytest.mark.parametrize(
+    "kind", [DealKind.UGC, DealKind.SPONSORED_POST, DealKind.AFFILIATE, DealKind.RETAINER]
+)
+def test_an_empty_agreed_amount_is_refused_beside_it(session, user, kind: DealKind) -> None:
+    brand = make_brand(session, user)
+    retainer = {"videos_per_month": 2, "start_month": TODAY} if kind is DealKind.RETAINER else {}
+    # Not given at all: a CLI or an import can't leave it out either.
+    data = DealData(brand_id=brand.id, title="No amount", kind=kind, **retainer)
+    with pytest.raises(DealError) as refused:
+        services.save_deal(session, user, None, data, TODAY)
+    assert (refused.value.field, refused.value.message) == ("amount", "Enter the agreed amount.")
+    deal = make_deal(session, user, brand, kind=kind, **retainer)
+    with pytest.raises(DealError) as refused:
+        services.save_deal(session, user, deal, replace(data, title=deal.title), TODAY)
+    assert refused.value.field == "amount"
+    session.refresh(deal)
+    assert deal.amount_cents == 90_000
+    assert _count(session, Deal) == 1
+
+
+def test_a_won_pitch_without_a_quote_or_an_amount_is_refused_beside_it(session, user) -> None:
+    pitch = make_pitch(session, user, status=PitchStatus.WON, quoted_cents=None)
+    with pytest.raises(DealError) as refused:
+        services.deal_from_pitch(session, user, pitch, None, TODAY)
+    assert (refused.value.field, refused.value.message) == ("amount", "Enter the agreed amount.")
+    assert _count(session, Deal) == 0
+
+
 def test_a_won_retainer_pitch_needs_its_videos_a_month(session, user) -> None:
     pitch = make_pitch(session, user, status=PitchStatus.WON, kind=PitchKind.RETAINER)
     with pytest.raises(DealError) as refused:

@@ -182,6 +182,27 @@ def test_bad_input_is_shown_beside_its_field_and_nothing_is_written(
     assert _deal_count(session) == 0
 
 
+@pytest.mark.parametrize("kind", ["ugc", "sponsored_post", "affiliate"])
+def test_an_empty_agreed_amount_is_refused_beside_it(logged_in, session, user, kind) -> None:
+    brand = make_brand(session, user)
+    response = logged_in.post(f"/deals/new?brand={brand.id}", data=_form(amount="", kind=kind))
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'id="amount-error"' in page and "Enter the agreed amount." in page
+    assert _deal_count(session) == 0
+
+
+def test_emptying_a_deals_amount_keeps_the_amount_it_had(logged_in, session, user) -> None:
+    deal = make_deal(session, user)
+    form = _form(amount="")
+    form.pop("token")
+    response = logged_in.post(f"/deals/{deal.id}/edit", data=form)
+    assert response.status_code == 200
+    assert "Enter the agreed amount." in response.get_data(as_text=True)
+    session.refresh(deal)
+    assert deal.amount_cents == 90_000
+
+
 def test_editing_a_deal_keeps_its_brand_and_pitch(logged_in, session, user) -> None:
     pitch = make_pitch(session, user, status=PitchStatus.WON)
     deal = make_deal(session, user, pitch.brand, pitch_id=pitch.id)
@@ -293,6 +314,15 @@ def test_a_bad_amount_is_refused_beside_it(logged_in, session, user) -> None:
     response = logged_in.post(f"/deals/from-pitch/{pitch.id}", data={"amount": "-1"})
     assert response.status_code == 200
     assert "can&#39;t be negative" in response.get_data(as_text=True)
+    assert _deal_count(session) == 0
+
+
+def test_an_empty_amount_for_a_won_pitch_is_refused_beside_it(logged_in, session, user) -> None:
+    pitch = make_pitch(session, user, status=PitchStatus.WON, quoted_cents=None)
+    response = logged_in.post(f"/deals/from-pitch/{pitch.id}", data={"amount": ""})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'id="amount-error"' in page and "Enter the agreed amount." in page
     assert _deal_count(session) == 0
 
 

@@ -89,7 +89,7 @@ class DealForm(FlaskForm):
     amount = AmountField(
         "Agreed amount",
         [Optional()],
-        description="Cash the brand pays; a retainer's monthly fee. 0 for a gifted deal.",
+        description="Cash the brand pays; a retainer's monthly fee. Empty for a gifted deal.",
         render_kw={"placeholder": "450"},
     )
     currency = SelectField("Currency", choices=choices(CURRENCY_CHOICES))
@@ -170,7 +170,7 @@ class DealForm(FlaskForm):
             pitch_id=pitch_id,
             title=self.title.data or "",
             kind=DealKind(self.kind.data),
-            amount_cents=self.amount.cents or 0,
+            amount_cents=self.amount.cents,  # empty: None, which the service refuses
             currency=self.currency.data,
             contact_id=int(self.contact_id.data) if self.contact_id.data else None,
             gifted_value_cents=self.gifted_value.cents or 0,

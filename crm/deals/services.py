@@ -252,9 +252,8 @@ def deal_from_pitch(
     existing = deal_for_pitch(session, owner.id, pitch.id)
     if existing is not None:
         return existing
+    # None with no quote either: check_deal refuses it beside the amount.
     amount = pitch.quoted_cents if amount_cents is None else amount_cents
-    if amount is None:
-        raise DealError("Enter the agreed amount.", field="amount")
     kind = KIND_FOR_PITCH[pitch.kind]
     data = DealData(
         brand_id=pitch.brand_id,
