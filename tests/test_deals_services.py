@@ -147,6 +147,17 @@ def test_half_upfront_takes_half_the_amount_as_deposit_rounded_up(session, user)
     assert deal.deposit_cents == 50_001
 
 
+@pytest.mark.parametrize("value", [{}, {"gifted_value_cents": 0}])
+def test_a_gifted_deal_needs_its_value_in_kind(session, user, value) -> None:
+    brand = make_brand(session, user)
+    data = DealData(brand_id=brand.id, title="Gift box", kind=DealKind.GIFTED, **value)
+    with pytest.raises(DealError) as refused:
+        services.save_deal(session, user, None, data, TODAY)
+    assert refused.value.field == "gifted_value"
+    assert "what the gifted product is worth" in refused.value.message
+    assert _count(session, Deal) == 0
+
+
 def test_a_gifted_deal_keeps_its_value_apart_from_cash(session, user) -> None:
     brand = make_brand(session, user)
     data = _data(brand.id, kind=DealKind.GIFTED, amount_cents=0, gifted_value_cents=12_000)

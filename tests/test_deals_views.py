@@ -77,7 +77,9 @@ def test_the_list_shows_deals_newest_first_with_their_brand_and_next_due(
 
 def test_the_list_filters_by_status_and_kind(logged_in, session, user) -> None:
     make_deal(session, user, title="Paid one", status=DealStatus.PAID)
-    make_deal(session, user, title="Gift box", kind=DealKind.GIFTED, amount_cents=0)
+    make_deal(
+        session, user, title="Gift box", kind=DealKind.GIFTED, amount_cents=0, gifted_value_cents=50
+    )
     paid = _page(logged_in, "/deals/?status=paid")
     assert "Paid one" in paid and "Gift box" not in paid
     gifted = _page(logged_in, "/deals/?kind=gifted")
@@ -102,6 +104,7 @@ def test_active_cash_is_summed_apart_from_gifted_value(logged_in, session, user)
     assert "$750" in page  # 450 + 300 active cash
     assert "$870" not in page and "$1,749" not in page  # never with the gift or the paid deal
     assert "worth $120 in kind" in page
+    assert "Gifted: no payment" in page and "$0" not in page
 
 
 def test_the_list_pages_by_keyset(logged_in, app, session, user) -> None:
@@ -274,10 +277,25 @@ def test_the_deal_page_lists_its_deliverables_and_links_the_timeline(
     assert f"/brands/{deliverable.deal.brand_id}#timeline" in page
 
 
-def test_a_gifted_deal_shows_its_value_in_kind(logged_in, session, user) -> None:
+def test_a_gifted_deal_shows_no_payment_and_its_value_in_kind(logged_in, session, user) -> None:
     deal = make_deal(session, user, kind=DealKind.GIFTED, amount_cents=0, gifted_value_cents=8_000)
     page = _page(logged_in, f"/deals/{deal.id}")
-    assert "Gifted product (in kind)" in page and "$80" in page
+    assert "Gifted: no payment" in page and "$0" not in page
+    assert "gifted product (in kind) worth $80" in page
+
+
+def test_a_gifted_deal_without_its_value_is_refused_beside_it(logged_in, session, user) -> None:
+    brand = make_brand(session, user)
+    form = _form(kind="gifted", amount="", gifted_value="")
+    response = logged_in.post(f"/deals/new?brand={brand.id}", data=form)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'id="gifted_value-error"' in page and "what the gifted product is worth" in page
+    assert _deal_count(session) == 0
+    response = logged_in.post(f"/deals/new?brand={brand.id}", data={**form, "gifted_value": "60"})
+    assert response.status_code == 302
+    deal = session.scalars(select(Deal)).one()
+    assert (deal.amount_cents, deal.gifted_value_cents) == (0, 6_000)
 
 
 # A won pitch becomes its deal

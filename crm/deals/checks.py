@@ -119,6 +119,11 @@ def _check_money(data: DealData) -> DealData:
         raise DealError(
             "A gifted deal pays no cash: enter the product's value instead.", field="amount"
         )
+    if data.kind is DealKind.GIFTED and not data.gifted_value_cents:
+        raise DealError(
+            "Enter what the gifted product is worth: kept in kind, never added to your cash.",
+            field="gifted_value",
+        )
     if data.deposit_cents > amount:
         raise DealError("The deposit can't be more than the agreed amount.", field="deposit")
     if data.payment_terms is PaymentTerms.HALF_UPFRONT and not data.deposit_cents:
