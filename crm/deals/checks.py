@@ -84,7 +84,7 @@ def _check_cents(cents: int, field: str) -> None:
 
 def check_text(value: str, most: int, field: str, *, one_line: bool = True) -> None:
     if len(value) > most:
-        raise DealError(f"Keep it under {most:,} characters.", field=field)
+        raise DealError(inputs.too_long_message(most), field=field)
     if one_line and not inputs.is_one_line(value):
         raise DealError(inputs.ONE_LINE_MESSAGE, field=field)
 
@@ -202,7 +202,7 @@ def check_link(url: str, field: str) -> str:
     if not url:
         return ""
     if len(url) > LINK_MAX:
-        raise DealError(f"Keep the link under {LINK_MAX} characters.", field=field)
+        raise DealError(inputs.too_long_message(LINK_MAX), field=field)
     problem = links.link_problem(url)
     if problem:
         raise DealError(problem, field=field)
