@@ -3,12 +3,14 @@ posting starting the rights, the revision limit, and nobody else's brand, pitch 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from crm.add_on_policy.models import AddOnUplift
 from crm.deals import services
@@ -414,6 +416,57 @@ def test_moving_back_from_posted_clears_the_post_date(session, user) -> None:
     services.move_deliverable(session, deliverable, DeliverableStatus.POSTED, TODAY)
     services.move_deliverable(session, deliverable, DeliverableStatus.APPROVED, TODAY)
     assert (deliverable.status, deliverable.posted_on) == (DeliverableStatus.APPROVED, None)
+
+
+@contextmanager
+def _updates(model: type) -> Iterator[list[object]]:
+    """The rows of `model` an UPDATE is flushed for while inside."""
+    written: list[object] = []
+
+    def count(_mapper, _connection, row) -> None:
+        written.append(row)
+
+    event.listen(model, "before_update", count)
+    try:
+        yield written
+    finally:
+        event.remove(model, "before_update", count)
+
+
+@pytest.mark.parametrize(
+    "status", [DeliverableStatus.FILMING, DeliverableStatus.REVISIONS, DeliverableStatus.POSTED]
+)
+def test_moving_to_the_status_it_has_changes_nothing(session, user, status) -> None:
+    deliverable = make_deliverable(session, user)
+    services.move_deliverable(session, deliverable, DeliverableStatus.SUBMITTED, TODAY)
+    if status is DeliverableStatus.REVISIONS:
+        services.request_revision(session, deliverable)
+    else:
+        services.move_deliverable(session, deliverable, status, date(2026, 3, 1))
+    session.commit()
+    before = (deliverable.posted_on, deliverable.revisions_used, deliverable.updated_at)
+    moves = len(_lines(session, deliverable.deal.brand_id, ActivityKind.DELIVERABLE_MOVED))
+    with _updates(Deliverable) as written:
+        services.move_deliverable(session, deliverable, status, date(2026, 3, 2))
+        session.flush()
+    assert written == []
+    session.commit()
+    session.refresh(deliverable)
+    assert deliverable.status is status
+    assert (deliverable.posted_on, deliverable.revisions_used, deliverable.updated_at) == before
+    assert len(_lines(session, deliverable.deal.brand_id, ActivityKind.DELIVERABLE_MOVED)) == moves
+
+
+def test_a_post_date_changes_by_editing_it(session, user) -> None:
+    deliverable = make_deliverable(session, user)
+    services.move_deliverable(session, deliverable, DeliverableStatus.POSTED, date(2026, 3, 1))
+    services.edit_posting(session, deliverable, TODAY, posted_on=date(2026, 2, 27), live_url="")
+    assert deliverable.posted_on == date(2026, 2, 27)
+    with pytest.raises(DealError) as refused:
+        services.edit_posting(session, deliverable, TODAY, posted_on=date(2026, 3, 3), live_url="")
+    assert refused.value.field == "posted_on"
+    moved = _lines(session, deliverable.deal.brand_id, ActivityKind.DELIVERABLE_MOVED)
+    assert len(moved) == 1  # posting, not the edit
 
 
 def _submitted(session, user, limit: int) -> Deliverable:
