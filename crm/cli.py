@@ -49,9 +49,20 @@ def data_lines(app: Flask) -> list[str]:
 def _run(ctx: click.Context, **options: Any) -> None:
     # The reloader's child process starts the app again: say it once, in the parent.
     if not os.environ.get("WERKZEUG_RUN_MAIN"):
-        for line in data_lines(ctx.ensure_object(ScriptInfo).load_app()):
+        app = ctx.ensure_object(ScriptInfo).load_app()
+        for line in data_lines(app):
+            click.echo(line)
+        for line in _roll_retainers_once(app):
             click.echo(line)
     ctx.invoke(run_command, **options)
+
+
+def _roll_retainers_once(app: Flask) -> list[str]:
+    """Roll the retainers' due months once at start (crm.deals.cli.roll_at_start)."""
+    from crm.deals.cli import roll_at_start
+
+    with app.app_context():
+        return roll_at_start()
 
 
 # Flask's `run`, saying first where the data is.

@@ -15,6 +15,7 @@ from crm.brands import demo as brands_demo
 from crm.cli import data_lines
 from crm.database import db_session, end_read
 from crm.deals import demo as deals_demo
+from crm.deals.cli import roll_at_start
 from crm.income import demo as income_demo
 from crm.kit import demo as kit_demo
 from crm.pitches import demo as pitches_demo
@@ -75,6 +76,8 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
     session.commit()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     click.echo("Demo data created." if created else "Demo data already there; nothing changed.")
+    for line in roll_at_start():  # a month that began since the last demo gets its work
+        click.echo(line)
     for line in data_lines(app):
         click.echo(line)
     if no_serve:

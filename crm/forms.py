@@ -72,6 +72,15 @@ class SelectField(wtforms.SelectField):
             self.data = ""
 
 
+def at_most(most: int) -> Length:
+    """A Length validator of `most` characters, in the app's words ("At most 200 characters.").
+
+    The macro reads its max as the counter's data-maxlength; WTForms' own message
+    ("Field cannot be longer than ...") is not how the app speaks.
+    """
+    return Length(max=most, message=inputs.too_long_message(most))
+
+
 def refused_filters(form: FlaskForm, *, title: str, what: str) -> tuple[str, int]:
     """The page for query-string filters that don't read (month=2026-13): the filters again
     with each error beside its field and no figures, as a 400. Showing this month's figures

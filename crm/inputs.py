@@ -30,6 +30,13 @@ YEARS_AHEAD = 5
 
 NUL = "\x00"
 ONE_LINE_MESSAGE = "Keep this on one line, without line breaks, tabs or control characters."
+
+
+def too_long_message(most: int) -> str:
+    """What text over its limit of `most` characters is told, by a form or a service alike."""
+    return f"At most {most:,} characters."
+
+
 NUL_MESSAGE = (
     "Part of what you sent contains an invisible character (a NUL byte) that can't be saved. "
     "Go back, retype the text you pasted and try again."

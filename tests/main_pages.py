@@ -99,7 +99,15 @@ def deals(session: Session, user: User, ids: Ids) -> None:
         )
         ids.setdefault("deal_id", deal.id)
         make_deliverable(session, user, deal, due_on=today + timedelta(days=number), today=today)
-        make_deal(session, user, anchor, kind=DealKind.GIFTED, amount_cents=0, today=today)
+        make_deal(
+            session,
+            user,
+            anchor,
+            kind=DealKind.GIFTED,
+            amount_cents=0,
+            gifted_value_cents=4_000,
+            today=today,
+        )
     won = make_pitch(session, user, brand=anchor, status=PitchStatus.WON)
     ids.setdefault("won_pitch_id", won.id)
 

@@ -3,12 +3,14 @@ posting starting the rights, the revision limit, and nobody else's brand, pitch 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from crm.add_on_policy.models import AddOnUplift
 from crm.deals import services
@@ -147,6 +149,17 @@ def test_half_upfront_takes_half_the_amount_as_deposit_rounded_up(session, user)
     assert deal.deposit_cents == 50_001
 
 
+@pytest.mark.parametrize("value", [{}, {"gifted_value_cents": 0}])
+def test_a_gifted_deal_needs_its_value_in_kind(session, user, value) -> None:
+    brand = make_brand(session, user)
+    data = DealData(brand_id=brand.id, title="Gift box", kind=DealKind.GIFTED, **value)
+    with pytest.raises(DealError) as refused:
+        services.save_deal(session, user, None, data, TODAY)
+    assert refused.value.field == "gifted_value"
+    assert "what the gifted product is worth" in refused.value.message
+    assert _count(session, Deal) == 0
+
+
 def test_a_gifted_deal_keeps_its_value_apart_from_cash(session, user) -> None:
     brand = make_brand(session, user)
     data = _data(brand.id, kind=DealKind.GIFTED, amount_cents=0, gifted_value_cents=12_000)
@@ -263,6 +276,34 @@ def test_a_pitch_without_a_quote_needs_the_agreed_amount(session, user) -> None:
     assert refused.value.field == "amount"
 
 
+@pytest.mark.parametrize(
+    "kind", [DealKind.UGC, DealKind.SPONSORED_POST, DealKind.AFFILIATE, DealKind.RETAINER]
+)
+def test_an_empty_agreed_amount_is_refused_beside_it(session, user, kind: DealKind) -> None:
+    brand = make_brand(session, user)
+    retainer = {"videos_per_month": 2, "start_month": TODAY} if kind is DealKind.RETAINER else {}
+    # Not given at all: a CLI or an import can't leave it out either.
+    data = DealData(brand_id=brand.id, title="No amount", kind=kind, **retainer)
+    with pytest.raises(DealError) as refused:
+        services.save_deal(session, user, None, data, TODAY)
+    assert (refused.value.field, refused.value.message) == ("amount", "Enter the agreed amount.")
+    deal = make_deal(session, user, brand, kind=kind, **retainer)
+    with pytest.raises(DealError) as refused:
+        services.save_deal(session, user, deal, replace(data, title=deal.title), TODAY)
+    assert refused.value.field == "amount"
+    session.refresh(deal)
+    assert deal.amount_cents == 90_000
+    assert _count(session, Deal) == 1
+
+
+def test_a_won_pitch_without_a_quote_or_an_amount_is_refused_beside_it(session, user) -> None:
+    pitch = make_pitch(session, user, status=PitchStatus.WON, quoted_cents=None)
+    with pytest.raises(DealError) as refused:
+        services.deal_from_pitch(session, user, pitch, None, TODAY)
+    assert (refused.value.field, refused.value.message) == ("amount", "Enter the agreed amount.")
+    assert _count(session, Deal) == 0
+
+
 def test_a_won_retainer_pitch_needs_its_videos_a_month(session, user) -> None:
     pitch = make_pitch(session, user, status=PitchStatus.WON, kind=PitchKind.RETAINER)
     with pytest.raises(DealError) as refused:
@@ -375,6 +416,57 @@ def test_moving_back_from_posted_clears_the_post_date(session, user) -> None:
     services.move_deliverable(session, deliverable, DeliverableStatus.POSTED, TODAY)
     services.move_deliverable(session, deliverable, DeliverableStatus.APPROVED, TODAY)
     assert (deliverable.status, deliverable.posted_on) == (DeliverableStatus.APPROVED, None)
+
+
+@contextmanager
+def _updates(model: type) -> Iterator[list[object]]:
+    """The rows of `model` an UPDATE is flushed for while inside."""
+    written: list[object] = []
+
+    def count(_mapper, _connection, row) -> None:
+        written.append(row)
+
+    event.listen(model, "before_update", count)
+    try:
+        yield written
+    finally:
+        event.remove(model, "before_update", count)
+
+
+@pytest.mark.parametrize(
+    "status", [DeliverableStatus.FILMING, DeliverableStatus.REVISIONS, DeliverableStatus.POSTED]
+)
+def test_moving_to_the_status_it_has_changes_nothing(session, user, status) -> None:
+    deliverable = make_deliverable(session, user)
+    services.move_deliverable(session, deliverable, DeliverableStatus.SUBMITTED, TODAY)
+    if status is DeliverableStatus.REVISIONS:
+        services.request_revision(session, deliverable)
+    else:
+        services.move_deliverable(session, deliverable, status, date(2026, 3, 1))
+    session.commit()
+    before = (deliverable.posted_on, deliverable.revisions_used, deliverable.updated_at)
+    moves = len(_lines(session, deliverable.deal.brand_id, ActivityKind.DELIVERABLE_MOVED))
+    with _updates(Deliverable) as written:
+        services.move_deliverable(session, deliverable, status, date(2026, 3, 2))
+        session.flush()
+    assert written == []
+    session.commit()
+    session.refresh(deliverable)
+    assert deliverable.status is status
+    assert (deliverable.posted_on, deliverable.revisions_used, deliverable.updated_at) == before
+    assert len(_lines(session, deliverable.deal.brand_id, ActivityKind.DELIVERABLE_MOVED)) == moves
+
+
+def test_a_post_date_changes_by_editing_it(session, user) -> None:
+    deliverable = make_deliverable(session, user)
+    services.move_deliverable(session, deliverable, DeliverableStatus.POSTED, date(2026, 3, 1))
+    services.edit_posting(session, deliverable, TODAY, posted_on=date(2026, 2, 27), live_url="")
+    assert deliverable.posted_on == date(2026, 2, 27)
+    with pytest.raises(DealError) as refused:
+        services.edit_posting(session, deliverable, TODAY, posted_on=date(2026, 3, 3), live_url="")
+    assert refused.value.field == "posted_on"
+    moved = _lines(session, deliverable.deal.brand_id, ActivityKind.DELIVERABLE_MOVED)
+    assert len(moved) == 1  # posting, not the edit
 
 
 def _submitted(session, user, limit: int) -> Deliverable:

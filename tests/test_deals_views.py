@@ -77,7 +77,9 @@ def test_the_list_shows_deals_newest_first_with_their_brand_and_next_due(
 
 def test_the_list_filters_by_status_and_kind(logged_in, session, user) -> None:
     make_deal(session, user, title="Paid one", status=DealStatus.PAID)
-    make_deal(session, user, title="Gift box", kind=DealKind.GIFTED, amount_cents=0)
+    make_deal(
+        session, user, title="Gift box", kind=DealKind.GIFTED, amount_cents=0, gifted_value_cents=50
+    )
     paid = _page(logged_in, "/deals/?status=paid")
     assert "Paid one" in paid and "Gift box" not in paid
     gifted = _page(logged_in, "/deals/?kind=gifted")
@@ -102,6 +104,7 @@ def test_active_cash_is_summed_apart_from_gifted_value(logged_in, session, user)
     assert "$750" in page  # 450 + 300 active cash
     assert "$870" not in page and "$1,749" not in page  # never with the gift or the paid deal
     assert "worth $120 in kind" in page
+    assert "Gifted: no payment" in page and "$0" not in page
 
 
 def test_the_list_pages_by_keyset(logged_in, app, session, user) -> None:
@@ -182,6 +185,27 @@ def test_bad_input_is_shown_beside_its_field_and_nothing_is_written(
     assert _deal_count(session) == 0
 
 
+@pytest.mark.parametrize("kind", ["ugc", "sponsored_post", "affiliate"])
+def test_an_empty_agreed_amount_is_refused_beside_it(logged_in, session, user, kind) -> None:
+    brand = make_brand(session, user)
+    response = logged_in.post(f"/deals/new?brand={brand.id}", data=_form(amount="", kind=kind))
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'id="amount-error"' in page and "Enter the agreed amount." in page
+    assert _deal_count(session) == 0
+
+
+def test_emptying_a_deals_amount_keeps_the_amount_it_had(logged_in, session, user) -> None:
+    deal = make_deal(session, user)
+    form = _form(amount="")
+    form.pop("token")
+    response = logged_in.post(f"/deals/{deal.id}/edit", data=form)
+    assert response.status_code == 200
+    assert "Enter the agreed amount." in response.get_data(as_text=True)
+    session.refresh(deal)
+    assert deal.amount_cents == 90_000
+
+
 def test_editing_a_deal_keeps_its_brand_and_pitch(logged_in, session, user) -> None:
     pitch = make_pitch(session, user, status=PitchStatus.WON)
     deal = make_deal(session, user, pitch.brand, pitch_id=pitch.id)
@@ -253,10 +277,25 @@ def test_the_deal_page_lists_its_deliverables_and_links_the_timeline(
     assert f"/brands/{deliverable.deal.brand_id}#timeline" in page
 
 
-def test_a_gifted_deal_shows_its_value_in_kind(logged_in, session, user) -> None:
+def test_a_gifted_deal_shows_no_payment_and_its_value_in_kind(logged_in, session, user) -> None:
     deal = make_deal(session, user, kind=DealKind.GIFTED, amount_cents=0, gifted_value_cents=8_000)
     page = _page(logged_in, f"/deals/{deal.id}")
-    assert "Gifted product (in kind)" in page and "$80" in page
+    assert "Gifted: no payment" in page and "$0" not in page
+    assert "gifted product (in kind) worth $80" in page
+
+
+def test_a_gifted_deal_without_its_value_is_refused_beside_it(logged_in, session, user) -> None:
+    brand = make_brand(session, user)
+    form = _form(kind="gifted", amount="", gifted_value="")
+    response = logged_in.post(f"/deals/new?brand={brand.id}", data=form)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'id="gifted_value-error"' in page and "what the gifted product is worth" in page
+    assert _deal_count(session) == 0
+    response = logged_in.post(f"/deals/new?brand={brand.id}", data={**form, "gifted_value": "60"})
+    assert response.status_code == 302
+    deal = session.scalars(select(Deal)).one()
+    assert (deal.amount_cents, deal.gifted_value_cents) == (0, 6_000)
 
 
 # A won pitch becomes its deal
@@ -293,6 +332,15 @@ def test_a_bad_amount_is_refused_beside_it(logged_in, session, user) -> None:
     response = logged_in.post(f"/deals/from-pitch/{pitch.id}", data={"amount": "-1"})
     assert response.status_code == 200
     assert "can&#39;t be negative" in response.get_data(as_text=True)
+    assert _deal_count(session) == 0
+
+
+def test_an_empty_amount_for_a_won_pitch_is_refused_beside_it(logged_in, session, user) -> None:
+    pitch = make_pitch(session, user, status=PitchStatus.WON, quoted_cents=None)
+    response = logged_in.post(f"/deals/from-pitch/{pitch.id}", data={"amount": ""})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'id="amount-error"' in page and "Enter the agreed amount." in page
     assert _deal_count(session) == 0
 
 

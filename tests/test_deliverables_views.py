@@ -227,6 +227,22 @@ class TestMoving:
         session.refresh(deliverable)
         assert deliverable.status is DeliverableStatus.BRIEFED
 
+    def test_moving_a_posted_one_to_posted_keeps_its_post_date(
+        self, logged_in, session, user
+    ) -> None:
+        deliverable = make_deliverable(session, user)
+        services.move_deliverable(session, deliverable, DeliverableStatus.POSTED, date(2026, 3, 1))
+        session.commit()
+        response = logged_in.post(
+            f"/deals/deliverables/{deliverable.id}/move", data={"status": "posted"}
+        )
+        assert response.status_code == 302
+        session.refresh(deliverable)
+        assert (deliverable.status, deliverable.posted_on) == (
+            DeliverableStatus.POSTED,
+            date(2026, 3, 1),
+        )
+
     def test_an_unknown_status_is_refused(self, logged_in, session, user) -> None:
         deliverable = make_deliverable(session, user)
         response = logged_in.post(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -378,3 +379,53 @@ def test_a_timeline_note_past_the_limit_is_refused_not_cut(logged_in, session, u
     else:
         page = response.get_data(as_text=True)
     assert "2,000 characters" in page
+
+
+NUMBERS_AS_TEXT = (income_forms.AmountField, income_forms.RateTextField)
+
+
+def test_the_deals_forms_say_the_apps_length_message(app: Flask) -> None:
+    # One message for typed text over its limit, from crm.forms.at_most (amounts and rates,
+    # the income area's fields, say what a number looks like; hidden fields are never typed).
+    deals_forms = [cls for cls in form_classes(app) if cls.__module__.startswith("crm.deals.")]
+    assert len(deals_forms) >= 10
+    found, other = 0, []
+    for cls in deals_forms:
+        for name, field in fields(cls):
+            if not _is_text(field) or isinstance(field, NUMBERS_AS_TEXT):
+                continue
+            for v in field.validators:
+                if isinstance(v, Length) and v.max >= 0:
+                    found += 1
+                    if v.message != f"At most {v.max:,} characters.":
+                        other.append(f"{cls.__name__}.{name}: {v.message!r}")
+    assert found >= 15
+    assert not other, other
+
+
+def test_at_most_says_the_limit_in_the_apps_words(app: Flask) -> None:
+    from crm.forms import at_most
+
+    check = at_most(5_000)
+    assert (check.max, check.message) == (5_000, "At most 5,000 characters.")
+
+
+def test_an_over_long_deal_title_is_refused_in_the_apps_words(logged_in, session, user) -> None:
+    brand = make_brand(session, user)
+    data = {"title": "t" * 201, "kind": "ugc", "status": "active", "amount": "450"}
+    data |= {"currency": "USD", "payment_terms": "on_delivery", "revision_limit": "2"}
+    response = logged_in.post(f"/deals/new?brand={brand.id}", data={**data, "token": "k" * 32})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert '<p class="error" id="title-error">At most 200 characters.</p>' in page
+    assert session.scalar(select(sa.func.count()).select_from(Deal)) == 0
+
+
+def test_the_deals_services_say_the_same_length_message(session, user) -> None:
+    from crm.deals import services as deals
+
+    brand = make_brand(session, user)
+    data = deals.DealData(brand_id=brand.id, title="t" * 201, amount_cents=100)
+    with pytest.raises(FieldError) as refused:
+        deals.save_deal(session, user, None, data, date(2026, 3, 2))
+    assert (refused.value.field, refused.value.message) == ("title", "At most 200 characters.")

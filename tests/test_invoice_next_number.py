@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
-from crm.deals import invoices
+from crm.deals import invoice_drafts, invoices
 from crm.deals.invoice_numbers import InvoiceError, next_number
 from crm.deals.models import Deal
 from crm.market.seed import installed_market
@@ -135,7 +135,7 @@ def test_a_settings_save_waits_for_an_invoice_being_made_and_checks_its_number(
     def new_invoice() -> None:
         with Session(engine) as session:
             user, deal = session.get_one(User, user_id), session.get_one(Deal, deal_id)
-            data, _ = invoices.draft_for(session, deal, TODAY, installed_market())
+            data, _ = invoice_drafts.draft_for(session, deal, TODAY, installed_market())
             outcome["number"] = invoices.create_invoice(session, user, deal, data, TODAY).number
             made.set()
             release.wait(WAIT)  # the counter row stays locked, the invoice uncommitted

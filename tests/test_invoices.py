@@ -181,9 +181,36 @@ def test_a_draft_bills_the_revisions_past_the_limit_at_the_extra_revision_fee(
     data, _ = invoice_drafts.draft_for(session, deal, TODAY, installed_market())
     assert [(x.quantity, x.unit_cents) for x in data.lines[:2]] == [(1, 45_000), (1, 45_000)]
     assert data.lines[2:] == [
-        invoices.LineData("Extra revisions (1 included per deliverable)", 2, 13_500)
+        invoices.LineData(f"Extra revision 2 on {over.title}", 1, 13_500),
+        invoices.LineData(f"Extra revision 3 on {over.title}", 1, 13_500),
     ]
     assert make_invoice(session, user, deal).total_cents == 90_000 + 2 * 13_500
+
+
+def test_many_extra_revisions_are_one_line_with_their_number(session, user) -> None:
+    session.add(AddOnUplift(owner_id=user.id, add_on=EXTRA_REVISION, percent=10))
+    deal = make_deal(session, user, amount_cents=90_000, revision_limit=0)
+    first, second = make_deliverable(session, user, deal), make_deliverable(session, user, deal)
+    first.revisions_used, second.revisions_used = 3, 2
+    session.commit()
+    session.refresh(deal)
+    data, _ = invoice_drafts.draft_for(session, deal, TODAY, installed_market())
+    assert len(data.lines) <= invoices.LINE_ROWS
+    assert data.lines[-1] == invoices.LineData("Extra revisions (none included per deliverable)",
+                                               5, 9_000)  # fmt: skip
+
+
+def test_an_extra_revision_line_fits_with_the_longest_title(session, user) -> None:
+    session.add(AddOnUplift(owner_id=user.id, add_on=EXTRA_REVISION, percent=10))
+    deal = make_deal(session, user, amount_cents=90_000, revision_limit=0)
+    make_deliverable(session, user, deal, title="t" * 200).revisions_used = 1
+    session.commit()
+    session.refresh(deal)
+    data, _ = invoice_drafts.draft_for(session, deal, TODAY, installed_market())
+    line = data.lines[-1]
+    assert line.description.startswith("Extra revision 1 on ttt") and line.unit_cents == 9_000
+    assert len(line.description) == invoices.DESCRIPTION_MAX and line.description.endswith("…")
+    invoices.check_invoice(data, TODAY)  # the draft as offered saves
 
 
 def test_revisions_past_the_limit_without_a_fee_add_no_line(session, user) -> None:

@@ -21,7 +21,7 @@ from crm.accounts.forms import EXPERIENCE_CHOICES
 from crm.forms import SelectField, choices
 from crm.market.current import market
 from crm.money import MoneyError, parse_cents
-from crm.rates.addons import MAX_PERCENT
+from crm.rates.addons import FEE_MOST, MAX_PERCENT
 from crm.rates.quotes import MAX_ENGAGEMENT, MAX_VIDEOS
 
 POLICY_PREFIX = "percent_"
@@ -175,7 +175,8 @@ def policy_field_name(key: str) -> str:
 
 
 def add_on_policy_form(*args: Any, **kwargs: Any) -> FlaskForm:
-    """A form with one percentage per add-on the seed lists."""
+    """A form with one percentage per add-on the seed lists: the quote uplifts, then the
+    policy's fees (kind "fee"), each its own field."""
 
     class AddOnPolicyForm(FlaskForm):
         pass
@@ -191,4 +192,16 @@ def add_on_policy_form(*args: Any, **kwargs: Any) -> FlaskForm:
             render_kw={"inputmode": "numeric"},
         )
         setattr(AddOnPolicyForm, policy_field_name(add_on.key), field)
+    for fee in market().fees:
+        # A fee is not added to a quote: a percent of the deal, billed when it is incurred.
+        field = WholeField(
+            f"{fee.label} (% of the deal)",
+            validators=[
+                Optional(),
+                NumberRange(min=0, max=FEE_MOST, message=f"Enter 0 to {FEE_MOST}."),
+            ],
+            description=f"{fee.help} Empty or 0: not set, you agree it with the brand.",
+            render_kw={"inputmode": "numeric"},
+        )
+        setattr(AddOnPolicyForm, policy_field_name(fee.key), field)
     return AddOnPolicyForm(*args, **kwargs)

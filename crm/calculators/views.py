@@ -140,16 +140,23 @@ def calculators() -> str:
     if submitted:
         form.validate()
     policy = services.add_on_policy(session, user.id, m)
-    policy_form = add_on_policy_form(formdata=None, data=_policy_data(policy))
-    return _render(form, policy_form, policy, defaults, m)
+    fees = services.fee_percents(session, user.id, m)
+    policy_form = add_on_policy_form(formdata=None, data=_policy_data(policy, fees))
+    return _render(form, policy_form, policy, fees, defaults, m)
 
 
-def _policy_data(policy: AddOnPolicy) -> dict[str, Any]:
-    return {policy_field_name(key): percent for key, percent in policy.percents.items()}
+def _policy_data(policy: AddOnPolicy, fees: dict[str, int]) -> dict[str, Any]:
+    percents = {**policy.percents, **{key: percent or None for key, percent in fees.items()}}
+    return {policy_field_name(key): percent for key, percent in percents.items()}
 
 
 def _render(
-    form: Any, policy_form: Any, policy: AddOnPolicy, defaults: CalculatorDefaults, m: Market
+    form: Any,
+    policy_form: Any,
+    policy: AddOnPolicy,
+    fees: dict[str, int],
+    defaults: CalculatorDefaults,
+    m: Market,
 ) -> str:
     user, today = creator(), creator_today()
     income = month_income(db_session(), user, today.year, today.month, today)
@@ -159,6 +166,7 @@ def _render(
         form=form,
         policy_form=policy_form,
         policy=policy,
+        fees=fees,
         defaults=defaults,
         results=results,
         broken={name for name, fields in SECTIONS.items() if any(form[f].errors for f in fields)},
@@ -178,6 +186,8 @@ def save_add_ons() -> str | Response:
     policy_form = add_on_policy_form()
     if policy_form.validate_on_submit():
         percents = {a.key: policy_form[policy_field_name(a.key)].data for a in m.add_ons}
+        # A fee left empty is 0: not set.
+        percents |= {f.key: policy_form[policy_field_name(f.key)].data or 0 for f in m.fees}
         with saving(show=False) as saved:
             services.save_add_on_policy(session, user.id, percents, m)
         if saved.error is not None:
@@ -190,7 +200,8 @@ def save_add_ons() -> str | Response:
     defaults = calculator_defaults(session, user, m)
     form = CalculatorForm(formdata=None, data=defaults.form_data())
     policy = services.add_on_policy(session, user.id, m)
-    return _render(form, policy_form, policy, defaults, m)
+    fees = services.fee_percents(session, user.id, m)
+    return _render(form, policy_form, policy, fees, defaults, m)
 
 
 @bp.post("/add-ons/reset")

@@ -40,7 +40,8 @@ class DealData:
     brand_id: int
     title: str
     kind: DealKind = DealKind.UGC
-    amount_cents: int = 0
+    # None: left empty, refused for every kind but gifted (which pays no cash: 0).
+    amount_cents: int | None = None
     currency: str = "USD"
     contact_id: int | None = None
     pitch_id: int | None = None
@@ -83,7 +84,7 @@ def _check_cents(cents: int, field: str) -> None:
 
 def check_text(value: str, most: int, field: str, *, one_line: bool = True) -> None:
     if len(value) > most:
-        raise DealError(f"Keep it under {most:,} characters.", field=field)
+        raise DealError(inputs.too_long_message(most), field=field)
     if one_line and not inputs.is_one_line(value):
         raise DealError(inputs.ONE_LINE_MESSAGE, field=field)
 
@@ -94,24 +95,40 @@ def check_day(value: date | None, today: date, field: str) -> None:
         raise DealError(problem, field=field)
 
 
+def _check_amount(data: DealData) -> DealData:
+    """An empty amount is refused, except on a gifted deal, where it is the 0 it pays."""
+    if data.amount_cents is not None:
+        return data
+    if data.kind is DealKind.GIFTED:
+        return replace(data, amount_cents=0)
+    raise DealError("Enter the agreed amount.", field="amount")
+
+
 def _check_money(data: DealData) -> DealData:
+    data = _check_amount(data)
+    amount = data.amount_cents or 0
     for cents, field in (
-        (data.amount_cents, "amount"),
+        (amount, "amount"),
         (data.deposit_cents, "deposit"),
         (data.gifted_value_cents, "gifted_value"),
     ):
         _check_cents(cents, field)
     if data.currency not in money.CURRENCIES:
         raise DealError("Pick one of the currencies.", field="currency")
-    if data.kind is DealKind.GIFTED and data.amount_cents:
+    if data.kind is DealKind.GIFTED and amount:
         raise DealError(
             "A gifted deal pays no cash: enter the product's value instead.", field="amount"
         )
-    if data.deposit_cents > data.amount_cents:
+    if data.kind is DealKind.GIFTED and not data.gifted_value_cents:
+        raise DealError(
+            "Enter what the gifted product is worth: kept in kind, never added to your cash.",
+            field="gifted_value",
+        )
+    if data.deposit_cents > amount:
         raise DealError("The deposit can't be more than the agreed amount.", field="deposit")
     if data.payment_terms is PaymentTerms.HALF_UPFRONT and not data.deposit_cents:
         # Half the amount upfront, the odd cent in the upfront half.
-        return replace(data, deposit_cents=(data.amount_cents + 1) // 2)
+        return replace(data, deposit_cents=(amount + 1) // 2)
     return data
 
 
@@ -185,7 +202,7 @@ def check_link(url: str, field: str) -> str:
     if not url:
         return ""
     if len(url) > LINK_MAX:
-        raise DealError(f"Keep the link under {LINK_MAX} characters.", field=field)
+        raise DealError(inputs.too_long_message(LINK_MAX), field=field)
     problem = links.link_problem(url)
     if problem:
         raise DealError(problem, field=field)

@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 from flask.cli import with_appcontext
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
 from crm import dates
@@ -153,6 +154,28 @@ def _summary(result: retainers.RollResult) -> str:
     if result.failed:
         text += f"; {len(result.failed)} could not be rolled"
     return text + "."
+
+
+def roll_at_start() -> list[str]:
+    """Roll every creator's due retainer months once as `crm run` or `crm demo` starts (in
+    the app context): a laptop install without cron still gets this month's work. The lines
+    to print: none when nothing was due, one for each month that could not be rolled.
+
+    A database not upgraded yet (or unreachable) is said, not raised: the server still starts.
+    """
+    try:
+        result = retainers.roll_retainers(db_session())
+    except SQLAlchemyError as error:
+        db_session().rollback()
+        return [f"Retainers not rolled ({type(error).__name__}); run `crm deals roll-retainers`."]
+    if not result.rolled and not result.failed:
+        return []
+    lines = [f"Retainers: {_summary(result)}"]
+    lines += [
+        f"{failed.deal_title}: {retainers.month_name(failed.month)} not rolled: {failed.reason}"
+        for failed in result.failed
+    ]
+    return lines
 
 
 @deals_group.command("roll-retainers")

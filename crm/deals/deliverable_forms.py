@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Optional
 
 from crm.deals.checks import BRIEF_MAX, LINK_MAX, TITLE_MAX
 from crm.deals.due import GROUPS, SORTS
@@ -18,6 +18,7 @@ from crm.forms import (
     LinkField,
     OneTimeTokenField,
     SelectField,
+    at_most,
     choices,
 )
 
@@ -35,25 +36,25 @@ class DeliverableForm(FlaskForm):
     type = SelectField("Type", default=DeliverableType.UGC_VIDEO.value)
     title = LineField(
         "Title",
-        validators=[InputRequired("Give the deliverable a title."), Length(max=TITLE_MAX)],
+        validators=[InputRequired("Give the deliverable a title."), at_most(TITLE_MAX)],
         render_kw={"placeholder": "Unboxing video, 30 seconds"},
     )
     brief = TextAreaField(
         "Brief",
-        validators=[Optional(), Length(max=BRIEF_MAX)],
+        validators=[Optional(), at_most(BRIEF_MAX)],
         description="What the brand asked for: hooks, talking points, dos and don'ts.",
     )
     due_on = BoundedDateField("Due date", validators=[Optional()])
     draft_url = LinkField(
         "Draft link",
-        validators=[Optional(), Length(max=LINK_MAX)],
+        validators=[Optional(), at_most(LINK_MAX)],
         description="Where the brand reviews the draft (Drive, Dropbox, Frame.io).",
     )
 
     # Once posted: where and when (see without_posting).
     live_url = LinkField(
         "Live link",
-        validators=[Optional(), Length(max=LINK_MAX)],
+        validators=[Optional(), at_most(LINK_MAX)],
         description="The posted video or story.",
     )
     posted_on = BoundedDateField(
@@ -87,8 +88,8 @@ class MoveForm(FlaskForm):
     posted_on = BoundedDateField(
         "Post date", validators=[Optional()], description="When posting: empty means today."
     )
-    live_url = LinkField("Live link", validators=[Optional(), Length(max=LINK_MAX)])
-    return_to = HiddenLineField(validators=[Optional(), Length(max=20)])
+    live_url = LinkField("Live link", validators=[Optional(), at_most(LINK_MAX)])
+    return_to = HiddenLineField(validators=[Optional(), at_most(20)])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

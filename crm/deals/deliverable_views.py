@@ -76,10 +76,9 @@ def _save(form: DeliverableForm, deal: Deal, deliverable: Deliverable | None) ->
                 session, user, deal, deliverable, _data(form), today, token=token
             )
             if form.posting:
-                services.move_deliverable(
+                services.edit_posting(
                     session,
                     found,
-                    DeliverableStatus.POSTED,
                     today,
                     posted_on=form.posted_on.data,
                     live_url=form.live_url.data or "",

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, TextAreaField, ValidationError
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Optional
 
 from crm.brands.models import Contact
 from crm.deals.checks import (
@@ -31,6 +31,7 @@ from crm.forms import (
     OneTimeTokenField,
     SelectField,
     WholeNumberField,
+    at_most,
     choices,
 )
 from crm.income.forms import AmountField
@@ -60,7 +61,7 @@ class MonthField(LineField):
 
     def __init__(self, label: str, **kwargs: Any) -> None:
         kwargs.setdefault("render_kw", {}).update(type="month", placeholder="2026-11")
-        super().__init__(label, [Optional(), Length(max=20)], **kwargs)
+        super().__init__(label, [Optional(), at_most(20)], **kwargs)
 
     @property
     def month(self) -> date | None:
@@ -81,7 +82,7 @@ class MonthField(LineField):
 class DealForm(FlaskForm):
     title = LineField(
         "Title",
-        validators=[InputRequired("Give the deal a title."), Length(max=TITLE_MAX)],
+        validators=[InputRequired("Give the deal a title."), at_most(TITLE_MAX)],
         render_kw={"placeholder": "3 UGC videos for the spring launch"},
     )
     kind = SelectField("Kind", choices=choices((k.value, k.label) for k in DealKind))
@@ -89,7 +90,7 @@ class DealForm(FlaskForm):
     amount = AmountField(
         "Agreed amount",
         [Optional()],
-        description="Cash the brand pays; a retainer's monthly fee. 0 for a gifted deal.",
+        description="Cash the brand pays; a retainer's monthly fee. Empty for a gifted deal.",
         render_kw={"placeholder": "450"},
     )
     currency = SelectField("Currency", choices=choices(CURRENCY_CHOICES))
@@ -111,7 +112,7 @@ class DealForm(FlaskForm):
         message=f"Enter 0 to {REVISION_LIMIT_MAX} revisions.",
     )
     status = SelectField("Status", choices=choices((s.value, s.label) for s in DealStatus))
-    notes = TextAreaField("Notes", validators=[Optional(), Length(max=NOTES_MAX)])
+    notes = TextAreaField("Notes", validators=[Optional(), at_most(NOTES_MAX)])
     videos_per_month = WholeNumberField(
         "Videos a month",
         [Optional()],
@@ -128,7 +129,7 @@ class DealForm(FlaskForm):
     usage_perpetual = BooleanField("Perpetual usage (no end)")
     usage_channels = LineField(
         "Channels the brand may run it on",
-        validators=[Optional(), Length(max=CHANNELS_MAX)],
+        validators=[Optional(), at_most(CHANNELS_MAX)],
         render_kw={"placeholder": "TikTok ads, Meta ads"},
     )
     usage_start = _start("Usage starts")
@@ -170,7 +171,7 @@ class DealForm(FlaskForm):
             pitch_id=pitch_id,
             title=self.title.data or "",
             kind=DealKind(self.kind.data),
-            amount_cents=self.amount.cents or 0,
+            amount_cents=self.amount.cents,  # empty: None, which the service refuses
             currency=self.currency.data,
             contact_id=int(self.contact_id.data) if self.contact_id.data else None,
             gifted_value_cents=self.gifted_value.cents or 0,

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from crm.add_on_policy.services import add_on_policy
 from crm.deals import pricing
 from crm.deals.invoices import (
+    DESCRIPTION_MAX,
     LINE_ROWS,
     InvoiceData,
     LineData,
@@ -24,6 +25,9 @@ from crm.deals.models import Deal, PaymentTerms
 from crm.deals.rights import RightsWindow, windows
 from crm.deals.services import extra_revision_fee
 from crm.market.facts import Market
+
+# Extra revisions billed a line each on a draft; more are one line (see _extra_revision_lines).
+EXTRA_LINES_MOST = 3
 
 
 def deposit_cents(deal: Deal) -> int:
@@ -40,7 +44,8 @@ def draft_for(
     rest. Otherwise the deal's amount is spread over its deliverables, a line each (the
     first takes the odd cents), the tail merged once the form's rows run out; then a line
     for each right the creator's add-on policy prices (as the deal's page prices them) and
-    one for the revisions asked past the deal's limit, at the extra-revision fee if set.
+    for each revision asked past the deal's limit, at the extra-revision fee if set
+    (_extra_revision_lines).
     """
     deposit = deal.payment_terms is PaymentTerms.HALF_UPFRONT and not has_deposit_invoice(
         session, deal
@@ -101,11 +106,34 @@ def _right_line(label: str, window: RightsWindow, percent: int) -> str:
 
 
 def _extra_revision_lines(session: Session, deal: Deal) -> list[LineData]:
-    """The revisions asked past the deal's limit (per deliverable), at the creator's fee."""
-    extra = sum(max(d.revisions_used - deal.revision_limit, 0) for d in deal.deliverables)
+    """The revisions asked past the deal's limit, at the creator's extra-revision fee (their
+    add-on policy on the Rates page; not set: no line, the fee is agreed with the brand).
+
+    Offered as lines when drafting, never written by the revision request itself: the
+    request counts the revision on its deliverable (`revisions_used`), and every draft
+    reads the count at the fee of the day, so a fee set after the request still bills it
+    and nothing is written that an unsaved draft would leave behind. A line each,
+    "Extra revision 3 on Unboxing video", up to EXTRA_LINES_MOST; more are one line with
+    their number as its quantity, so the form's rows never run out.
+    """
+    limit = deal.revision_limit
+    extra = [
+        (number, d.title)
+        for d in deal.deliverables
+        for number in range(limit + 1, d.revisions_used + 1)
+    ]
     fee = extra_revision_fee(session, deal) if extra else None
     if not fee:
         return []
-    limit = deal.revision_limit
-    included = f"{limit} included" if limit else "none included"
-    return [LineData(f"Extra revisions ({included} per deliverable)", extra, fee)]
+    if len(extra) > EXTRA_LINES_MOST:
+        included = f"{limit} included" if limit else "none included"
+        return [LineData(f"Extra revisions ({included} per deliverable)", len(extra), fee)]
+    return [LineData(_fitted(f"Extra revision {n} on ", title), 1, fee) for n, title in extra]
+
+
+def _fitted(head: str, title: str) -> str:
+    """`head` + `title`, the title shortened (with an ellipsis) to fit a line's description."""
+    room = DESCRIPTION_MAX - len(head)
+    if len(title) <= room:
+        return head + title
+    return head + title[: room - 1].rstrip() + "…"

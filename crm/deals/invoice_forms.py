@@ -9,12 +9,12 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, Field, TextAreaField
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.validators import Email, InputRequired, Optional
 
 from crm.brands.normalise import EMAIL_MAX
 from crm.deals import invoices
 from crm.deals.invoice_models import NUMBER_MAX
-from crm.forms import BoundedDateField, LineField, OneTimeTokenField, WholeNumberField
+from crm.forms import BoundedDateField, LineField, OneTimeTokenField, WholeNumberField, at_most
 from crm.income.forms import AmountField, RateTextField
 from crm.money import MoneyError
 
@@ -22,26 +22,26 @@ from crm.money import MoneyError
 class InvoiceSettingsForm(FlaskForm):
     business_name = LineField(
         "Business name",
-        validators=[Optional(), Length(max=invoices.NAME_MAX)],
+        validators=[Optional(), at_most(invoices.NAME_MAX)],
         description="Your name or your business's, as brands pay it.",
     )
-    address = TextAreaField("Address", validators=[Optional(), Length(max=invoices.DETAILS_MAX)])
+    address = TextAreaField("Address", validators=[Optional(), at_most(invoices.DETAILS_MAX)])
     tax_id = LineField(
-        "Tax ID", validators=[Optional(), Length(max=invoices.TAX_ID_MAX)], description="Optional."
+        "Tax ID", validators=[Optional(), at_most(invoices.TAX_ID_MAX)], description="Optional."
     )
     payment_instructions = TextAreaField(
         "Payment instructions",
-        validators=[Optional(), Length(max=invoices.DETAILS_MAX)],
+        validators=[Optional(), at_most(invoices.DETAILS_MAX)],
         description="Bank details, PayPal or how else brands pay you.",
     )
     number_format = LineField(
         "Number format",
-        validators=[InputRequired("Enter a format."), Length(max=NUMBER_MAX)],
+        validators=[InputRequired("Enter a format."), at_most(NUMBER_MAX)],
         description="{year} is the issue year, {seq} the next number ({seq:04d} pads it: 0007).",
     )
     next_number = LineField(
         "Next number",
-        validators=[Optional(), Length(max=NUMBER_MAX)],
+        validators=[Optional(), at_most(NUMBER_MAX)],
         description="The number your next invoice gets: 42, or written out as INV-2026-0042 "
         "(say, after moving from another tool). It can't go back to a number already used.",
     )
@@ -54,11 +54,11 @@ class InvoiceForm(FlaskForm):
     due_on = BoundedDateField("Due date", validators=[InputRequired("Pick the due date.")])
     billing_details = TextAreaField(
         "Bill to",
-        validators=[InputRequired(invoices.BILL_TO_MISSING), Length(max=invoices.DETAILS_MAX)],
+        validators=[InputRequired(invoices.BILL_TO_MISSING), at_most(invoices.DETAILS_MAX)],
         description="The brand's billing name, address and tax ID, as they asked.",
     )
     notes = TextAreaField(
-        "Notes", validators=[Optional(), Length(max=invoices.DETAILS_MAX)], description="Optional."
+        "Notes", validators=[Optional(), at_most(invoices.DETAILS_MAX)], description="Optional."
     )
 
     def row(self, i: int) -> tuple[Field, Field, Field]:
@@ -128,7 +128,7 @@ for _i in range(invoices.LINE_ROWS):
     setattr(
         InvoiceForm,
         f"line{_i}_description",
-        LineField("Description", validators=[Optional(), Length(max=invoices.DESCRIPTION_MAX)]),
+        LineField("Description", validators=[Optional(), at_most(invoices.DESCRIPTION_MAX)]),
     )
     setattr(
         InvoiceForm,
@@ -163,7 +163,7 @@ class SendInvoiceForm(FlaskForm):
         "Send to",
         validators=[
             InputRequired("Enter the email address to send it to."),
-            Length(max=EMAIL_MAX),
+            at_most(EMAIL_MAX),
             Email(check_deliverability=False, message="Enter an email like anna@glowco.com."),
         ],
         description="The deal's contact, or whoever pays the brand's invoices.",

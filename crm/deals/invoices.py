@@ -77,7 +77,7 @@ class InvoiceData:
 
 def _check_length(text: str, most: int, name: str) -> str:
     if len(text) > most:
-        raise InvoiceError(f"Keep it under {most:,} characters.", field=name)
+        raise InvoiceError(inputs.too_long_message(most), field=name)
     return text.strip()
 
 

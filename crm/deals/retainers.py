@@ -139,6 +139,19 @@ def roll_retainers(session: Session, now: datetime | None = None) -> RollResult:
         session.expunge_all()
 
 
+def roll_saved_deal(session: Session, user: User, deal: Deal, today: date) -> RollResult:
+    """Right after a retainer deal was saved (and committed), roll the creator's due months,
+    so a new retainer shows this month's deliverables and invoice at once.
+
+    The cron job's own roll (`roll_creator`), so the job, or saving again, adds nothing
+    more. Nothing for a deal of another kind. Commits each month, as the job does.
+    """
+    result = RollResult()
+    if deal.kind is DealKind.RETAINER:
+        roll_creator(session, user, today, result)
+    return result
+
+
 def rolled_months(session: Session, owner_id: int, deal_ids: list[int]) -> set[tuple[int, date]]:
     """(deal id, month) of the creator's months rolled already, among `deal_ids`."""
     rows = session.execute(

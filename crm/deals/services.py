@@ -55,6 +55,7 @@ __all__ = [
     "deal_for_pitch",
     "deal_from_pitch",
     "delete_deal",
+    "edit_posting",
     "extra_revision_fee",
     "move_deliverable",
     "parse_money",
@@ -252,9 +253,8 @@ def deal_from_pitch(
     existing = deal_for_pitch(session, owner.id, pitch.id)
     if existing is not None:
         return existing
+    # None with no quote either: check_deal refuses it beside the amount.
     amount = pitch.quoted_cents if amount_cents is None else amount_cents
-    if amount is None:
-        raise DealError("Enter the agreed amount.", field="amount")
     kind = KIND_FOR_PITCH[pitch.kind]
     data = DealData(
         brand_id=pitch.brand_id,
@@ -353,27 +353,22 @@ def move_deliverable(
 ) -> Deliverable:
     """Move a deliverable to `status`; posting dates it and starts the deal's rights.
 
-    Moving to revisions is a revision request (counted against the deal's limit). `by`
-    says on the timeline who moved it when not the creator ("by the brand via link").
+    Moving to revisions is a revision request (counted against the deal's limit). Moving
+    to the status it has changes nothing (no line, no post date): the post date and live
+    link change only by editing them (edit_posting). `by` says on the timeline who moved it
+    when not the creator ("by the brand via link").
     """
-    if status is DeliverableStatus.REVISIONS:
-        return request_revision(session, deliverable)
     if status is not DeliverableStatus.POSTED and (posted_on is not None or live_url):
         raise DealError("The post date and live link come with posting.", field="posted_on")
     was, deal = deliverable.status, deliverable.deal  # loaded first: no autoflush half-way
+    if status is was:
+        return deliverable
+    if status is DeliverableStatus.REVISIONS:
+        return request_revision(session, deliverable)
     if status is DeliverableStatus.POSTED:
-        posted_on = posted_on or today
-        check_day(posted_on, today, "posted_on")
-        if posted_on > today:
-            raise DealError("The post date can't be in the future.", field="posted_on")
-        deliverable.live_url = check_link(live_url, "live_url") or deliverable.live_url
-        deliverable.posted_on = posted_on
-        start_rights(deal, posted_on)
+        _post(deliverable, deal, posted_on or today, live_url, today)
     else:
         deliverable.posted_on = None
-    if status is was:
-        session.flush()
-        return deliverable
     deliverable.status = status
     session.flush()
     what = f"moved from {was.label.lower()} to {status.label.lower()}"
@@ -381,6 +376,29 @@ def move_deliverable(
         what = f"{status.label.lower()} {by}"
     _log_move(session, deliverable, what)
     return deliverable
+
+
+def edit_posting(
+    session: Session, deliverable: Deliverable, today: date, *, posted_on: date, live_url: str
+) -> Deliverable:
+    """Change a posted deliverable's post date and live link, as its edit form says."""
+    if deliverable.status is not DeliverableStatus.POSTED:
+        raise DealError("The post date and live link come with posting.", field="posted_on")
+    _post(deliverable, deliverable.deal, posted_on, live_url, today)
+    session.flush()
+    return deliverable
+
+
+def _post(
+    deliverable: Deliverable, deal: Deal, posted_on: date, live_url: str, today: date
+) -> None:
+    """Date a posted deliverable (never ahead of `today`) and start the deal's rights."""
+    check_day(posted_on, today, "posted_on")
+    if posted_on > today:
+        raise DealError("The post date can't be in the future.", field="posted_on")
+    deliverable.live_url = check_link(live_url, "live_url") or deliverable.live_url
+    deliverable.posted_on = posted_on
+    start_rights(deal, posted_on)
 
 
 def _log_move(session: Session, deliverable: Deliverable, what: str) -> None:

@@ -15,7 +15,7 @@ from crm.brands.models import Brand
 from crm.brands.picker import Picker, pick_brand_page
 from crm.creation_tokens import AlreadyCreated, new_token
 from crm.database import db_session
-from crm.deals import invoices, listing, pricing, services
+from crm.deals import invoices, listing, pricing, retainers, services
 from crm.deals.blueprint import bp
 from crm.deals.conflicts import Conflict, exclusivity_conflicts
 from crm.deals.forms import DealForm, DealFromPitchForm, FilterForm, NewDealForm
@@ -199,7 +199,17 @@ def _save(form: DealForm, brand: Brand, deal: Deal | None) -> Deal | None:
     if not saved:
         return None
     flash("Deal saved.", "success")
+    _roll_retainer(result)
     return result
+
+
+def _roll_retainer(deal: Deal) -> None:
+    """A saved retainer gets its due months now (deliverables and invoice), not at the next
+    cron run; a month that can't be rolled is said (the cron job tries it again)."""
+    rolled = retainers.roll_saved_deal(db_session(), creator(), deal, creator_today())
+    for failed in rolled.failed:
+        month = retainers.month_name(failed.month)
+        flash(f"{month} of the retainer could not be set up: {failed.reason}", "error")
 
 
 @bp.get("/<int:deal_id>")
@@ -258,6 +268,7 @@ def from_pitch(pitch_id: int) -> str | Response:
             )
         if saved:
             flash("Deal created from the won pitch.", "success")
+            _roll_retainer(deal)
             return redirect(url_for("deals.detail", deal_id=deal.id))
         if saved.error is not None and saved.error.field == "pitch_id":
             return not_won  # not won (any more): the refusal is flashed

@@ -93,12 +93,14 @@ class Affiliate:
 
 @dataclass(frozen=True)
 class AddOn:
-    """An uplift a creator may charge on top of a quote; the default is a starting policy."""
+    """An uplift a creator may charge on top of a quote, or (kind "fee") a fee of their
+    add-on policy that no quote applies; the default is a starting policy."""
 
     key: str
     label: str
     default_percent: int
     help: str
+    kind: str = "uplift"
 
 
 @dataclass(frozen=True)
@@ -120,10 +122,13 @@ class Market:
     sponsored: Sponsored
     ugc: Ugc
     affiliate: Affiliate
-    add_ons: tuple[AddOn, ...]
+    add_ons: tuple[AddOn, ...]  # the quote uplifts only
     niches: tuple[Choice, ...]
     product_categories: tuple[Choice, ...]
     quote_rounding: tuple[RoundingStep, ...] = ()
+    # The policy's fees (kind "fee", as a percent of a deal): set on the Rates page, never
+    # among the uplifts a quote or a pitch email applies.
+    fees: tuple[AddOn, ...] = ()
 
     @property
     def high_value_niches(self) -> frozenset[str]:

@@ -31,6 +31,7 @@ from crm.market.facts import (
 from crm.market.ranges import CentsRange, Range
 from crm.market.reader import Reader, SeedError
 from crm.paths import data_dir
+from crm.rates.addons import FEE_MOST, MAX_PERCENT
 
 __all__ = [
     "AddOn",
@@ -177,14 +178,24 @@ def _affiliate(reader: Reader) -> Affiliate:
     )
 
 
+# An add-on's kind: an uplift on a quote, or a fee (a percent of a deal, never on a quote).
+ADD_ON_KINDS = ("uplift", "fee")
+# The most a percent may be: an uplift may multiply a quote; a fee is a part of the deal.
+ADD_ON_MOST = {"uplift": MAX_PERCENT, "fee": FEE_MOST}
+
+
 def _add_ons(reader: Reader) -> tuple[AddOn, ...]:
+    """Every [[add_ons]] table: the quote uplifts and the fees alike (see `Market.fees`)."""
     found = []
     for item in reader.tables("add_ons"):
-        item.only("key", "label", "default_percent", "help")
+        item.only("key", "label", "default_percent", "help", "kind")
+        kind = item.text("kind", "uplift")
+        if kind not in ADD_ON_KINDS:
+            item.fail("kind", "must be uplift or fee")
         percent = item.count("default_percent")
-        if percent > 500:
-            item.fail("default_percent", "must be 0 to 500")
-        found.append(AddOn(item.text("key"), item.text("label"), percent, item.text("help")))
+        if percent > ADD_ON_MOST[kind]:
+            item.fail("default_percent", f"must be 0 to {ADD_ON_MOST[kind]}")
+        found.append(AddOn(item.text("key"), item.text("label"), percent, item.text("help"), kind))
     reader.unique("add_ons", [a.key for a in found])
     return tuple(found)
 
@@ -242,6 +253,7 @@ def parse_market(data: dict[str, Any], name: str = "seed/market.toml") -> Market
         reader.fail("currency", "must be a three-letter code like USD")
     tiers = _tiers(reader)
     thresholds = _thresholds(reader)
+    add_ons = _add_ons(reader)
     if tiers[-1].max not in {t.followers for t in thresholds}:
         reader.fail("thresholds", f"must include the end of the last tier ({tiers[-1].max})")
     return Market(
@@ -254,10 +266,11 @@ def parse_market(data: dict[str, Any], name: str = "seed/market.toml") -> Market
         sponsored=_sponsored(reader),
         ugc=_ugc(reader),
         affiliate=_affiliate(reader),
-        add_ons=_add_ons(reader),
+        add_ons=tuple(a for a in add_ons if a.kind == "uplift"),
         niches=_choices(reader, "niches", flag="high_value"),
         product_categories=_choices(reader, "product_categories"),
         quote_rounding=_quote_rounding(reader),
+        fees=tuple(a for a in add_ons if a.kind == "fee"),
     )
 
 

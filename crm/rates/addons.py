@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from crm.rates.quotes import Quote
 
 MAX_PERCENT = 500
+# A fee of the policy (the extra revision) is a percent of the deal, never more than all of it.
+FEE_MOST = 100
 
 
 @dataclass(frozen=True)
@@ -61,10 +63,10 @@ def _default(m: Market, key: str) -> int:
     return next(a.default_percent for a in m.add_ons if a.key == key)
 
 
-def check_percent(key: str, percent: int) -> None:
-    """Refuse an uplift outside 0..MAX_PERCENT."""
-    if isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= MAX_PERCENT:
-        raise RatesError(f"Enter a whole percentage from 0 to {MAX_PERCENT}.", field=key)
+def check_percent(key: str, percent: int, *, most: int = MAX_PERCENT) -> None:
+    """Refuse a percentage outside 0..`most` (an uplift's MAX_PERCENT, a fee's FEE_MOST)."""
+    if isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= most:
+        raise RatesError(f"Enter a whole percentage from 0 to {most}.", field=key)
 
 
 def _uplift(cents: int, percent: int) -> int:
