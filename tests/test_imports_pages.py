@@ -56,11 +56,42 @@ def test_the_same_file_again_says_so_and_changes_nothing(logged_in, session, use
     assert len(_entries(session, user.id)) == 1
 
 
-def test_a_file_that_is_no_export_is_refused_with_a_message(logged_in, session, user) -> None:
-    response = _upload(logged_in, "\x89PNG\r\n\x1a\n....", name="photo.csv")
-    page = logged_in.get("/imports/").get_data(as_text=True)
-    assert response.status_code == 302
-    assert "photo.csv" in page and "Nothing imported yet" in page
+def test_a_file_that_is_no_export_is_refused_beside_the_field(logged_in, session, user) -> None:
+    data = {"file": (io.BytesIO(b"\x89PNG\r\n\x1a\n...."), "photo.csv"), "source": "ltk"}
+    response = logged_in.post("/imports/preview", data=data, content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "photo.csv is a PNG image" in field_error(page, "file")
+    assert "flash-error" not in page and "Nothing imported yet" in page
+    # The source chosen stays chosen.
+    assert re.search(
+        r'<option[^>]*selected[^>]*value="ltk"|<option[^>]*value="ltk"[^>]*selected', page
+    )
+
+
+OVERVIEW = "Date,Video Views,Profile Views,Likes,Comments,Shares\nApril 12,100,5,9,1,0\n"
+
+
+def test_the_wrong_source_says_what_the_file_looks_like(logged_in) -> None:
+    response = _upload(logged_in, OVERVIEW, name="Overview.csv", source="ltk")
+    assert response.status_code == 400
+    assert field_error(response.get_data(as_text=True), "file") == (
+        "This looks like a TikTok Studio export, not LTK: choose TikTok Studio or Recognise "
+        "it for me."
+    )
+
+
+def test_a_zip_member_that_is_no_table_is_named(logged_in) -> None:
+    import zipfile
+
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as archive:
+        archive.writestr("random.bin", bytes(range(256)) * 4)
+    data = {"file": (io.BytesIO(packed.getvalue()), "junk.zip"), "source": ""}
+    response = logged_in.post("/imports/preview", data=data, content_type="multipart/form-data")
+    assert field_error(response.get_data(as_text=True), "file") == (
+        "junk.zip holds random.bin, which isn't a CSV or Excel file."
+    )
 
 
 def test_no_file_chosen_is_refused_beside_the_field(logged_in) -> None:

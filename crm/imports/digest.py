@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from decimal import Decimal
 
+from crm.imports.readers import looks_like
 from crm.imports.rows import (
     AudienceShare,
     Cost,
@@ -96,6 +97,8 @@ class Digest:
     unknown: list[str] = field(default_factory=list)  # tables no reader knows, by name
     # Their headers, in the same order: the columns a creator can map their own CSV by.
     unknown_headers: list[list[str]] = field(default_factory=list)
+    # Whose export each looks like instead, where we know ("TikTok Studio"), else None.
+    unknown_kinds: list[str | None] = field(default_factory=list)
     earnings: dict[EarningKey, int] = field(default_factory=lambda: defaultdict(int))
     costs: dict[CostKey, int] = field(default_factory=lambda: defaultdict(int))
     lines: dict[LineKey, int] = field(default_factory=lambda: defaultdict(int))
@@ -142,6 +145,7 @@ def digest(found: Iterable[Found], today: date, currency: str, ends_on: date | N
         if reader is None:
             result.unknown.append(item.table.name)
             result.unknown_headers.append([cell.strip() for cell in item.table.header])
+            result.unknown_kinds.append(looks_like(item.table.preamble, item.table.header))
             continue
         context = ReadContext(today=today, currency=currency, ends_on=ends_on)
         summary = TableSummary(item.table.name, reader.label, reader.source)

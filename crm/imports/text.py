@@ -53,11 +53,19 @@ class Head:
 
 
 def not_text_message(label: str) -> str:
-    """What to do with a file that isn't UTF-8 or UTF-16 text."""
+    """What to do with a CSV whose text we can't read (its encoding)."""
     return (
-        f"This file isn't UTF-8 or UTF-16 text ({label}), so we can't read it without "
-        'guessing: open it in a spreadsheet app, save it as "CSV UTF-8", and upload that.'
+        f"We can't read the text of {label}: open it in Excel, then Save As > CSV UTF-8, "
+        "and upload that."
     )
+
+
+def is_text(head: bytes) -> bool:
+    """Whether a file starting with these bytes can be a CSV at all (a ZIP member is
+    often something else: a picture, a binary)."""
+    if head.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    return not head.startswith(tuple(NOT_TEXT)) and b"\x00" not in head
 
 
 def text_encoding(label: str, head: bytes) -> str:

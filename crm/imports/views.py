@@ -80,7 +80,7 @@ def upload() -> Page:
     kept = CommitForm(formdata=None)
     kept.upload.data, kept.name.data = sha, file.filename or "upload"
     kept.source.data = form.source.data or ""
-    return _preview_page(kept, None)
+    return _preview_page(kept, None, refused_beside=form)
 
 
 @bp.post("/map")
@@ -148,9 +148,16 @@ def undo(import_id: int) -> Response:
 
 
 def _preview_page(
-    form: CommitForm, values: Mapping[str, str] | None, error: Exception | None = None
+    form: CommitForm,
+    values: Mapping[str, str] | None,
+    error: Exception | None = None,
+    refused_beside: UploadForm | None = None,
 ) -> Page:
-    """The kept upload's preview (what importing it would do), or its columns to map."""
+    """The kept upload's preview (what importing it would do), or its columns to map.
+
+    A file refused right after its upload is said beside the upload form's file field
+    (`refused_beside`), the source chosen kept; later, the upload having expired, at the top.
+    """
     user = creator()
     before_slow_work()
     path = pending.kept(current_app.instance_path, user.id, form.upload.data or "")
@@ -165,7 +172,15 @@ def _preview_page(
         except BadMapping as bad:
             return _mapping_page(form, bad.header, values, bad.error)
         except ImportRefused as refused:
-            return _expired(refused.message)
+            if refused_beside is None:
+                return _expired(refused.message)
+            refusal = refused.message
+        else:
+            refusal = None
+    if refusal is not None and refused_beside is not None:
+        pending.drop(current_app.instance_path, user.id, form.upload.data or "")
+        refused_beside.file.errors = [refusal]
+        return index(refused_beside), 400
     _fill_mapping(form, mapping)
     if error is not None:
         _show(form, error)
