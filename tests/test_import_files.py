@@ -47,9 +47,18 @@ def test_utf16_without_a_byte_order_mark_is_refused() -> None:
         only("Date,Video Views\n1,2\n".encode("utf-16-le"))
 
 
-def test_latin1_is_refused_not_guessed() -> None:
-    with pytest.raises(UnreadableFile, match="can't read the text of"):
-        only("Date,Brand,Type\n1/2/25,Café Olé,Sale\n".encode("latin-1"))
+def test_windows_text_is_read_with_its_accents_and_a_note() -> None:
+    # What Excel on Windows saves as "CSV": Windows-1252, no byte-order mark.
+    found = only(
+        "Date,Brand,Type\n1/2/25,Café Olé,Sale\n2/2/25,Zoë “Crème”,Sale\n".encode("cp1252")
+    )
+    assert cells(found) == [["1/2/25", "Café Olé", "Sale"], ["2/2/25", "Zoë “Crème”", "Sale"]]
+    assert found.table.notes == ("read as Western (Windows) text: check the accents below.",)
+
+
+def test_utf8_is_read_without_a_note() -> None:
+    found = only("Date,Brand,Type\n1/2/25,Café Olé,Sale\n".encode())
+    assert cells(found) == [["1/2/25", "Café Olé", "Sale"]] and found.table.notes == ()
 
 
 def test_a_bad_byte_deep_in_the_file_is_refused_with_its_line() -> None:

@@ -81,6 +81,23 @@ def test_the_wrong_source_says_what_the_file_looks_like(logged_in) -> None:
     )
 
 
+def test_a_windows_csv_of_income_is_read_with_a_warning(logged_in, session, user) -> None:
+    text = "Datum,Beschreibung,Betrag\n2025-10-03,Café collaboration Zoë,150.00\n"
+    data = {"file": (io.BytesIO(text.encode("cp1252")), "income.csv"), "source": ""}
+    mapping = _hidden(
+        logged_in.post("/imports/preview", data=data, content_type="multipart/form-data").get_data(
+            as_text=True
+        )
+    )
+    mapping |= {"day": "Datum", "amount": "Betrag", "note": "Beschreibung",
+                "day_order": "ymd", "decimal": ".", "default_stream": "ugc"}  # fmt: skip
+    page = logged_in.post("/imports/map", data=mapping).get_data(as_text=True)
+    assert "read as Western (Windows) text: check the accents below." in page
+    logged_in.post("/imports/commit", data=_hidden(page))
+    entry = session.scalars(owned(IncomeEntry, user.id)).one()
+    assert (entry.amount_cents, entry.note) == (15000, "Café collaboration Zoë")
+
+
 def test_a_zip_member_that_is_no_table_is_named(logged_in) -> None:
     import zipfile
 

@@ -152,7 +152,7 @@ def digest(found: Iterable[Found], today: date, currency: str, ends_on: date | N
         for row in reader.read(item.table, context):
             summary.rows += 1
             _take(result, summary, row)
-        summary.warnings.extend(context.warnings)
+        summary.warnings.extend([*item.table.notes, *context.warnings])
         summary.skipped = context.skipped_count
         summary.first_skipped = context.skipped[:SKIPPED_SHOWN]
         result.tables.append(summary)

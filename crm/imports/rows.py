@@ -37,6 +37,7 @@ class Table:
     preamble: Sequence[str]  # lines before the header (Amazon's title line), as text
     header: Sequence[str]
     lines: Iterator[Line]
+    notes: Sequence[str] = ()  # what the preview should say of how it was read (its encoding)
 
 
 @dataclass(frozen=True, slots=True)
