@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from crm.imports.models import ColumnMappingKept, Import
@@ -203,3 +205,54 @@ def test_an_own_csv_sent_to_import_unmapped_asks_for_its_columns(logged_in, sess
     page = logged_in.post("/imports/commit", data=_hidden(mapping_page)).get_data(as_text=True)
     assert "Which column holds what?" in page
     assert _entries(session, user.id) == []
+
+
+IG_REACH = 'sep=,\n"Reach"\n"Date","Primary"\n"2025-10-31T00:00:00","1245"\n'.encode("utf-16")
+IG_POSTS = (
+    '"Post ID,""Account ID"",""Account username"",Description,Permalink,Date,Views"\n'
+    '"1,2,me,""Hi"",https://instagram.test/p/1,2025-10-31,5"\n'
+).encode("utf-8-sig")
+YOUTUBE = (
+    b"Content,Video title,Video publish time,Duration,Views,Watch time (hours)\n"
+    b'Total,,,,181,2.4\nabc,My short,"Aug 28, 2025",9,181,2.4\n'
+)
+NOT_IMPORTED = (
+    ": Creator CRM imports TikTok Studio, LTK, Amazon and TikTok Shop files, and income CSVs."
+)
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (IG_REACH, "an Instagram analytics export"),
+        (IG_POSTS, "an Instagram analytics export"),
+        (YOUTUBE, "a YouTube Studio export"),
+    ],
+)
+@pytest.mark.parametrize("source", ["", "ltk"])
+def test_other_platforms_exports_are_named_and_refused(logged_in, data, kind, source) -> None:
+    form = {"file": (io.BytesIO(data), "export.csv"), "source": source}
+    response = logged_in.post("/imports/preview", data=form, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert field_error(response.get_data(as_text=True), "file") == f"This is {kind}{NOT_IMPORTED}"
+
+
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+
+
+@pytest.mark.skipif(not SAMPLES.is_dir(), reason="no ../shared/samples here")
+@pytest.mark.parametrize(
+    ("relative", "kind"),
+    [
+        ("instagram-meta/vsbperoto_IG_REACH_utf16.csv", "an Instagram analytics export"),
+        ("instagram-meta/vsbperoto_IG_VIEWS_utf16.csv", "an Instagram analytics export"),
+        ("instagram-meta/vsbperoto_INSTAGRAM_RAW_posts.csv", "an Instagram analytics export"),
+        ("instagram-meta/vsbperoto_Follows_semicolon_resaved.csv", "a Facebook analytics export"),
+        ("youtube-studio/table_data.csv", "a YouTube Studio export"),
+        ("youtube-studio/chart_data_head40.csv", "a YouTube Studio export"),
+    ],
+)
+def test_the_real_instagram_and_youtube_exports_are_refused(logged_in, relative, kind) -> None:
+    form = {"file": (io.BytesIO((SAMPLES / relative).read_bytes()), "export.csv"), "source": ""}
+    response = logged_in.post("/imports/preview", data=form, content_type="multipart/form-data")
+    assert field_error(response.get_data(as_text=True), "file") == f"This is {kind}{NOT_IMPORTED}"

@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from crm.imports.readers import looks_like
+from crm.imports.readers.foreign import what_it_is
 from crm.imports.rows import (
     AudienceShare,
     Cost,
@@ -99,6 +100,8 @@ class Digest:
     unknown_headers: list[list[str]] = field(default_factory=list)
     # Whose export each looks like instead, where we know ("TikTok Studio"), else None.
     unknown_kinds: list[str | None] = field(default_factory=list)
+    # Which other platform's export each is ("an Instagram analytics export"), else None.
+    foreign: list[str | None] = field(default_factory=list)
     earnings: dict[EarningKey, int] = field(default_factory=lambda: defaultdict(int))
     costs: dict[CostKey, int] = field(default_factory=lambda: defaultdict(int))
     lines: dict[LineKey, int] = field(default_factory=lambda: defaultdict(int))
@@ -146,6 +149,7 @@ def digest(found: Iterable[Found], today: date, currency: str, ends_on: date | N
             result.unknown.append(item.table.name)
             result.unknown_headers.append([cell.strip() for cell in item.table.header])
             result.unknown_kinds.append(looks_like(item.table.preamble, item.table.header))
+            result.foreign.append(what_it_is(item.table.preamble, item.table.header))
             continue
         context = ReadContext(today=today, currency=currency, ends_on=ends_on)
         summary = TableSummary(item.table.name, reader.label, reader.source)

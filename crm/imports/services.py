@@ -120,6 +120,13 @@ def read(upload: Upload, owner: User, today: date) -> tuple[Digest, str]:
     except UnreadableFile as error:
         raise ImportRefused(str(error), field="file") from None
     if not result.tables:
+        foreign = next((kind for kind in result.foreign if kind), None)
+        if foreign is not None:
+            raise ImportRefused(
+                f"This is {foreign}: Creator CRM imports TikTok Studio, LTK, Amazon and "
+                "TikTok Shop files, and income CSVs.",
+                field="file",
+            )
         mappable = [h for h in result.unknown_headers if len([c for c in h if c]) >= 2]
         if mappable and upload.source is None:
             raise NeedsMapping(
