@@ -256,3 +256,60 @@ def test_the_real_instagram_and_youtube_exports_are_refused(logged_in, relative,
     form = {"file": (io.BytesIO((SAMPLES / relative).read_bytes()), "export.csv"), "source": ""}
     response = logged_in.post("/imports/preview", data=form, content_type="multipart/form-data")
     assert field_error(response.get_data(as_text=True), "file") == f"This is {kind}{NOT_IMPORTED}"
+
+
+def _selected(page: str, name: str) -> str | None:
+    """The option a <select name=...> shows chosen."""
+    select_ = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', page, re.S)
+    assert select_, name
+    chosen = re.search(
+        r'<option[^>]*selected[^>]*value="([^"]*)"|<option[^>]*value="([^"]*)"[^>]*selected',
+        select_.group(1),
+    )
+    return (chosen.group(1) or chosen.group(2)) if chosen else None
+
+
+@pytest.mark.parametrize(
+    ("header", "day", "note", "amount"),
+    [
+        ("Date,Description,Total", "Date", "Description", "Total"),
+        ("fecha;descripción;importe", "fecha", "descripción", "importe"),
+        ("Datum,Beschreibung,Betrag (EUR)", "Datum", "Beschreibung", "Betrag (EUR)"),
+    ],
+)
+def test_the_mapping_page_picks_the_columns_their_names_say(logged_in, header, day, note, amount):
+    page = _upload(logged_in, f"{header}\n2025-10-03{header[4] if ';' in header else ','}x,1\n")
+    text = page.get_data(as_text=True)
+    assert "Which column holds what?" in text
+    assert (_selected(text, "day"), _selected(text, "note"), _selected(text, "amount")) == (
+        day, note, amount)  # fmt: skip
+    # No arbitrary stream: Other, until the creator picks; the help names no code keys.
+    assert _selected(text, "default_stream") == "other"
+    assert _selected(text, "status") == "paid"
+    help_text = re.search(r"Its columns:(.*?)</p>", text, re.S).group(1)
+    assert "Creator Rewards" in help_text and "creator_rewards" not in help_text
+
+
+def test_a_mapped_preview_shows_its_first_lines_and_goes_back_to_the_columns(
+    logged_in, session, user
+) -> None:
+    text = "Date,Description,Total\n" + "".join(
+        f"2025-10-0{n},Collab {n},{n}0.00\n" for n in range(1, 8)
+    )
+    mapping = _hidden(_upload(logged_in, text).get_data(as_text=True))
+    mapping |= {"day": "Date", "note": "Description", "amount": "Total", "day_order": "ymd",
+                "decimal": ".", "default_stream": "ugc", "status": "expected"}  # fmt: skip
+    preview = logged_in.post("/imports/map", data=mapping).get_data(as_text=True)
+    assert "The first lines, as read" in preview
+    assert [f"Collab {n}" in preview for n in range(1, 8)] == [True] * 5 + [False] * 2
+    assert "not paid yet" in preview and "Change the columns" in preview
+    back = logged_in.post("/imports/map", data=_hidden(preview) | {"change": "1"})
+    page = back.get_data(as_text=True)
+    assert "Which column holds what?" in page
+    assert (_selected(page, "amount"), _selected(page, "status")) == ("Total", "expected")
+    logged_in.post("/imports/commit", data=_hidden(preview))
+    statuses = {e.status.value for e in session.scalars(owned(IncomeEntry, user.id))}
+    assert statuses == {"expected"}
+    # The next file of these columns is read with them, and says so, with the way back.
+    again = _upload(logged_in, text.replace("2025-10-0", "2025-11-0")).get_data(as_text=True)
+    assert "Date from <strong>Date</strong>" in again and "Change the columns" in again

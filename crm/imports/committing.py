@@ -240,8 +240,8 @@ def _own_lines(
                 "stream": key.stream,
                 "program": "",
                 "note": note,
-                "status": IncomeStatus.PAID,
-                "paid_on": key.day,
+                "status": IncomeStatus.PAID if key.paid else IncomeStatus.EXPECTED,
+                "paid_on": key.day if key.paid else None,
                 "due_on": None,
                 "brand_id": brand_id,
             }

@@ -35,6 +35,9 @@ DAY_FIELDS = tuple(f.name for f in fields(DayStats) if f.name != "day")
 VIDEO_FIELDS = ("posted_on", "views", "likes", "comments", "shares")
 
 
+FIRST_LINES = 5
+
+
 @dataclass(frozen=True, slots=True)
 class EarningKey:
     """What income entries are summed by: a year of sales stays a few hundred entries."""
@@ -55,6 +58,7 @@ class LineKey:
     brand: str
     currency: str
     note: str
+    paid: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +88,8 @@ class TableSummary:
     # Per program: cents by currency (income; fees under "<program> fees"); "stats": days,
     # views and the followers at the end; "audience": shares per dimension. Counts, not money.
     totals: dict[str, dict[str, int]] = field(default_factory=dict)
+    # A creator's own CSV: its first lines as read, so they can check the columns they mapped.
+    first_lines: list[IncomeLine] = field(default_factory=list)
 
     def saw(self, day: date) -> None:
         self.date_from = day if self.date_from is None else min(self.date_from, day)
@@ -180,7 +186,9 @@ def _take(result: Digest, summary: TableSummary, row: Row) -> None:
         _add(summary.totals, f"{row.program} fees", row.currency, row.amount_cents)
     elif isinstance(row, IncomeLine):
         summary.saw(row.day)
-        key = LineKey(row.day, row.stream, row.brand, row.currency, row.note)
+        key = LineKey(row.day, row.stream, row.brand, row.currency, row.note, row.paid)
+        if len(summary.first_lines) < FIRST_LINES:
+            summary.first_lines.append(row)
         result.lines[key] += row.amount_cents
         _add(summary.totals, row.stream, row.currency, row.amount_cents)
     elif isinstance(row, DayStats):

@@ -92,6 +92,8 @@ def map_columns() -> Page:
     kept = CommitForm(formdata=None)
     for name in ("upload", "name", "source"):
         kept[name].data = form[name].data
+    if "change" in request.form:  # "Change the columns" on a preview: back to the mapping
+        return _preview_page(kept, form.values(), change_columns=True)
     return _preview_page(kept, form.values())
 
 
@@ -152,6 +154,7 @@ def _preview_page(
     values: Mapping[str, str] | None,
     error: Exception | None = None,
     refused_beside: UploadForm | None = None,
+    change_columns: bool = False,
 ) -> Page:
     """The kept upload's preview (what importing it would do), or its columns to map.
 
@@ -167,6 +170,8 @@ def _preview_page(
     with path.open("rb") as data, read_session() as session:
         try:
             found, header, mapping = _read(session, form, data, values)
+            if change_columns and header is not None:
+                return _mapping_page(form, header, values, None)
         except NeedsMapping as needs:
             return _mapping_page(form, needs.header, values, None)
         except BadMapping as bad:
@@ -297,7 +302,9 @@ def _mapping_page(
     for name in ("upload", "name", "source"):
         mapping_form[name].data = form[name].data
     mapping_form.set_columns(header, _streams())
-    for name, value in (values or {}).items():
+    if values is None:  # the first time: the columns whose names say what they hold
+        values = mappings.likely(header)
+    for name, value in values.items():
         if name in mapping_form:
             mapping_form[name].data = value
     if error is not None and error.field in mapping_form:
