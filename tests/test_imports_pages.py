@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+from crm.dates import show_date
 from crm.imports.models import ColumnMappingKept, Import
 from crm.income.models import IncomeEntry
 from crm.ownership import owned
 from tests.factories_brands import make_brand
-from tests.page_text import field_error
+from tests.page_text import field_error, input_value
 from tests.test_import_ltk import HEADER, ltk_line
 
 LTK = HEADER + ltk_line("11/3/25", commission="$8.42") + ltk_line("11/3/25", commission="$1.58")
@@ -313,3 +315,54 @@ def test_a_mapped_preview_shows_its_first_lines_and_goes_back_to_the_columns(
     # The next file of these columns is read with them, and says so, with the way back.
     again = _upload(logged_in, text.replace("2025-10-0", "2025-11-0")).get_data(as_text=True)
     assert "Date from <strong>Date</strong>" in again and "Change the columns" in again
+
+
+def test_the_last_day_field_shows_the_day_read_and_left_so_changes_nothing(
+    logged_in, session, user
+) -> None:
+    from crm.imports.models import DailyStats
+
+    page = _upload(logged_in, OVERVIEW, name="Overview.csv").get_data(as_text=True)
+    read_as = input_value(page, "ends_on")
+    assert read_as is not None and read_as.endswith("-04-12")
+    assert f"read as ending on {show_date(date.fromisoformat(read_as))}" in page
+    # A year earlier, previewed again: the field keeps the correction.
+    earlier = f"{int(read_as[:4]) - 1}-04-12"
+    again = logged_in.post(
+        "/imports/commit", data=_hidden(page) | {"ends_on": earlier, "again": "1"}
+    )
+    corrected = again.get_data(as_text=True)
+    assert input_value(corrected, "ends_on") == earlier
+    logged_in.post("/imports/commit", data=_hidden(corrected) | {"ends_on": earlier})
+    assert [d.day.isoformat() for d in session.scalars(owned(DailyStats, user.id))] == [earlier]
+
+
+def test_the_imports_list_keeps_each_date_whole_and_taps_are_40px(logged_in) -> None:
+    page = _upload(logged_in, LTK).get_data(as_text=True)
+    assert "Cancel</a>" in page
+    logged_in.post("/imports/commit", data=_hidden(page))
+    listing = logged_in.get("/imports/").get_data(as_text=True)
+    assert (
+        '<span class="nowrap">Nov 3, 2025</span> – <span class="nowrap">Nov 3, 2025</span>'
+        in listing
+    )
+    css = (Path(__file__).resolve().parents[1] / "crm" / "static" / "style.css").read_text()
+    assert ".nowrap { white-space: nowrap; }" in css
+    # A small button (Undo) and plain links among actions (Cancel), breadcrumbs: 2.5rem tall.
+    assert re.search(
+        r"\.tap, \.actions > a:not\(\.button\), \.eyebrow a \{[^}]*min-height: 2\.5rem", css
+    )
+    assert re.search(
+        r"@media \(max-width: 759px\), \(pointer: coarse\) \{\s*"
+        r"\.button\.small \{ min-height: 2\.5rem; \}",
+        css,
+    )
+
+
+def test_the_last_day_left_as_read_imports_as_read(logged_in, session, user) -> None:
+    from crm.imports.models import DailyStats
+
+    page = _upload(logged_in, OVERVIEW, name="Overview.csv").get_data(as_text=True)
+    read_as = input_value(page, "ends_on")
+    logged_in.post("/imports/commit", data=_hidden(page) | {"ends_on": read_as})
+    assert [d.day.isoformat() for d in session.scalars(owned(DailyStats, user.id))] == [read_as]

@@ -98,6 +98,9 @@ class CommitForm(KeptUploadForm, _HiddenMapping):
 
     mapping_fields = MAPPING_FIELDS  # for the page: the hidden fields to carry
     ends_on = BoundedDateField("Last day the export covers", validators=[Optional()])
+    # The last day as read without a correction (ISO): the field shows it, and left as it is
+    # it corrects nothing (TikTok's dates are read from today, not from a date given).
+    ends_on_read = HiddenLineField(validators=[Optional(), Length(max=10)])
     rate = LineField("Exchange rate", validators=[Optional(), Length(max=20)])
     rate_currency = HiddenLineField(validators=[Optional(), Length(max=3)])
     # The videos not in the portfolio the creator ticked (their link keys): which exist is

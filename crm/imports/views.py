@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from datetime import date
 from typing import BinaryIO
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -205,6 +206,9 @@ def _render_preview(
             "used is taken."
         )
     if "tiktok" in found.digest.sources and found.digest.date_to:
+        if _ends_on(form) is None:  # read from today: the field shows the day read
+            form.ends_on.data = found.digest.date_to
+            form.ends_on_read.data = found.digest.date_to.isoformat()
         form.ends_on.description = (
             "TikTok's files give dates without a year: they are read as ending on "
             f"{show_date(found.digest.date_to)}. If the export ends on another day, put it "
@@ -266,7 +270,15 @@ def _commit_upload(
 
 
 def _plain(form: CommitForm, data: BinaryIO) -> Upload:
-    return Upload(form.name.data or "upload", data, form.source.data or None, form.ends_on.data)
+    return Upload(form.name.data or "upload", data, form.source.data or None, _ends_on(form))
+
+
+def _ends_on(form: CommitForm) -> date | None:
+    """The last day the creator corrected the export to, or None (the field left as read)."""
+    given = form.ends_on.data
+    if given is None or given.isoformat() == (form.ends_on_read.data or ""):
+        return None
+    return given
 
 
 def _mapped(
@@ -289,7 +301,7 @@ def _mapped(
         raise NeedsMapping("Say which columns hold what.", header=header)
     mapped = MappedReader(mapping, _streams(), layout_key(header))
     name = form.name.data or "upload"
-    return Upload(name, data, None, form.ends_on.data, mapped), mapping
+    return Upload(name, data, None, _ends_on(form), mapped), mapping
 
 
 def _mapping_page(
