@@ -366,3 +366,50 @@ def test_the_last_day_left_as_read_imports_as_read(logged_in, session, user) -> 
     read_as = input_value(page, "ends_on")
     logged_in.post("/imports/commit", data=_hidden(page) | {"ends_on": read_as})
     assert [d.day.isoformat() for d in session.scalars(owned(DailyStats, user.id))] == [read_as]
+
+
+def _flash(page: str) -> str:
+    """The last success message the page shows."""
+    found = re.findall(r'class="flash flash-success"[^>]*>(.*?)</', page, re.S)
+    return " ".join(found[-1].split()) if found else ""
+
+
+def test_what_an_import_did_is_said_in_days_and_no_change_as_such(logged_in) -> None:
+    page = _upload(logged_in, OVERVIEW, name="Overview.csv").get_data(as_text=True)
+    # Warnings under their table's name, not each prefixed with it.
+    assert '<h3 class="small">TikTok Studio: Overview</h3>' in page
+    assert "TikTok Studio: Overview: " not in page
+    done = logged_in.post("/imports/commit", data=_hidden(page), follow_redirects=True)
+    assert _flash(done.get_data(as_text=True)) == "Imported Overview.csv: 1 day imported."
+    # The same figures in other bytes.
+    same = _upload(logged_in, OVERVIEW + "\n", name="Overview again.csv").get_data(as_text=True)
+    assert "Covers days you imported before" in same
+    assert "the same figures as your earlier import: nothing changes" in same
+    again = logged_in.post("/imports/commit", data=_hidden(same), follow_redirects=True)
+    text = again.get_data(as_text=True)
+    assert _flash(text) == "Imported Overview again.csv: no change: the same figures as before."
+    assert "no change: the same figures as before</span>" in text  # in the list too
+
+
+def test_undo_says_what_came_back_only_when_something_did(logged_in, session, user) -> None:
+    logged_in.post("/imports/commit", data=_hidden(_upload(logged_in, LTK).get_data(as_text=True)))
+    record = session.scalars(owned(Import, user.id)).one()
+    undone = logged_in.post(f"/imports/{record.id}/undo", follow_redirects=True)
+    assert _flash(undone.get_data(as_text=True)) == "Import of export.csv undone."
+
+
+def test_a_tab_not_used_says_why(logged_in) -> None:
+    import zipfile
+
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as archive:
+        archive.writestr("Overview.csv", OVERVIEW)
+        archive.writestr("Viewers.csv", "Date,Total Viewers,New Viewers\nApril 12,5,3\n")
+    data = {"file": (io.BytesIO(packed.getvalue()), "tiktok.zip"), "source": ""}
+    page = logged_in.post("/imports/preview", data=data, content_type="multipart/form-data")
+    assert "Not used: viewers per day aren&#39;t kept" in page.get_data(as_text=True)
+
+
+def test_the_backup_page_speaks_of_accounts_not_servers(logged_in) -> None:
+    page = logged_in.get("/account/backup").get_data(as_text=True)
+    assert "move your data from another Creator CRM account" in page and "server" not in page

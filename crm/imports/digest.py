@@ -90,6 +90,7 @@ class TableSummary:
     totals: dict[str, dict[str, int]] = field(default_factory=dict)
     # A creator's own CSV: its first lines as read, so they can check the columns they mapped.
     first_lines: list[IncomeLine] = field(default_factory=list)
+    unused: str = ""  # a tab recognised whose figures aren't kept: why (TikTok's Viewers)
 
     def saw(self, day: date) -> None:
         self.date_from = day if self.date_from is None else min(self.date_from, day)
@@ -159,6 +160,7 @@ def digest(found: Iterable[Found], today: date, currency: str, ends_on: date | N
             continue
         context = ReadContext(today=today, currency=currency, ends_on=ends_on)
         summary = TableSummary(item.table.name, reader.label, reader.source)
+        summary.unused = getattr(reader, "unused", "")
         for row in reader.read(item.table, context):
             summary.rows += 1
             _take(result, summary, row)

@@ -71,6 +71,11 @@ class Replacement:
     before: dict[str, dict[str, int]] = field(default_factory=dict)
     after: dict[str, dict[str, int]] = field(default_factory=dict)
 
+    @property
+    def changes(self) -> bool:
+        """Whether the new file's figures differ from the earlier import's on these days."""
+        return self.before != self.after
+
 
 @dataclass
 class Preview:
@@ -88,6 +93,13 @@ class Preview:
     @property
     def source(self) -> str:
         return ",".join(self.digest.sources)
+
+    @property
+    def other_warnings(self) -> list[str]:
+        """The warnings of no one table (returns carried to another day): the page lists each
+        table's own under its name."""
+        by_table = set(self.digest.warnings)
+        return [w for w in self.warnings if w not in by_table]
 
     @property
     def label(self) -> str:

@@ -134,7 +134,8 @@ def commit() -> Page:
     if found.already is not None:
         flash(f"{record.file_name} was imported already: nothing changed.", "info")
     else:
-        flash(_done(record), "success")
+        videos = len(found.videos.updated) + len(found.videos.picked(upload.add_videos))
+        flash(_done(record, found, videos), "success")
     return redirect(url_for("imports.index"))
 
 
@@ -145,7 +146,8 @@ def undo(import_id: int) -> Response:
         with saving(refusals=(ImportRefused,)) as saved:
             undone = undo_import(db_session(), creator(), import_id, utcnow())
         if saved:
-            text = f"Import of {undone.record.file_name} undone: what it replaced is back."
+            text = f"Import of {undone.record.file_name} undone"
+            text += ": what it replaced is back." if undone.record.entries_replaced else "."
             flash(text + videos_kept_text(undone.videos_kept), "success")
     return redirect(url_for("imports.index"))
 
@@ -365,9 +367,26 @@ def _expired(message: str = "The upload expired: choose the file again.") -> Res
     return redirect(url_for("imports.index"))
 
 
-def _done(record: Import) -> str:
-    wrote, replaced = record.entries_written, record.entries_replaced
-    text = f"Imported {record.file_name}: {wrote:,} record{'' if wrote == 1 else 's'} written"
-    if replaced:
-        text += f", {replaced:,} from an earlier import replaced (undo puts them back)"
+def _done(record: Import, found: Preview, videos: int) -> str:
+    """What an import did, in what the creator imported: days, income, shares, videos."""
+    if record.entries_written == 0 and record.entries_replaced:
+        return f"Imported {record.file_name}: no change: the same figures as before."
+    digest = found.digest
+    what = [
+        _counted(len(digest.days), "day", "days"),
+        _counted(len(found.entries) + len(digest.lines), "income entry", "income entries"),
+        _counted(sum(1 for cents in digest.costs.values() if cents > 0), "expense", "expenses"),
+        _counted(
+            sum(len(s) for s in digest.audience.values()), "audience share", "audience shares"
+        ),
+        _counted(videos, "portfolio video", "portfolio videos"),
+    ]
+    said = ", ".join(part for part in what if part) or "its figures"
+    text = f"Imported {record.file_name}: {said} imported"
+    if record.entries_replaced:
+        text += "; they replace what an earlier import had (undo puts it back)"
     return text + "."
+
+
+def _counted(number: int, one: str, many: str) -> str:
+    return f"{number:,} {one if number == 1 else many}" if number > 0 else ""
