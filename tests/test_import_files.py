@@ -43,22 +43,29 @@ def test_utf16_with_a_byte_order_mark_is_read(codec: str) -> None:
 
 
 def test_utf16_without_a_byte_order_mark_is_refused() -> None:
-    with pytest.raises(UnreadableFile, match="isn't UTF-8 or UTF-16 text"):
+    with pytest.raises(UnreadableFile, match="can't read the text of"):
         only("Date,Video Views\n1,2\n".encode("utf-16-le"))
 
 
-def test_latin1_is_refused_not_guessed() -> None:
-    with pytest.raises(UnreadableFile, match="isn't UTF-8 or UTF-16 text"):
-        only("Date,Brand,Type\n1/2/25,Café Olé,Sale\n".encode("latin-1"))
+def test_windows_text_is_read_with_its_accents_and_a_note() -> None:
+    # What Excel on Windows saves as "CSV": Windows-1252, no byte-order mark.
+    found = only(
+        "Date,Brand,Type\n1/2/25,Café Olé,Sale\n2/2/25,Zoë “Crème”,Sale\n".encode("cp1252")
+    )
+    assert cells(found) == [["1/2/25", "Café Olé", "Sale"], ["2/2/25", "Zoë “Crème”", "Sale"]]
+    assert found.table.notes == ("read as Western (Windows) text: check the accents below.",)
+
+
+def test_utf8_is_read_without_a_note() -> None:
+    found = only("Date,Brand,Type\n1/2/25,Café Olé,Sale\n".encode())
+    assert cells(found) == [["1/2/25", "Café Olé", "Sale"]] and found.table.notes == ()
 
 
 def test_a_bad_byte_deep_in_the_file_is_refused_with_its_line() -> None:
     body = "".join(f"April {n % 28 + 1},{n}\n" for n in range(2000))
     found = only(b"Date,Video Views\n" + body.encode() + b"May 1,caf\xe9\n")
 
-    with pytest.raises(
-        UnreadableFile, match=r"isn.t UTF-8 or UTF-16 text \(upload.csv, line 2002\)"
-    ):
+    with pytest.raises(UnreadableFile, match=r"can.t read the text of upload.csv, line 2002"):
         list(found.table.lines)
 
 
@@ -70,7 +77,7 @@ def test_a_bad_byte_deep_in_the_file_is_refused_with_its_line() -> None:
         (b"\x89PNG\r\n\x1a\n" + bytes(100), "is a PNG image"),
         (b"%PDF-1.7\n", "is a PDF"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100), r"old Excel \(.xls\)"),
-        (b"Date,Views\x00\x01\x02", "isn't UTF-8 or UTF-16"),
+        (b"Date,Views\x00\x01\x02", "can't read the text"),
     ],
 )
 def test_a_file_that_is_not_what_it_claims_is_refused(data: bytes, message: str) -> None:

@@ -245,12 +245,11 @@ def test_viewers_are_read_and_yield_nothing_follower_activity_says_not_used() ->
     )
     reader, found, context = read(viewers)
     assert reader.label == "TikTok Studio: Viewers" and found == [] and context.warnings == []
+    assert reader.unused.startswith("viewers per day aren't kept")
     activity = studio_csv(["Date", "Hour", "Active followers"], [["March 1", "0", "491"]])
     reader, found, context = read(activity)
     assert reader.label == "TikTok Studio: Follower activity" and found == []
-    assert context.warnings == [
-        "Follower activity by hour is not used: nothing is imported from it."
-    ]
+    assert context.warnings == [] and "by hour" in reader.unused
 
 
 def test_business_audience_unquoted_with_missing_markers_and_a_trailing_space() -> None:

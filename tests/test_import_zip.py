@@ -68,7 +68,10 @@ def test_a_stored_zip_is_read_too() -> None:
     [
         ({}, "a ZIP with no files in it"),
         ({"inner.zip": zip_of({"a.csv": OVERVIEW_CSV})}, "a ZIP .or workbook. inside a ZIP"),
-        ({"picture.csv": b"\x89PNG\r\n\x1a\n" + bytes(64)}, "picture.csv in up.zip is a PNG"),
+        (
+            {"picture.csv": b"\x89PNG\r\n\x1a\n" + bytes(64)},
+            "up.zip holds picture.csv, which isn.t a CSV or Excel file",
+        ),
         ({"empty.csv": b""}, "empty.csv in up.zip is empty"),
         ({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w/>"}, "not an Excel"),
     ],

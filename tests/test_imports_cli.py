@@ -78,7 +78,7 @@ def test_an_unknown_user_is_one_line(runner, export) -> None:
 
 def test_a_source_that_does_not_match_is_refused(runner, user, export) -> None:
     result = _run(runner, "import", export(), "--user", user.email, "--source", "amazon")
-    assert result.exit_code != 0 and "as amazon" in result.output
+    assert result.exit_code != 0 and "export from Amazon Associates" in result.output
 
 
 def test_list_and_undo(runner, session, user, other_user, export) -> None:

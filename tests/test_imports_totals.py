@@ -20,7 +20,7 @@ def test_counts_are_counts_not_money() -> None:
         "audience": {"gender": 1, "country": 12},
     }
     assert preview_totals(totals) == [
-        "1 day, 12,345 views, 1,200 followers at the end",
+        "12,345 views, 1,200 followers at the end",
         "80 views",
         "1 gender share, 12 country shares",
     ]
@@ -28,6 +28,8 @@ def test_counts_are_counts_not_money() -> None:
 
 def test_stats_say_only_the_figures_the_file_had() -> None:
     assert preview_totals({"stats": {"days": 3}}) == ["3 days"]
+    # The days are the table's range already: not said again beside its views.
+    assert preview_totals({"stats": {"days": 3, "views": 10}}) == ["10 views"]
     assert preview_totals({}) == []
 
 

@@ -137,17 +137,31 @@ def test_undo_keeps_the_videos_the_creator_edited_since_and_says_so(session, use
     ]
 
 
-def test_a_later_import_of_the_same_videos_must_be_undone_first(session, user) -> None:
+def test_imports_of_the_same_videos_undo_in_either_order(session, user) -> None:
     make_video(session, user, url=LINK.format(1), views=100, likes=5)
     first, _ = _commit(session, user, "V,https://www.tiktok.com/@me/video/1,T,900,60")
     second, _ = _commit(session, user, "V,https://www.tiktok.com/@me/video/1,T,1000,70")
-    with pytest.raises(services.ImportRefused, match="undo #"):
-        committing.undo(session, user, first.id, NOW)
-    session.rollback()
+    savepoint = session.begin_nested()
+    committing.undo(session, user, first.id, NOW)
+    # The later import's figures stay; undoing it then gives back those before both.
+    assert _portfolio(session, user.id)[0][2:4] == (1000, 70)
+    committing.undo(session, user, second.id, NOW)
+    assert _portfolio(session, user.id)[0][2:4] == (100, 5)
+    savepoint.rollback()
     committing.undo(session, user, second.id, NOW)
     assert _portfolio(session, user.id)[0][2:4] == (900, 60)
     committing.undo(session, user, first.id, NOW)
     assert _portfolio(session, user.id)[0][2:4] == (100, 5)
+
+
+def test_a_video_an_older_import_added_goes_with_the_newer_ones_undo(session, user) -> None:
+    first, _ = _commit(session, user, "V,https://www.tiktok.com/@me/video/1,T,900,60",
+                       add=ADD_ALL)  # fmt: skip
+    second, _ = _commit(session, user, "V,https://www.tiktok.com/@me/video/1,T,1000,70")
+    committing.undo(session, user, first.id, NOW)
+    assert _portfolio(session, user.id)[0][2:4] == (1000, 70)
+    committing.undo(session, user, second.id, NOW)
+    assert _portfolio(session, user.id) == []
 
 
 def test_another_creators_portfolio_is_never_matched(session, user, other_user) -> None:

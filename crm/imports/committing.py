@@ -1,11 +1,15 @@
 """Commit an import (all or nothing) and undo one (putting back what it replaced).
 
-An overlap with an earlier import of the same source: the earlier import's income and
-expenses on the days the new file covers are removed and kept, the new ones written; days
-of stats are merged field by field (a followers-only file keeps the views another gave), the
-day as it was kept; an audience dimension the file has is replaced whole. An import whose
-rows a later, standing import replaced can't be undone until that later one is: its rows are
-no longer what it wrote, and putting them back would double-count the later file's days.
+A later import of a source owns everything it covers, even where its figures equal the
+earlier ones: the earlier import's income and expenses on the days the new file covers are
+removed and kept, the new ones written; each day of stats the file has is merged field by
+field (a followers-only file keeps the views another gave) and pointed at the new import, the
+day as it was kept; an audience dimension the file has is replaced whole.
+
+Undo removes only what the import still owns, and gives each day (or income day, or audience
+dimension) it owned to the newest import still standing that covers it, with that import's
+figures. What it had kept of a day a later import now owns passes to that later import, so
+undoing the later one still finds it: imports can be undone in any order.
 """
 
 from __future__ import annotations
@@ -236,8 +240,8 @@ def _own_lines(
                 "stream": key.stream,
                 "program": "",
                 "note": note,
-                "status": IncomeStatus.PAID,
-                "paid_on": key.day,
+                "status": IncomeStatus.PAID if key.paid else IncomeStatus.EXPECTED,
+                "paid_on": key.day if key.paid else None,
                 "due_on": None,
                 "brand_id": brand_id,
             }
@@ -252,7 +256,8 @@ def _day_values(stats: DayStats) -> dict[str, Any]:
 def _write_days(
     session: Session, owner_id: int, import_id: int, days: dict[date, DayStats]
 ) -> tuple[int, int]:
-    """Merge each day into daily_stats, keeping every day as it was; (written, kept)."""
+    """Merge each day into daily_stats, keeping every day as it was; (days new or with other
+    figures, days kept)."""
     if not days:
         return 0, 0
     table = DailyStats.__table__
@@ -265,6 +270,7 @@ def _write_days(
         ).mappings()
     }
     new, changed, kept = [], [], []
+    different = 0
     for day, stats in sorted(days.items()):
         row = existing.get(day)
         if row is None:
@@ -273,14 +279,16 @@ def _write_days(
             continue
         before = DayStats(day=day, **{name: row[name] for name in DAY_FIELDS})
         merged = merge_day(before, stats)
-        if merged != before:
-            kept.append(row)
-            changed.append({"id": row["id"], "import_id": import_id, **_day_values(merged)})
+        # The day is this import's now, even with the same figures: undoing the earlier
+        # import must leave it, and undoing this one gives the earlier one its day back.
+        kept.append(row)
+        changed.append({"id": row["id"], "import_id": import_id, **_day_values(merged)})
+        different += merged != before
     keeping.insert_rows(session, "day", new)
     if changed:
         session.execute(update(DailyStats), changed)
     remembered = keeping.remember(session, owner_id, import_id, "day", kept)
-    return len(new) + len(changed), remembered
+    return len(new) + different, remembered
 
 
 def _write_audience(
@@ -325,19 +333,6 @@ def undo(session: Session, owner: User, import_id: int, now: datetime) -> Undone
     record = find_import(session, owner.id, import_id)
     if record.undone_at is not None:
         raise ImportRefused(f"Import #{record.id} was already undone.", field="import")
-    later = session.scalars(
-        owned(Import, owner.id)
-        .join(ImportReplaced, ImportReplaced.import_id == Import.id)
-        .where(ImportReplaced.from_import_id == record.id, Import.undone_at.is_(None))
-        .order_by(Import.id)
-        .limit(1)
-    ).first()
-    if later is not None:
-        raise ImportRefused(
-            f"Import #{later.id} ({later.file_name}) replaced some of what import #{record.id} "
-            f"wrote: undo #{later.id} first.",
-            field="import",
-        )
     kept = session.scalar(
         owned(ImportReplaced, owner.id, func.count()).where(ImportReplaced.import_id == record.id)
     )
@@ -358,7 +353,7 @@ def undo(session: Session, owner: User, import_id: int, now: datetime) -> Undone
                 .exists()
             )
         )
-        _unwrite(session, owner.id, record.id)
+        _unwrite(session, owner.id, record)
         videos_kept = unwrite_videos(session, owner.id, record.id)
         if wrote_days and record.date_from is not None and record.date_to is not None:
             # The days are back as they were before it: so are the weeks built from them.
@@ -368,27 +363,170 @@ def undo(session: Session, owner: User, import_id: int, now: datetime) -> Undone
     return Undone(record, videos_kept)
 
 
-def _unwrite(session: Session, owner_id: int, import_id: int) -> None:
-    for model in (IncomeEntry, Expense, FollowerShare):
+Order = tuple[datetime, int]  # an import's place in time: (created_at, id)
+
+
+def _unwrite(session: Session, owner_id: int, record: Import) -> None:
+    """Remove what `record` still owns; give each thing it owned to the newest standing
+    import that covers it; pass what it kept of things a later import owns to that one."""
+    kept = keeping.kept_entries(session, owner_id, record.id)
+    froms = {k.from_import_id for k in kept if k.from_import_id is not None}
+    standing: dict[int, Order] = {
+        id_: (created, id_)
+        for id_, created in session.execute(
+            owned(Import, owner_id, Import.id, Import.created_at).where(
+                Import.id.in_(froms), Import.undone_at.is_(None), Import.id != record.id
+            )
+        )
+    }
+    handed: dict[int, int] = {}  # import_replaced id -> the later import that takes it
+    restore: dict[str, list[dict[str, Any]]] = {}
+    _unwrite_money(session, owner_id, record, kept, handed, restore)
+    _unwrite_days(session, owner_id, record.id, kept, standing, handed)
+    _unwrite_audience(session, owner_id, record.id, kept, standing, handed, restore)
+    for kind, rows in restore.items():
+        keeping.insert_rows(session, kind, rows)
+    if handed:
         session.execute(
-            delete(model).where(model.owner_id == owner_id, model.import_id == import_id),
+            update(ImportReplaced),
+            [{"id": id_, "import_id": to} for id_, to in handed.items()],
+        )
+
+
+def _unwrite_money(
+    session: Session,
+    owner_id: int,
+    record: Import,
+    kept: list[keeping.Kept],
+    handed: dict[int, int],
+    restore: dict[str, list[dict[str, Any]]],
+) -> None:
+    """Income and expenses: a day of the source belongs to the newest standing import of
+    it whose dates cover the day."""
+    for model in (IncomeEntry, Expense):
+        session.execute(
+            delete(model).where(model.owner_id == owner_id, model.import_id == record.id),
             execution_options=NO_SYNC,
         )
-    days = {row["day"]: row for row in keeping.kept_rows(session, owner_id, import_id, "day")}
+    money_kept = [k for k in kept if k.kind in ("income", "expense")]
+    if not money_kept or record.date_from is None or record.date_to is None:
+        return
+    others = [
+        i
+        for i in overlapped(session, owner_id, record.source, record.date_from, record.date_to)
+        if i.id != record.id
+    ]
+    mine: Order = (record.created_at, record.id)
+
+    def owner_of(day: date) -> Import | None:
+        covering = [i for i in others if i.date_from <= day <= i.date_to]  # type: ignore[operator]
+        return max(covering, key=lambda i: (i.created_at, i.id), default=None)
+
+    for entry in money_kept:
+        day = entry.values["earned_on" if entry.kind == "income" else "spent_on"]
+        holder = owner_of(day)
+        if holder is not None and (holder.created_at, holder.id) > mine:
+            handed[entry.id] = holder.id
+        elif holder is not None and entry.from_import_id == holder.id:
+            restore.setdefault(entry.kind, []).append(entry.values)
+
+
+def _live(entries: list[keeping.Kept], standing: dict[int, Order]) -> list[keeping.Kept]:
+    """The entries whose writer still stands (or that no import wrote)."""
+    return [k for k in entries if k.from_import_id is None or k.from_import_id in standing]
+
+
+def _newest(live: list[keeping.Kept], standing: dict[int, Order]) -> int | None:
+    """The newest writer among these live entries (a row no import wrote is the oldest)."""
+
+    def order(entry: keeping.Kept) -> tuple[bool, Order | None]:
+        writer = entry.from_import_id
+        return (False, None) if writer is None else (True, standing[writer])
+
+    return max(live, key=order).from_import_id
+
+
+def _unwrite_days(
+    session: Session,
+    owner_id: int,
+    import_id: int,
+    kept: list[keeping.Kept],
+    standing: dict[int, Order],
+    handed: dict[int, int],
+) -> None:
+    by_day: dict[date, list[keeping.Kept]] = {}
+    for entry in kept:
+        if entry.kind == "day":
+            by_day.setdefault(entry.values["day"], []).append(entry)
     table = DailyStats.__table__
-    mine = session.execute(
-        select(table.c.id, table.c.day).where(
-            table.c.owner_id == owner_id, table.c.import_id == import_id
+    rows = session.execute(
+        select(table.c.id, table.c.day, table.c.import_id).where(
+            table.c.owner_id == owner_id,
+            (table.c.import_id == import_id) | table.c.day.in_(list(by_day)),
         )
     ).all()
-    back = [{"id": id_, **_restorable(days[day])} for id_, day in mine if day in days]
-    gone = [id_ for id_, day in mine if day not in days]
+    back, gone = [], []
+    for id_, day, writer in rows:
+        entries = by_day.get(day, [])
+        if writer != import_id:
+            # A later import owns the day: what this one kept of it is that one's to give back.
+            for entry in _live(entries, standing):
+                handed[entry.id] = writer
+            continue
+        live = _live(entries, standing)
+        if not live:
+            gone.append(id_)
+            continue
+        newest = _newest(live, standing)
+        values = next(k.values for k in reversed(live) if k.from_import_id == newest)
+        back.append({"id": id_, **_restorable(values)})
     if back:
         session.execute(update(DailyStats), back)
     if gone:
         session.execute(delete(table).where(table.c.id.in_(gone)))
-    for kind in ("income", "expense", "audience"):
-        keeping.insert_rows(session, kind, keeping.kept_rows(session, owner_id, import_id, kind))
+
+
+def _unwrite_audience(
+    session: Session,
+    owner_id: int,
+    import_id: int,
+    kept: list[keeping.Kept],
+    standing: dict[int, Order],
+    handed: dict[int, int],
+    restore: dict[str, list[dict[str, Any]]],
+) -> None:
+    by_dimension: dict[str, list[keeping.Kept]] = {}
+    for entry in kept:
+        if entry.kind == "audience":
+            by_dimension.setdefault(entry.values["dimension"], []).append(entry)
+    table = FollowerShare.__table__
+    writers = dict(
+        session.execute(
+            select(table.c.dimension, table.c.import_id)
+            .where(
+                table.c.owner_id == owner_id,
+                table.c.dimension.in_(list(by_dimension)),
+                table.c.import_id.is_distinct_from(import_id),
+            )
+            .distinct()
+        ).all()
+    )
+    session.execute(
+        delete(table).where(table.c.owner_id == owner_id, table.c.import_id == import_id),
+        execution_options=NO_SYNC,
+    )
+    for dimension, entries in by_dimension.items():
+        if dimension in writers:
+            # A later import replaced the dimension: it gives back what this one had kept.
+            for entry in _live(entries, standing):
+                handed[entry.id] = writers[dimension]
+            continue
+        live = _live(entries, standing)
+        if live:
+            newest = _newest(live, standing)
+            restore.setdefault("audience", []).extend(
+                k.values for k in live if k.from_import_id == newest
+            )
 
 
 def _restorable(values: dict[str, Any]) -> dict[str, Any]:

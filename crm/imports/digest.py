@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from decimal import Decimal
 
+from crm.imports.readers import looks_like
+from crm.imports.readers.foreign import what_it_is
 from crm.imports.rows import (
     AudienceShare,
     Cost,
@@ -31,6 +33,9 @@ from crm.links import video_key
 SKIPPED_SHOWN = 5
 DAY_FIELDS = tuple(f.name for f in fields(DayStats) if f.name != "day")
 VIDEO_FIELDS = ("posted_on", "views", "likes", "comments", "shares")
+
+
+FIRST_LINES = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +58,7 @@ class LineKey:
     brand: str
     currency: str
     note: str
+    paid: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +88,9 @@ class TableSummary:
     # Per program: cents by currency (income; fees under "<program> fees"); "stats": days,
     # views and the followers at the end; "audience": shares per dimension. Counts, not money.
     totals: dict[str, dict[str, int]] = field(default_factory=dict)
+    # A creator's own CSV: its first lines as read, so they can check the columns they mapped.
+    first_lines: list[IncomeLine] = field(default_factory=list)
+    unused: str = ""  # a tab recognised whose figures aren't kept: why (TikTok's Viewers)
 
     def saw(self, day: date) -> None:
         self.date_from = day if self.date_from is None else min(self.date_from, day)
@@ -96,6 +105,10 @@ class Digest:
     unknown: list[str] = field(default_factory=list)  # tables no reader knows, by name
     # Their headers, in the same order: the columns a creator can map their own CSV by.
     unknown_headers: list[list[str]] = field(default_factory=list)
+    # Whose export each looks like instead, where we know ("TikTok Studio"), else None.
+    unknown_kinds: list[str | None] = field(default_factory=list)
+    # Which other platform's export each is ("an Instagram analytics export"), else None.
+    foreign: list[str | None] = field(default_factory=list)
     earnings: dict[EarningKey, int] = field(default_factory=lambda: defaultdict(int))
     costs: dict[CostKey, int] = field(default_factory=lambda: defaultdict(int))
     lines: dict[LineKey, int] = field(default_factory=lambda: defaultdict(int))
@@ -142,13 +155,16 @@ def digest(found: Iterable[Found], today: date, currency: str, ends_on: date | N
         if reader is None:
             result.unknown.append(item.table.name)
             result.unknown_headers.append([cell.strip() for cell in item.table.header])
+            result.unknown_kinds.append(looks_like(item.table.preamble, item.table.header))
+            result.foreign.append(what_it_is(item.table.preamble, item.table.header))
             continue
         context = ReadContext(today=today, currency=currency, ends_on=ends_on)
         summary = TableSummary(item.table.name, reader.label, reader.source)
+        summary.unused = getattr(reader, "unused", "")
         for row in reader.read(item.table, context):
             summary.rows += 1
             _take(result, summary, row)
-        summary.warnings.extend(context.warnings)
+        summary.warnings.extend([*item.table.notes, *context.warnings])
         summary.skipped = context.skipped_count
         summary.first_skipped = context.skipped[:SKIPPED_SHOWN]
         result.tables.append(summary)
@@ -172,7 +188,9 @@ def _take(result: Digest, summary: TableSummary, row: Row) -> None:
         _add(summary.totals, f"{row.program} fees", row.currency, row.amount_cents)
     elif isinstance(row, IncomeLine):
         summary.saw(row.day)
-        key = LineKey(row.day, row.stream, row.brand, row.currency, row.note)
+        key = LineKey(row.day, row.stream, row.brand, row.currency, row.note, row.paid)
+        if len(summary.first_lines) < FIRST_LINES:
+            summary.first_lines.append(row)
         result.lines[key] += row.amount_cents
         _add(summary.totals, row.stream, row.currency, row.amount_cents)
     elif isinstance(row, DayStats):

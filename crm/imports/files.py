@@ -26,7 +26,7 @@ from typing import BinaryIO
 from crm.imports import xlsx
 from crm.imports.limits import MB, Budget, LimitedBytes, Limits, size_text
 from crm.imports.rows import Found, Table, UnreadableFile
-from crm.imports.text import HEAD_BYTES, text_table
+from crm.imports.text import HEAD_BYTES, is_text, text_table
 
 ZIP_STARTS = (b"PK\x03\x04", b"PK\x05\x06")
 END_OF_DIRECTORY = b"PK\x05\x06"
@@ -228,9 +228,12 @@ def _member_table(
     # Enforced on the bytes actually read, whatever the directory claimed.
     lied = Budget(info.file_size, f"{label} is bigger than its ZIP says: we won't open it.")
     data = LimitedBytes(label, handle, lied, total)  # type: ignore[arg-type]
-    if data.peek(HEAD_BYTES).startswith(ZIP_STARTS):
+    head = data.peek(HEAD_BYTES)
+    if head.startswith(ZIP_STARTS):
         raise UnreadableFile(
             f"{label} is a ZIP (or workbook) inside a ZIP: unzip {name} and upload the "
             "files inside it."
         )
+    if head.strip(b" \t\r\n") and not is_text(head):
+        raise UnreadableFile(f"{name} holds {info.filename}, which isn't a CSV or Excel file.")
     return text_table(label, info.filename, data, limits, source)

@@ -12,7 +12,7 @@ from wtforms.validators import Length, Optional, Regexp
 from crm.forms import BoundedDateField, HiddenLineField, LineField, SelectField, choices
 from crm.imports.committing import FILE_NAME_MAX
 from crm.imports.mappings import COLUMN_NAME_MAX, DECIMALS
-from crm.imports.readers.mapped import DAY_ORDERS, MAPPING_FIELDS, ColumnMapping
+from crm.imports.readers.mapped import DAY_ORDERS, MAPPING_FIELDS, STATUSES, ColumnMapping
 from crm.imports.videos import NEW_SHOWN
 
 SOURCES = [
@@ -62,6 +62,7 @@ class MappingForm(KeptUploadForm):
     day_order = SelectField("Dates are written", choices=choices(DAY_ORDERS.items()))
     decimal = SelectField("Cents are marked with", choices=choices(DECIMALS.items()))
     default_stream = SelectField("Lines without a stream count as", validate_choice=False)
+    status = SelectField("The lines are", choices=choices(STATUSES.items()), default="paid")
 
     def set_columns(self, header: Sequence[str], streams: Mapping[str, str]) -> None:
         """Offer the file's columns (the optional ones can be left out) and the streams."""
@@ -97,6 +98,9 @@ class CommitForm(KeptUploadForm, _HiddenMapping):
 
     mapping_fields = MAPPING_FIELDS  # for the page: the hidden fields to carry
     ends_on = BoundedDateField("Last day the export covers", validators=[Optional()])
+    # The last day as read without a correction (ISO): the field shows it, and left as it is
+    # it corrects nothing (TikTok's dates are read from today, not from a date given).
+    ends_on_read = HiddenLineField(validators=[Optional(), Length(max=10)])
     rate = LineField("Exchange rate", validators=[Optional(), Length(max=20)])
     rate_currency = HiddenLineField(validators=[Optional(), Length(max=3)])
     # The videos not in the portfolio the creator ticked (their link keys): which exist is

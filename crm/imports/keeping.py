@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -88,6 +89,31 @@ def kept_rows(session: Session, owner_id: int, import_id: int, kind: str) -> lis
         .order_by(ImportReplaced.id)
     )
     return [from_json(kind, data) for data in stored]
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """One row an import keeps: its import_replaced id, kind, writer and column values."""
+
+    id: int
+    kind: str
+    from_import_id: int | None
+    values: dict[str, Any]
+
+
+def kept_entries(session: Session, owner_id: int, import_id: int) -> list[Kept]:
+    """Everything import `import_id` keeps (but videos), oldest first."""
+    stored = session.execute(
+        select(ImportReplaced.id, ImportReplaced.kind, ImportReplaced.from_import_id,
+               ImportReplaced.row)
+        .where(
+            ImportReplaced.owner_id == owner_id,
+            ImportReplaced.import_id == import_id,
+            ImportReplaced.kind.in_(list(TABLES)),
+        )
+        .order_by(ImportReplaced.id)
+    )  # fmt: skip
+    return [Kept(id_, kind, writer, from_json(kind, data)) for id_, kind, writer, data in stored]
 
 
 def insert_rows(session: Session, kind: str, rows: Sequence[dict[str, Any]]) -> None:

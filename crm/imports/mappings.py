@@ -10,7 +10,13 @@ from sqlalchemy.orm import Session
 
 from crm.imports.models import ColumnMappingKept
 from crm.imports.readers.earnings import header_name
-from crm.imports.readers.mapped import DAY_ORDERS, MAPPING_FIELDS, ColumnMapping, layout_key
+from crm.imports.readers.mapped import (
+    DAY_ORDERS,
+    MAPPING_FIELDS,
+    STATUSES,
+    ColumnMapping,
+    layout_key,
+)
 from crm.imports.services import ImportRefused
 from crm.ownership import owned
 
@@ -44,12 +50,64 @@ def checked(
         raise ImportRefused("Pick how the dates are written.", field="day_order")
     if values.get("decimal", ".") not in DECIMALS:
         raise ImportRefused("Pick how the amounts mark cents.", field="decimal")
-    if values.get("default_stream", "ugc") not in streams:
+    if values.get("default_stream", ColumnMapping.default_stream) not in streams:
         raise ImportRefused("Pick a stream the lines count as.", field="default_stream")
+    if (values.get("status") or "paid") not in STATUSES:
+        raise ImportRefused("Say whether the lines are paid.", field="status")
     chosen = {k: v for k, v in values.items() if k in _NAMES}
     for optional in ("stream", "brand", "note"):
         chosen[optional] = chosen.get(optional) or None  # "" from a form: not mapped
+    chosen["status"] = chosen.get("status") or "paid"
     return ColumnMapping(**chosen)
+
+
+# Header names that say what a column holds, folded (crm.imports.readers.earnings.header_name),
+# in English, Spanish and German: the mapping page picks these columns to start with.
+LIKELY: dict[str, tuple[str, ...]] = {
+    "day": ("date", "day", "paid on", "paid_on", "fecha", "dia", "día", "datum", "tag"),
+    "amount": (
+        "amount",
+        "total",
+        "sum",
+        "importe",
+        "monto",
+        "cantidad",
+        "total_eur",
+        "betrag",
+        "summe",
+        "gesamt",
+        "gesamtbetrag",
+    ),
+    "note": (
+        "description",
+        "note",
+        "notes",
+        "memo",
+        "details",
+        "descripcion",
+        "descripción",
+        "concepto",
+        "nota",
+        "beschreibung",
+        "notiz",
+        "verwendungszweck",
+    ),
+    "brand": ("brand", "client", "customer", "marca", "cliente", "marke", "kunde"),
+    "stream": ("stream", "income stream", "income_stream"),
+}
+
+
+def likely(header: Sequence[str]) -> dict[str, str]:
+    """The columns whose names say what they hold, by field ("day": "Fecha")."""
+    picked: dict[str, str] = {}
+    for field, names in LIKELY.items():
+        wanted = {header_name(name) for name in names}
+        for cell in header:
+            name = header_name(cell, drop_currency=True)
+            if cell.strip() and name in wanted and cell not in picked.values():
+                picked[field] = cell
+                break
+    return picked
 
 
 def remembered(session: Session, owner_id: int, header: Sequence[str]) -> ColumnMapping | None:

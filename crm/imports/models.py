@@ -117,8 +117,9 @@ class ImportReplaced(Owned, Base):
 
     One table for every kind, the row as JSON: it is only ever read back whole, by its
     import, never searched by a field; and a new kind of imported row needs no migration.
-    `from_import_id` is the import that had written the row: while the replacing import
-    stands, that earlier one can't be undone (its rows are no longer what it wrote).
+    `from_import_id` is the import that had written the row: undo puts the row back only
+    while that import stands (crm.imports.committing), and an import undone while a later
+    one owns the row hands what it kept of it to that later import (`import_id` changes).
     Kind "video" also notes the portfolio videos an import added (crm.imports.videos).
     """
 

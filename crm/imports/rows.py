@@ -37,6 +37,7 @@ class Table:
     preamble: Sequence[str]  # lines before the header (Amazon's title line), as text
     header: Sequence[str]
     lines: Iterator[Line]
+    notes: Sequence[str] = ()  # what the preview should say of how it was read (its encoding)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +109,7 @@ class IncomeLine:
     stream: str  # a stream key of the market (seed/market.toml)
     brand: str = ""  # the brand's name as the file writes it; matched to a brand on import
     note: str = ""
+    paid: bool = True  # the creator says whether the file's lines are paid or not yet
 
 
 Row = DayStats | VideoStats | AudienceShare | Earning | Cost | IncomeLine

@@ -22,6 +22,7 @@ from crm.accounts.models import User
 from crm.errors import FieldError
 from crm.imports.digest import Digest, digest
 from crm.imports.models import DailyStats, Import
+from crm.imports.readers import source_label
 from crm.imports.rows import Found, Reader, UnreadableFile
 from crm.imports.sums import EntrySum, entry_sums
 from crm.imports.videos import AddVideos, VideoPlan, plan_videos
@@ -70,6 +71,11 @@ class Replacement:
     before: dict[str, dict[str, int]] = field(default_factory=dict)
     after: dict[str, dict[str, int]] = field(default_factory=dict)
 
+    @property
+    def changes(self) -> bool:
+        """Whether the new file's figures differ from the earlier import's on these days."""
+        return self.before != self.after
+
 
 @dataclass
 class Preview:
@@ -87,6 +93,13 @@ class Preview:
     @property
     def source(self) -> str:
         return ",".join(self.digest.sources)
+
+    @property
+    def other_warnings(self) -> list[str]:
+        """The warnings of no one table (returns carried to another day): the page lists each
+        table's own under its name."""
+        by_table = set(self.digest.warnings)
+        return [w for w in self.warnings if w not in by_table]
 
     @property
     def label(self) -> str:
@@ -119,24 +132,45 @@ def read(upload: Upload, owner: User, today: date) -> tuple[Digest, str]:
     except UnreadableFile as error:
         raise ImportRefused(str(error), field="file") from None
     if not result.tables:
-        known = f" as {upload.source}" if upload.source else ""
+        foreign = next((kind for kind in result.foreign if kind), None)
+        if foreign is not None:
+            raise ImportRefused(
+                f"This is {foreign}: Creator CRM imports TikTok Studio, LTK, Amazon and "
+                "TikTok Shop files, and income CSVs.",
+                field="file",
+            )
         mappable = [h for h in result.unknown_headers if len([c for c in h if c]) >= 2]
         if mappable and upload.source is None:
             raise NeedsMapping(
-                f"{upload.name!r} isn't an export we know: say which of its columns hold the "
+                f"“{upload.name}” isn't an export we know: say which of its columns hold the "
                 "date and the amount (on the Imports page) to import it as income.",
                 header=mappable[0],
             )
-        raise ImportRefused(
-            f"Nothing in {upload.name!r} is a file we can read{known}: upload an export "
-            "from TikTok Studio, LTK, Amazon Associates or TikTok Shop.",
-            field="file",
-        )
+        raise ImportRefused(_nothing_read(upload, result), field="file")
     if result.is_empty:
         first = next((t.first_skipped[0] for t in result.tables if t.first_skipped), None)
         why = f": line {first.line}: {first.reason}" if first else "."
-        raise ImportRefused(f"{upload.name!r} has no rows to import{why}", field="file")
+        raise ImportRefused(f"“{upload.name}” has no rows to import{why}", field="file")
     return result, sha
+
+
+def _nothing_read(upload: Upload, result: Digest) -> str:
+    """Why no table of the upload was read, in the creator's words."""
+    if upload.source is None:
+        return (
+            f"“{upload.name}” isn't an export we know: upload one from TikTok Studio, LTK, "
+            "Amazon Associates or TikTok Shop, or a CSV of income."
+        )
+    chosen = source_label(upload.source)
+    kind = next((k for k in result.unknown_kinds if k), None)
+    if kind is not None:
+        return (
+            f"This looks like a {kind} export, not {chosen}: choose {kind} or Recognise it for me."
+        )
+    return (
+        f"“{upload.name}” doesn't look like an export from {chosen}: check it is the file "
+        f"{chosen} gave you, or choose Recognise it for me."
+    )
 
 
 def _with_mapped(found: Iterable[Found], mapped: Reader | None) -> Iterator[Found]:

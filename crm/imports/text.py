@@ -1,8 +1,9 @@
 """A CSV or TSV upload (or ZIP member) as a Table: its encoding, delimiter, title lines, rows.
 
-Encodings are told from the bytes, never guessed: UTF-8 with or without a byte-order mark, or
-UTF-16 with one (Meta's exports). Anything else is refused rather than read as latin-1, which
-would silently turn "Café" into "CafÃ©" in a brand name.
+Encodings are told from the bytes: UTF-8 with or without a byte-order mark, or UTF-16 with one
+(Meta's exports). Bytes that are not UTF-8 and hold no NUL are what Excel on Windows saves as
+"CSV": they are read as Windows-1252 (Western), and the preview says so, so the creator checks
+the accents. A NUL without a byte-order mark (UTF-16 without one, a binary) is refused.
 
 A cell starting with "=", "+", "-" or "@" is just text here: nothing is ever evaluated (our own
 CSV downloads guard against formula injection in crm/downloads.py).
@@ -53,11 +54,23 @@ class Head:
 
 
 def not_text_message(label: str) -> str:
-    """What to do with a file that isn't UTF-8 or UTF-16 text."""
+    """What to do with a CSV whose text we can't read (its encoding)."""
     return (
-        f"This file isn't UTF-8 or UTF-16 text ({label}), so we can't read it without "
-        'guessing: open it in a spreadsheet app, save it as "CSV UTF-8", and upload that.'
+        f"We can't read the text of {label}: open it in Excel, then Save As > CSV UTF-8, "
+        "and upload that."
     )
+
+
+WINDOWS = "cp1252"
+WINDOWS_NOTE = "read as Western (Windows) text: check the accents below."
+
+
+def is_text(head: bytes) -> bool:
+    """Whether a file starting with these bytes can be a CSV at all (a ZIP member is
+    often something else: a picture, a binary)."""
+    if head.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    return not head.startswith(tuple(NOT_TEXT)) and b"\x00" not in head
 
 
 def text_encoding(label: str, head: bytes) -> str:
@@ -83,7 +96,7 @@ def text_encoding(label: str, head: bytes) -> str:
     except UnicodeDecodeError as error:
         # The sample may end inside a character; anything earlier is not UTF-8.
         if error.start < len(head) - 3:
-            raise UnreadableFile(not_text_message(label)) from None
+            return WINDOWS
     return "utf-8"
 
 
@@ -105,7 +118,8 @@ def text_table(
     reader = readers.recognise(head.preamble, header, source)
     rest = chain(first[head.index + 1 :], physical)
     lines = csv_lines(label, rest, head.index + 1, _dialect(reader), head.delimiter, limits)
-    return Found(Table(name, head.preamble, header, lines), reader)
+    notes = (WINDOWS_NOTE,) if encoding == WINDOWS else ()
+    return Found(Table(name, head.preamble, header, lines, notes), reader)
 
 
 def physical_lines(label: str, text: io.TextIOBase, limit: int) -> Iterator[str]:

@@ -21,12 +21,13 @@ def preview_totals(
     lines = []
     for name, by in totals.items():
         if name == "stats":
-            parts = [_count(by["days"], "day")]
+            # The days are the table's date range already: said only when nothing else is.
+            parts = []
             if "views" in by:
                 parts.append(f"{by['views']:,} views")
             if "followers" in by:
                 parts.append(f"{by['followers']:,} followers at the end")
-            lines.append(", ".join(parts))
+            lines.append(", ".join(parts) or _count(by["days"], "day"))
         elif name == "videos":
             lines.append(_count(by["videos"], "video"))
         elif name == "views":

@@ -176,6 +176,9 @@ def unwrite_videos(session: Session, owner_id: int, import_id: int) -> int:
         )
     ).all()
     mine = [id_ for id_, writer in still if writer == import_id]
+    _hand_over(
+        session, owner_id, import_id, {id_: w for id_, w in still if w not in (import_id, None)}
+    )
     back = [
         {"id": id_, **{name: before[id_][name] for name in ("views", "likes", "import_id")}}
         for id_ in mine
@@ -187,6 +190,30 @@ def unwrite_videos(session: Session, owner_id: int, import_id: int) -> int:
     if gone:
         session.execute(delete(table).where(table.c.id.in_(gone)))
     return len(still) - len(mine)
+
+
+def _hand_over(session: Session, owner_id: int, import_id: int, later: dict[int, int]) -> None:
+    """Videos a later import updated since: what this import noted of them (their figures
+    before it, or that it added them) becomes the later import's note, in place of the
+    figures this one gave, so undoing the later import puts back what was before both."""
+    if not later:
+        return
+    notes = session.execute(
+        owned(ImportReplaced, owner_id, ImportReplaced.id, ImportReplaced.import_id,
+              ImportReplaced.row)
+        .where(ImportReplaced.kind == KIND,
+               ImportReplaced.import_id.in_({import_id, *later.values()}))
+    ).all()  # fmt: skip
+    theirs = [id_ for id_, by, row in notes if by != import_id and later.get(row["video_id"]) == by]
+    moved = [
+        {"id": id_, "import_id": later[row["video_id"]]}
+        for id_, by, row in notes
+        if by == import_id and row["video_id"] in later
+    ]
+    if theirs:
+        session.execute(delete(ImportReplaced).where(ImportReplaced.id.in_(theirs)))
+    if moved:
+        session.execute(update(ImportReplaced), moved)
 
 
 def videos_kept_text(count: int) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from datetime import date
 from typing import BinaryIO
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -80,7 +81,7 @@ def upload() -> Page:
     kept = CommitForm(formdata=None)
     kept.upload.data, kept.name.data = sha, file.filename or "upload"
     kept.source.data = form.source.data or ""
-    return _preview_page(kept, None)
+    return _preview_page(kept, None, refused_beside=form)
 
 
 @bp.post("/map")
@@ -92,6 +93,8 @@ def map_columns() -> Page:
     kept = CommitForm(formdata=None)
     for name in ("upload", "name", "source"):
         kept[name].data = form[name].data
+    if "change" in request.form:  # "Change the columns" on a preview: back to the mapping
+        return _preview_page(kept, form.values(), change_columns=True)
     return _preview_page(kept, form.values())
 
 
@@ -131,7 +134,8 @@ def commit() -> Page:
     if found.already is not None:
         flash(f"{record.file_name} was imported already: nothing changed.", "info")
     else:
-        flash(_done(record), "success")
+        videos = len(found.videos.updated) + len(found.videos.picked(upload.add_videos))
+        flash(_done(record, found, videos), "success")
     return redirect(url_for("imports.index"))
 
 
@@ -142,15 +146,24 @@ def undo(import_id: int) -> Response:
         with saving(refusals=(ImportRefused,)) as saved:
             undone = undo_import(db_session(), creator(), import_id, utcnow())
         if saved:
-            text = f"Import of {undone.record.file_name} undone: what it replaced is back."
+            text = f"Import of {undone.record.file_name} undone"
+            text += ": what it replaced is back." if undone.record.entries_replaced else "."
             flash(text + videos_kept_text(undone.videos_kept), "success")
     return redirect(url_for("imports.index"))
 
 
 def _preview_page(
-    form: CommitForm, values: Mapping[str, str] | None, error: Exception | None = None
+    form: CommitForm,
+    values: Mapping[str, str] | None,
+    error: Exception | None = None,
+    refused_beside: UploadForm | None = None,
+    change_columns: bool = False,
 ) -> Page:
-    """The kept upload's preview (what importing it would do), or its columns to map."""
+    """The kept upload's preview (what importing it would do), or its columns to map.
+
+    A file refused right after its upload is said beside the upload form's file field
+    (`refused_beside`), the source chosen kept; later, the upload having expired, at the top.
+    """
     user = creator()
     before_slow_work()
     path = pending.kept(current_app.instance_path, user.id, form.upload.data or "")
@@ -160,12 +173,22 @@ def _preview_page(
     with path.open("rb") as data, read_session() as session:
         try:
             found, header, mapping = _read(session, form, data, values)
+            if change_columns and header is not None:
+                return _mapping_page(form, header, values, None)
         except NeedsMapping as needs:
             return _mapping_page(form, needs.header, values, None)
         except BadMapping as bad:
             return _mapping_page(form, bad.header, values, bad.error)
         except ImportRefused as refused:
-            return _expired(refused.message)
+            if refused_beside is None:
+                return _expired(refused.message)
+            refusal = refused.message
+        else:
+            refusal = None
+    if refusal is not None and refused_beside is not None:
+        pending.drop(current_app.instance_path, user.id, form.upload.data or "")
+        refused_beside.file.errors = [refusal]
+        return index(refused_beside), 400
     _fill_mapping(form, mapping)
     if error is not None:
         _show(form, error)
@@ -185,6 +208,9 @@ def _render_preview(
             "used is taken."
         )
     if "tiktok" in found.digest.sources and found.digest.date_to:
+        if _ends_on(form) is None:  # read from today: the field shows the day read
+            form.ends_on.data = found.digest.date_to
+            form.ends_on_read.data = found.digest.date_to.isoformat()
         form.ends_on.description = (
             "TikTok's files give dates without a year: they are read as ending on "
             f"{show_date(found.digest.date_to)}. If the export ends on another day, put it "
@@ -246,7 +272,15 @@ def _commit_upload(
 
 
 def _plain(form: CommitForm, data: BinaryIO) -> Upload:
-    return Upload(form.name.data or "upload", data, form.source.data or None, form.ends_on.data)
+    return Upload(form.name.data or "upload", data, form.source.data or None, _ends_on(form))
+
+
+def _ends_on(form: CommitForm) -> date | None:
+    """The last day the creator corrected the export to, or None (the field left as read)."""
+    given = form.ends_on.data
+    if given is None or given.isoformat() == (form.ends_on_read.data or ""):
+        return None
+    return given
 
 
 def _mapped(
@@ -269,7 +303,7 @@ def _mapped(
         raise NeedsMapping("Say which columns hold what.", header=header)
     mapped = MappedReader(mapping, _streams(), layout_key(header))
     name = form.name.data or "upload"
-    return Upload(name, data, None, form.ends_on.data, mapped), mapping
+    return Upload(name, data, None, _ends_on(form), mapped), mapping
 
 
 def _mapping_page(
@@ -282,7 +316,9 @@ def _mapping_page(
     for name in ("upload", "name", "source"):
         mapping_form[name].data = form[name].data
     mapping_form.set_columns(header, _streams())
-    for name, value in (values or {}).items():
+    if values is None:  # the first time: the columns whose names say what they hold
+        values = mappings.likely(header)
+    for name, value in values.items():
         if name in mapping_form:
             mapping_form[name].data = value
     if error is not None and error.field in mapping_form:
@@ -331,9 +367,26 @@ def _expired(message: str = "The upload expired: choose the file again.") -> Res
     return redirect(url_for("imports.index"))
 
 
-def _done(record: Import) -> str:
-    wrote, replaced = record.entries_written, record.entries_replaced
-    text = f"Imported {record.file_name}: {wrote:,} record{'' if wrote == 1 else 's'} written"
-    if replaced:
-        text += f", {replaced:,} from an earlier import replaced (undo puts them back)"
+def _done(record: Import, found: Preview, videos: int) -> str:
+    """What an import did, in what the creator imported: days, income, shares, videos."""
+    if record.entries_written == 0 and record.entries_replaced:
+        return f"Imported {record.file_name}: no change: the same figures as before."
+    digest = found.digest
+    what = [
+        _counted(len(digest.days), "day", "days"),
+        _counted(len(found.entries) + len(digest.lines), "income entry", "income entries"),
+        _counted(sum(1 for cents in digest.costs.values() if cents > 0), "expense", "expenses"),
+        _counted(
+            sum(len(s) for s in digest.audience.values()), "audience share", "audience shares"
+        ),
+        _counted(videos, "portfolio video", "portfolio videos"),
+    ]
+    said = ", ".join(part for part in what if part) or "its figures"
+    text = f"Imported {record.file_name}: {said} imported"
+    if record.entries_replaced:
+        text += "; they replace what an earlier import had (undo puts it back)"
     return text + "."
+
+
+def _counted(number: int, one: str, many: str) -> str:
+    return f"{number:,} {one if number == 1 else many}" if number > 0 else ""

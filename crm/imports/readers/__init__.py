@@ -13,6 +13,27 @@ from crm.imports.rows import Reader
 READERS: tuple[Reader, ...] = (*TIKTOK_READERS, ltk.READER, amazon.READER, tiktok_shop.READER)
 
 
+# Each source as the creator knows it (the upload form's "What it is" names them so too).
+SOURCE_LABELS = {
+    "tiktok": "TikTok Studio",
+    "ltk": "LTK",
+    "amazon": "Amazon Associates",
+    "tiktok-shop": "TikTok Shop",
+    "csv": "your own income CSV",
+}
+
+
+def source_label(source: str) -> str:
+    """The creator's name for a source: "LTK" for "ltk"."""
+    return SOURCE_LABELS.get(source, source)
+
+
+def looks_like(preamble: Sequence[str], header: Sequence[str]) -> str | None:
+    """Whose export a table no chosen reader took looks like ("TikTok Studio"), if known."""
+    reader = recognise(preamble, header)
+    return source_label(reader.source) if reader is not None else None
+
+
 def recognise(
     preamble: Sequence[str], header: Sequence[str], source: str | None = None
 ) -> Reader | None:

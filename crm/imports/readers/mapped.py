@@ -28,6 +28,7 @@ DAY_ORDERS = {
     "mdy": "month first (3/4/2026)",
     "dmy": "day first (4/3/2026)",
 }
+STATUSES = {"paid": "Paid", "expected": "Not paid yet"}
 _NUMERIC_SHAPES = {
     "ymd": ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d"),
     "mdy": ("%m/%d/%Y", "%m/%d/%y", "%m-%d-%Y", "%m.%d.%Y"),
@@ -64,9 +65,10 @@ class ColumnMapping:
     stream: str | None = None
     brand: str | None = None
     note: str | None = None
-    default_stream: str = "ugc"
+    default_stream: str = "other"
     day_order: str = "ymd"
     decimal: str = "."  # "," for amounts written 1.234,56
+    status: str = "paid"  # the lines' status: "paid", or "expected" (not paid yet)
 
     def columns(self, header: Sequence[str]) -> dict[str, int] | None:
         """Where each mapped column is in `header` (field -> index); None when one is gone."""
@@ -176,6 +178,7 @@ class MappedReader:
             stream=stream,
             brand=brand,
             note=note,
+            paid=self.mapping.status != "expected",
         )
 
     def _stream(self, text: str | None, number: int, context: ReadContext) -> str | None:
