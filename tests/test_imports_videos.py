@@ -185,3 +185,23 @@ def test_videos_are_remembered_for_undo_in_import_replaced(session, user) -> Non
         select(ImportReplaced.kind).where(ImportReplaced.import_id == record.id)
     ).all()
     assert kinds == ["video"]
+
+
+def test_a_newer_import_with_the_same_figures_keeps_a_video_the_older_one_added(
+    session, user
+) -> None:
+    """As with days of stats: the newer import covers the video, so the older one's undo
+    leaves it; undoing both removes it."""
+    line = "V,https://www.tiktok.com/@me/video/1,T,900,60"
+    first, _ = _commit(session, user, line, add=ADD_ALL)
+    second, _ = _commit(session, user, line, "V,https://www.tiktok.com/@me/video/2,U,5,1")
+    savepoint = session.begin_nested()
+    committing.undo(session, user, first.id, NOW)
+    assert [row[2:4] for row in _portfolio(session, user.id)] == [(900, 60)]
+    committing.undo(session, user, second.id, NOW)
+    assert _portfolio(session, user.id) == []
+    savepoint.rollback()
+    committing.undo(session, user, second.id, NOW)
+    assert [row[2:4] for row in _portfolio(session, user.id)] == [(900, 60)]
+    committing.undo(session, user, first.id, NOW)
+    assert _portfolio(session, user.id) == []

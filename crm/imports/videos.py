@@ -63,6 +63,9 @@ class VideoPlan:
 
     updated: list[VideoChange] = field(default_factory=list)
     unchanged: int = 0  # in the portfolio with the export's figures already
+    # Of those, the ones an earlier import wrote: this one takes them over (same figures), so
+    # undoing the earlier import leaves them to this one, as days of stats are left.
+    taken: list[VideoChange] = field(default_factory=list)
     new: list[NewVideo] = field(default_factory=list)  # most viewed first
 
     @property
@@ -108,11 +111,14 @@ def plan_videos(session: Session, owner_id: int, found: Mapping[str, VideoStats]
         views, likes = _count(stats.views), _count(stats.likes)
         for row in by_key.get(key, []):
             after = (row.views if views is None else views, row.likes if likes is None else likes)
-            if after == (row.views, row.likes):
-                result.unchanged += 1
+            change = VideoChange(row.id, row.title, row.url, (row.views, after[0]),
+                                 (row.likes, after[1]), row.import_id)  # fmt: skip
+            if after != (row.views, row.likes):
+                result.updated.append(change)
                 continue
-            result.updated.append(VideoChange(row.id, row.title, row.url, (row.views, after[0]),
-                                              (row.likes, after[1]), row.import_id))  # fmt: skip
+            result.unchanged += 1
+            if row.import_id is not None:
+                result.taken.append(change)
         link = links.plain_link(stats.url)
         if key not in by_key and len(link) <= URL_MAX and links.link_problem(link) is None:
             result.new.append(NewVideo(key, link, _title(stats), views, likes))
@@ -125,18 +131,20 @@ def write_videos(
     session: Session, owner_id: int, import_id: int, found: VideoPlan, add: AddVideos,
     now: datetime,
 ) -> tuple[int, int]:  # fmt: skip
-    """Update the matched videos and add the picked new ones; (written, replaced)."""
+    """Update the matched videos (and take over those an earlier import wrote with the same
+    figures) and add the picked new ones; (written, replaced)."""
+    changed = [*found.updated, *found.taken]
     kept = [
         {"video_id": c.video_id, "views": c.views[0], "likes": c.likes[0], "import_id": c.import_id}
-        for c in found.updated
+        for c in changed
     ]
     replaced = keeping.remember(session, owner_id, import_id, KIND, kept)
-    if found.updated:
+    if changed:
         session.execute(
             update(PortfolioVideo),
             [
                 {"id": c.video_id, "views": c.views[1], "likes": c.likes[1], "import_id": import_id}
-                for c in found.updated
+                for c in changed
             ],
         )
     added = [
@@ -156,7 +164,7 @@ def write_videos(
     session.flush()
     notes = [{"video_id": v.id, "added": True, "import_id": None} for v in added]
     keeping.remember(session, owner_id, import_id, KIND, notes)
-    return len(found.updated) + len(added), replaced
+    return len(found.updated) + len(added), replaced - len(found.taken)
 
 
 def unwrite_videos(session: Session, owner_id: int, import_id: int) -> int:
