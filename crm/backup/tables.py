@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from crm.approvals.services import LINK_DAYS_MAX, LINK_DAYS_MIN
 from crm.database import Base
 from crm.income.models import AMOUNT_MAX_CENTS
 from crm.money import MAX_CENTS
@@ -137,6 +138,11 @@ TEXT_MAX: dict[str, int] = {
 }
 # Any other unbounded text column.
 LONG_TEXT_MAX = 20_000
+
+# Whole numbers whose service takes a narrower range than the column's type would hold.
+INT_RANGES: dict[str, tuple[int, int]] = {
+    "users.approval_link_days": (LINK_DAYS_MIN, LINK_DAYS_MAX),
+}
 
 
 def table(name: str) -> sa.Table:
