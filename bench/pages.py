@@ -80,6 +80,7 @@ PAGES: list[Page] = [
     Page("media kit", lambda f: f"/kit/{f.kit_slug}"),
     Page("media kit JSON", lambda f: f"/kit/{f.kit_slug}.json"),
     Page("profile", lambda f: "/profile"),
+    Page("settings", lambda f: "/settings"),
     Page("backup page", lambda f: "/account/backup"),
     Page("email templates", lambda f: "/emails/templates"),
 ]

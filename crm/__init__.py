@@ -116,6 +116,9 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(approvals.bp)
     app.register_blueprint(approval_page.bp)  # public: the token in its URL is the key
+    from crm.settings import views as settings
+
+    app.register_blueprint(settings.bp)
 
     app.register_blueprint(backup.bp)
     app.register_blueprint(calendar_feed.bp)  # public: the token in its URL is the key

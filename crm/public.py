@@ -22,7 +22,19 @@ PUBLIC_ENDPOINTS: dict[str, str] = {
     "approve.answer": "a brand approves a draft or asks for a revision through that link",
 }
 
+# The public pages a brand opens: they use templates/public_base.html (no "Log in / Create
+# account", no creator navigation), and so do their error pages. The rest of the list is
+# the app's own door (login, sign-up, resets), static files and the calendar feed.
+BRAND_FACING: frozenset[str] = frozenset(
+    {"kit.page", "kit.as_json", "kit.pdf", "approve.page", "approve.answer"}
+)
+
 
 def is_public(endpoint: str | None) -> bool:
     """Whether `endpoint` answers without a login."""
     return endpoint in PUBLIC_ENDPOINTS
+
+
+def is_brand_facing(endpoint: str | None) -> bool:
+    """Whether `endpoint` is a page brands open, shown in the public layout."""
+    return endpoint in BRAND_FACING

@@ -25,6 +25,7 @@ from crm import dates
 from crm.inputs import INT4_MAX, RefusedQuery
 from crm.market.current import market
 from crm.money import format_money, format_rate
+from crm.public import is_brand_facing
 from crm.sentences import full_stop_after, possessive
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -197,7 +198,12 @@ def render_error(code: int, message: str | None = None) -> tuple[str, int]:
     skip the context processors (Flask-Login's loads the user): they must render when
     the database is what failed. 4xx pages keep the navigation unless loading it fails.
     """
-    context = {"code": code, "title": ERROR_TITLES.get(code, "Something went wrong")}
+    context = {
+        "code": code,
+        "title": ERROR_TITLES.get(code, "Something went wrong"),
+        # A brand's 404 or 429 keeps the public layout: no login links, no dashboard.
+        "brand_facing": has_request_context() and is_brand_facing(request.endpoint),
+    }
     if code < 500:
         try:
             return render_template("errors/error.html", message=message, **context), code

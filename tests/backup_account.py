@@ -13,7 +13,7 @@ from crm.deals.retainer_models import RetainerMonth
 from crm.emails.models import PitchEmailTemplate
 from crm.imports.models import DailyStats, FollowerShare
 from crm.income.models import IncomeTarget
-from crm.kit.models import KitBrand, KitVideo
+from crm.kit.models import KitBrand, KitVideo, MediaKit
 from crm.pitches.models import PitchStatus
 from tests import factories, factories_brands, factories_deals, factories_income
 from tests.factories_imports import make_ltk_import
@@ -29,7 +29,19 @@ def fill_account(session: Session, owner: User) -> None:
     brand = factories_brands.make_brand(
         session, owner, name="Glow Labs", notes="Línea 1\nLine 2", tags="skincare, paid"
     )
-    # The media kit's picks (the kit row itself stays out of backups: crm/backup/tables.py).
+    # The media kit (on: a restore turns it off) and its picks.
+    session.add(
+        MediaKit(
+            owner_id=owner.id,
+            enabled=True,
+            slug=f"ana-glow-{owner.id}",
+            bio="Skincare «honest» reviews ✨",
+            hidden_blocks="audience,rates",
+            videos_by_views=False,
+            ugc_video_cents=31_000,
+            retainer_cents=150_000,
+        )
+    )
     session.add(KitVideo(owner_id=owner.id, video_id=video.id))
     session.add(KitBrand(owner_id=owner.id, brand_id=brand.id))
     factories_brands.make_brand(session, owner, name="Second Brand")

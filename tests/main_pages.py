@@ -373,6 +373,15 @@ def media_kit(session: Session, user: User, ids: Ids) -> None:
     session.commit()
 
 
+def every_setting(session: Session, user: User, ids: Ids) -> None:
+    """Each settings area the settings page sums up: a kit, invoice settings, a calendar
+    feed, add-on percentages and own email templates, with the rows around them."""
+    media_kit(session, user, ids)
+    calendar_events(session, user, ids)
+    add_on_policy(session, user, ids)
+    email_templates(session, user, ids)
+
+
 @dataclass(frozen=True)
 class MainPage:
     """A GET page as a creator opens it; `path` takes the ids the page's fill kept."""
@@ -506,6 +515,7 @@ MAIN_PAGES: list[MainPage] = [
     MainPage("/emails/brands/{brand_id}", email_templates),
     MainPage("/emails/pitches/{pitch_id}", email_templates),
     MainPage("/kit/{kit_slug}", media_kit, public=True),
+    MainPage("/settings", every_setting),
     MainPage("/settings/kit", media_kit),
     MainPage("/settings/kit/preview", media_kit),
     MainPage("/kit/{kit_slug}.json", media_kit, public=True),

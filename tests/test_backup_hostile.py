@@ -99,6 +99,22 @@ def test_a_hostile_profile_is_held_to_the_profile_form(session, backup):
     refused(session, document, "timezone")
 
 
+@pytest.mark.parametrize("days", [0, -3, 366, 10_000])
+def test_approval_link_days_are_held_to_the_settings_range(session, backup, days):
+    document = copy.deepcopy(backup)
+    document["tables"]["users"][0]["approval_link_days"] = days
+    refused(session, document, "'approval_link_days' must be from 1 to 365")
+
+
+@pytest.mark.parametrize("days", [1, 365])
+def test_approval_link_days_at_the_ends_of_the_range_restore(session, backup, days):
+    document = copy.deepcopy(backup)
+    document["tables"]["users"][0]["approval_link_days"] = days
+    newcomer = factories.make_user(session)
+    restore_backup(session, newcomer, json.dumps(document).encode())
+    assert newcomer.approval_link_days == days
+
+
 def test_an_older_version_is_upgraded_a_step_at_a_time(monkeypatch, backup):
     from crm.backup import versions
 

@@ -50,6 +50,8 @@ def test_an_upload_restores_into_an_empty_account(client, auth, session, user):
     assert response.status_code == 302, response.get_data(as_text=True)
     names = session.scalars(select(Brand.name).where(Brand.owner_id == newcomer.id)).all()
     assert "Glow Labs" in names
+    told = client.get(response.location, follow_redirects=True).get_data(as_text=True)
+    assert "Backup restored" in told and "Your media kit is restored, turned off" in told
 
 
 def test_a_bad_upload_is_refused_beside_the_field_and_writes_nothing(logged_in, session, user):

@@ -48,6 +48,8 @@ def restore(path: Path, email: str) -> None:
         raise click.ClickException(error.message) from None
     session.commit()
     click.echo(f"Restored {restored.total:,} rows into {user.email}.")
+    for note in restored.notes:
+        click.echo(note)
 
 
 @click.group("backup")

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from crm.accounts import services as accounts
 from crm.accounts.models import User
+from crm.backup import kit
 from crm.backup.tables import (
     BACKED_UP,
     PROFILE,
@@ -44,6 +45,8 @@ class Restored:
     """How many rows of each table the restore wrote."""
 
     counts: dict[str, int] = field(default_factory=dict)
+    # What the creator should know about rows restored other than as they were (the kit).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -78,7 +81,9 @@ def restore_backup(session: Session, owner: User, data: bytes) -> Restored:
             rows = tables.get(spec.name, [])
             if not isinstance(rows, list):
                 raise BackupError(f"'{spec.name}' in this backup is not a list of rows.")
-            restored.counts[spec.name] = _restore_table(session, owner, spec, rows, ids)
+            restored.counts[spec.name] = _restore_table(
+                session, owner, spec, rows, ids, restored.notes
+            )
         _check_links(session, owner)
         refresh_search(session, ids.get("brands", {}).values())
         session.flush()
@@ -136,7 +141,9 @@ def account_is_empty(session: Session, owner: User) -> bool:
     return not any(found)
 
 
-def _restore_table(session: Session, owner: User, spec: BackedUp, rows: list[Any], ids: Ids) -> int:
+def _restore_table(
+    session: Session, owner: User, spec: BackedUp, rows: list[Any], ids: Ids, notes: list[str]
+) -> int:
     if spec.name == PROFILE:
         if len(rows) != 1:
             raise BackupError("This backup must hold exactly one profile.")
@@ -150,6 +157,8 @@ def _restore_table(session: Session, owner: User, spec: BackedUp, rows: list[Any
             _row(owner, spec, row, ids, f"Row {start + number} of {spec.name}")
             for number, row in enumerate(batch, 1)
         ]
+        if spec.name == kit.TABLE:  # at most one (a kit per owner): turned off, a free slug
+            notes.extend(kit.restored_kit(session, owner.id, params) for _, params in values)
         olds = [old for old, _ in values]
         if len(set(olds) | set(mapping)) != len(mapping) + len(olds):
             raise BackupError(f"Two rows of {spec.name} in this backup have the same id.")

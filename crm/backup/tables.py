@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from crm.approvals.services import LINK_DAYS_MAX, LINK_DAYS_MIN
 from crm.database import Base
 from crm.income.models import AMOUNT_MAX_CENTS
 from crm.money import MAX_CENTS
@@ -55,6 +56,8 @@ BACKED_UP: tuple[BackedUp, ...] = (
     BackedUp("invoices"),
     BackedUp("invoice_lines", through=("invoice_id", "invoices")),
     BackedUp("retainer_months"),
+    # Restored turned off, its slug kept only if free on this server (crm.backup.kit).
+    BackedUp("media_kits", cents_max=MAX_CENTS),
     BackedUp("media_kit_brands"),
     BackedUp("media_kit_videos"),
 )
@@ -97,9 +100,6 @@ EXCLUDED_TABLES: dict[str, str] = {
     "pitch_totals": "derived from pitches by database triggers; rebuilt as pitches restore",
     "import_mappings": "a CSV layout's remembered columns (JSON): a convenience, asked again on "
     "the first import of that layout after a restore",
-    "media_kits": "the kit's public address is unique on this server and publishing is the "
-    "creator's choice: after a restore the kit is set up and turned on again (the brands and "
-    "videos ticked for it are restored)",
     "import_replaced": "what each import replaced, kept for its undo, as rows with this "
     "server's ids; a restored import that replaced anything can't be undone (it says so)",
 }
@@ -138,6 +138,11 @@ TEXT_MAX: dict[str, int] = {
 }
 # Any other unbounded text column.
 LONG_TEXT_MAX = 20_000
+
+# Whole numbers whose service takes a narrower range than the column's type would hold.
+INT_RANGES: dict[str, tuple[int, int]] = {
+    "users.approval_link_days": (LINK_DAYS_MIN, LINK_DAYS_MAX),
+}
 
 
 def table(name: str) -> sa.Table:

@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from crm import inputs
-from crm.backup.tables import LONG_TEXT_MAX, TEXT_MAX, BackedUp
+from crm.backup.tables import INT_RANGES, LONG_TEXT_MAX, TEXT_MAX, BackedUp
 from crm.database import UTCDateTime
 from crm.errors import FieldError
 from crm.money import CURRENCIES
@@ -117,6 +117,9 @@ def _check_limits(spec: BackedUp, column: sa.Column, value: Any, where: str) -> 
                 raise BackupError(f"{where}: '{name}' can't be negative.")
         if not -high <= value <= high:
             raise BackupError(f"{where}: '{name}' is out of range (at most {high:,}).")
+        low, top = INT_RANGES.get(f"{spec.name}.{name}", (-high, high))
+        if not low <= value <= top:
+            raise BackupError(f"{where}: '{name}' must be from {low:,} to {top:,}.")
     elif isinstance(value, str) and not isinstance(value, enum.Enum):
         most = column.type.length or TEXT_MAX.get(f"{spec.name}.{name}", LONG_TEXT_MAX)
         if len(value) > most:

@@ -65,6 +65,8 @@ def restore() -> str | BaseResponse:
             restored = restore_backup(db_session(), owner, form.file.data.read())
         if saved:
             flash(f"Backup restored: {restored.total:,} rows are in your account.", "success")
+            for note in restored.notes:
+                flash(note, "info")
             return redirect(url_for("dashboard.home"))
     empty = account_is_empty(db_session(), owner)
     return render_template("backup/page.html", form=form, empty=empty), 400

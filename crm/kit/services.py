@@ -79,6 +79,29 @@ def slug_free(session: Session, slug: str, owner_id: int) -> bool:
     return taken is None
 
 
+def free_slug(session: Session, slug: str, owner_id: int) -> str:
+    """`slug` if no other creator's kit has it, else the first free `slug-2`, `slug-3`...
+
+    One query: the slugs sharing the longest prefix any variant keeps (up to "-999").
+    """
+    prefix = slug[: SLUG_MAX - 5]
+    taken = set(
+        session.scalars(
+            select(MediaKit.slug).where(
+                MediaKit.slug.startswith(prefix, autoescape=True), MediaKit.owner_id != owner_id
+            )
+        )
+    )
+    if slug not in taken:
+        return slug
+    for number in range(2, 1000):
+        suffix = f"-{number}"
+        candidate = slug[: SLUG_MAX - len(suffix)].rstrip("-") + suffix
+        if candidate not in taken and slug_problem(candidate) is None:
+            return candidate
+    raise KitError("Every variant of that address is taken: pick another.", field="slug")
+
+
 def kit_of(session: Session, owner_id: int) -> MediaKit | None:
     """The creator's kit, None before they first save its settings."""
     return session.scalars(owned(MediaKit, owner_id)).one_or_none()
