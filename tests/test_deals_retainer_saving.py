@@ -15,6 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm import cli, database, dates
+from crm.database import db_session
+from crm.deals.cli import roll_at_start
 from crm.deals.invoice_models import Invoice, InvoiceStatus
 from crm.deals.models import Deal, DealKind, Deliverable
 from crm.deals.retainer_models import RetainerMonth
@@ -148,3 +150,13 @@ def test_crm_run_rolls_every_retainer_once_before_serving(app, session, monkeypa
     assert result.exit_code == 0, result.output
     assert served == [(1, 2, 1)]
     assert "Retainers: Rolled 1 month." in result.output
+
+
+def test_rolling_at_start_leaves_no_transaction_for_the_server_to_wait_on(app, session) -> None:
+    """`crm demo` serves from the app context it rolled in: a transaction left open there
+    held SQLite's lock, and the first login waited on it until it gave up."""
+    _waiting_retainer(session)
+    with app.app_context():
+        for _ in range(2):  # a month rolled, then nothing due
+            roll_at_start()
+            assert not db_session().in_transaction()

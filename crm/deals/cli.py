@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from crm import dates
 from crm.calculators.cli import RatesGroup
-from crm.database import db_session
+from crm.database import db_session, end_read
 from crm.deals import retainers
 from crm.deals.models import Deal, DealKind
 from crm.deals.retainers import RolledMonth
@@ -163,11 +163,15 @@ def roll_at_start() -> list[str]:
 
     A database not upgraded yet (or unreachable) is said, not raised: the server still starts.
     """
+    session = db_session()
     try:
-        result = retainers.roll_retainers(db_session())
+        result = retainers.roll_retainers(session)
     except SQLAlchemyError as error:
-        db_session().rollback()
+        session.rollback()
         return [f"Retainers not rolled ({type(error).__name__}); run `crm deals roll-retainers`."]
+    # Every rolled month is committed; the reads after the last one end here, so the server
+    # this runs before holds no transaction (on SQLite, a lock the first login would wait on).
+    end_read(session)
     if not result.rolled and not result.failed:
         return []
     lines = [f"Retainers: {_summary(result)}"]
