@@ -39,6 +39,7 @@ def _published(slug: str) -> tuple[MediaKit, User]:
 
 
 def _form_page(kit: MediaKit, owner: User, form: InquiryForm) -> str:
+    form.budget.description = f"Optional, in {owner.currency}."
     return render_template(
         "inquiries/form.html", kit=kit, creator=mail.creator_name(owner), form=form
     )
