@@ -183,7 +183,7 @@ def receive(session: Session, owner: User, data: InquiryData, now: datetime) -> 
         kind=PITCH_KINDS[data.kind],
         channel=PitchChannel.EMAIL,
         currency=owner.currency,
-        subject=f"Inquiry: {data.kind.label}"[:200],
+        subject=f"Inquiry: {data.kind.label}",
         # The brand wrote first: the ball is in the creator's court.
         status=PitchStatus.REPLIED,
         inbound=True,
