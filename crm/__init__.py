@@ -127,6 +127,11 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(kit.bp)  # public: the media kit brands open
     app.register_blueprint(kit_settings.bp)
+    from crm.inquiries import public as inquire
+    from crm.inquiries import views as inbox
+
+    app.register_blueprint(inquire.bp)  # public: a brand's inquiry through the kit
+    app.register_blueprint(inbox.bp)
 
 
 def _register_web(app: Flask) -> None:

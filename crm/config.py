@@ -30,6 +30,10 @@ DEFAULTS: dict[str, Any] = {
     "REGISTER_MAX_PER_ACCOUNT": 3,
     "RESET_MAX_PER_ADDRESS": 10,
     "RESET_MAX_PER_ACCOUNT": 3,
+    # Inquiries through a media kit inside the throttle window: from one address, and to one
+    # kit from anywhere (a flood of fake leads stops there; the honeypot catches most bots).
+    "INQUIRY_MAX_PER_ADDRESS": 5,
+    "INQUIRY_MAX_PER_KIT": 50,
     # Log out a browser after this long without a request (beside the absolute lifetime).
     "SESSION_IDLE_HOURS": 24 * 7,
     # Where this server is reached, e.g. https://crm.example.com: used for links in emails.

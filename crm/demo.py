@@ -17,6 +17,7 @@ from crm.database import db_session, end_read
 from crm.deals import demo as deals_demo
 from crm.deals.cli import roll_at_start
 from crm.income import demo as income_demo
+from crm.inquiries import demo as inquiries_demo
 from crm.kit import demo as kit_demo
 from crm.pitches import demo as pitches_demo
 from crm.stats import demo as stats_demo
@@ -46,6 +47,7 @@ POPULATORS = [
     deals_demo.populate,  # after the pitches: its deals come from the clients' won pitches
     approvals_demo.populate,  # after the deals: a deal's drafts sent for approval
     kit_demo.populate,  # after the stats and brands: it picks their videos and clients
+    inquiries_demo.populate,  # brands who asked through the kit (new leads, inbound pitches)
 ]
 
 

@@ -12,6 +12,7 @@ from crm.deals.retainer_models import RetainerMonth
 from crm.emails.models import PitchEmailTemplate
 from crm.imports.models import DailyStats, FollowerShare, Import, ImportReplaced
 from crm.income.models import Expense, IncomeEntry, IncomeTarget, LiveSession
+from crm.inquiries.models import Inquiry
 from crm.kit.models import KitBrand, KitVideo, MediaKit
 from crm.pitches.models import Pitch, PitchTotal
 from crm.stats.models import PortfolioVideo, StatsSnapshot
@@ -36,6 +37,7 @@ __all__ = [
     "ImportReplaced",
     "IncomeEntry",
     "IncomeTarget",
+    "Inquiry",
     "Invoice",
     "InvoiceLine",
     "InvoiceSettings",

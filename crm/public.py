@@ -18,6 +18,9 @@ PUBLIC_ENDPOINTS: dict[str, str] = {
     "kit.page": "the media kit brands open (only public data, 404 while it is off)",
     "kit.as_json": "the media kit as JSON for a link-in-bio tool",
     "kit.pdf": "the media kit as a PDF",
+    "inquire.form": "a brand's inquiry form on a media kit (404 while the kit is off)",
+    "inquire.send": "a brand sends that inquiry (CSRF token, honeypot, rate limits)",
+    "inquire.sent": "the brand's confirmation with the kit's rate card",
     "approve.page": "a brand's approval link: the secret token in the URL is the key",
     "approve.answer": "a brand approves a draft or asks for a revision through that link",
 }

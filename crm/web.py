@@ -46,6 +46,7 @@ NAVIGATION: list[tuple[str, str]] = [
     ("dashboard.index", "Dashboard"),
     ("brands.index", "Brands"),
     ("pitches.board", "Pipeline"),
+    ("inbox.index", "Inbox"),
     ("pitches.followups", "Follow-ups"),
     ("deals.index", "Deals"),
     ("income.index", "Income"),
@@ -94,6 +95,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(full_stop_after, "full_stop_after")
     app.add_template_filter(possessive, "possessive")
     app.add_template_global(_navigation, "navigation")
+    app.add_template_global(inbox_count, "inbox_count")
     app.add_template_global(market, "market")
     app.add_template_global(IdUrl, "id_url")
     app.add_template_global(ArgUrl, "arg_url")
@@ -169,6 +171,16 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
+def inbox_count() -> int:
+    """New inquiries and unread brand answers of the signed-in creator: one query a page."""
+    if "inbox_count" not in g:
+        from crm.database import db_session
+        from crm.inquiries.services import inbox_count as count
+
+        g.inbox_count = count(db_session(), current_user.id)
+    return int(g.inbox_count)
+
+
 def _navigation() -> list[dict[str, Any]]:
     items = []
     for endpoint, label in NAVIGATION:
@@ -180,6 +192,7 @@ def _navigation() -> list[dict[str, Any]]:
                     "label": label,
                     "active": request.endpoint == endpoint
                     or (request.blueprint == blueprint and blueprint not in ("pitches",)),
+                    "badge": inbox_count() if endpoint == "inbox.index" else 0,
                 }
             )
     return items

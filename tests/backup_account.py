@@ -17,6 +17,7 @@ from crm.kit.models import KitBrand, KitVideo, MediaKit
 from crm.pitches.models import PitchStatus
 from tests import factories, factories_brands, factories_deals, factories_income
 from tests.factories_imports import make_ltk_import
+from tests.factories_inquiries import make_inquiry
 from tests.factories_pitches import make_pitch
 
 
@@ -47,6 +48,8 @@ def fill_account(session: Session, owner: User) -> None:
     factories_brands.make_brand(session, owner, name="Second Brand")
     contact = factories_brands.make_contact(session, owner, brand, email="pr@glow.example")
     factories_brands.make_note(session, owner, brand, "Met at the fair")
+    # An inquiry through the kit: its own inbound pitch, to a brand it matched by domain.
+    make_inquiry(session, owner, company="Glow Labs", email="jo@glow.example", budget_cents=9_00)
     pitch = make_pitch(session, owner, brand, contact_id=contact.id, status=PitchStatus.WON)
     deal = factories_deals.make_deal(
         session, owner, brand, pitch_id=pitch.id, contact_id=contact.id

@@ -382,6 +382,18 @@ def every_setting(session: Session, user: User, ids: Ids) -> None:
     email_templates(session, user, ids)
 
 
+def inquiries(session: Session, user: User, ids: Ids) -> None:
+    """Inquiries through the kit (new and read) beside brand answers (approvals' fill)."""
+    from tests.factories_inquiries import make_inquiry
+
+    approvals(session, user, ids)
+    for number in range(ROWS):
+        inquiry = make_inquiry(session, user)
+        if number:
+            inquiry.seen_at = utcnow()
+            session.commit()
+
+
 @dataclass(frozen=True)
 class MainPage:
     """A GET page as a creator opens it; `path` takes the ids the page's fill kept."""
@@ -519,6 +531,9 @@ MAIN_PAGES: list[MainPage] = [
     MainPage("/settings/kit", media_kit),
     MainPage("/settings/kit/preview", media_kit),
     MainPage("/kit/{kit_slug}.json", media_kit, public=True),
+    MainPage("/kit/{kit_slug}/inquire", media_kit, public=True),
+    MainPage("/kit/{kit_slug}/inquire/sent", media_kit, public=True),
+    MainPage("/inbox/", inquiries),
     MainPage("/login", no_data, public=True),
     MainPage("/register", no_data, public=True),
     MainPage("/password/reset", no_data, public=True),

@@ -207,17 +207,24 @@ def own_ids(session, user) -> dict[str, int]:
 
 @pytest.fixture
 def link_pages(app: Flask, session, other_user) -> list[str]:
-    """Pages only an emailed link opens: a live reset link, a live sign-up link and a brand's
-    approval link (a submitted draft on it)."""
+    """Pages only an emailed link opens: a live reset link, a live sign-up link, a brand's
+    approval link (a submitted draft on it), and a creator's media kit (its inquiry form)."""
     from crm import database
     from crm.accounts.resets import sign_up_token, start_password_reset
     from tests.factories_approvals import make_link, submitted
+    from tests.factories_kit import make_kit
 
     reset = start_password_reset(session, other_user, database.utcnow())
     session.commit()
     sign_up = sign_up_token(app.config["SECRET_KEY"], "fuzz-link@example.com")
     approval = make_link(session, other_user, deliverable=submitted(session, other_user)).token
-    return [f"/password/reset/{reset}", f"/register/finish/{sign_up}", f"/approve/{approval}"]
+    kit = make_kit(session, other_user).slug
+    return [
+        f"/password/reset/{reset}",
+        f"/register/finish/{sign_up}",
+        f"/approve/{approval}",
+        f"/kit/{kit}",
+    ]
 
 
 @pytest.fixture

@@ -39,6 +39,8 @@ from crm.errors import FieldError
 from crm.forms import HiddenLineField
 from crm.income import forms as income_forms
 from crm.income.models import Expense, IncomeEntry, IncomeTarget
+from crm.inquiries import forms as inquiry_forms
+from crm.inquiries.models import Inquiry
 from crm.kit import forms as kit_forms
 from crm.kit.models import PRICE_KINDS, MediaKit
 from crm.pitches import forms as pitch_forms
@@ -89,6 +91,7 @@ STORED_IN: dict[type, tuple[type, dict[str, str]]] = {
     ),
     # The own prices land as cents in the <kind>_cents columns.
     kit_forms.KitForm: (MediaKit, {kind: f"{kind}_cents" for kind in PRICE_KINDS}),
+    inquiry_forms.InquiryForm: (Inquiry, {"budget": "budget_cents"}),
 }
 # Forms built at run time from the seed (a new class each time), by name: each of their
 # fields is an amount of money, stored as cents in the one column named.
@@ -121,6 +124,7 @@ NO_COLUMN = {
     "gifted_value": "stored as cents",
     "start_month": "a month, stored as its first day",
     "next_number": "read as a whole number, stored as InvoiceSettings.next_seq",
+    "homepage": "the inquiry form's honeypot: filled, nothing is kept",
 }
 # Wider than the column on purpose: a pasted profile link, reduced to the handle.
 REDUCED = {"tiktok_handle"}

@@ -148,6 +148,8 @@ def limits() -> Limits:
         register_per_account=config["REGISTER_MAX_PER_ACCOUNT"],
         reset_per_address=config["RESET_MAX_PER_ADDRESS"],
         reset_per_account=config["RESET_MAX_PER_ACCOUNT"],
+        inquiry_per_address=config["INQUIRY_MAX_PER_ADDRESS"],
+        inquiry_per_kit=config["INQUIRY_MAX_PER_KIT"],
     )
 
 

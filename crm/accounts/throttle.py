@@ -180,6 +180,8 @@ class Limits:
     register_per_account: int = DEFAULTS["REGISTER_MAX_PER_ACCOUNT"]
     reset_per_address: int = DEFAULTS["RESET_MAX_PER_ADDRESS"]
     reset_per_account: int = DEFAULTS["RESET_MAX_PER_ACCOUNT"]
+    inquiry_per_address: int = DEFAULTS["INQUIRY_MAX_PER_ADDRESS"]
+    inquiry_per_kit: int = DEFAULTS["INQUIRY_MAX_PER_KIT"]
 
 
 def _email(email: str) -> str:
@@ -188,7 +190,7 @@ def _email(email: str) -> str:
 
 @dataclass(frozen=True)
 class Throttle:
-    """The app's throttles: login, password change, registration, reset requests."""
+    """The app's throttles: login, password change, registration, reset requests, inquiries."""
 
     counter: AttemptCounter
     limits: Limits
@@ -242,6 +244,15 @@ class Throttle:
             [
                 (f"reset:address:{address}", self.limits.reset_per_address),
                 (f"reset:account:{_email(email)}", self.limits.reset_per_account),
+            ]
+        )
+
+    def inquiry_attempt(self, address: str, kit_id: int) -> bool:
+        """Count an inquiry through a media kit, per address and per kit (no lead floods)."""
+        return self._allow(
+            [
+                (f"inquiry:address:{address}", self.limits.inquiry_per_address),
+                (f"inquiry:kit:{kit_id}", self.limits.inquiry_per_kit),
             ]
         )
 

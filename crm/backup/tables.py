@@ -44,6 +44,7 @@ BACKED_UP: tuple[BackedUp, ...] = (
     BackedUp("contacts"),
     BackedUp("pitches", cents_max=MAX_CENTS),
     BackedUp("brand_activities"),
+    BackedUp("inquiries", cents_max=MAX_CENTS),
     BackedUp("deals", cents_max=MAX_CENTS),
     BackedUp("deliverables"),
     BackedUp("imports"),
@@ -79,6 +80,7 @@ class SameAs:
 SAME_AS: tuple[SameAs, ...] = (
     SameAs("pitches", "contact_id", "brand_id"),
     SameAs("brand_activities", "pitch_id", "brand_id"),
+    SameAs("inquiries", "pitch_id", "brand_id"),
     SameAs("deals", "contact_id", "brand_id"),
     SameAs("deals", "pitch_id", "brand_id"),
     SameAs("retainer_months", "invoice_id", "deal_id"),

@@ -132,6 +132,14 @@ def plan_import(session: Session, owner_id: int, rows: list[ImportRow]) -> Impor
     return plan_from(owner_id, rows, load_stored(session, owner_id, rows))
 
 
+def matching_brand_id(session: Session, owner_id: int, values: dict[str, Any]) -> int | None:
+    """The stored brand a row with these values (name_key, website_domain, tiktok_handle)
+    would merge into, the import's way: handle, else website domain, else name."""
+    row = ImportRow(line=1, values=values, tags=[], contact=None)
+    found = _Index(_planned_brands(load_stored(session, owner_id, [row]))).find(values)
+    return found.id if found is not None else None
+
+
 def plan_from(owner_id: int, rows: list[ImportRow], stored: Stored) -> ImportPlan:
     """The plan for `rows` against `stored` (pure: no session)."""
     index = _Index(_planned_brands(stored))

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -123,6 +124,8 @@ class Pitch(CreatedOnce, Base):
         str_enum(PitchStatus, "pitch_status"), default=PitchStatus.DRAFT
     )
     followups_sent: Mapped[int] = mapped_column(default=0)
+    # The brand wrote first, through the creator's media kit (crm.inquiries).
+    inbound: Mapped[bool] = mapped_column(default=False, server_default=false())
     next_followup_on: Mapped[date | None] = mapped_column(Date)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -104,6 +104,7 @@ class Card:
     quoted_cents: int | None
     currency: str
     next_followup_on: date | None
+    inbound: bool
     brand_name: str
 
 
@@ -146,6 +147,7 @@ _CARD_COLUMNS = (
     Pitch.quoted_cents,
     Pitch.currency,
     Pitch.next_followup_on,
+    Pitch.inbound,
     Pitch.brand_id,
     Pitch.updated_at,
 )

@@ -14,6 +14,7 @@ from crm.database import db_session, utcnow
 from crm.dates import show_date
 from crm.deals.conflicts import exclusivity_conflicts
 from crm.inputs import query_int
+from crm.inquiries import services as inquiries
 from crm.money import to_major
 from crm.ownership import get_owned_or_404
 from crm.pitches import cadence, followups, pipeline, rate_sentence, services, states
@@ -192,6 +193,7 @@ def detail(pitch_id: int) -> str:
         action_labels=states.ACTION_LABELS,
         cadence_done=cadence.cadence_done(pitch.followups_sent, steps),
         today=creator_today(),
+        inquiry=inquiries.for_pitch(session, pitch) if pitch.inbound else None,
     )
 
 

@@ -31,6 +31,7 @@ class ActivityKind(enum.StrEnum):
     REVISION_REQUESTED = "revision_requested"
     INVOICE_SENT = "invoice_sent"
     INVOICE_PAID = "invoice_paid"
+    INQUIRY = "inquiry"
 
 
 class BrandActivity(Owned, Base):
