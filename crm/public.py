@@ -25,8 +25,9 @@ PUBLIC_ENDPOINTS: dict[str, str] = {
     "approve.answer": "a brand approves a draft or asks for a revision through that link",
 }
 
-# The public pages a brand opens (kit, inquiry, approval links): they use templates/public_base.html (no "Log in / Create
-# account", no creator navigation), and so do their error pages. The rest of the list is
+# The public pages a brand opens (kit, inquiry, approval links): they use
+# templates/public_base.html (no "Log in / Create account", no creator navigation), and so
+# do their error pages. The rest of the list is
 # the app's own door (login, sign-up, resets), static files and the calendar feed.
 BRAND_FACING: frozenset[str] = frozenset(
     {
