@@ -413,3 +413,40 @@ def test_a_tab_not_used_says_why(logged_in) -> None:
 def test_the_backup_page_speaks_of_accounts_not_servers(logged_in) -> None:
     page = logged_in.get("/account/backup").get_data(as_text=True)
     assert "move your data from another Creator CRM account" in page and "server" not in page
+
+
+def test_the_mapping_page_renders_after_the_read_only_session_has_ended(
+    logged_in, monkeypatch
+) -> None:
+    """The page reads in the request's session (the navigation's counts): begun inside the
+    read-only session, it would read under that session's transaction. Here every session
+    shares the test's connection, so such a read ended with "no such savepoint"."""
+    from crm import database
+    from crm.imports import views
+
+    inside: list[bool] = []
+    real_read, real_page = database.read_session, views._mapping_page
+    reading = [False]
+
+    class Reading:
+        def __init__(self) -> None:
+            self.inner = real_read()
+
+        def __enter__(self):
+            reading[0] = True
+            return self.inner.__enter__()
+
+        def __exit__(self, *exc):
+            reading[0] = False
+            return self.inner.__exit__(*exc)
+
+    def page(*args, **kwargs):
+        inside.append(reading[0])
+        return real_page(*args, **kwargs)
+
+    monkeypatch.setattr(views, "read_session", Reading)
+    monkeypatch.setattr(views, "_mapping_page", page)
+    response = _upload(logged_in, "Paid on,Client,Amount,Memo\n")  # a header alone: to map
+    assert response.status_code == 200
+    assert inside == [False]
+    assert logged_in.get("/imports/").status_code == 200

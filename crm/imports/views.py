@@ -170,21 +170,25 @@ def _preview_page(
     if path is None:
         return _expired()
     # A big file takes seconds to read: in a read-only session, with no write lock held.
+    # Pages render after the block: a page reads in the request's session (the navigation's
+    # counts), which must not begin inside the read-only one.
+    to_map: tuple[list[str], ImportRefused | None] | None = None
+    refusal: str | None = None
     with path.open("rb") as data, read_session() as session:
         try:
             found, header, mapping = _read(session, form, data, values)
             if change_columns and header is not None:
-                return _mapping_page(form, header, values, None)
+                to_map = (header, None)
         except NeedsMapping as needs:
-            return _mapping_page(form, needs.header, values, None)
+            to_map = (needs.header, None)
         except BadMapping as bad:
-            return _mapping_page(form, bad.header, values, bad.error)
+            to_map = (bad.header, bad.error)
         except ImportRefused as refused:
-            if refused_beside is None:
-                return _expired(refused.message)
             refusal = refused.message
-        else:
-            refusal = None
+    if to_map is not None:
+        return _mapping_page(form, to_map[0], values, to_map[1])
+    if refusal is not None and refused_beside is None:
+        return _expired(refusal)
     if refusal is not None and refused_beside is not None:
         pending.drop(current_app.instance_path, user.id, form.upload.data or "")
         refused_beside.file.errors = [refusal]
