@@ -82,3 +82,14 @@ def test_a_kit_that_is_off_has_a_preview_for_its_creator_alone(app, logged_in, s
 
 def test_the_profile_links_the_kit_settings(logged_in):
     assert 'href="/settings/kit"' in logged_in.get("/profile").get_data(as_text=True)
+
+
+def test_the_preview_offers_the_inquiry_form_only_while_the_kit_is_on(logged_in, session, user):
+    kit = make_kit(session, user, slug="maya", enabled=False)
+    off = logged_in.get("/settings/kit/preview").get_data(as_text=True)
+    assert 'href="/kit/maya/inquire"' not in off
+    assert "once your kit is on" in off
+    kit.enabled = True
+    session.commit()
+    on = logged_in.get("/settings/kit/preview").get_data(as_text=True)
+    assert 'href="/kit/maya/inquire"' in on

@@ -69,13 +69,15 @@ def test_the_preview_is_the_public_page_while_the_kit_is_off(app, logged_in, ses
     assert app.test_client().get("/kit/maya-home").status_code == 404
     preview = logged_in.get("/settings/kit/preview").get_data(as_text=True)
     assert "Only you can see this preview" in preview
-    # The same template, block for block; only the PDF note under it speaks to the creator.
+    # The same template, block for block; only the PDF note under it speaks to the creator,
+    # and the inquiry button, whose form answers only while the kit is on, is said instead.
     assert _kit_body(preview) == _kit_body(public)
 
 
 def _kit_body(page: str) -> str:
     start = page.index('<main class="kit">')
-    return page[start : page.index('<footer class="kit-actions">', start)]
+    body = page[start : page.index('<footer class="kit-actions">', start)]
+    return re.sub(r'<section class="kit-section kit-inquire".*?</section>', "", body, flags=re.S)
 
 
 def test_profile_and_every_settings_page_link_back_to_all_settings(logged_in):

@@ -98,4 +98,4 @@ def preview() -> str:
         else "Only you can see this preview: your kit is off, so its address answers "
         "\u201cPage not found\u201d."
     )
-    return render_kit(kit_page(session, found, user, market()), preview=note)
+    return render_kit(kit_page(session, found, user, market()), preview=note, on=found.enabled)

@@ -45,12 +45,18 @@ def _published(slug: str) -> KitPage:
     return kit_page(session, *found, market())
 
 
-def render_kit(kit: KitPage, preview: str | None = None, inline_css: str | None = None) -> str:
-    """The kit's HTML; also the creator's preview (a note on top) and the PDF's source."""
+def render_kit(
+    kit: KitPage, preview: str | None = None, inline_css: str | None = None, on: bool = True
+) -> str:
+    """The kit's HTML; also the creator's preview (a note on top) and the PDF's source.
+
+    `on`: the kit is on, so its inquiry form answers (a preview of a kit that is off says
+    where the button will be instead of linking to a form that answers "Page not found")."""
     return render_template(
         "kit/page.html",
         kit=kit,
         preview=preview,
+        on=on,
         inline_css=inline_css,
         # Under the configured base URL, never the request's Host header: shared caches keep
         # this page, and a forged Host would otherwise land in its preview link.
