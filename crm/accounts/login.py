@@ -133,8 +133,20 @@ def throttle() -> Throttle:
     if config["REDIS_URL"]:
         counter = RedisCounter(_redis_client(), window)
     else:
-        counter = DatabaseCounter(current_app.extensions["crm.db"].sessionmaker, window)
+        counter = DatabaseCounter(
+            current_app.extensions["crm.db"].sessionmaker, window, _holds_no_transaction
+        )
     return Throttle(counter, limits())
+
+
+def _holds_no_transaction() -> None:
+    """Refuse to count while the request's session holds a transaction: on SQLite a write one
+    holds the lock the count must take on its own connection, so the count would wait until
+    it gave up. (A row read after throttle() ended the read, `kit.id` as an argument, begins
+    one: read what the count needs before calling throttle().)"""
+    found = g.get("db_session")
+    if found is not None and found.in_transaction():
+        raise RuntimeError("the request's session began a transaction before a throttle count")
 
 
 def limits() -> Limits:

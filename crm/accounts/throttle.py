@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
@@ -48,12 +48,22 @@ class DatabaseCounter:
     worker before the slow password check, and no lock may be held during the hash.
     """
 
-    def __init__(self, sessions: sessionmaker[Session], window: timedelta) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        window: timedelta,
+        before_write: Callable[[], None] | None = None,
+    ) -> None:
         self.sessions = sessions
         self.window = window
+        # Called before each count is written on the counter's own connection: the app checks
+        # there that the request holds no transaction (whose lock the count would wait on).
+        self.before_write = before_write
 
     def hit(self, keys: Sequence[str]) -> list[int]:
         """Add one attempt to each key; the counts after it, in the same order."""
+        if self.before_write is not None:
+            self.before_write()
         now = database.utcnow()
         with self.sessions() as session, session.begin():
             counts = [session.execute(self._upsert(session, key, now)).scalar_one() for key in keys]

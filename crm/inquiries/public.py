@@ -55,8 +55,8 @@ def form(slug: str) -> str:
 @bp.post("/<slug>/inquire")
 def send(slug: str) -> str | Response:
     """File the inquiry as an inbound pitch and tell both sides."""
-    kit, _owner = _published(slug)
-    if not auth.throttle().inquiry_attempt(auth.client_address(), kit.id):
+    kit_id = _published(slug)[0].id  # read before the throttle ends the request's read
+    if not auth.throttle().inquiry_attempt(auth.client_address(), kit_id):
         abort(429, TOO_MANY)
     kit, owner = _published(slug)  # the throttle ended the read: load them again
     form = InquiryForm()
