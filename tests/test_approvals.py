@@ -342,3 +342,21 @@ def test_the_demo_has_an_approved_and_a_revision_requested_draft(session) -> Non
 def test_a_deliverable_id_that_cant_be_one_is_a_400_not_a_500(client, session, user, sent) -> None:
     made = make_link(session, user, deliverable=submitted(session, user), now=NOW)
     assert _answer(client, made.token, 0, deliverable=sent).status_code == 400
+
+
+def test_a_draft_resubmitted_after_a_revision_can_be_answered_again(client, session, user) -> None:
+    """The round trip: the brand asks for a revision, the creator submits the new draft, the
+    same link offers it again, and the second request counts as the second revision."""
+    from crm.deals import services as deals
+
+    item = submitted(session, user, make_deal(session, user, revision_limit=2))
+    made = make_link(session, user, deliverable=item, now=NOW)
+    assert _answer(client, made.token, item.id, "revision", comment="Shorter.").status_code == 303
+    session.refresh(item)
+    deals.move_deliverable(session, item, DeliverableStatus.SUBMITTED, database.utcnow().date())
+    session.commit()
+    page = client.get(f"/approve/{made.token}").get_data(as_text=True)
+    assert "Approve this draft" in page and "1 of 2" in page
+    assert _answer(client, made.token, item.id, "revision", comment="Brighter.").status_code == 303
+    session.refresh(item)
+    assert (item.status, item.revisions_used) == (DeliverableStatus.REVISIONS, 2)
