@@ -360,3 +360,13 @@ def test_a_draft_resubmitted_after_a_revision_can_be_answered_again(client, sess
     assert _answer(client, made.token, item.id, "revision", comment="Brighter.").status_code == 303
     session.refresh(item)
     assert (item.status, item.revisions_used) == (DeliverableStatus.REVISIONS, 2)
+
+
+def test_a_draft_without_its_link_says_so_before_the_answers(client, session, user) -> None:
+    item = submitted(session, user, draft_url="")
+    made = make_link(session, user, deliverable=item, now=NOW)
+    page = client.get(f"/approve/{made.token}").get_data(as_text=True)
+    assert "no draft link yet" in page and "No draft link here" in page
+    linked = submitted(session, user, draft_url="https://drive.example.com/d")
+    page = client.get(f"/approve/{make_link(session, user, deliverable=linked, now=NOW).token}")
+    assert "No draft link here" not in page.get_data(as_text=True)
