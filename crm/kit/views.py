@@ -31,7 +31,9 @@ from crm.market.current import market
 
 bp = Blueprint("kit", __name__, url_prefix="/kit")
 
-CACHE_SECONDS = 300
+# Caches may keep the kit but ask again each time (the ETag makes that a 304): a kit turned
+# off, or a changed slug, answers "Page not found" at once rather than minutes later.
+CACHE_CONTROL = "public, no-cache"
 # Without WeasyPrint a stranger is told how to keep a copy; the creator's preview (and the
 # settings page) say what to install.
 PRINT_INSTEAD = "To keep a copy, print this page and choose \u201cSave as PDF\u201d."
@@ -69,7 +71,7 @@ def render_kit(
 
 def _cacheable(response: Response) -> Response:
     """Public data only: an ETag (304 when it matches), and a few minutes in any cache."""
-    response.headers["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
+    response.headers["Cache-Control"] = CACHE_CONTROL
     response.add_etag()
     return response.make_conditional(request)
 
@@ -98,7 +100,7 @@ def pdf(slug: str) -> Response:
     response = send_file(
         BytesIO(made), mimetype="application/pdf", download_name=f"{slug}-media-kit.pdf"
     )
-    response.headers["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
+    response.headers["Cache-Control"] = CACHE_CONTROL
     return response
 
 
