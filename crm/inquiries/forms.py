@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
+from wtforms import TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from crm.forms import LineField, RateField, SelectField, choices
@@ -49,7 +49,7 @@ class InquiryForm(FlaskForm):
         description="Plain text: your product, the idea, anything the creator should know.",
     )
     # The honeypot: hidden from people (style and aria-hidden), filled by form-filling bots.
-    homepage = StringField("Leave this empty", validators=[Optional(), Length(max=200)])
+    homepage = LineField("Leave this empty", validators=[Optional(), Length(max=200)])
 
     def is_bot(self) -> bool:
         """The honeypot was filled: pretend it worked, keep nothing."""
