@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import delete
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import sessionmaker
 
 from crm import database
@@ -301,3 +302,23 @@ def test_a_reset_clears_every_login_count_of_the_account_in_redis(redis_client) 
 def test_a_reset_clears_every_login_count_of_the_account_in_the_database(app) -> None:
     counter = DatabaseCounter(app.extensions["crm.db"].sessionmaker, timedelta(minutes=15))
     _reset_clears_every_login_count_of_the_account(counter)
+
+
+def test_a_count_while_the_request_holds_a_transaction_fails_the_tests_and_is_logged_live(
+    app, session, user, caplog
+) -> None:
+    """On SQLite such a count waits on the request's own lock until it gives up; the tests
+    share one connection and would not wait, so there it raises."""
+    from crm.accounts import login
+    from crm.database import db_session
+
+    with app.test_request_context("/kit/x/inquire", method="POST"):
+        db_session().execute(sa_select(1))  # a read begins the request's transaction
+        with pytest.raises(RuntimeError, match="began a transaction"):
+            login._holds_no_transaction()
+        app.testing = False
+        try:
+            login._holds_no_transaction()
+        finally:
+            app.testing = True
+    assert "began a transaction before a throttle count on POST /kit/x/inquire" in caplog.text
