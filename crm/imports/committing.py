@@ -446,6 +446,37 @@ def _newest(live: list[keeping.Kept], standing: dict[int, Order]) -> int | None:
     return max(live, key=order).from_import_id
 
 
+def _grouped(kept: list[keeping.Kept], kind: str, key: str) -> dict[Any, list[keeping.Kept]]:
+    """The kept entries of one kind, by the value that names what they held (a day, a
+    dimension), in the order they were kept."""
+    groups: dict[Any, list[keeping.Kept]] = {}
+    for entry in kept:
+        if entry.kind == kind:
+            groups.setdefault(entry.values[key], []).append(entry)
+    return groups
+
+
+def _hand(
+    entries: list[keeping.Kept],
+    later: int,
+    standing: dict[int, Order],
+    handed: dict[int, int],
+) -> None:
+    """What a later import now owns: the live entries this one kept become that one's."""
+    for entry in _live(entries, standing):
+        handed[entry.id] = later
+
+
+def _newest_values(entries: list[keeping.Kept], standing: dict[int, Order]) -> list[dict[str, Any]]:
+    """The values to put back of one day or dimension: those its newest standing writer
+    gave (none when no writer stands)."""
+    live = _live(entries, standing)
+    if not live:
+        return []
+    newest = _newest(live, standing)
+    return [k.values for k in live if k.from_import_id == newest]
+
+
 def _unwrite_days(
     session: Session,
     owner_id: int,
@@ -454,10 +485,7 @@ def _unwrite_days(
     standing: dict[int, Order],
     handed: dict[int, int],
 ) -> None:
-    by_day: dict[date, list[keeping.Kept]] = {}
-    for entry in kept:
-        if entry.kind == "day":
-            by_day.setdefault(entry.values["day"], []).append(entry)
+    by_day = _grouped(kept, "day", "day")
     table = DailyStats.__table__
     rows = session.execute(
         select(table.c.id, table.c.day, table.c.import_id).where(
@@ -470,16 +498,13 @@ def _unwrite_days(
         entries = by_day.get(day, [])
         if writer != import_id:
             # A later import owns the day: what this one kept of it is that one's to give back.
-            for entry in _live(entries, standing):
-                handed[entry.id] = writer
+            _hand(entries, writer, standing, handed)
             continue
-        live = _live(entries, standing)
-        if not live:
+        values = _newest_values(entries, standing)
+        if values:
+            back.append({"id": id_, **_restorable(values[-1])})
+        else:
             gone.append(id_)
-            continue
-        newest = _newest(live, standing)
-        values = next(k.values for k in reversed(live) if k.from_import_id == newest)
-        back.append({"id": id_, **_restorable(values)})
     if back:
         session.execute(update(DailyStats), back)
     if gone:
@@ -495,10 +520,7 @@ def _unwrite_audience(
     handed: dict[int, int],
     restore: dict[str, list[dict[str, Any]]],
 ) -> None:
-    by_dimension: dict[str, list[keeping.Kept]] = {}
-    for entry in kept:
-        if entry.kind == "audience":
-            by_dimension.setdefault(entry.values["dimension"], []).append(entry)
+    by_dimension = _grouped(kept, "audience", "dimension")
     table = FollowerShare.__table__
     writers = dict(
         session.execute(
@@ -518,15 +540,9 @@ def _unwrite_audience(
     for dimension, entries in by_dimension.items():
         if dimension in writers:
             # A later import replaced the dimension: it gives back what this one had kept.
-            for entry in _live(entries, standing):
-                handed[entry.id] = writers[dimension]
+            _hand(entries, writers[dimension], standing, handed)
             continue
-        live = _live(entries, standing)
-        if live:
-            newest = _newest(live, standing)
-            restore.setdefault("audience", []).extend(
-                k.values for k in live if k.from_import_id == newest
-            )
+        restore.setdefault("audience", []).extend(_newest_values(entries, standing))
 
 
 def _restorable(values: dict[str, Any]) -> dict[str, Any]:
