@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
 
 from crm import database
@@ -326,3 +329,50 @@ def test_another_creators_invoices_are_never_in_the_feed(
     _invoice(session, other_user, make_deal(session, other_user), date(2026, 3, 20))
     path, _ = _make_feed(logged_in)
     assert _events(app, path) == {}
+
+
+_TEXT = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r"), max_size=120
+)
+_EVENTS = st.lists(
+    st.builds(
+        calendar.FeedEvent,
+        uid=st.from_regex(r"[a-z]{3,10}-[0-9]{1,6}@creator-crm", fullmatch=True),
+        on=st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)),
+        summary=_TEXT,
+        description=_TEXT,
+        # DTSTAMP is to the second, as the database's timestamps are served.
+        stamp=st.datetimes(
+            min_value=datetime(2020, 1, 1), max_value=datetime(2030, 1, 1), timezones=st.just(UTC)
+        ).map(lambda at: at.replace(microsecond=0)),
+    ),
+    max_size=6,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(events=_EVENTS)
+def test_a_feed_built_from_kept_events_reads_back_as_the_events(events) -> None:
+    """Events are serialised once and kept: the file made of them parses back to exactly
+    these events, in order, whatever their text (commas, semicolons, line breaks, long or
+    non-Latin lines), however often one is served."""
+    calendar.calendar_bytes(events)  # the second build is the one from kept events
+    parsed = Calendar.from_ical(calendar.calendar_bytes(events))
+    assert str(parsed["X-WR-CALNAME"]) == "Creator CRM"
+    read = [
+        (str(e["UID"]), e.decoded("DTSTART"), str(e["SUMMARY"]), str(e["DESCRIPTION"]),
+         e.decoded("DTSTAMP"))
+        for e in parsed.walk("VEVENT")
+    ]  # fmt: skip
+    assert read == [(e.uid, e.on, e.summary, e.description, e.stamp) for e in events]
+
+
+def test_a_changed_event_is_served_changed_not_from_the_kept_copy() -> None:
+    stamp = datetime(2026, 3, 1, tzinfo=UTC)
+    first = calendar.FeedEvent(
+        "deliverable-1@creator-crm", date(2026, 3, 10), "Due: Hook", "Deal: Hook.", stamp
+    )
+    moved = dataclasses.replace(first, on=date(2026, 3, 12))
+    calendar.calendar_bytes([first])
+    parsed = Calendar.from_ical(calendar.calendar_bytes([moved]))
+    assert [e.decoded("DTSTART") for e in parsed.walk("VEVENT")] == [date(2026, 3, 12)]
