@@ -144,3 +144,24 @@ def test_the_check_sees_a_walk_of_the_owners_deals(connection, user) -> None:
     assert not _reads_a_range_of(plan, "ix_deals_owner_usage_end"), plan
     ranged = f"SELECT id FROM deals WHERE owner_id = 1 AND {end} >= '2026-01-01'"
     assert _reads_a_range_of(_plan(connection, ranged, parameters), "ix_deals_owner_usage_end")
+
+
+def test_the_feeds_reads_come_in_their_indexes_order(session, user, other_user, connection):
+    """The soonest EVENTS_MAX deliverables and follow-ups are the first rows along their
+    indexes: neither read sorts its whole date range to find them (a busy day of follow-ups,
+    hundreds of pitches, was sorted by id on every poll before the order followed
+    ix_pitches_followups_due)."""
+    _filled(session, user, other_user)
+    with _selects(connection) as statements:
+        calendar.feed_events(session, user.id, TODAY)
+    assert len(statements) == 4
+    plans = [_plan(connection, statement, parameters) for statement, parameters in statements]
+    # Follow-ups along the partial index of sent pitches, whose order the read asks for (the
+    # owner's index of every pitch by follow-up day holds the rest of them too).
+    assert "ix_pitches_followups_due" in plans[1], plans[1]
+    # Deliverables and follow-ups: the kinds with hundreds of rows a day in a busy account.
+    # (Invoices sent and rights ending come a few a day: PostgreSQL sorts a day's ties by id.)
+    for (statement, _parameters), plan in zip(statements[:2], plans[:2], strict=True):
+        sorts = re.findall(r"TEMP B-TREE FOR (?:RIGHT PART OF )?ORDER BY|^\s*(?:->\s*)?Sort\b",
+                           plan, re.M)  # fmt: skip
+        assert not sorts, f"sorts its range:\n{plan}\n    in: {' '.join(statement.split())[:300]}"
