@@ -129,6 +129,24 @@ def test_past_the_cap_the_page_says_how_many_deals_are_left_off(session, user) -
     assert {row.deal_id for row in found.rows} == {d.id for d in deals[1:]}  # the newest
 
 
+def test_the_rights_are_read_in_two_statements_below_and_past_the_cap(
+    session, user, count_queries
+) -> None:
+    """The count and the older deals ending soon are read whether or not the cap is reached:
+    the page's statements do not grow with the account (one below the cap, three past it)."""
+    brand = make_brand(session, user)
+    counts = []
+    for _step in range(3):  # 2, 4 then 6 deals, one of each pair ending soon: shown=3
+        make_deal(session, user, brand, usage_days=30, usage_start=_ending_in(4))
+        make_deal(session, user, brand, usage_days=30)
+        session.flush()
+        with count_queries() as statements:
+            found = rights_list(session, user.id, TODAY, shown=3)
+        counts.append(len(statements))
+    assert counts == [2, 2, 2]
+    assert (found.deals_shown, found.older_ending_soon, found.total.value) == (3, 2, 6)
+
+
 def test_an_older_deals_right_ending_soon_is_listed_past_the_cap(session, user) -> None:
     # The dashboard counts every window ending soon, so the page can't leave an old one off.
     brand = make_brand(session, user)

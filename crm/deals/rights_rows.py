@@ -1,8 +1,8 @@
 """The rights page's rows: every usage, whitelisting and exclusivity window of the creator's deals.
 
-One statement reads the newest deals that grant any right (with the brand's name), capped;
-only when the cap is reached, a second counts the rest and a third reads the older deals with
-a window ending soon, from each kind's index of last days (crm.deals.rights_sql). Windows
+One statement reads the newest deals that grant any right (with the brand's name and how
+many there are, counted up to a cap); a second reads the older deals with a window ending
+soon, from each kind's index of last days (crm.deals.rights_sql). Windows
 come from crm.deals.rights (ends are computed, never stored) and sort in Python: ending soon
 first, then running, then not started, then ended.
 """
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, or_
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from crm.brands.models import Brand
@@ -24,7 +24,7 @@ from crm.deals.rights import ENDING_SOON_DAYS, RightsKind, RightsWindow, windows
 from crm.deals.rights_sql import ending_ids, ending_soon_last
 from crm.market.current import market
 from crm.ownership import owned
-from crm.pagination import Count, count_at_most
+from crm.pagination import Count
 
 # Product policy: the page lists the rights of this many deals, newest first.
 DEALS_SHOWN = 100
@@ -184,15 +184,19 @@ def rights_list(
 ) -> RightsList:
     """The rights of the newest `shown` deals that grant any, plus older deals with a window
     ending soon (the dashboard counts those, so the page must list them), and how many deals
-    with rights there are."""
+    with rights there are: two statements, however many deals the creator has."""
+    cap = 10 * shown
+    granting = owned(Deal, owner_id, Deal.id).where(has_rights())
+    # The count reads ids alone, up to the cap (no brand joined: every deal has its brand).
+    total = select(func.count()).select_from(granting.limit(cap + 1).subquery()).scalar_subquery()
     statement = deals_with_rights(owner_id)
-    deals = session.execute(statement.limit(shown + 1)).all()
-    if len(deals) <= shown:
-        return RightsList(sorted_rows(deals, today), len(deals), Count(len(deals), 10 * shown))
-    total = count_at_most(session, statement, Deal.id, cap=10 * shown)
-    deals = deals[:shown]
-    older = Deal.id < deals[-1].id
+    deals = session.execute(statement.add_columns(total.label("total")).limit(shown)).all()
+    # Older than the newest `shown`: the boundary is in the SQL, so the second read does not
+    # wait on the first one's rows (and finds nothing while there are fewer).
+    newest = granting.order_by(Deal.id.desc()).limit(shown).subquery()
+    older = Deal.id < select(func.min(newest.c.id)).scalar_subquery()
     # Each kind's index range of last days, however old the deal: never a walk of the rest.
     soon = ending_ids(owner_id, today, ending_soon_last(today), older)
     older_soon = session.execute(statement.where(older, Deal.id.in_(soon)).limit(shown)).all()
-    return RightsList(sorted_rows([*deals, *older_soon], today), len(deals), total, len(older_soon))
+    count = Count(int(deals[0].total) if deals else 0, cap)
+    return RightsList(sorted_rows([*deals, *older_soon], today), len(deals), count, len(older_soon))
