@@ -8,7 +8,7 @@ from crm.database import utcnow
 from crm.deals import invoices as invoice_services
 from crm.deals.dashboard_counts import deal_numbers
 from crm.deals.models import DealKind, DealStatus
-from crm.deals.rights_rows import rights_list
+from crm.deals.rights_rows import rights_page
 from tests.factories_deals import make_deal, make_invoice
 
 TODAY = date(2026, 3, 2)
@@ -87,7 +87,7 @@ def test_rights_ending_within_14_days_on_fixed_dates(session, user, other_user) 
     make_deal(session, other_user, usage_days=1, usage_start=TODAY)
     assert deal_numbers(session, user.id, TODAY).rights_ending_soon == 4
     # The same windows the rights page flags.
-    assert len(rights_list(session, user.id, TODAY).ending_soon) == 4
+    assert len(rights_page(session, user.id, TODAY, None, 25).ending_soon) == 4
     # Two weeks on, only the 16 days from Mar 1 end in the next 14 days (on Mar 16).
     assert deal_numbers(session, user.id, date(2026, 3, 16)).rights_ending_soon == 1
     # The exclusivity's last fortnight: May 12 to its end on May 25.

@@ -15,7 +15,7 @@ from crm.deals.invoice_models import Invoice, InvoiceStatus
 from crm.deals.models import Deal, DealKind, DealStatus, Deliverable, DeliverableStatus
 from crm.deals.retainer_models import RetainerMonth
 from crm.deals.rights import RightsKind
-from crm.deals.rights_rows import rights_list
+from crm.deals.rights_rows import rights_page
 from crm.demo import ensure_demo_account
 from crm.income.models import IncomeEntry, IncomeStatus
 from crm.market.current import market
@@ -41,7 +41,7 @@ def test_the_demo_has_deals_at_each_stage(session) -> None:
     assert any(d.due_on < today for d in open_work), "nothing overdue"
     assert any(today <= d.due_on <= week_end(today) for d in open_work), "nothing due this week"
 
-    rows = rights_list(session, user.id, today).rows
+    rows = rights_page(session, user.id, today, None, 25).rows
     usage = [r for r in rows if r.kind is RightsKind.USAGE]
     assert any(r.ending_soon and not r.window.perpetual for r in usage)
     assert any(r.window.perpetual and r.window.start is not None for r in usage)

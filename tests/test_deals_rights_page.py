@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
+from html import unescape
 from urllib.parse import unquote
 
 import pytest
@@ -13,7 +15,7 @@ from crm.deals.dashboard_counts import deal_numbers
 from crm.deals.models import DealStatus
 from crm.deals.renewal import RenewalFacts, extension_price_cents, renewal_email
 from crm.deals.rights import RightsKind, RightsWindow
-from crm.deals.rights_rows import WindowStatus, rights_list, window_status
+from crm.deals.rights_rows import WindowStatus, rights_page, window_status
 from tests.factories_brands import make_brand, make_contact
 from tests.factories_deals import make_deal
 
@@ -85,10 +87,10 @@ def test_rights_ending_in_14_days_are_flagged_and_15_days_are_not(session, user)
     make_deal(session, user, brand, title="Later", usage_days=30, usage_start=_ending_in(14))
     make_deal(session, user, brand, title="Today", whitelisting_days=10,
               whitelisting_start=_ending_in(0, days=10))  # fmt: skip
-    found = rights_list(session, user.id, TODAY)
+    found = _page(session, user)
     soon = {row.deal_title for row in found.rows if row.ending_soon}
     assert soon == {"Soon", "Today"}
-    assert [row.deal_title for row in found.rows][:2] == ["Today", "Soon"]  # soonest first
+    assert [row.deal_title for row in found.ending_soon] == ["Today", "Soon"]  # soonest first
 
 
 def test_the_page_shows_each_window_with_its_end_and_status(logged_in, session, user) -> None:
@@ -108,10 +110,11 @@ def test_the_page_shows_each_window_with_its_end_and_status(logged_in, session, 
     assert "starts when posted" in page and "Skincare" in page
     assert "Jan 7, 2026" in page  # 7 days from Jan 1, inclusive
     assert '<span class="badge">ended</span>' in page
-    assert "ends in 5 days: a chance to sell an extension" in page
-    assert "a chance to sell an extension" in page
+    assert "ends in 5 days" in page and "a chance to sell an extension" in page
     link = f"/deals/rights/{ending.id}/renewal?right=usage"
-    assert page.count("Draft renewal email") == 1 and link in page
+    # In "Ending soon" at the top, and in the list of every right below.
+    assert page.count("Draft renewal email") == 2 and link in page
+    assert page.index("Ending soon") < page.index("All rights")
 
 
 def test_the_cancelled_deals_rights_are_left_out(logged_in, session, user) -> None:
@@ -121,47 +124,94 @@ def test_the_cancelled_deals_rights_are_left_out(logged_in, session, user) -> No
     assert "Called off" not in page and "No rights yet" in page
 
 
-def test_past_the_cap_the_page_says_how_many_deals_are_left_off(session, user) -> None:
+def _page(session, user, cursor=None, size=25):
+    return rights_page(session, user.id, TODAY, cursor, size)
+
+
+def test_the_deals_come_a_page_at_a_time_newest_first(logged_in, session, user) -> None:
     brand = make_brand(session, user)
-    deals = [make_deal(session, user, brand, usage_days=30) for _ in range(4)]
-    found = rights_list(session, user.id, TODAY, shown=3)
-    assert found.deals_shown == 3 and found.total.value == 4 and found.more == "1"
-    assert {row.deal_id for row in found.rows} == {d.id for d in deals[1:]}  # the newest
+    deals = [make_deal(session, user, brand, title=f"Deal {n}", usage_days=30) for n in range(5)]
+    make_deal(session, user, brand, title="No rights")
+    first = _page(session, user, size=2)
+    assert [row.deal_id for row in first.rows] == [deals[4].id, deals[3].id]
+    assert first.deals.total.value == 5 and first.deals.newer is None
+    second = _page(session, user, first.deals.older, size=2)
+    assert [row.deal_id for row in second.rows] == [deals[2].id, deals[1].id]
+    last = _page(session, user, second.deals.older, size=2)
+    assert [row.deal_id for row in last.rows] == [deals[0].id] and last.deals.older is None
+    page = logged_in.get("/deals/rights").get_data(as_text=True)
+    assert "5 deals with rights, newest first" in page and "No rights" not in page
 
 
-def test_the_rights_are_read_in_two_statements_below_and_past_the_cap(
+def test_the_pages_link_to_each_other(logged_in, session, user, app) -> None:
+    app.config["PAGE_SIZE"] = 2
+    brand = make_brand(session, user)
+    for n in range(3):
+        make_deal(session, user, brand, title=f"Window {n}", usage_days=30)
+    page = logged_in.get("/deals/rights").get_data(as_text=True)
+    assert "Window 2" in page and "Window 0" not in page
+    older = re.search(r'href="([^"]+)" rel="next"', page)
+    assert older, "an Older link"
+    page = logged_in.get(unescape(older.group(1))).get_data(as_text=True)
+    assert "Window 0" in page and "Window 2" not in page and 'rel="prev"' in page
+
+
+def test_an_odd_cursor_is_page_one(logged_in, session, user) -> None:
+    make_deal(session, user, title="Still here", usage_days=30)
+    response = logged_in.get("/deals/rights?cursor=not-a-cursor")
+    assert response.status_code == 200 and "Still here" in response.get_data(as_text=True)
+
+
+def test_the_rights_page_reads_the_same_statements_at_any_size(
     session, user, count_queries
 ) -> None:
-    """The count and the older deals ending soon are read whether or not the cap is reached:
-    the page's statements do not grow with the account (one below the cap, three past it)."""
+    """A capped count, the page's ids, its rows, the windows ending soon and their count: five
+    statements with one deal or past a page of them."""
     brand = make_brand(session, user)
     counts = []
-    for _step in range(3):  # 2, 4 then 6 deals, one of each pair ending soon: shown=3
+    for _step in range(3):  # 2, 4 then 6 deals, one of each pair ending soon: pages of 3
         make_deal(session, user, brand, usage_days=30, usage_start=_ending_in(4))
         make_deal(session, user, brand, usage_days=30)
         session.flush()
         with count_queries() as statements:
-            found = rights_list(session, user.id, TODAY, shown=3)
+            found = _page(session, user, size=3)
         counts.append(len(statements))
-    assert counts == [2, 2, 2]
-    assert (found.deals_shown, found.older_ending_soon, found.total.value) == (3, 2, 6)
+    assert counts == [5, 5, 5]
+    assert found.deals.total.value == 6
+    # The soonest page-size of the windows ending soon, and how many there are in all.
+    assert (len(found.ending_soon), found.ending_soon_total, found.more_ending_soon) == (3, 3, 0)
 
 
-def test_an_older_deals_right_ending_soon_is_listed_past_the_cap(session, user) -> None:
+def test_an_older_deals_right_ending_soon_heads_page_one(session, user) -> None:
     # The dashboard counts every window ending soon, so the page can't leave an old one off.
     brand = make_brand(session, user)
     old = make_deal(session, user, brand, title="Old but ending", usage_days=30,
                     usage_start=_ending_in(4))  # fmt: skip
     make_deal(session, user, brand, title="Old and quiet", usage_days=30)
     newest = [make_deal(session, user, brand, usage_days=30) for _ in range(3)]
-    found = rights_list(session, user.id, TODAY, shown=3)
-    assert {row.deal_id for row in found.rows} == {old.id} | {d.id for d in newest}
+    found = _page(session, user, size=3)
+    assert {row.deal_id for row in found.rows} == {d.id for d in newest}
     assert [row.deal_id for row in found.ending_soon] == [old.id]
-    assert found.more == "1"  # "Old and quiet" is the one left off
     assert deal_numbers(session, user.id, TODAY).rights_ending_soon == len(found.ending_soon)
+    assert _page(session, user, found.deals.older, size=3).ending_soon == []  # page one only
 
 
-def test_older_deals_windows_of_every_kind_ending_soon_are_listed_once(session, user) -> None:
+def test_past_a_page_of_them_the_soonest_windows_ending_soon_are_shown(
+    logged_in, session, user, app
+) -> None:
+    app.config["PAGE_SIZE"] = 2
+    brand = make_brand(session, user)
+    for days_left in (9, 2, 6):
+        make_deal(session, user, brand, title=f"In {days_left}", usage_days=30,
+                  usage_start=_ending_in(days_left))  # fmt: skip
+    found = _page(session, user, size=2)
+    assert [row.deal_title for row in found.ending_soon] == ["In 2", "In 6"]
+    assert (found.ending_soon_total, found.more_ending_soon) == (3, 1)
+    page = logged_in.get("/deals/rights").get_data(as_text=True)
+    assert "3 rights end within 14 days" in page and "The soonest 2 are here." in page
+
+
+def test_windows_of_every_kind_ending_soon_are_listed_once_each(session, user) -> None:
     # Each kind is its own index range: a deal found by two of them is still one deal.
     brand = make_brand(session, user)
     two = make_deal(session, user, brand, title="Two ending", usage_days=30,
@@ -173,10 +223,9 @@ def test_older_deals_windows_of_every_kind_ending_soon_are_listed_once(session, 
     make_deal(session, user, brand, whitelisting_days=10,
               whitelisting_start=_ending_in(14, days=10))  # fmt: skip  # the 15th day: not soon
     make_deal(session, user, brand, usage_days=30, usage_start=_ending_in(-1))  # ended yesterday
-    newest = [make_deal(session, user, brand, usage_days=30) for _ in range(2)]
-    found = rights_list(session, user.id, TODAY, shown=2)
-    assert found.older_ending_soon == 2
-    assert {row.deal_id for row in found.rows} == {two.id, exclusive.id} | {d.id for d in newest}
+    for _ in range(2):
+        make_deal(session, user, brand, usage_days=30)
+    found = _page(session, user)
     soon = [(row.deal_id, row.kind) for row in found.ending_soon]
     assert soon == [
         (two.id, RightsKind.USAGE),

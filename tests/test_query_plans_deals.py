@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from crm.deals import calendar, due
 from crm.deals.dashboard_counts import deal_numbers
 from crm.deals.models import DealStatus
-from crm.deals.rights_rows import rights_list
+from crm.deals.rights_rows import rights_page
 from tests.factories_deals import make_deal, make_deliverable
 from tests.test_query_plans import full_scans
 
@@ -76,8 +76,8 @@ def _filled(session, user, other_user) -> None:
 
 def _reads(session, user) -> dict[str, Callable[[], Any]]:
     return {
-        # shown=2: past the cap, so the count and the older deals ending soon run too
-        "rights page": lambda: rights_list(session, user.id, TODAY, shown=2),
+        # Pages of 2: the count, the page's ids and rows, and the windows ending soon.
+        "rights page": lambda: rights_page(session, user.id, TODAY, None, 2),
         "dashboard rights count": lambda: deal_numbers(session, user.id, TODAY),
         "calendar feed": lambda: calendar.feed_events(session, user.id, TODAY),
         "due groups": lambda: due.due_list(session, user.id, TODAY),

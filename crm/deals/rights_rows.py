@@ -1,10 +1,9 @@
 """The rights page's rows: every usage, whitelisting and exclusivity window of the creator's deals.
 
-One statement reads the newest deals that grant any right (with the brand's name and how
-many there are, counted up to a cap); a second reads the older deals with a window ending
-soon, from each kind's index of last days (crm.deals.rights_sql). Windows
-come from crm.deals.rights (ends are computed, never stored) and sort in Python: ending soon
-first, then running, then not started, then ended.
+The page is a keyset page of the deals that grant any right, newest first (a capped count,
+the page's ids, its rows with the brand's name), headed on page one by every window ending
+soon, read from each kind's index of last days (crm.deals.rights_sql). Windows come from
+crm.deals.rights (ends are computed, never stored).
 """
 
 from __future__ import annotations
@@ -15,19 +14,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from crm.brands.models import Brand
 from crm.deals.models import Deal, DealStatus
 from crm.deals.rights import ENDING_SOON_DAYS, RightsKind, RightsWindow, windows
-from crm.deals.rights_sql import ending_ids, ending_soon_last
+from crm.deals.rights_sql import ending_count_query, ending_soon_last, ends_between, window_end
 from crm.market.current import market
 from crm.ownership import owned
-from crm.pagination import Count
-
-# Product policy: the page lists the rights of this many deals, newest first.
-DEALS_SHOWN = 100
+from crm.pagination import Key, Order, Page, keyset_page
 
 
 class WindowStatus(enum.StrEnum):
@@ -136,67 +132,78 @@ def rows_of(deal: Any, brand_name: str, today: date) -> list[RightsRow]:
     return found
 
 
-_STATUS_ORDER = {WindowStatus.ACTIVE: 1, WindowStatus.NOT_STARTED: 2, WindowStatus.ENDED: 3}
-
-
 def _sort_key(row: RightsRow) -> tuple[Any, ...]:
-    end = row.window.end or date.max
-    if row.ending_soon:
-        return (0, end.toordinal(), row.deal_id)
-    if row.status is WindowStatus.ENDED:
-        return (3, -end.toordinal(), row.deal_id)  # the latest ended first
-    return (_STATUS_ORDER[row.status], end.toordinal(), row.deal_id)
+    """Soonest end first (windows ending soon all have an end)."""
+    return ((row.window.end or date.max).toordinal(), row.deal_id, row.kind.value)
 
 
-def sorted_rows(deals: Sequence[Any], today: date) -> list[RightsRow]:
-    """Every window of `deals`: ending soon (soonest first), running, not started, ended."""
-    return sorted(
-        (row for deal in deals for row in rows_of(deal, deal.brand_name, today)), key=_sort_key
-    )
+# Newest deals first: ids grow with time, and the owner index serves it.
+RIGHTS_ORDER = Order("rights", (Key(Deal.id, descending=True),))
 
 
 @dataclass(frozen=True)
-class RightsList:
+class RightsPage:
+    """The rights page: the windows ending soon (page one only: the soonest of the first
+    `size` deals they belong to, and how many windows end soon in all), and one page of
+    deals with rights, newest first, each with its windows."""
+
+    ending_soon: list[RightsRow]
+    ending_soon_total: int
+    deals: Page[Any]
     rows: list[RightsRow]
-    deals_shown: int  # the newest deals with rights
-    total: Count  # deals with rights in all
-    older_ending_soon: int = 0  # older deals shown only because a window of theirs ends soon
 
     @property
-    def more(self) -> str:
-        """How many deals with rights are left off, as a person says it ("900+" past the cap)."""
-        shown = self.deals_shown + self.older_ending_soon
-        if self.total.capped:
-            return f"{self.total.cap - shown:,}+"
-        return f"{self.total.value - shown:,}"
-
-    @property
-    def has_more(self) -> bool:
-        return self.total.value > self.deals_shown + self.older_ending_soon
-
-    @property
-    def ending_soon(self) -> list[RightsRow]:
-        return [row for row in self.rows if row.ending_soon]
+    def more_ending_soon(self) -> int:
+        return max(self.ending_soon_total - len(self.ending_soon), 0)
 
 
-def rights_list(
-    session: Session, owner_id: int, today: date, shown: int = DEALS_SHOWN
-) -> RightsList:
-    """The rights of the newest `shown` deals that grant any, plus older deals with a window
-    ending soon (the dashboard counts those, so the page must list them), and how many deals
-    with rights there are: two statements, however many deals the creator has."""
-    cap = 10 * shown
-    granting = owned(Deal, owner_id, Deal.id).where(has_rights())
-    # The count reads ids alone, up to the cap (no brand joined: every deal has its brand).
-    total = select(func.count()).select_from(granting.limit(cap + 1).subquery()).scalar_subquery()
-    statement = deals_with_rights(owner_id)
-    deals = session.execute(statement.add_columns(total.label("total")).limit(shown)).all()
-    # Older than the newest `shown`: the boundary is in the SQL, so the second read does not
-    # wait on the first one's rows (and finds nothing while there are fewer).
-    newest = granting.order_by(Deal.id.desc()).limit(shown).subquery()
-    older = Deal.id < select(func.min(newest.c.id)).scalar_subquery()
-    # Each kind's index range of last days, however old the deal: never a walk of the rest.
-    soon = ending_ids(owner_id, today, ending_soon_last(today), older)
-    older_soon = session.execute(statement.where(older, Deal.id.in_(soon)).limit(shown)).all()
-    count = Count(int(deals[0].total) if deals else 0, cap)
-    return RightsList(sorted_rows([*deals, *older_soon], today), len(deals), count, len(older_soon))
+def _ending_soon(session: Session, owner_id: int, today: date, size: int) -> list[RightsRow]:
+    """The windows ending within ENDING_SOON_DAYS of the `size` deals whose windows end
+    soonest, however old the deal, soonest first: each kind's index range of last days (in
+    the order of its last day), never a walk of the creator's deals."""
+    last = ending_soon_last(today)
+    soonest = union_all(*(_soonest_ids(owner_id, kind, today, last, size) for kind in RightsKind))
+    deals = session.execute(
+        deals_with_rights(owner_id).where(Deal.id.in_(select(soonest.subquery().c.id)))
+    ).all()
+    rows = [row for deal in deals for row in rows_of(deal, deal.brand_name, today)]
+    return sorted((row for row in rows if row.ending_soon), key=_sort_key)[:size]
+
+
+def _soonest_ids(owner_id: int, kind: RightsKind, first: date, last: date, size: int) -> Any:
+    """The ids of the `size` deals whose `kind` window ends soonest from `first` to `last`."""
+    ids = (
+        owned(Deal, owner_id, Deal.id)
+        .where(ends_between(kind, first, last))
+        .order_by(window_end(kind), Deal.id)
+        .limit(size)
+        .subquery(f"{kind.value}_soonest")
+    )
+    return select(ids.c.id)
+
+
+def rights_page(
+    session: Session, owner_id: int, today: date, cursor: str | None, size: int
+) -> RightsPage:
+    """One page of the creator's deals with rights from `cursor` (with the windows ending
+    soon on the first page): five statements on page one, three on the others, however
+    many deals there are."""
+
+    def rows_for(ids: list[int]) -> Sequence[Any]:
+        return session.execute(deals_with_rights(owner_id).where(Deal.id.in_(ids))).all()
+
+    deals = keyset_page(
+        session,
+        owned(Deal, owner_id).where(has_rights()),
+        RIGHTS_ORDER,
+        cursor,
+        size,
+        rows_for=rows_for,
+    )
+    # A deal's windows in the order they are listed: usage, whitelisting, exclusivity.
+    rows = [row for deal in deals.items for row in rows_of(deal, deal.brand_name, today)]
+    if deals.newer is not None:  # a later page: the windows ending soon head page one
+        return RightsPage([], 0, deals, rows)
+    soon = _ending_soon(session, owner_id, today, size)
+    total = session.scalar(ending_count_query(owner_id, today, ending_soon_last(today))) or 0
+    return RightsPage(soon, int(total), deals, rows)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
@@ -14,7 +14,7 @@ from crm.deals import renewal
 from crm.deals.blueprint import bp
 from crm.deals.models import Deal
 from crm.deals.rights import ENDING_SOON_DAYS
-from crm.deals.rights_rows import rights_list, rows_of
+from crm.deals.rights_rows import rights_page, rows_of
 from crm.market.current import market
 from crm.ownership import owned
 
@@ -22,7 +22,8 @@ from crm.ownership import owned
 @bp.route("/rights")
 def rights() -> str:
     today = creator_today()
-    found = rights_list(db_session(), creator().id, today)
+    cursor = request.args.get("cursor") or None
+    found = rights_page(db_session(), creator().id, today, cursor, current_app.config["PAGE_SIZE"])
     return render_template(
         "deals/rights.html", rights=found, today=today, soon_days=ENDING_SOON_DAYS
     )
