@@ -12,10 +12,12 @@ from sqlalchemy import select
 from crm import database
 from crm.emails.kinds import EmailKind
 from crm.emails.services import record_sent
+from crm.paths import data_dir
 from crm.pitches import followups, states
 from crm.pitches.models import Pitch, PitchStatus
 from crm.pitches.services import transition
 from crm.timeline.models import ActivityKind, BrandActivity
+from tests.factories_approvals import make_link, submitted
 from tests.factories_inquiries import make_inquiry
 from tests.factories_pitches import make_pitch
 
@@ -173,3 +175,59 @@ class TestNoFollowUps:
         pitch = session.get_one(Pitch, inquiry.pitch_id)
         with pytest.raises(states.TransitionRefused, match="A new inquiry can't be marked sent"):
             transition(session, pitch, PitchStatus.SENT, LATER)
+
+
+class TestOneDateFormat:
+    """A moment a page records shows its time, in the creator's timezone; a day shows the day."""
+
+    RECORD_PAGES = (
+        "inquiries/inbox.html",
+        "pitches/detail.html",
+        "brands/detail.html",
+        *(f"approvals/{name}" for name in ("answers.html", "deal.html", "public.html")),
+    )
+
+    @pytest.mark.parametrize("name", RECORD_PAGES)
+    def test_every_moment_on_a_record_page_shows_its_time(self, name) -> None:
+        text = (data_dir("templates") / name).read_text(encoding="utf-8")
+        shown = re.findall(r"([\w.]+)\|date(?:\(([^)]*)\))?", text)
+        assert shown, f"{name} shows no date through the filter"
+        moments = [(value, args) for value, args in shown if re.search(r"(_at|\.at)$", value)]
+        assert all("with_time=True" in args for _value, args in moments), moments
+        assert ".strftime" not in text and "|datetime" not in text
+
+    def test_the_inbox_shows_inquiries_and_answers_with_their_time(
+        self, logged_in, session, user, inquiry
+    ) -> None:
+        item = submitted(session, user)
+        made = make_link(session, user, deliverable=item)
+        answered = logged_in.post(
+            f"/approve/{made.token}", data={"deliverable": item.id, "action": "approve"}
+        )
+        assert answered.status_code in (302, 303)
+        page = logged_in.get("/inbox/").get_data(as_text=True)
+        assert f"· UGC video · {MOMENT}</span>" in page
+        # The clock reads LATER (02:30 UTC, March 6): 6:30 pm on March 5 in Los Angeles.
+        assert "· Approved · Mar 5, 2026, 6:30 pm</span>" in page
+
+    def test_the_pitch_history_shows_the_time_as_the_brand_timeline_does(
+        self, logged_in, inquiry
+    ) -> None:
+        page = logged_in.get(f"/pitches/{inquiry.pitch_id}").get_data(as_text=True)
+        history = _between(page, 'id="history"', "</ol>")
+        assert f'class="small muted">{MOMENT}</time> Inquiry via your media kit' in history
+        brand = logged_in.get(f"/brands/{inquiry.brand_id}").get_data(as_text=True)
+        assert f'class="small muted">{MOMENT}</time>' in brand
+
+    def test_an_approval_link_shows_when_it_was_made_used_and_ends(
+        self, logged_in, session, user, clock
+    ) -> None:
+        user.timezone = "America/Los_Angeles"
+        made = make_link(session, user, deliverable=submitted(session, user), now=RECEIVED)
+        made.link.last_used_at = RECEIVED + timedelta(hours=1)
+        session.commit()
+        page = logged_in.get(f"/approvals/deals/{made.link.deal_id}").get_data(as_text=True)
+        row = _between(page, 'data-label="Made"', "</tr>")
+        assert f'data-label="Made">{MOMENT}</td>' in row
+        assert '<td data-label="Last used">Mar 3, 2026, 7:30 pm</td>' in row
+        assert re.search(r'data-label="Expires">\w{3} \d+, \d{4}, \d+:\d\d [ap]m</td>', row)
