@@ -102,7 +102,13 @@ def init_app(app: Flask) -> None:
 
 
 def _show_date(value: Any, weekday: bool = False, with_time: bool = False) -> str:
-    """The one date format on pages, in the signed-in creator's timezone."""
+    """The one date format on pages, in the signed-in creator's timezone.
+
+    One format per kind of thing: a moment a page records (an inquiry received, a brand's
+    answer, a timeline or history line, a link made, used or expiring, a pitch's dates on
+    its page) shows its time; a calendar day (due, follow-up, paid on) and the one-line
+    summary of a row in a list of pitches (received, sent, updated) show the day.
+    """
     return dates.show_date(value, _page_zone(), weekday=weekday, with_time=with_time)
 
 

@@ -120,7 +120,7 @@ class TestLanding:
         inquiry = make_inquiry(session, user, company="Board Brand", dates="June")
         board = logged_in.get("/pitches/board").get_data(as_text=True)
         card = board[board.index("Board Brand") :][:600]
-        assert "Inbound" in card and "via your media kit" in card
+        assert "New inquiry" in card and "via your media kit" in card
         page = logged_in.get(f"/pitches/{inquiry.pitch_id}").get_data(as_text=True)
         assert "via your media kit" in page and "June" in page
 

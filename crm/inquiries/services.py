@@ -171,9 +171,22 @@ def _contact(session: Session, brand: Brand, data: InquiryData) -> Contact:
     return save_contact(session, brand, None, ContactData(name=data.name, email=data.email))
 
 
+def _take_turn(session: Session, owner_id: int) -> None:
+    """Lock the kit owner's row until the transaction ends, so inquiries match in turn.
+
+    Two brands asking at once would each miss the other's uncommitted lead and make a
+    second brand. On PostgreSQL the second waits here and, under READ COMMITTED, then sees
+    the first's brand; NO KEY UPDATE leaves rows that only point at the user (every insert
+    of the creator's) unblocked. SQLite ignores the clause: a write transaction there
+    begins IMMEDIATE (crm.database), one writer at a time.
+    """
+    session.execute(select(User.id).where(User.id == owner_id).with_for_update(key_share=True))
+
+
 def receive(session: Session, owner: User, data: InquiryData, now: datetime) -> Inquiry:
     """File an inquiry: brand and contact (matched or made), an inbound pitch, a timeline line."""
     data = _checked(data)
+    _take_turn(session, owner.id)
     brand, _made = _brand(session, owner.id, data)
     contact = _contact(session, brand, data)
     pitch = Pitch(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 
 from sqlalchemy import Integer, Select, String, bindparam, column, select, true, union_all, values
@@ -105,6 +105,7 @@ class Card:
     currency: str
     next_followup_on: date | None
     inbound: bool
+    created_at: datetime  # an inbound card says when the inquiry came in
     brand_name: str
 
 
@@ -148,6 +149,7 @@ _CARD_COLUMNS = (
     Pitch.currency,
     Pitch.next_followup_on,
     Pitch.inbound,
+    Pitch.created_at,
     Pitch.brand_id,
     Pitch.updated_at,
 )

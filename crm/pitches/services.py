@@ -179,13 +179,14 @@ def transition(
     (a sent pitch makes a lead contacted, a won one makes the brand a client).
     """
     current = pitch.status
-    states.check_transition(current, target)
+    states.check_transition(current, target, pitch.inbound)
     _stamp(session, pitch, target, now, steps)
     pitch.status = target
     pitch.updated_at = now
     session.flush()
     brand = pitch.brand
-    text = f"Pitch {target.label.lower()}: {pitch_title(pitch)} (was {current.label.lower()})"
+    was = states.status_label(current, pitch.inbound).lower()
+    text = f"Pitch {target.label.lower()}: {pitch_title(pitch)} (was {was})"
     log_activity(
         session, brand, ActivityKind.PITCH_STATUS, f"{text}{reason}.", pitch_id=pitch.id, at=now
     )

@@ -68,6 +68,22 @@ _BRAND_STATUS_FOR = {
 }
 
 
+# An inbound pitch (the brand asked through the media kit) starts at replied: the ball is in
+# the creator's court. Until the creator moves it on, pages call it this, not "Replied",
+# which would read as the brand answering a pitch of theirs.
+NEW_INQUIRY = "New inquiry"
+
+
+def is_new_inquiry(status: PitchStatus, inbound: bool) -> bool:
+    """True for an inbound pitch still at the status it landed in."""
+    return inbound and status is S.REPLIED
+
+
+def status_label(status: PitchStatus, inbound: bool = False) -> str:
+    """The status as the creator reads it: "New inquiry" for an inbound pitch not moved on."""
+    return NEW_INQUIRY if is_new_inquiry(status, inbound) else status.label
+
+
 class TransitionRefused(Exception):
     """A status change the state machine does not allow; the message says why."""
 
@@ -86,14 +102,14 @@ def is_allowed(current: PitchStatus, target: PitchStatus) -> bool:
     return target in TRANSITIONS[current]
 
 
-def check_transition(current: PitchStatus, target: PitchStatus) -> None:
+def check_transition(current: PitchStatus, target: PitchStatus, inbound: bool = False) -> None:
     """Raise TransitionRefused, with a message a creator understands, unless allowed."""
     if is_allowed(current, target):
         return
-    raise TransitionRefused(refusal_message(current, target))
+    raise TransitionRefused(refusal_message(current, target, inbound))
 
 
-def refusal_message(current: PitchStatus, target: PitchStatus) -> str:
+def refusal_message(current: PitchStatus, target: PitchStatus, inbound: bool = False) -> str:
     """Why `current` -> `target` is refused, and what to do instead."""
     if current == target:
         return f"This pitch is already {current.label.lower()}."
@@ -105,10 +121,8 @@ def refusal_message(current: PitchStatus, target: PitchStatus) -> str:
     if current == S.DRAFT and target == S.DECLINED:
         return "A draft hasn't reached the brand, so it can't be declined; delete it instead."
     options = ", ".join(s.label.lower() for s in TRANSITIONS[current])
-    return (
-        f"A {current.label.lower()} pitch can't be marked {target.label.lower()}; "
-        f"it can only become {options}."
-    )
+    what = "new inquiry" if is_new_inquiry(current, inbound) else f"{current.label.lower()} pitch"
+    return f"A {what} can't be marked {target.label.lower()}; it can only become {options}."
 
 
 def brand_status_after(current: BrandStatus, target: PitchStatus) -> BrandStatus | None:

@@ -79,6 +79,9 @@ def _pitch_data(form: PitchForm) -> services.PitchData:
 
 # Counts of follow-ups on pages stop at a cap and read "99+" (dashboard, follow-ups page).
 bp.add_app_template_filter(followups.capped, "capped")
+# A pitch's status in the creator's words, on every page that shows one (brands, emails too).
+bp.add_app_template_global(states.status_label, "pitch_status")
+bp.add_app_template_global(states.is_new_inquiry, "new_inquiry")
 
 
 @bp.app_template_global("brand_pitches")
