@@ -216,14 +216,24 @@ def _audience(session: Session, owner_id: int) -> tuple[tuple[Share, ...], tuple
 
 
 def _videos(session: Session, kit: MediaKit) -> tuple[Video, ...]:
-    statement = owned(PortfolioVideo, kit.owner_id)
-    if not kit.videos_by_views:
-        statement = statement.join(KitVideo, KitVideo.video_id == PortfolioVideo.id).where(
-            KitVideo.owner_id == kit.owner_id
+    if kit.videos_by_views:
+        # Along ix_portfolio_videos_owner_views: the top six, not a sort of the portfolio.
+        found = list(
+            session.scalars(
+                owned(PortfolioVideo, kit.owner_id)
+                .order_by(PortfolioVideo.views.desc(), PortfolioVideo.id.desc())
+                .limit(VIDEOS_MAX)
+            )
         )
-    found = session.scalars(
-        statement.order_by(PortfolioVideo.views.desc(), PortfolioVideo.id.desc()).limit(VIDEOS_MAX)
-    )
+    else:
+        # The picks (at most VIDEOS_MAX, kit.services) sorted here: an ORDER BY in SQL lets
+        # the planner walk the whole portfolio by views looking for them.
+        picked = session.scalars(
+            owned(PortfolioVideo, kit.owner_id)
+            .join(KitVideo, KitVideo.video_id == PortfolioVideo.id)
+            .where(KitVideo.owner_id == kit.owner_id)
+        )
+        found = sorted(picked, key=lambda v: (v.views, v.id), reverse=True)[:VIDEOS_MAX]
     return tuple(Video(v.title, v.url, figures.people(v.views)) for v in found)
 
 
