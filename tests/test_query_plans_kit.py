@@ -2,13 +2,18 @@
 
 tests/test_query_plans.py proves no kit query scans a whole table; these prove more, since a
 read "by owner" passes that check and still grows with the creator's data: the six most viewed
-videos come along ix_portfolio_videos_owner_views (no sort of every video), and picked videos
-are looked up from the picks (not found by walking the portfolio in views order). Plans as in
+videos come along ix_portfolio_videos_owner_views (no sort of every video), picked videos are
+looked up from the picks (not found by walking the portfolio in views order), and the
+portfolio is counted only as far as the rate card weighs it. Plans as in
 tests/test_query_plans_deals.py (PostgreSQL planned with seq scans off).
 """
 
 from __future__ import annotations
 
+import pytest
+
+from crm.kit import rate_card
+from crm.market.seed import installed_market
 from tests.factories import make_video
 from tests.factories_kit import make_kit
 from tests.test_query_plans import page_selects
@@ -66,6 +71,14 @@ def test_picked_videos_are_read_from_the_picks_not_the_portfolio_in_views_order(
         assert VIEWS_INDEX not in plan, plan
 
 
+def test_the_portfolio_is_counted_only_as_far_as_the_rate_card_weighs_it(
+    client, session, user, other_user, connection
+) -> None:
+    slug = _fill(session, user, other_user)
+    reads = [s for s, _plan in _video_reads(connection, client, f"/kit/{slug}") if "count(" in s]
+    assert len(reads) == 1 and "LIMIT" in reads[0], reads
+
+
 def test_the_plan_check_sees_a_sort_of_the_whole_portfolio(connection, user) -> None:
     # The kit's old read: every video of the owner sorted by views for the top six.
     statement = (
@@ -73,3 +86,16 @@ def test_the_plan_check_sees_a_sort_of_the_whole_portfolio(connection, user) -> 
     )
     parameters = {} if connection.dialect.name == "postgresql" else ()
     assert _sorts(_plan(connection, statement, parameters))
+
+
+@pytest.mark.parametrize("extra", [0, 1, 30])
+def test_a_portfolio_past_what_the_quotes_weigh_is_priced_as_counted_in_full(extra) -> None:
+    m = installed_market()
+    most = rate_card.portfolio_weighed(m)
+
+    def prices(count: int) -> list[int]:
+        who = rate_card.Creator(1_000, "home", "beginner", 0.05, count, "USD")
+        return [line.cents for line in rate_card.rate_lines({}, who, m)]
+
+    assert prices(most) == prices(most + extra)
+    assert prices(most - 1) != prices(most)  # the cap is no lower than what counts

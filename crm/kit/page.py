@@ -132,13 +132,12 @@ def kit_page(session: Session, kit: MediaKit, user: User, m: Market) -> KitPage:
     latest, earlier = _snapshots(session, user.id)
     shown = _figures(user, latest, earlier)
     genders, territories = _audience(session, user.id)
-    portfolio_count = session.scalar(owned(PortfolioVideo, user.id, func.count())) or 0
     who = rate_card.Creator(
         followers=shown.followers,
         niche=user.niche,
         experience=user.ugc_experience,
         engagement=_engagement(latest),
-        portfolio_count=portfolio_count,
+        portfolio_count=_portfolio_count(session, user.id, rate_card.portfolio_weighed(m)),
         currency=user.currency,
     )
     own = {kind: getattr(kit, f"{kind}_cents") for kind in PRICE_KINDS}
@@ -213,6 +212,13 @@ def _audience(session: Session, owner_id: int) -> tuple[tuple[Share, ...], tuple
         Share(key, figures.share(part)) for dim, key, part in rows if dim == "territory"
     )
     return genders, territories[:TERRITORIES_SHOWN]
+
+
+def _portfolio_count(session: Session, owner_id: int, most: int) -> int:
+    """The portfolio's videos counted up to `most`: past it the rate card is the same, and
+    a count of every video reads the whole portfolio on each request."""
+    first = owned(PortfolioVideo, owner_id, PortfolioVideo.id).limit(most).subquery()
+    return session.scalar(select(func.count()).select_from(first)) or 0
 
 
 def _videos(session: Session, kit: MediaKit) -> tuple[Video, ...]:
