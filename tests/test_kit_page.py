@@ -166,6 +166,26 @@ def test_the_json_has_the_same_public_data(client, filled):
     assert {"label": "Paid usage rights", "percent": 30} in data["add_ons"]
 
 
+def _titles(client, slug: str) -> list[str]:
+    return [v["title"] for v in client.get(f"/kit/{slug}.json").get_json()["videos"]]
+
+
+def test_the_kit_shows_the_six_most_viewed_videos_most_viewed_first(client, session, user):
+    for n, views in enumerate((300, 9_000, 50, 9_000, 700, 120, 4_000, 80)):
+        make_video(session, user, title=f"Video {n}", views=views)
+    make_kit(session, user, slug="maya")
+    # Equal views: the newer video first.
+    assert _titles(client, "maya") == [f"Video {n}" for n in (3, 1, 6, 4, 0, 5)]
+
+
+def test_picked_videos_show_most_viewed_first_and_nothing_else(client, session, user):
+    videos = [make_video(session, user, title=f"Video {n}", views=v)
+              for n, v in enumerate((10, 500, 500, 90_000, 20))]  # fmt: skip
+    picks = (videos[0].id, videos[1].id, videos[2].id, videos[4].id)
+    make_kit(session, user, slug="maya", videos_by_views=False, video_ids=picks)
+    assert _titles(client, "maya") == ["Video 2", "Video 1", "Video 4", "Video 0"]
+
+
 def test_without_weasyprint_the_pdf_button_says_what_to_do(client, logged_in, filled, monkeypatch):
     monkeypatch.setattr(invoice_pdf, "_weasyprint", lambda: None)
     stranger = client.application.test_client()

@@ -132,13 +132,12 @@ def kit_page(session: Session, kit: MediaKit, user: User, m: Market) -> KitPage:
     latest, earlier = _snapshots(session, user.id)
     shown = _figures(user, latest, earlier)
     genders, territories = _audience(session, user.id)
-    portfolio_count = session.scalar(owned(PortfolioVideo, user.id, func.count())) or 0
     who = rate_card.Creator(
         followers=shown.followers,
         niche=user.niche,
         experience=user.ugc_experience,
         engagement=_engagement(latest),
-        portfolio_count=portfolio_count,
+        portfolio_count=_portfolio_count(session, user.id, rate_card.portfolio_weighed(m)),
         currency=user.currency,
     )
     own = {kind: getattr(kit, f"{kind}_cents") for kind in PRICE_KINDS}
@@ -215,15 +214,32 @@ def _audience(session: Session, owner_id: int) -> tuple[tuple[Share, ...], tuple
     return genders, territories[:TERRITORIES_SHOWN]
 
 
+def _portfolio_count(session: Session, owner_id: int, most: int) -> int:
+    """The portfolio's videos counted up to `most`: past it the rate card is the same, and
+    a count of every video reads the whole portfolio on each request."""
+    first = owned(PortfolioVideo, owner_id, PortfolioVideo.id).limit(most).subquery()
+    return session.scalar(select(func.count()).select_from(first)) or 0
+
+
 def _videos(session: Session, kit: MediaKit) -> tuple[Video, ...]:
-    statement = owned(PortfolioVideo, kit.owner_id)
-    if not kit.videos_by_views:
-        statement = statement.join(KitVideo, KitVideo.video_id == PortfolioVideo.id).where(
-            KitVideo.owner_id == kit.owner_id
+    if kit.videos_by_views:
+        # Along ix_portfolio_videos_owner_views: the top six, not a sort of the portfolio.
+        found = list(
+            session.scalars(
+                owned(PortfolioVideo, kit.owner_id)
+                .order_by(PortfolioVideo.views.desc(), PortfolioVideo.id.desc())
+                .limit(VIDEOS_MAX)
+            )
         )
-    found = session.scalars(
-        statement.order_by(PortfolioVideo.views.desc(), PortfolioVideo.id.desc()).limit(VIDEOS_MAX)
-    )
+    else:
+        # The picks (at most VIDEOS_MAX, kit.services) sorted here: an ORDER BY in SQL lets
+        # the planner walk the whole portfolio by views looking for them.
+        picked = session.scalars(
+            owned(PortfolioVideo, kit.owner_id)
+            .join(KitVideo, KitVideo.video_id == PortfolioVideo.id)
+            .where(KitVideo.owner_id == kit.owner_id)
+        )
+        found = sorted(picked, key=lambda v: (v.views, v.id), reverse=True)[:VIDEOS_MAX]
     return tuple(Video(v.title, v.url, figures.people(v.views)) for v in found)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from math import ceil
 
 from crm.emails.pricing import PACKAGE_VIDEOS, RETAINER_VIDEOS
 from crm.market.facts import Market
@@ -51,6 +52,12 @@ class RateLine:
 class AddOnLine:
     label: str
     percent: int
+
+
+def portfolio_weighed(m: Market) -> int:
+    """The most sample videos the UGC quotes weigh: a strong portfolio's top (more adds
+    nothing), so the kit counts the portfolio only that far."""
+    return max(ceil(m.ugc.portfolio_videos.high), 1)
 
 
 def _quoted(kind: str, who: Creator, m: Market) -> int | None:

@@ -53,6 +53,8 @@ class PortfolioVideo(Owned, Base):
         # One row per video: a double submit or a second paste of a link adds nothing.
         UniqueConstraint("owner_id", "url"),
         CheckConstraint("views >= 0 AND likes >= 0", name="counts_not_negative"),
+        # The kit's best videos and its settings' choices, most viewed first (read backwards).
+        Index("ix_portfolio_videos_owner_views", "owner_id", "views", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
