@@ -122,7 +122,6 @@ NOT_MEASURED: dict[str, str] = {
     "deals.renewal_email": "one deal's renewal email",
     "deals.calendar_settings": "one row: whether the creator has a feed",
     "approvals.deal_links": "one deal's deliverables and its live links (at most 50)",
-    "approvals.answers": "the latest 50 brand answers, by the unread index",
     "approvals.settings": "the creator's one setting",
     "deals.invoice_settings": "the creator's one settings row",
     "deals.new_invoice": "one deal's draft (its deliverables)",

@@ -6,6 +6,9 @@ Every other route redirects a visitor who is not logged in to the login page
 
 from __future__ import annotations
 
+from flask import Request
+from werkzeug.routing import Map
+
 # endpoint -> why it needs no login
 PUBLIC_ENDPOINTS: dict[str, str] = {
     "static": "the stylesheets, scripts and icon every page loads",
@@ -51,3 +54,28 @@ def is_public(endpoint: str | None) -> bool:
 def is_brand_facing(endpoint: str | None) -> bool:
     """Whether `endpoint` is a page brands open, shown in the public layout."""
     return endpoint in BRAND_FACING
+
+
+def brand_facing_request(request: Request, url_map: Map) -> bool:
+    """Whether `request` is for a page brands open, so its error page is the public one too.
+
+    A request that matched no route (a mistyped kit link, a wrong method) has no endpoint:
+    it counts when its path lies in a section of the URL map (/kit/, /approve/) where every
+    route is brand-facing.
+    """
+    if request.url_rule is not None:
+        return is_brand_facing(request.endpoint)
+    return _section(request.path) in _brand_facing_sections(url_map)
+
+
+def _section(path: str) -> str:
+    return path.lstrip("/").split("/", 1)[0]
+
+
+def _brand_facing_sections(url_map: Map) -> set[str]:
+    sections: dict[str, bool] = {}
+    for rule in url_map.iter_rules():
+        section = _section(rule.rule)
+        if section and "<" not in section:
+            sections[section] = sections.get(section, True) and is_brand_facing(rule.endpoint)
+    return {section for section, brands_only in sections.items() if brands_only}

@@ -25,7 +25,7 @@ from crm import dates
 from crm.inputs import INT4_MAX, RefusedQuery
 from crm.market.current import market
 from crm.money import format_money, format_rate
-from crm.public import is_brand_facing
+from crm.public import brand_facing_request
 from crm.sentences import full_stop_after, possessive
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -64,6 +64,11 @@ ERROR_TITLES = {
     429: "Too many attempts",
     500: "Something went wrong on our side",
     503: "Creator CRM is temporarily unavailable",
+}
+
+# Where a brand's page words it differently (it is not the visitor's app).
+VISITOR_ERROR_TITLES = {
+    503: "This page is temporarily unavailable",
 }
 
 # The database is down, stuck or out of connections: worth trying again soon, not a bug.
@@ -217,11 +222,14 @@ def render_error(code: int, message: str | None = None) -> tuple[str, int]:
     skip the context processors (Flask-Login's loads the user): they must render when
     the database is what failed. 4xx pages keep the navigation unless loading it fails.
     """
+    # A brand's error page keeps the public layout and speaks to a visitor: no login
+    # links, no dashboard, nothing about "your data".
+    brand_facing = has_request_context() and brand_facing_request(request, current_app.url_map)
+    titles = VISITOR_ERROR_TITLES if brand_facing else {}
     context = {
         "code": code,
-        "title": ERROR_TITLES.get(code, "Something went wrong"),
-        # A brand's 404 or 429 keeps the public layout: no login links, no dashboard.
-        "brand_facing": has_request_context() and is_brand_facing(request.endpoint),
+        "title": titles.get(code) or ERROR_TITLES.get(code, "Something went wrong"),
+        "brand_facing": brand_facing,
     }
     if code < 500:
         try:
@@ -245,7 +253,9 @@ def _http_error(error: HTTPException) -> Any:
     if error.code == 413:
         limit = request.max_content_length or 0
         message = f"Uploads can be at most {limit // (1024 * 1024)} MB."
-    elif error.code == 429 or isinstance(error, RefusedQuery):
+    elif (error.code == 429 or isinstance(error, RefusedQuery)) and (
+        error.description != type(error).description  # Werkzeug's own words say nothing
+    ):
         message = error.description
     response = render_error(error.code, message)
     if error.code == 405:

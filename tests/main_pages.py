@@ -514,7 +514,6 @@ MAIN_PAGES: list[MainPage] = [
     MainPage("/deals/calendar", calendar_events),
     MainPage("/calendar/{calendar_token}.ics", calendar_events, public=True),
     MainPage("/approvals/deals/{deal_id}", approvals),
-    MainPage("/approvals/", approvals),
     MainPage("/approvals/settings", no_data),
     MainPage("/approve/{approval_token}", approvals, public=True),
     MainPage("/profile", no_data),
@@ -543,6 +542,7 @@ MAIN_PAGES: list[MainPage] = [
 # GET routes that are not pages to measure, each with the reason.
 NOT_MAIN_PAGES: dict[str, str] = {
     "dashboard.home": "only redirects to the dashboard or the login page",
+    "approvals.moved_to_inbox": "the old brand answers page: only redirects to the inbox",
     "static": "files from disk, no database",
     "accounts.finish_sign_up": "a signed link checked without the database until it is posted",
     "deals.invoice_pdf": "the invoice page's queries, as a PDF; without the optional WeasyPrint "

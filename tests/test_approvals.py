@@ -285,16 +285,30 @@ class TestTheBrand:
 
 
 class TestTheCreatorIsTold:
-    def test_the_answers_page_lists_them_and_marks_them_read(
+    def test_the_inbox_lists_them_and_marks_them_read(
         self, logged_in, client, session, user
     ) -> None:
         item = submitted(session, user, title="Hook video")
         made = make_link(session, user, deliverable=item, now=NOW)
         _answer(client, made.token, item.id)
-        page = logged_in.get("/approvals/").get_data(as_text=True)
-        assert "Hook video" in page and "1 new" in page
-        assert logged_in.post("/approvals/seen").status_code == 302
+        page = logged_in.get("/inbox/").get_data(as_text=True)
+        answers = page[page.index('id="inbox-answers"') :]
+        assert "Hook video" in answers and "1 new" in answers and "Approved" in answers
+        assert 'href="/approvals/settings"' in answers
+        assert logged_in.post("/inbox/read").status_code == 303
         assert services.unread_count(session, user.id) == 0
+        assert "1 new" not in logged_in.get("/inbox/").get_data(as_text=True)
+
+    def test_the_old_answers_page_sends_its_links_to_the_inbox(self, logged_in) -> None:
+        response = logged_in.get("/approvals/")
+        assert response.status_code == 301
+        assert response.headers["Location"] == "/inbox/#inbox-answers"
+        assert logged_in.post("/approvals/seen").status_code in (404, 405)  # the inbox marks
+
+    def test_no_page_links_the_old_answers_page(self, logged_in) -> None:
+        for path in ("/inbox/", "/approvals/settings", "/settings", "/dashboard"):
+            page = logged_in.get(path).get_data(as_text=True)
+            assert 'href="/approvals/"' not in page, path
 
 
 class TestMail:

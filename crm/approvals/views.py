@@ -1,4 +1,4 @@
-"""The creator's approval pages: send a link for a deal, revoke or renew it, read answers."""
+"""The creator's approval pages: send a link for a deal, revoke or renew it (answers: the inbox)."""
 
 from __future__ import annotations
 
@@ -114,23 +114,9 @@ def regenerate(link_id: int) -> Response:
 
 
 @bp.get("/")
-def answers() -> str:
-    """What brands did through links, the unread ones marked."""
-    db, user = db_session(), creator()
-    return render_template(
-        "approvals/answers.html",
-        answers=services.recent_answers(db, user.id),
-        unread=services.unread_count(db, user.id),
-    )
-
-
-@bp.post("/seen")
-def mark_seen() -> Response:
-    with saving() as saved:
-        services.mark_seen(db_session(), creator().id, database.utcnow())
-    if saved:
-        flash("All caught up.", "success")
-    return redirect(url_for("approvals.answers"))
+def moved_to_inbox() -> Response:
+    """The brand answers page was the inbox's second half: old links land there."""
+    return redirect(url_for("inbox.index", _anchor="inbox-answers"), 301)
 
 
 @bp.route("/settings", methods=["GET", "POST"])
