@@ -170,8 +170,9 @@ def month_end_from(user: User, row: Any) -> MonthEnd:
 def month_end_statement() -> Select[Any]:
     """One row of labelled scalar subqueries (the dashboard puts them in its own one-row
     select); bound parameters owner_id, currency, first and following (the month)."""
+    # Only the two columns read: the statement stays under psycopg's 4 KB cache of parsed SQL.
     latest = (
-        owned(StatsSnapshot, _OWNER)
+        owned(StatsSnapshot, _OWNER, StatsSnapshot.followers, StatsSnapshot.taken_on)
         .where(StatsSnapshot.taken_on < _FOLLOWING)
         .order_by(StatsSnapshot.taken_on.desc())
         .limit(1)
