@@ -197,7 +197,7 @@ class TestDashboard:
     def test_the_counts_leave_out_posted_and_other_creators(
         self, session, user, other_user
     ) -> None:
-        from crm.dashboard.services import _deliverable_numbers
+        from crm.dashboard.services import _numbers
 
         _due(session, user, "Overdue", date(2026, 3, 1))
         _due(session, user, "Today", WEDNESDAY)
@@ -208,7 +208,8 @@ class TestDashboard:
         services.move_deliverable(session, posted, DeliverableStatus.POSTED, WEDNESDAY)
         _due(session, other_user, "Theirs", WEDNESDAY)
         session.commit()
-        assert _deliverable_numbers(session, user.id, WEDNESDAY) == (2, 1)
+        numbers = _numbers(session, user, WEDNESDAY)
+        assert (numbers.deliverables_this_week, numbers.deliverables_overdue) == (2, 1)
 
     def test_the_deliverable_counts_add_one_query(
         self, logged_in, session, user, count_queries, at_noon

@@ -286,18 +286,26 @@ class Owed:
 def owed(session: Session, owner_id: int, reporting: str, today: date) -> Owed:
     """Unpaid income of every month (one query over the unpaid partial index)."""
     values = {"owner_id": owner_id, "currency": reporting, "today": today}
-    return Owed(*(int(value) for value in session.execute(_owed_statement(), values).one()))
+    return owed_from(session.execute(owed_statement(), values).one())
+
+
+def owed_from(row: Any) -> Owed:
+    """A row holding owed_statement's columns (by their labels) as what is owed."""
+    return Owed(int(row.owed_cents), int(row.owed_overdue_cents), int(row.owed_overdue_count))
 
 
 @cache
-def _owed_statement() -> Select[Any]:
-    """Built once (the dashboard runs it on every visit); its values are bound parameters."""
+def owed_statement() -> Select[Any]:
+    """Built once (the dashboard runs it on every visit); bound parameters owner_id,
+    currency and today. One row, its columns labelled for the dashboard's own select."""
     today = bindparam("today", type_=Date)
     late = and_(IncomeEntry.due_on.is_not(None), IncomeEntry.due_on < today)
     return owned(
         IncomeEntry,
         bindparam("owner_id", type_=Integer),
-        func.coalesce(func.sum(IncomeEntry.reporting_cents), 0),
-        func.coalesce(func.sum(case((late, IncomeEntry.reporting_cents), else_=0)), 0),
-        func.count(case((late, 1))),
+        func.coalesce(func.sum(IncomeEntry.reporting_cents), 0).label("owed_cents"),
+        func.coalesce(func.sum(case((late, IncomeEntry.reporting_cents), else_=0)), 0).label(
+            "owed_overdue_cents"
+        ),
+        func.count(case((late, 1))).label("owed_overdue_count"),
     ).where(unpaid(), IncomeEntry.reporting_currency == bindparam("currency", type_=String))

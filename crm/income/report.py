@@ -139,31 +139,40 @@ def month_income(
     return {key: s.earned_cents for key, s in sums.items() if s.earned_cents}
 
 
-class _MonthEnd(NamedTuple):
+class MonthEnd(NamedTuple):
     followers: int
     followers_on: date | None  # None: the profile's count
     posts_per_week: Decimal | None
     expenses_cents: int
 
 
-def _account_at_month_end(session: Session, user: User, first: date, following: date) -> _MonthEnd:
+def _account_at_month_end(session: Session, user: User, first: date, following: date) -> MonthEnd:
     """Followers at the month's end (latest snapshot on or before its last day, else the
     profile), the posts a week the month's snapshots show, and the month's expenses
     (one query)."""
     values = {"owner_id": user.id, "currency": user.currency, "first": first}
-    row = session.execute(_month_end_statement(), values | {"following": following}).one()
-    followers, taken_on, post_count, period, expenses = row
+    row = session.execute(month_end_statement(), values | {"following": following}).one()
+    return month_end_from(user, row)
+
+
+def month_end_from(user: User, row: Any) -> MonthEnd:
+    """A row holding month_end_statement's columns (by their labels) as the month's end."""
+    followers, taken_on = row.month_followers, row.month_followers_on
+    period, expenses = row.month_posting_days, int(row.month_expenses_cents)
     # Snapshots may overlap (a 7-day total every day): the rate is posts over days covered.
-    per_week = posts_a_week(int(post_count), int(period)) if period else None
+    per_week = posts_a_week(int(row.month_posts), int(period)) if period else None
     if followers is None:
-        return _MonthEnd(user.followers or 0, None, per_week, int(expenses))
-    return _MonthEnd(int(followers), taken_on, per_week, int(expenses))
+        return MonthEnd(user.followers or 0, None, per_week, expenses)
+    return MonthEnd(int(followers), taken_on, per_week, expenses)
 
 
 @cache
-def _month_end_statement() -> Select[Any]:
+def month_end_statement() -> Select[Any]:
+    """One row of labelled scalar subqueries (the dashboard puts them in its own one-row
+    select); bound parameters owner_id, currency, first and following (the month)."""
+    # Only the two columns read: the statement stays under psycopg's 4 KB cache of parsed SQL.
     latest = (
-        owned(StatsSnapshot, _OWNER)
+        owned(StatsSnapshot, _OWNER, StatsSnapshot.followers, StatsSnapshot.taken_on)
         .where(StatsSnapshot.taken_on < _FOLLOWING)
         .order_by(StatsSnapshot.taken_on.desc())
         .limit(1)
@@ -171,11 +180,11 @@ def _month_end_statement() -> Select[Any]:
     )
     posts, days = _posting()
     return select(
-        select(latest.c.followers).scalar_subquery(),
-        select(latest.c.taken_on).scalar_subquery(),
-        posts,
-        days,
-        _spent(),
+        select(latest.c.followers).scalar_subquery().label("month_followers"),
+        select(latest.c.taken_on).scalar_subquery().label("month_followers_on"),
+        posts.label("month_posts"),
+        days.label("month_posting_days"),
+        _spent().label("month_expenses_cents"),
     )
 
 
@@ -209,13 +218,20 @@ def _spent() -> Any:
 
 
 def month_report(
-    session: Session, user: User, year: int, month: int, today: date, market: Market
+    session: Session,
+    user: User,
+    year: int,
+    month: int,
+    today: date,
+    market: Market,
+    ended: MonthEnd | None = None,
 ) -> MonthReport:
     """The report for one month of `user`'s income (two queries; three from 10,000
-    followers, where the creator's own targets replace the benchmark)."""
+    followers, where the creator's own targets replace the benchmark). `ended`: the
+    month's end already read (month_end_from), one query less."""
     first, following = month_days(year, month)
     streams, other_currency = _stream_sums(session, user, first, following, today)
-    followers, followers_on, per_week, spent = _account_at_month_end(
+    followers, followers_on, per_week, spent = ended or _account_at_month_end(
         session, user, first, following
     )
     known = {s.key for s in market.streams}

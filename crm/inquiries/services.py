@@ -13,8 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Integer, Select, bindparam, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from crm.accounts.models import User
@@ -259,10 +261,18 @@ def for_pitch(session: Session, pitch: Pitch) -> Inquiry | None:
 
 def inbox_count(session: Session, owner_id: int) -> int:
     """New inquiries plus unread brand answers: the navigation's badge, in one query."""
+    row = session.execute(_inbox_count_statement(), {"owner_id": owner_id}).one()
+    return int(row[0] or 0) + int(row[1] or 0)
+
+
+@cache
+def _inbox_count_statement() -> Select[Any]:
+    """Built once, the owner a bound parameter: every page's navigation runs it, and
+    building it cost more than running it."""
+    owner_id = bindparam("owner_id", type_=Integer)
     inquiries = owned(Inquiry, owner_id, func.count()).where(Inquiry.seen_at.is_(None))
     answers = owned(ApprovalAnswer, owner_id, func.count()).where(ApprovalAnswer.seen_at.is_(None))
-    row = session.execute(select(inquiries.scalar_subquery(), answers.scalar_subquery())).one()
-    return int(row[0] or 0) + int(row[1] or 0)
+    return select(inquiries.scalar_subquery(), answers.scalar_subquery())
 
 
 def recent(session: Session, owner_id: int, limit: int = INBOX_SHOWN) -> list[Inquiry]:

@@ -1,19 +1,20 @@
 """The audience month by month: followers at each month's end and the month's engagement.
 
-One aggregate query whatever the history: a scalar subquery a month for the follower count
-(the latest snapshot on or before its last day) and two conditional sums a month over the
-snapshots of those months.
+One aggregate query whatever the history: the snapshots of the months asked for, summed per
+calendar month, each month's last snapshot joined for its follower count, and the latest
+snapshot before the first month (the count a month without snapshots carries on from).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Date, Integer, Select, and_, bindparam, case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Date, Integer, Select, and_, bindparam, extract, func, select, true
+from sqlalchemy.orm import Session, aliased
 
 from crm.accounts.models import User
 from crm.dates import month_days
@@ -48,52 +49,81 @@ def audience_months(
     session: Session, user: User, months: list[tuple[int, int]]
 ) -> list[AudienceMonth]:
     """Followers and engagement for each of `months` (one query)."""
-    values: dict[str, object] = {"owner_id": user.id}
-    for i, month in enumerate(months):
-        values[f"first_{i}"], values[f"following_{i}"] = month_days(*month)
-    row = session.execute(_audience_statement(len(months)), values).one()
-    followers, totals = row[: len(months)], row[len(months) :]
-    return [
-        AudienceMonth(
+    values = {
+        "owner_id": user.id,
+        "first": month_days(*min(months))[0],
+        "following": month_days(*max(months))[1],
+    }
+    rows = session.execute(_audience_statement(), values).all()
+    before = rows[0].before
+    measured = {(int(row.year), int(row.month)): row for row in rows if row.year is not None}
+    # A month without snapshots keeps the count of the latest month before it that had one.
+    keys = sorted(measured)
+    result = []
+    for year, month in months:
+        found = measured.get((year, month))
+        at = bisect_right(keys, (year, month))
+        followers = measured[keys[at - 1]].followers if at else before
+        result.append(
+            AudienceMonth(
+                year,
+                month,
+                int(followers) if followers is not None else None,
+                engagement_rate(int(found.interactions), 0, 0, int(found.views)) if found else None,
+            )
+        )
+    return result
+
+
+@cache
+def _audience_statement() -> Select[Any]:
+    """Built once (building it cost the dashboard more than running it); the owner, the first
+    month's first day and the day after the last month are bound parameters.
+
+    One row per calendar month with snapshots, its last snapshot's followers joined (one
+    snapshot a day: the unique (owner, day) finds it); the count before the first month is
+    a scalar subquery on every row, the months outer-joined to a one-row select so a
+    creator without snapshots in the range still gets that row.
+    """
+    owner_id = bindparam("owner_id", type_=Integer)
+    first, following = bindparam("first", type_=Date), bindparam("following", type_=Date)
+    year = extract("year", StatsSnapshot.taken_on).label("year")
+    month = extract("month", StatsSnapshot.taken_on).label("month")
+    interactions = StatsSnapshot.likes + StatsSnapshot.comments + StatsSnapshot.shares
+    by_month = (
+        owned(
+            StatsSnapshot,
+            owner_id,
             year,
             month,
-            int(count) if count is not None else None,
-            engagement_rate(int(totals[2 * i]), 0, 0, int(totals[2 * i + 1])),
+            func.sum(interactions).label("interactions"),
+            func.sum(StatsSnapshot.video_views).label("views"),
+            func.max(StatsSnapshot.taken_on).label("last_on"),
         )
-        for i, ((year, month), count) in enumerate(zip(months, followers, strict=True))
-    ]
-
-
-@lru_cache(maxsize=4)
-def _audience_statement(count: int) -> Select[Any]:
-    """The query for `count` months, built once: building its 36 subqueries and sums cost
-    the dashboard more than running them. The owner and each month's first day and the
-    first day after it (first_0, following_0, ...) are bound parameters."""
-    owner_id = bindparam("owner_id", type_=Integer)
-    bounds = [
-        (bindparam(f"first_{i}", type_=Date), bindparam(f"following_{i}", type_=Date))
-        for i in range(count)
-    ]
-    ends = [
+        .where(StatsSnapshot.taken_on >= first, StatsSnapshot.taken_on < following)
+        .group_by(year, month)
+        .subquery("by_month")
+    )
+    last = aliased(StatsSnapshot, name="last_snapshot")
+    measured = (
+        select(by_month.c.year, by_month.c.month, by_month.c.interactions, by_month.c.views)
+        .add_columns(last.followers)
+        .join(last, and_(last.owner_id == owner_id, last.taken_on == by_month.c.last_on))
+        .subquery("measured")
+    )
+    before = (
         owned(StatsSnapshot, owner_id, StatsSnapshot.followers)
-        .where(StatsSnapshot.taken_on < following)
+        .where(StatsSnapshot.taken_on < first)
         .order_by(StatsSnapshot.taken_on.desc())
         .limit(1)
         .scalar_subquery()
-        for _first, following in bounds
-    ]
-    interactions = StatsSnapshot.likes + StatsSnapshot.comments + StatsSnapshot.shares
-    sums = []
-    for first, following in bounds:
-        inside = and_(StatsSnapshot.taken_on >= first, StatsSnapshot.taken_on < following)
-        sums += [
-            func.coalesce(func.sum(case((inside, interactions), else_=0)), 0),
-            func.coalesce(func.sum(case((inside, StatsSnapshot.video_views), else_=0)), 0),
-        ]
-    in_range = owned(StatsSnapshot, owner_id, *sums).where(
-        StatsSnapshot.taken_on >= bounds[0][0], StatsSnapshot.taken_on < bounds[-1][1]
+        .label("before")
     )
-    return select(*ends, *in_range.subquery().c)
+    return (
+        select(before, measured)
+        .select_from(select(true().label("one")).subquery("one"))
+        .outerjoin(measured, true())
+    )
 
 
 def sparkline(values: list[float], width: float, height: float) -> str:
