@@ -184,7 +184,7 @@ class TestOneDateFormat:
         "inquiries/inbox.html",
         "pitches/detail.html",
         "brands/detail.html",
-        *(f"approvals/{name}" for name in ("answers.html", "deal.html", "public.html")),
+        *(f"approvals/{name}" for name in ("deal.html", "public.html")),
     )
 
     @pytest.mark.parametrize("name", RECORD_PAGES)
