@@ -323,6 +323,17 @@ class TestMail:
         told = inbox.messages[1]
         assert told["To"] == user.email and "Louder music" in told.get_content()
 
+    def test_a_wrong_mail_setting_still_saves_the_answer_and_redirects(
+        self, make_app, session, user, caplog
+    ) -> None:
+        client = make_app(SMTP_URL="nonsense://x").test_client()
+        item = submitted(session, user)
+        made = make_link(session, user, deliverable=item, now=NOW)
+        assert _answer(client, made.token, item.id).status_code == 303
+        session.refresh(item)
+        assert item.status is DeliverableStatus.APPROVED
+        assert "not sent" in caplog.text
+
 
 def test_the_demo_has_an_approved_and_a_revision_requested_draft(session) -> None:
     from crm.approvals import demo
