@@ -7,7 +7,8 @@ fail for all but one). The kit links here with a button; this page is never cach
 (no-store, as every app page) and carries the visitor's own token. A kit that is off and
 a slug nobody has give the same 404 on GET and POST. A POST is counted per address and per
 kit (the shared throttle) before anything else; a filled honeypot gets the same "sent"
-page and nothing is stored.
+page and nothing is stored. The brand's confirmation mail is counted per email address a
+day (CRM_INQUIRY_MAX_PER_EMAIL): the form takes any address.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from werkzeug.wrappers import Response
 
 from crm import database
 from crm.accounts import login as auth
+from crm.accounts.mail import mail_configured
 from crm.accounts.models import User
 from crm.database import db_session
 from crm.inquiries import mail, services
@@ -68,8 +70,11 @@ def send(slug: str) -> str | Response:
         inquiry = services.receive(db_session(), owner, form.data_for(), database.utcnow())
     if not saved:
         return _form_page(kit, owner, form)
-    page = kit_page(db_session(), kit, owner, market())
-    mail.confirm_to_brand(owner, inquiry, page.rates if page.shows("rates") else ())
+    brand_email = inquiry.email  # read before the count ends the read
+    confirm = mail_configured() and auth.daily_throttle().inquiry_confirmation(brand_email)
+    if confirm:  # past the per-address limit the inquiry is filed, unconfirmed
+        page = kit_page(db_session(), kit, owner, market())
+        mail.confirm_to_brand(owner, brand_email, page.rates if page.shows("rates") else ())
     mail.tell_creator(owner, inquiry)
     return redirect(url_for("inquire.sent", slug=slug), 303)
 
