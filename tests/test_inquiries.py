@@ -170,6 +170,17 @@ class TestAbuse:
         assert codes == [303, 303, 429]
         assert _count(session, Inquiry, user.id) == 2
 
+    def test_bot_and_invalid_posts_do_not_use_up_the_kits_limit(
+        self, make_app, session, user, clock
+    ) -> None:
+        client = make_app(INQUIRY_MAX_PER_KIT=2).test_client()
+        kit = make_kit(session, user)
+        for n in range(3):
+            _send(client, kit.slug, address=f"198.51.100.{n}", homepage="http://spam.example")
+            _send(client, kit.slug, address=f"198.51.100.{n + 10}", email="not-an-email")
+        assert _send(client, kit.slug, address="203.0.113.9").status_code == 303
+        assert _count(session, Inquiry, user.id) == 1
+
     @pytest.mark.parametrize(
         ("field", "limit"),
         [("name", 100), ("company", 120), ("deliverables", 500), ("dates", 200), ("message", 3000)],

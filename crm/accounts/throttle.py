@@ -274,14 +274,14 @@ class Throttle:
             ]
         )
 
-    def inquiry_attempt(self, address: str, kit_id: int) -> bool:
-        """Count an inquiry through a media kit, per address and per kit (no lead floods)."""
-        return self._allow(
-            [
-                (f"inquiry:address:{address}", self.limits.inquiry_per_address),
-                (f"inquiry:kit:{kit_id}", self.limits.inquiry_per_kit),
-            ]
-        )
+    def inquiry_attempt(self, address: str) -> bool:
+        """Count an inquiry post from `address`, before anything of it is read."""
+        return self._allow([(f"inquiry:address:{address}", self.limits.inquiry_per_address)])
+
+    def inquiry_to_kit(self, kit_id: int) -> bool:
+        """Count an inquiry to one kit from anywhere (no lead floods). Only inquiries about to
+        be filed: thrown-away bot posts counted here would lock real brands out."""
+        return self._allow([(f"inquiry:kit:{kit_id}", self.limits.inquiry_per_kit)])
 
     def inquiry_confirmation(self, email: str) -> bool:
         """Count a confirmation mailed to `email` (on the day-long counter): the inquiry form
