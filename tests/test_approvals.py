@@ -14,7 +14,7 @@ from crm.accounts.services import token_hash
 from crm.add_on_policy.models import AddOnUplift
 from crm.approvals import services
 from crm.approvals.models import AnswerKind, ApprovalAnswer, ApprovalLink
-from crm.deals.models import DeliverableStatus
+from crm.deals.models import DealStatus, DeliverableStatus
 from crm.deals.services import EXTRA_REVISION
 from crm.timeline.models import BrandActivity
 from tests.factories import TEST_PASSWORD
@@ -107,6 +107,25 @@ class TestTheToken:
         # Shown once: the next visit to the page no longer holds it.
         again = logged_in.get(f"/approvals/deals/{made.link.deal_id}").get_data(as_text=True)
         assert new_token not in again
+
+    def test_a_cancelled_deals_link_404s_and_it_gets_no_new_one(
+        self, logged_in, client, session, user
+    ) -> None:
+        item = submitted(session, user)
+        made = make_link(session, user, deliverable=item, now=NOW)
+        item.deal.status = DealStatus.CANCELLED
+        session.commit()
+        assert client.get(f"/approve/{made.token}").status_code == 404
+        assert _answer(client, made.token, item.id).status_code == 404
+        session.refresh(item)
+        assert item.status is DeliverableStatus.SUBMITTED
+        with pytest.raises(services.ApprovalError, match="cancelled"):
+            services.create_link(session, user, item.deal, None, NOW)
+        with pytest.raises(services.ApprovalError, match="cancelled"):
+            services.regenerate_link(session, user, made.link, NOW)
+        refused = logged_in.post(f"/approvals/deals/{item.deal_id}", data={"deliverable": "all"})
+        assert refused.status_code == 200 and "cancelled" in refused.get_data(as_text=True)
+        assert session.scalars(select(ApprovalLink)).all() == [made.link]
 
 
 class TestSending:
