@@ -374,6 +374,19 @@ def test_a_deliverable_id_that_cant_be_one_is_a_400_not_a_500(client, session, u
     assert _answer(client, made.token, 0, deliverable=sent).status_code == 400
 
 
+@pytest.mark.parametrize("action", ["delete", "Approve", "revisions", ""])
+def test_an_action_other_than_the_two_buttons_is_a_400_and_changes_nothing(
+    client, session, user, action
+) -> None:
+    item = submitted(session, user)
+    made = make_link(session, user, deliverable=item, now=NOW)
+    response = _answer(client, made.token, item.id, action, comment="Louder", confirm="1")
+    assert response.status_code == 400
+    session.refresh(item)
+    assert (item.status, item.revisions_used) == (DeliverableStatus.SUBMITTED, 0)
+    assert session.scalars(select(ApprovalAnswer)).all() == []
+
+
 def test_a_draft_resubmitted_after_a_revision_can_be_answered_again(client, session, user) -> None:
     """The round trip: the brand asks for a revision, the creator submits the new draft, the
     same link offers it again, and the second request counts as the second revision."""

@@ -72,13 +72,13 @@ def answer(token: str) -> str | Response:
         abort(429, TOO_MANY)
     link = _live(token)  # the throttle ended the read: load it again
     form = AnswerForm()
-    deliverable_id = form.deliverable_id()
-    if deliverable_id is None:
+    deliverable_id, kind = form.deliverable_id(), form.kind()
+    if deliverable_id is None or kind is None:
         flash("That form was incomplete: try again.", "error")
         return _page(link, {}), 400
     if not form.validate_on_submit():
         return _page(link, {deliverable_id: form})  # the message beside the comment
-    approving = form.action.data == "approve"
+    approving = kind is AnswerKind.APPROVED
     with saving(form, unshown=(RevisionLimitReached,)) as saved:
         if approving:
             done = services.approve(db_session(), link, deliverable_id, database.utcnow())
@@ -96,7 +96,6 @@ def answer(token: str) -> str | Response:
         return _page(link, {deliverable_id: form}, past)
     if not saved:
         return _page(link, {deliverable_id: form})
-    kind = AnswerKind.APPROVED if approving else AnswerKind.REVISION
     mail.tell_creator(db_session().get_one(User, link.owner_id), done, kind, done_comment(form))
     flash(
         f"Thanks: {done.title} is approved."
@@ -108,4 +107,4 @@ def answer(token: str) -> str | Response:
 
 
 def done_comment(form: AnswerForm) -> str:
-    return "" if form.action.data == "approve" else (form.comment.data or "").strip()
+    return "" if form.kind() is AnswerKind.APPROVED else (form.comment.data or "").strip()
