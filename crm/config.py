@@ -37,6 +37,8 @@ DEFAULTS: dict[str, Any] = {
     # Inquiry confirmations mailed to one email address a day (past it the inquiry is still
     # filed, unconfirmed): the form takes any address, so it must not relay mail to it.
     "INQUIRY_MAX_PER_EMAIL": 3,
+    # Answers (approve, revision) through one approval link inside the throttle window.
+    "APPROVAL_POSTS_MAX_PER_LINK": 30,
     # Log out a browser after this long without a request (beside the absolute lifetime).
     "SESSION_IDLE_HOURS": 24 * 7,
     # Where this server is reached, e.g. https://crm.example.com: used for links in emails.

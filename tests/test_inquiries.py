@@ -348,6 +348,15 @@ class TestMail:
         assert sum(m["To"] == user.email for m in inbox.messages) == 6
 
 
+def test_an_inquirys_kind_reads_as_the_rate_card_says_it() -> None:
+    from crm.inquiries.models import InquiryKind
+    from crm.kit.rate_card import LABELS
+
+    assert {kind.value for kind in InquiryKind} == set(LABELS) | {"other"}
+    assert {kind: InquiryKind(kind).label for kind in LABELS} == LABELS
+    assert InquiryKind.OTHER.label == "Something else"
+
+
 def test_the_demo_has_a_couple_of_inquiries(session) -> None:
     from crm.demo import ensure_demo_account
     from crm.inquiries import demo

@@ -22,8 +22,6 @@ from crm.saving import saving
 
 bp = Blueprint("approve", __name__, url_prefix="/approve")
 
-# Answers through one link inside the throttle window (CRM_LOGIN_THROTTLE_WINDOW_SECONDS).
-POSTS_MAX_DEFAULT = 30
 TOO_MANY = "Too many answers through this link in a short time. Wait a few minutes."
 
 
@@ -67,7 +65,7 @@ def page(token: str) -> str:
 def answer(token: str) -> str | Response:
     """Approve a submitted draft, or ask for a revision (past the limit: confirm first)."""
     link = _live(token)
-    limit = current_app.config.get("APPROVAL_POSTS_MAX_PER_LINK", POSTS_MAX_DEFAULT)
+    limit = current_app.config["APPROVAL_POSTS_MAX_PER_LINK"]
     if auth.throttle().counter.hit([f"approve:{token_hash(token)}"])[0] > limit:
         abort(429, TOO_MANY)
     link = _live(token)  # the throttle ended the read: load it again

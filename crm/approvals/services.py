@@ -23,6 +23,7 @@ from crm.approvals.models import AnswerKind, ApprovalAnswer, ApprovalLink
 from crm.deals import services as deals
 from crm.deals.models import Deal, DealStatus, Deliverable, DeliverableStatus
 from crm.errors import FieldError
+from crm.inquiries.services import INBOX_SHOWN
 from crm.ownership import get_owned, owned
 
 LINK_DAYS_DEFAULT = 30
@@ -273,7 +274,9 @@ def unread_count(session: Session, owner_id: int) -> int:
     )
 
 
-def recent_answers(session: Session, owner_id: int, limit: int = 50) -> list[ApprovalAnswer]:
+def recent_answers(
+    session: Session, owner_id: int, limit: int = INBOX_SHOWN
+) -> list[ApprovalAnswer]:
     """The creator's latest brand answers, newest first."""
     return list(
         session.scalars(
