@@ -39,6 +39,9 @@ DEFAULTS: dict[str, Any] = {
     "INQUIRY_MAX_PER_EMAIL": 3,
     # Answers (approve, revision) through one approval link inside the throttle window.
     "APPROVAL_POSTS_MAX_PER_LINK": 30,
+    # A media kit address its creator gave up stays theirs this long: links in their earlier
+    # pitch emails must not open someone else's kit (meanwhile it answers "Page not found").
+    "KIT_SLUG_HOLD_DAYS": 90,
     # Log out a browser after this long without a request (beside the absolute lifetime).
     "SESSION_IDLE_HOURS": 24 * 7,
     # Where this server is reached, e.g. https://crm.example.com: used for links in emails.

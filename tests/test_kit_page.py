@@ -12,7 +12,7 @@ from crm.imports.models import FollowerShare
 from crm.kit import figures
 from crm.kit.services import BLOCKS
 from crm.market.seed import installed_market
-from tests.factories import make_snapshot, make_video
+from tests.factories import TEST_PASSWORD, make_snapshot, make_video
 from tests.factories_brands import make_brand
 from tests.factories_kit import make_kit
 
@@ -131,6 +131,22 @@ def test_a_changed_slug_makes_the_old_address_404(client, session, user, filled)
     make_kit(session, user, slug="maya-home")
     assert client.get("/kit/maya").status_code == 404
     assert client.get("/kit/maya-home").status_code == 200
+
+
+def test_a_held_old_address_is_a_404_not_another_creators_kit(
+    client, session, user, other_user, filled
+):
+    make_kit(session, user, slug="maya-home")
+    other = client.application.test_client()
+    other.post("/login", data={"email": other_user.email, "password": TEST_PASSWORD})
+    refused = other.post(
+        "/settings/kit",
+        data={"enabled": "y", "slug": "maya", "bio": "", "videos_by_views": "views"},
+    )
+    assert "That address was someone&#39;s recently" in refused.get_data(as_text=True)
+    for path in ("/kit/maya", "/kit/maya.json", "/kit/maya.pdf", "/kit/maya/inquire"):
+        response = client.get(path)
+        assert response.status_code == 404 and "Location" not in response.headers, path
 
 
 def test_the_kit_is_cacheable_and_answers_304_to_its_etag(client, filled):
