@@ -34,6 +34,14 @@ DEFAULTS: dict[str, Any] = {
     # kit from anywhere (a flood of fake leads stops there; the honeypot catches most bots).
     "INQUIRY_MAX_PER_ADDRESS": 5,
     "INQUIRY_MAX_PER_KIT": 50,
+    # Inquiry confirmations mailed to one email address a day (past it the inquiry is still
+    # filed, unconfirmed): the form takes any address, so it must not relay mail to it.
+    "INQUIRY_MAX_PER_EMAIL": 3,
+    # Answers (approve, revision) through one approval link inside the throttle window.
+    "APPROVAL_POSTS_MAX_PER_LINK": 30,
+    # A media kit address its creator gave up stays theirs this long: links in their earlier
+    # pitch emails must not open someone else's kit (meanwhile it answers "Page not found").
+    "KIT_SLUG_HOLD_DAYS": 90,
     # Log out a browser after this long without a request (beside the absolute lifetime).
     "SESSION_IDLE_HOURS": 24 * 7,
     # Where this server is reached, e.g. https://crm.example.com: used for links in emails.

@@ -13,7 +13,7 @@ from crm.emails.models import PitchEmailTemplate
 from crm.imports.models import DailyStats, FollowerShare, Import, ImportReplaced
 from crm.income.models import Expense, IncomeEntry, IncomeTarget, LiveSession
 from crm.inquiries.models import Inquiry
-from crm.kit.models import KitBrand, KitVideo, MediaKit
+from crm.kit.models import KitBrand, KitSlugHold, KitVideo, MediaKit
 from crm.pitches.models import Pitch, PitchTotal
 from crm.stats.models import PortfolioVideo, StatsSnapshot
 from crm.timeline.models import BrandActivity
@@ -42,6 +42,7 @@ __all__ = [
     "InvoiceLine",
     "InvoiceSettings",
     "KitBrand",
+    "KitSlugHold",
     "KitVideo",
     "LiveSession",
     "LoginSession",

@@ -14,7 +14,7 @@ from crm.accounts.services import token_hash
 from crm.add_on_policy.models import AddOnUplift
 from crm.approvals import services
 from crm.approvals.models import AnswerKind, ApprovalAnswer, ApprovalLink
-from crm.deals.models import DeliverableStatus
+from crm.deals.models import DealStatus, DeliverableStatus
 from crm.deals.services import EXTRA_REVISION
 from crm.timeline.models import BrandActivity
 from tests.factories import TEST_PASSWORD
@@ -107,6 +107,25 @@ class TestTheToken:
         # Shown once: the next visit to the page no longer holds it.
         again = logged_in.get(f"/approvals/deals/{made.link.deal_id}").get_data(as_text=True)
         assert new_token not in again
+
+    def test_a_cancelled_deals_link_404s_and_it_gets_no_new_one(
+        self, logged_in, client, session, user
+    ) -> None:
+        item = submitted(session, user)
+        made = make_link(session, user, deliverable=item, now=NOW)
+        item.deal.status = DealStatus.CANCELLED
+        session.commit()
+        assert client.get(f"/approve/{made.token}").status_code == 404
+        assert _answer(client, made.token, item.id).status_code == 404
+        session.refresh(item)
+        assert item.status is DeliverableStatus.SUBMITTED
+        with pytest.raises(services.ApprovalError, match="cancelled"):
+            services.create_link(session, user, item.deal, None, NOW)
+        with pytest.raises(services.ApprovalError, match="cancelled"):
+            services.regenerate_link(session, user, made.link, NOW)
+        refused = logged_in.post(f"/approvals/deals/{item.deal_id}", data={"deliverable": "all"})
+        assert refused.status_code == 200 and "cancelled" in refused.get_data(as_text=True)
+        assert session.scalars(select(ApprovalLink)).all() == [made.link]
 
 
 class TestSending:
@@ -337,6 +356,17 @@ class TestMail:
         told = inbox.messages[1]
         assert told["To"] == user.email and "Louder music" in told.get_content()
 
+    def test_a_wrong_mail_setting_still_saves_the_answer_and_redirects(
+        self, make_app, session, user, caplog
+    ) -> None:
+        client = make_app(SMTP_URL="nonsense://x").test_client()
+        item = submitted(session, user)
+        made = make_link(session, user, deliverable=item, now=NOW)
+        assert _answer(client, made.token, item.id).status_code == 303
+        session.refresh(item)
+        assert item.status is DeliverableStatus.APPROVED
+        assert "not sent" in caplog.text
+
 
 def test_the_demo_has_an_approved_and_a_revision_requested_draft(session) -> None:
     from crm.approvals import demo
@@ -356,6 +386,19 @@ def test_the_demo_has_an_approved_and_a_revision_requested_draft(session) -> Non
 def test_a_deliverable_id_that_cant_be_one_is_a_400_not_a_500(client, session, user, sent) -> None:
     made = make_link(session, user, deliverable=submitted(session, user), now=NOW)
     assert _answer(client, made.token, 0, deliverable=sent).status_code == 400
+
+
+@pytest.mark.parametrize("action", ["delete", "Approve", "revisions", ""])
+def test_an_action_other_than_the_two_buttons_is_a_400_and_changes_nothing(
+    client, session, user, action
+) -> None:
+    item = submitted(session, user)
+    made = make_link(session, user, deliverable=item, now=NOW)
+    response = _answer(client, made.token, item.id, action, comment="Louder", confirm="1")
+    assert response.status_code == 400
+    session.refresh(item)
+    assert (item.status, item.revisions_used) == (DeliverableStatus.SUBMITTED, 0)
+    assert session.scalars(select(ApprovalAnswer)).all() == []
 
 
 def test_a_draft_resubmitted_after_a_revision_can_be_answered_again(client, session, user) -> None:

@@ -66,6 +66,16 @@ def test_a_taken_address_gets_the_first_free_variant_and_says_so(session, user, 
     assert f"“{slug}” belongs to another creator" in note and f"“{slug}-3”" in note
 
 
+def test_an_address_held_for_another_creator_gets_a_free_variant(session, user, document):
+    slug = _kit_row(document)["slug"]
+    other = factories.make_user(session)
+    make_kit(session, user, slug=f"{slug}-now")  # the exported address is held for `user`
+    make_kit(session, other, slug=f"{slug}-2")
+    make_kit(session, other, slug=f"{slug}-later")  # "-2" is held for `other`
+    newcomer, _restored = _restore(session, document)
+    assert services.kit_of(session, newcomer.id).slug == f"{slug}-3"
+
+
 def test_a_long_address_keeps_its_variant_within_the_limit(session, user, document):
     long = "a" * 40
     make_kit(session, factories.make_user(session), slug=long)

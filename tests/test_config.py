@@ -139,3 +139,28 @@ def test_a_database_at_head_is_not_migrated_again(monkeypatch, tmp_path) -> None
     assert not database.is_at_head(url)
     create_app({"INSTANCE_PATH": str(tmp_path)})
     assert calls == [url]
+
+
+def test_every_setting_the_app_reads_is_a_default_with_its_environment_variable() -> None:
+    """A setting read as config["X"] or config.get("X", fallback) is in crm.config.DEFAULTS
+    (so CRM_X sets it and the default is in one place), unless Flask or Flask-WTF owns it."""
+    import re
+    from pathlib import Path
+
+    from flask import Flask
+
+    import crm
+    from crm.config import DEFAULTS, from_environment
+
+    read = re.compile(r"""config(?:\.get\(|\[)\s*["']([A-Z][A-Z0-9_]*)["']""")
+    keys = {
+        key
+        for path in Path(crm.__file__).parent.rglob("*.py")
+        for key in read.findall(path.read_text(encoding="utf-8"))
+    }
+    theirs = set(Flask.default_config) | {"WTF_CSRF_FIELD_NAME"}
+    assert "APPROVAL_POSTS_MAX_PER_LINK" in keys  # the scan sees the reads
+    assert sorted(keys - set(DEFAULTS) - theirs) == []
+    assert from_environment({"CRM_APPROVAL_POSTS_MAX_PER_LINK": "7"}) == {
+        "APPROVAL_POSTS_MAX_PER_LINK": 7
+    }

@@ -170,6 +170,17 @@ class TestAbuse:
         assert codes == [303, 303, 429]
         assert _count(session, Inquiry, user.id) == 2
 
+    def test_bot_and_invalid_posts_do_not_use_up_the_kits_limit(
+        self, make_app, session, user, clock
+    ) -> None:
+        client = make_app(INQUIRY_MAX_PER_KIT=2).test_client()
+        kit = make_kit(session, user)
+        for n in range(3):
+            _send(client, kit.slug, address=f"198.51.100.{n}", homepage="http://spam.example")
+            _send(client, kit.slug, address=f"198.51.100.{n + 10}", email="not-an-email")
+        assert _send(client, kit.slug, address="203.0.113.9").status_code == 303
+        assert _count(session, Inquiry, user.id) == 1
+
     @pytest.mark.parametrize(
         ("field", "limit"),
         [("name", 100), ("company", 120), ("deliverables", 500), ("dates", 200), ("message", 3000)],
@@ -280,6 +291,70 @@ class TestMail:
         assert to_brand["To"].endswith("anna@glowlabs.com") and "$450" in to_brand.get_content()
         assert to_creator["To"] == user.email
         assert "Glow Labs" in to_creator.get_content()
+
+    def test_the_brands_confirmation_carries_none_of_what_they_typed(
+        self,
+        make_app,
+        session,
+        user,
+        clock,
+        start_server,  # noqa: F811
+    ) -> None:
+        inbox = Inbox()
+        app = make_app(SMTP_URL=f"smtp://{HOST}:{start_server(inbox)}")
+        kit = make_kit(session, user, prices={"ugc_video": 450_00})
+        typed = {
+            "name": "Buy cheap pills",
+            "company": "Pills Now Ltd",
+            "deliverables": "visit pills.example",
+            "dates": "today only",
+            "message": "Click http://pills.example for deals",
+        }
+        _send(app.test_client(), kit.slug, **typed).close()
+        to_brand, to_creator = inbox.messages
+        text = to_brand["Subject"] + to_brand["To"] + to_brand.get_content()
+        assert "$450" in text
+        assert not [words for words in typed.values() if words in text]
+        assert "pills.example" not in text
+        assert "Click http://pills.example" in to_creator.get_content()
+
+    def test_confirmations_to_one_email_stop_for_a_day_the_inquiries_do_not(
+        self,
+        make_app,
+        session,
+        user,
+        clock,
+        start_server,  # noqa: F811
+    ) -> None:
+        inbox = Inbox()
+        app = make_app(SMTP_URL=f"smtp://{HOST}:{start_server(inbox)}", INQUIRY_MAX_PER_EMAIL=2)
+        client = app.test_client()
+        kit = make_kit(session, user)
+
+        def brand_mails(email: str, address: str) -> int:
+            before = len(inbox.messages)
+            _send(client, kit.slug, address=address, email=email).close()
+            return sum(m["To"].endswith(user.email) is False for m in inbox.messages[before:])
+
+        spellings = ["victim@example.com", "Victim@Example.com", " victim@EXAMPLE.com"]
+        sent = [brand_mails(email, f"198.51.100.{n}") for n, email in enumerate(spellings)]
+        assert sent == [1, 1, 0]
+        assert brand_mails("someone-else@example.com", "198.51.100.9") == 1
+        clock[0] = NOW + timedelta(seconds=app.config["LOGIN_THROTTLE_WINDOW_SECONDS"] + 1)
+        assert brand_mails("victim@example.com", "198.51.100.10") == 0
+        clock[0] = NOW + timedelta(days=1, seconds=1)
+        assert brand_mails("victim@example.com", "198.51.100.11") == 1
+        assert _count(session, Inquiry, user.id) == 6
+        assert sum(m["To"] == user.email for m in inbox.messages) == 6
+
+
+def test_an_inquirys_kind_reads_as_the_rate_card_says_it() -> None:
+    from crm.inquiries.models import InquiryKind
+    from crm.kit.rate_card import LABELS
+
+    assert {kind.value for kind in InquiryKind} == set(LABELS) | {"other"}
+    assert {kind: InquiryKind(kind).label for kind in LABELS} == LABELS
+    assert InquiryKind.OTHER.label == "Something else"
 
 
 def test_the_demo_has_a_couple_of_inquiries(session) -> None:

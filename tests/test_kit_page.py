@@ -12,7 +12,7 @@ from crm.imports.models import FollowerShare
 from crm.kit import figures
 from crm.kit.services import BLOCKS
 from crm.market.seed import installed_market
-from tests.factories import make_snapshot, make_video
+from tests.factories import TEST_PASSWORD, make_snapshot, make_video
 from tests.factories_brands import make_brand
 from tests.factories_kit import make_kit
 
@@ -133,6 +133,22 @@ def test_a_changed_slug_makes_the_old_address_404(client, session, user, filled)
     assert client.get("/kit/maya-home").status_code == 200
 
 
+def test_a_held_old_address_is_a_404_not_another_creators_kit(
+    client, session, user, other_user, filled
+):
+    make_kit(session, user, slug="maya-home")
+    other = client.application.test_client()
+    other.post("/login", data={"email": other_user.email, "password": TEST_PASSWORD})
+    refused = other.post(
+        "/settings/kit",
+        data={"enabled": "y", "slug": "maya", "bio": "", "videos_by_views": "views"},
+    )
+    assert "That address was someone&#39;s recently" in refused.get_data(as_text=True)
+    for path in ("/kit/maya", "/kit/maya.json", "/kit/maya.pdf", "/kit/maya/inquire"):
+        response = client.get(path)
+        assert response.status_code == 404 and "Location" not in response.headers, path
+
+
 def test_the_kit_is_cacheable_and_answers_304_to_its_etag(client, filled):
     first = client.get("/kit/maya")
     assert first.headers["Cache-Control"] == "public, no-cache"  # revalidated each time
@@ -203,7 +219,7 @@ def test_the_pdf_is_the_same_page_with_its_stylesheet_inline(client, filled, mon
     rendered = {}
 
     class FakeHTML:
-        def __init__(self, string: str, base_url: str) -> None:
+        def __init__(self, string: str, base_url: str, **_options: object) -> None:
             rendered["html"] = string
 
         def write_pdf(self) -> bytes:
@@ -215,6 +231,66 @@ def test_the_pdf_is_the_same_page_with_its_stylesheet_inline(client, filled, mon
     assert response.data == b"%PDF-1.7 kit"
     assert "@media print" in rendered["html"] and "Tiny kitchen makeover" in rendered["html"]
     assert 'href="/kit/maya.pdf"' in client.get("/kit/maya").get_data(as_text=True)
+
+
+class CountingWeasyPrint:
+    """A stand-in for WeasyPrint: counts the PDFs made and keeps the options they got."""
+
+    def __init__(self) -> None:
+        self.made: list[dict] = []
+        outer = self
+
+        class HTML:
+            def __init__(self, string: str, **options: object) -> None:
+                outer.made.append({"html": string, **options})
+
+            def write_pdf(self) -> bytes:
+                return f"%PDF-1.7 number {len(outer.made)}".encode()
+
+        self.HTML = HTML
+
+
+def test_the_pdf_answers_304_to_its_etag_and_is_made_once_per_version(
+    client, session, user, filled, monkeypatch
+):
+    fake = CountingWeasyPrint()
+    monkeypatch.setattr(invoice_pdf, "_weasyprint", lambda: fake)
+    first = client.get("/kit/maya.pdf")
+    etag = first.headers["ETag"]
+    assert first.headers["Cache-Control"] == "public, no-cache"
+    unchanged = client.get("/kit/maya.pdf", headers={"If-None-Match": etag})
+    assert unchanged.status_code == 304 and not unchanged.data
+    assert unchanged.headers["ETag"] == etag
+    again = client.get("/kit/maya.pdf")  # another visitor, no ETag: the PDF kept
+    assert again.data == first.data == b"%PDF-1.7 number 1" and len(fake.made) == 1
+    make_kit(session, user, slug="maya", bio="Calm home videos.")
+    changed = client.get("/kit/maya.pdf", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    assert changed.data == b"%PDF-1.7 number 2" and "Calm home videos." in fake.made[1]["html"]
+
+
+def test_a_pdf_fetches_no_url(client, filled, monkeypatch):
+    fake = CountingWeasyPrint()
+    monkeypatch.setattr(invoice_pdf, "_weasyprint", lambda: fake)
+    assert client.get("/kit/maya.pdf").status_code == 200
+    assert invoice_pdf.render_pdf("<p>Invoice</p>", "http://crm.test/") is not None
+    for options in fake.made:  # the kit's and the invoice's: one helper
+        fetch = options["url_fetcher"]
+        for url in ("http://crm.test/static/kit.css", "file:///etc/passwd", "data:,x"):
+            with pytest.raises(invoice_pdf.FetchRefused):
+                fetch(url)
+
+
+def test_the_kept_pdfs_are_a_few_least_recently_used_out_first():
+    from crm.kit.pdf import PdfCache
+
+    cache = PdfCache(size=2)
+    cache.put(("a", "1"), b"A")
+    cache.put(("b", "1"), b"B")
+    assert cache.get(("a", "1")) == b"A"  # now the most recent
+    cache.put(("c", "1"), b"C")
+    assert cache.get(("b", "1")) is None
+    assert (cache.get(("a", "1")), cache.get(("c", "1"))) == (b"A", b"C")
 
 
 @pytest.mark.parametrize(

@@ -41,10 +41,52 @@ def test_another_creators_address_is_taken(session, user, other_user) -> None:
         services.save_settings(session, user.id, KitSettings(enabled=True, slug="maya", bio=""))
 
 
-def test_a_changed_address_frees_the_old_one(session, user, other_user) -> None:
+def test_a_changed_address_is_held_for_its_creator_then_freed(
+    session, user, other_user, monkeypatch
+) -> None:
+    from datetime import timedelta
+
+    from crm import database
+
+    now = database.utcnow()
+    monkeypatch.setattr(database, "utcnow", lambda: now)
     make_kit(session, user, slug="maya")
     make_kit(session, user, slug="maya-home")
+    with pytest.raises(KitError, match="was someone's recently") as refused:
+        make_kit(session, other_user, slug="maya")
+    assert refused.value.field == "slug"
+    assert not services.slug_free(session, "maya", other_user.id)
+    assert services.free_slug(session, "maya", other_user.id) == "maya-2"
+    later = now + services.hold_period() - timedelta(seconds=1)
+    monkeypatch.setattr(database, "utcnow", lambda: later)
+    with pytest.raises(KitError, match="was someone's recently"):
+        make_kit(session, other_user, slug="maya")
+    ended = now + services.hold_period()
+    monkeypatch.setattr(database, "utcnow", lambda: ended)
     assert make_kit(session, other_user, slug="maya").slug == "maya"
+
+
+def test_the_creator_takes_a_held_address_back_and_the_one_left_is_held(
+    session, user, other_user
+) -> None:
+    make_kit(session, user, slug="maya")
+    make_kit(session, user, slug="maya-home")
+    assert make_kit(session, user, slug="maya").slug == "maya"
+    with pytest.raises(KitError, match="taken"):
+        make_kit(session, other_user, slug="maya")
+    with pytest.raises(KitError, match="was someone's recently"):
+        make_kit(session, other_user, slug="maya-home")
+    make_kit(session, user, slug="", enabled=False)  # no address at all: "maya" is held
+    with pytest.raises(KitError, match="was someone's recently"):
+        make_kit(session, other_user, slug="maya")
+
+
+def test_the_hold_lasts_the_setting(make_app) -> None:
+    from datetime import timedelta
+
+    with make_app(KIT_SLUG_HOLD_DAYS=7).app_context():
+        assert services.hold_period() == timedelta(days=7)
+    assert services.hold_period() == timedelta(days=90)  # outside the app: the default
 
 
 @pytest.mark.parametrize(

@@ -283,6 +283,23 @@ def test_rows_of_finished_windows_are_pruned(app, session, monkeypatch) -> None:
     assert session.scalars(select(ThrottleCount.key)).all() == ["login:address:192.0.2.2"]
 
 
+def test_the_short_windows_prune_leaves_the_day_counters_rows(app, session, monkeypatch) -> None:
+    from sqlalchemy import select
+
+    from crm.accounts import throttle as throttle_module
+
+    sessions = app.extensions["crm.db"].sessionmaker
+    daily = DatabaseCounter(sessions, throttle_module.DAY, namespace=throttle_module.DAY_NAMESPACE)
+    daily.hit(["inquiry:email:a@example.com"])
+    later = database.utcnow() + timedelta(hours=1)
+    monkeypatch.setattr(database, "utcnow", lambda: later)
+    monkeypatch.setattr(throttle_module, "PRUNE_ONE_IN", 1)
+    DatabaseCounter(sessions, timedelta(minutes=15)).hit(["login:address:192.0.2.2"])
+    assert daily.hit(["inquiry:email:a@example.com"]) == [2]
+    keys = session.scalars(select(ThrottleCount.key).order_by(ThrottleCount.key)).all()
+    assert keys == ["day:inquiry:email:a@example.com", "login:address:192.0.2.2"]
+
+
 def _reset_clears_every_login_count_of_the_account(counter) -> None:
     throttle = Throttle(counter, Limits(per_account_and_address=1))
     for address in ("192.0.2.1", "192.0.2.2"):

@@ -14,7 +14,15 @@ from flask_wtf.csrf import generate_csrf
 from crm import database, dates
 from crm.accounts import services
 from crm.accounts.models import User
-from crm.accounts.throttle import AttemptCounter, DatabaseCounter, Limits, RedisCounter, Throttle
+from crm.accounts.throttle import (
+    DAY,
+    DAY_NAMESPACE,
+    AttemptCounter,
+    DatabaseCounter,
+    Limits,
+    RedisCounter,
+    Throttle,
+)
 from crm.database import db_session
 from crm.extensions import login_manager
 
@@ -128,18 +136,23 @@ def client_address() -> str:
 
 def throttle() -> Throttle:
     """The throttles, counting in Redis when configured, else in the database."""
+    window = timedelta(seconds=current_app.config["LOGIN_THROTTLE_WINDOW_SECONDS"])
+    return Throttle(_counter(window, ""), limits())
+
+
+def daily_throttle() -> Throttle:
+    """The same throttles counted over a day (for the limits a day long, as mail sent)."""
+    return Throttle(_counter(DAY, DAY_NAMESPACE), limits())
+
+
+def _counter(window: timedelta, namespace: str) -> AttemptCounter:
     # The count commits on its own connection: the request must hold no transaction then.
     database.end_read(db_session())
-    config = current_app.config
-    window = timedelta(seconds=config["LOGIN_THROTTLE_WINDOW_SECONDS"])
-    counter: AttemptCounter
-    if config["REDIS_URL"]:
-        counter = RedisCounter(_redis_client(), window)
-    else:
-        counter = DatabaseCounter(
-            current_app.extensions["crm.db"].sessionmaker, window, _holds_no_transaction
-        )
-    return Throttle(counter, limits())
+    if current_app.config["REDIS_URL"]:
+        return RedisCounter(_redis_client(), window, f"crm:throttle:{namespace}")
+    return DatabaseCounter(
+        current_app.extensions["crm.db"].sessionmaker, window, _holds_no_transaction, namespace
+    )
 
 
 def _holds_no_transaction() -> None:
@@ -169,6 +182,7 @@ def limits() -> Limits:
         reset_per_account=config["RESET_MAX_PER_ACCOUNT"],
         inquiry_per_address=config["INQUIRY_MAX_PER_ADDRESS"],
         inquiry_per_kit=config["INQUIRY_MAX_PER_KIT"],
+        inquiry_mail_per_email=config["INQUIRY_MAX_PER_EMAIL"],
     )
 
 

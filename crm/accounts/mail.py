@@ -61,17 +61,29 @@ def absolute_url(endpoint: str, **values: Any) -> str:
         return url_for(endpoint, _external=True, **values)
 
 
-def send_after_response(to_address: str, subject: str, body: str) -> None:
-    """Queue one account email to go out once the current response is sent."""
+def send_after_response(
+    to_address: str,
+    subject: str,
+    body: str,
+    *,
+    to_name: str = "",
+    from_name: str = SENDER_NAME,
+    from_address: str = "",
+) -> None:
+    """Queue one email to go out once the current response is sent.
+
+    From this server (CRM_SMTP_URL's sender, else no-reply@) unless `from_address` names
+    someone, a creator, whose address is then the From or, with a server sender, Reply-To.
+    """
     config = current_app.config
     try:
         settings = parse_smtp_url(config["SMTP_URL"], timeout=config["SMTP_TIMEOUT"])
     except SmtpConfigError as error:
         # The visitor's page must not depend on it; whoever runs the server reads the log.
-        log.error("Account email to %s not sent: %s", to_address, error)
+        log.error("Email to %s not sent: %s", to_address, error)
         return
-    sender = settings.sender or f"no-reply@{_host(config['BASE_URL'])}"
-    email = Outgoing(SENDER_NAME, sender, "", to_address, subject, body)
+    sender = from_address or settings.sender or f"no-reply@{_host(config['BASE_URL'])}"
+    email = Outgoing(from_name, sender, to_name, to_address, subject, body)
 
     @after_this_request
     def _queue(response: Response) -> Response:
@@ -84,7 +96,7 @@ def deliver(settings: Any, email: Outgoing) -> None:
     try:
         smtp_send(settings, build_message(settings, email))
     except (SendError, SmtpConfigError) as error:
-        log.error("Account email to %s not sent: %s", email.to_address, error)
+        log.error("Email to %s not sent: %s", email.to_address, error)
 
 
 def _host(url: str) -> str:

@@ -29,6 +29,10 @@ log = logging.getLogger(__name__)
 
 # One count in this many also deletes the rows of finished windows.
 PRUNE_ONE_IN = 200
+# Keys of the day-long counter (daily_counter below) start with this: the short window's
+# prune must not delete them after minutes.
+DAY_NAMESPACE = "day:"
+DAY = timedelta(days=1)
 
 
 class CounterUnavailable(Exception):
@@ -46,6 +50,8 @@ class DatabaseCounter:
 
     It commits in its own short transaction: the count must be visible to every
     worker before the slow password check, and no lock may be held during the hash.
+    A counter with a longer window keeps its keys under a `namespace` of their own, which
+    only its prune touches (the rows share one table).
     """
 
     def __init__(
@@ -53,12 +59,14 @@ class DatabaseCounter:
         sessions: sessionmaker[Session],
         window: timedelta,
         before_write: Callable[[], None] | None = None,
+        namespace: str = "",
     ) -> None:
         self.sessions = sessions
         self.window = window
         # Called before each count is written on the counter's own connection: the app checks
         # there that the request holds no transaction (whose lock the count would wait on).
         self.before_write = before_write
+        self.namespace = namespace
 
     def hit(self, keys: Sequence[str]) -> list[int]:
         """Add one attempt to each key; the counts after it, in the same order."""
@@ -66,7 +74,10 @@ class DatabaseCounter:
             self.before_write()
         now = database.utcnow()
         with self.sessions() as session, session.begin():
-            counts = [session.execute(self._upsert(session, key, now)).scalar_one() for key in keys]
+            counts = [
+                session.execute(self._upsert(session, self.namespace + key, now)).scalar_one()
+                for key in keys
+            ]
         if secrets.randbelow(PRUNE_ONE_IN) == 0:
             self._prune(now)
         return counts
@@ -77,9 +88,14 @@ class DatabaseCounter:
         # clash with a count (a PostgreSQL deadlock) only skips this round.
         table = ThrottleCount.__table__
         stale = literal(now - self.window, UTCDateTime())
+        mine = (
+            table.c.key.startswith(self.namespace, autoescape=True)
+            if self.namespace
+            else ~table.c.key.startswith(DAY_NAMESPACE, autoescape=True)
+        )
         try:
             with self.sessions() as session, session.begin():
-                session.execute(delete(table).where(table.c.window_start <= stale))
+                session.execute(delete(table).where(table.c.window_start <= stale, mine))
         except DBAPIError as error:
             log.warning("Pruning throttle counts skipped: %s", error)
 
@@ -110,7 +126,7 @@ class DatabaseCounter:
             for key in keys:
                 session.execute(
                     update(table)
-                    .where(table.c.key == key, table.c.hits > 0)
+                    .where(table.c.key == self.namespace + key, table.c.hits > 0)
                     .values(hits=table.c.hits - 1)
                 )
 
@@ -118,11 +134,10 @@ class DatabaseCounter:
         """Forget these keys, and every key that starts with one of `prefixes`."""
         table = ThrottleCount.__table__
         with self.sessions() as session, session.begin():
-            session.execute(delete(table).where(table.c.key.in_(keys)))
+            session.execute(delete(table).where(table.c.key.in_(self.namespace + k for k in keys)))
             for prefix in prefixes:
-                session.execute(
-                    delete(table).where(table.c.key.startswith(prefix, autoescape=True))
-                )
+                named = self.namespace + prefix
+                session.execute(delete(table).where(table.c.key.startswith(named, autoescape=True)))
 
 
 class RedisCounter:
@@ -192,6 +207,8 @@ class Limits:
     reset_per_account: int = DEFAULTS["RESET_MAX_PER_ACCOUNT"]
     inquiry_per_address: int = DEFAULTS["INQUIRY_MAX_PER_ADDRESS"]
     inquiry_per_kit: int = DEFAULTS["INQUIRY_MAX_PER_KIT"]
+    # Counted on the day-long counter (crm.accounts.login.daily_throttle).
+    inquiry_mail_per_email: int = DEFAULTS["INQUIRY_MAX_PER_EMAIL"]
 
 
 def _email(email: str) -> str:
@@ -257,14 +274,19 @@ class Throttle:
             ]
         )
 
-    def inquiry_attempt(self, address: str, kit_id: int) -> bool:
-        """Count an inquiry through a media kit, per address and per kit (no lead floods)."""
-        return self._allow(
-            [
-                (f"inquiry:address:{address}", self.limits.inquiry_per_address),
-                (f"inquiry:kit:{kit_id}", self.limits.inquiry_per_kit),
-            ]
-        )
+    def inquiry_attempt(self, address: str) -> bool:
+        """Count an inquiry post from `address`, before anything of it is read."""
+        return self._allow([(f"inquiry:address:{address}", self.limits.inquiry_per_address)])
+
+    def inquiry_to_kit(self, kit_id: int) -> bool:
+        """Count an inquiry to one kit from anywhere (no lead floods). Only inquiries about to
+        be filed: thrown-away bot posts counted here would lock real brands out."""
+        return self._allow([(f"inquiry:kit:{kit_id}", self.limits.inquiry_per_kit)])
+
+    def inquiry_confirmation(self, email: str) -> bool:
+        """Count a confirmation mailed to `email` (on the day-long counter): the inquiry form
+        takes any address, so it must not become a way to mail someone over and over."""
+        return self._allow([(f"inquiry:email:{_email(email)}", self.limits.inquiry_mail_per_email)])
 
     def clear_account(self, email: str, user_id: int) -> None:
         """A password reset: every login counter of the account starts again."""

@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from crm.approvals.models import AnswerKind
 from crm.approvals.services import COMMENT_MAX, LINK_DAYS_MAX, LINK_DAYS_MIN
 from crm.deals.models import Deliverable
 from crm.forms import HiddenLineField, SelectField, WholeNumberField, choices
@@ -15,6 +16,8 @@ from crm.inputs import INT4_MAX
 
 # The "which deliverable" choice meaning every open one of the deal.
 ALL = "all"
+# The answer form's two buttons (their `action` values); any other value is refused.
+ACTIONS = {"approve": AnswerKind.APPROVED, "revision": AnswerKind.REVISION}
 
 
 class SendForm(FlaskForm):
@@ -56,6 +59,10 @@ class AnswerForm(FlaskForm):
         description="Plain text: timestamps, lines to cut, what to show.",
     )
     confirm = HiddenLineField(validators=[Optional(), Length(max=1)])
+
+    def kind(self) -> AnswerKind | None:
+        """What the brand's button said: approve or revision; None for anything else."""
+        return ACTIONS.get(self.action.data or "")
 
     def deliverable_id(self) -> int | None:
         """The deliverable answered on; None for anything that can't be one of its ids."""

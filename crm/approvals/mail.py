@@ -1,36 +1,15 @@
 """Approval emails: the link to the brand's contact, and "the brand answered" to the creator.
 
-Sent once the response is written (as the account emails are), and only with mail on.
+Sent once the response is written, through crm.accounts.mail.send_after_response (which
+logs a wrong mail setting instead of failing the brand's page), and only with mail on.
 """
 
 from __future__ import annotations
 
-import logging
-
-from flask import after_this_request, current_app
-from werkzeug.wrappers import Response
-
-from crm.accounts.mail import SENDER_NAME, deliver, mail_configured
+from crm.accounts.mail import mail_configured, send_after_response
 from crm.accounts.models import User
 from crm.approvals.models import AnswerKind
 from crm.deals.models import Deal, Deliverable
-from crm.emails.smtp import Outgoing, SmtpConfigError, parse_smtp_url
-
-log = logging.getLogger(__name__)
-
-
-def _send_after_response(email: Outgoing) -> None:
-    config = current_app.config
-    try:
-        settings = parse_smtp_url(config["SMTP_URL"], timeout=config["SMTP_TIMEOUT"])
-    except SmtpConfigError as error:
-        log.error("Approval email to %s not sent: %s", email.to_address, error)
-        return
-
-    @after_this_request
-    def _queue(response: Response) -> Response:
-        response.call_on_close(lambda: deliver(settings, email))
-        return response
 
 
 def send_link(owner: User, deal: Deal, url: str, days: int) -> bool:
@@ -45,10 +24,14 @@ def send_link(owner: User, deal: Deal, url: str, days: int) -> bool:
         f"revision, here (no login needed; the link works for {days} days):\n{url}\n\n"
         f"Thanks,\n{name}\n"
     )
-    email = Outgoing(
-        name, owner.email, contact.name, contact.email, f"For your approval: {deal.title}", body
+    send_after_response(
+        contact.email,
+        f"For your approval: {deal.title}",
+        body,
+        to_name=contact.name,
+        from_name=name,
+        from_address=owner.email,
     )
-    _send_after_response(email)
     return True
 
 
@@ -61,6 +44,4 @@ def tell_creator(owner: User, deliverable: Deliverable, kind: AnswerKind, commen
     body = f"{deal.brand.name} {what} {deliverable.title} ({deal.title}) through your link.\n"
     if comment:
         body += f"\nTheir comment:\n{comment}\n"
-    subject = f"{deal.brand.name} {what} {deliverable.title}"
-    sender = parse_smtp_url(current_app.config["SMTP_URL"]).sender or owner.email
-    _send_after_response(Outgoing(SENDER_NAME, sender, "", owner.email, subject, body))
+    send_after_response(owner.email, f"{deal.brand.name} {what} {deliverable.title}", body)

@@ -22,8 +22,6 @@ from crm.saving import saving
 
 bp = Blueprint("approve", __name__, url_prefix="/approve")
 
-# Answers through one link inside the throttle window (CRM_LOGIN_THROTTLE_WINDOW_SECONDS).
-POSTS_MAX_DEFAULT = 30
 TOO_MANY = "Too many answers through this link in a short time. Wait a few minutes."
 
 
@@ -67,18 +65,18 @@ def page(token: str) -> str:
 def answer(token: str) -> str | Response:
     """Approve a submitted draft, or ask for a revision (past the limit: confirm first)."""
     link = _live(token)
-    limit = current_app.config.get("APPROVAL_POSTS_MAX_PER_LINK", POSTS_MAX_DEFAULT)
+    limit = current_app.config["APPROVAL_POSTS_MAX_PER_LINK"]
     if auth.throttle().counter.hit([f"approve:{token_hash(token)}"])[0] > limit:
         abort(429, TOO_MANY)
     link = _live(token)  # the throttle ended the read: load it again
     form = AnswerForm()
-    deliverable_id = form.deliverable_id()
-    if deliverable_id is None:
+    deliverable_id, kind = form.deliverable_id(), form.kind()
+    if deliverable_id is None or kind is None:
         flash("That form was incomplete: try again.", "error")
         return _page(link, {}), 400
     if not form.validate_on_submit():
         return _page(link, {deliverable_id: form})  # the message beside the comment
-    approving = form.action.data == "approve"
+    approving = kind is AnswerKind.APPROVED
     with saving(form, unshown=(RevisionLimitReached,)) as saved:
         if approving:
             done = services.approve(db_session(), link, deliverable_id, database.utcnow())
@@ -96,7 +94,6 @@ def answer(token: str) -> str | Response:
         return _page(link, {deliverable_id: form}, past)
     if not saved:
         return _page(link, {deliverable_id: form})
-    kind = AnswerKind.APPROVED if approving else AnswerKind.REVISION
     mail.tell_creator(db_session().get_one(User, link.owner_id), done, kind, done_comment(form))
     flash(
         f"Thanks: {done.title} is approved."
@@ -108,4 +105,4 @@ def answer(token: str) -> str | Response:
 
 
 def done_comment(form: AnswerForm) -> str:
-    return "" if form.action.data == "approve" else (form.comment.data or "").strip()
+    return "" if form.kind() is AnswerKind.APPROVED else (form.comment.data or "").strip()

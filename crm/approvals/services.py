@@ -14,15 +14,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from crm import dates
 from crm.accounts.models import User
 from crm.accounts.services import token_hash
 from crm.approvals.models import AnswerKind, ApprovalAnswer, ApprovalLink
 from crm.deals import services as deals
-from crm.deals.models import Deal, Deliverable, DeliverableStatus
+from crm.deals.models import Deal, DealStatus, Deliverable, DeliverableStatus
 from crm.errors import FieldError
+from crm.inquiries.services import INBOX_SHOWN
 from crm.ownership import get_owned, owned
 
 LINK_DAYS_DEFAULT = 30
@@ -41,6 +42,9 @@ BY_BRAND = "by the brand via link"
 ACTIONABLE = DeliverableStatus.SUBMITTED
 # Open: still to go up (a link for the deal covers these).
 OPEN = Deliverable.status != DeliverableStatus.POSTED
+# A cancelled deal's links are dead (the same 404 as an unknown token) and it gets no new ones.
+LINKABLE = Deal.status != DealStatus.CANCELLED
+CANCELLED = "This deal is cancelled: there is nothing to approve."
 
 
 class ApprovalError(FieldError):
@@ -77,6 +81,8 @@ def create_link(
     """A new link for one of the deal's deliverables, or (None) all its open ones."""
     if deal.owner_id != owner.id:
         raise ApprovalError("Deal not found.", field="deliverable")
+    if deal.status is DealStatus.CANCELLED:
+        raise ApprovalError(CANCELLED, field="deliverable")
     if deliverable_id is not None:
         found = get_owned(session, Deliverable, deliverable_id, owner.id)
         if found is None or found.deal_id != deal.id:
@@ -101,6 +107,8 @@ def regenerate_link(session: Session, owner: User, link: ApprovalLink, now: date
     """A new token for `link` (its old address stops working), good for the full period again."""
     if link.owner_id != owner.id:
         raise ApprovalError("Link not found.")
+    if link.deal.status is DealStatus.CANCELLED:
+        raise ApprovalError(CANCELLED)
     token = secrets.token_urlsafe(32)
     link.token_hash = token_hash(token)
     link.created_at = now
@@ -126,6 +134,8 @@ def active_links(
     return list(
         session.scalars(
             owned(ApprovalLink, owner_id)
+            .join(ApprovalLink.deal)
+            .where(LINKABLE)
             .where(ApprovalLink.deal_id == deal_id, ApprovalLink.revoked_at.is_(None))
             .where(ApprovalLink.expires_at > now)
             .options(selectinload(ApprovalLink.deliverable))
@@ -136,11 +146,15 @@ def active_links(
 
 
 def link_for_token(session: Session, token: str, now: datetime) -> ApprovalLink | None:
-    """The live link `token` opens; None when unknown, regenerated, revoked or expired."""
+    """The live link `token` opens; None when unknown, regenerated, revoked, expired or its
+    deal cancelled."""
     if not token or len(token) > TOKEN_MAX:
         return None
     link = session.scalars(
-        select(ApprovalLink).where(ApprovalLink.token_hash == token_hash(token))
+        select(ApprovalLink)
+        .join(ApprovalLink.deal)
+        .where(ApprovalLink.token_hash == token_hash(token), LINKABLE)
+        .options(contains_eager(ApprovalLink.deal))
     ).one_or_none()
     if link is None or not link.is_live(now):
         return None
@@ -260,7 +274,9 @@ def unread_count(session: Session, owner_id: int) -> int:
     )
 
 
-def recent_answers(session: Session, owner_id: int, limit: int = 50) -> list[ApprovalAnswer]:
+def recent_answers(
+    session: Session, owner_id: int, limit: int = INBOX_SHOWN
+) -> list[ApprovalAnswer]:
     """The creator's latest brand answers, newest first."""
     return list(
         session.scalars(

@@ -102,6 +102,9 @@ EXCLUDED_TABLES: dict[str, str] = {
     "pitch_totals": "derived from pitches by database triggers; rebuilt as pitches restore",
     "import_mappings": "a CSV layout's remembered columns (JSON): a convenience, asked again on "
     "the first import of that layout after a restore",
+    "kit_slug_holds": "kit addresses this server keeps for an account after it changed "
+    "them, against this server's other creators; a restored kit takes only an address "
+    "nobody else has or holds (crm.backup.kit)",
     "import_replaced": "what each import replaced, kept for its undo, as rows with this "
     "server's ids; a restored import that replaced anything can't be undone (it says so)",
 }

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from crm.brands import normalise
 from crm.forms import LineField, RateField, SelectField, choices
 from crm.inquiries import models as m
 from crm.inquiries.models import InquiryKind
@@ -51,6 +54,14 @@ class InquiryForm(FlaskForm):
     # The honeypot: hidden from people (style and aria-hidden), filled by form-filling bots.
     homepage = LineField("Leave this empty", validators=[Optional(), Length(max=200)])
 
+    # The address and site are checked here too (the service checks them again), so a post
+    # that will be refused never counts against the kit's limit (crm.inquiries.public).
+    def validate_email(self, field: LineField) -> None:
+        _clean(normalise.clean_email, field)
+
+    def validate_website(self, field: LineField) -> None:
+        _clean(normalise.clean_website, field)
+
     def is_bot(self) -> bool:
         """The honeypot was filled: pretend it worked, keep nothing."""
         return bool((self.homepage.data or "").strip())
@@ -68,3 +79,10 @@ class InquiryForm(FlaskForm):
             budget_cents=self.budget.cents,
             message=self.message.data or "",
         )
+
+
+def _clean(clean: Callable[[str], object], field: LineField) -> None:
+    try:
+        clean(field.data or "")
+    except normalise.InvalidValue as error:
+        raise ValidationError(str(error)) from None

@@ -16,16 +16,24 @@ def creator_name(owner: User) -> str:
     return owner.display_name.strip() or owner.handle_display or "the creator"
 
 
-def confirm_to_brand(owner: User, inquiry: Inquiry, rates: tuple[RateLine, ...]) -> None:
-    """Tell the brand its inquiry arrived, with the rate card's "from" prices."""
+def confirm_to_brand(owner: User, to_address: str, rates: tuple[RateLine, ...]) -> None:
+    """Tell the brand its inquiry arrived, with the rate card's "from" prices.
+
+    Fixed text and the creator's own card only: the form takes any address, so nothing
+    the sender typed (a name, a message) may ride along to whoever owns it.
+    """
     if not mail_configured():
         return
     name = creator_name(owner)
-    lines = [f"Hi {inquiry.name},", "", f"{name} has your inquiry and will answer by email.", ""]
+    lines = [
+        "Hi,",
+        "",
+        f"{name} has your inquiry through their media kit and will answer by email.",
+    ]
     if rates:
-        lines += ["Rates start from:", *(f"- {r.label}: from {r.text}" for r in rates), ""]
-    lines += ["What you asked for:", *summary_lines(inquiry), "", "Thanks!"]
-    send_after_response(inquiry.email, f"Your inquiry to {name}", "\n".join(lines) + "\n")
+        lines += ["", "Rates start from:", *(f"- {r.label}: from {r.text}" for r in rates)]
+    lines += ["", "If you didn't send an inquiry, ignore this email.", ""]
+    send_after_response(to_address, f"Your inquiry to {name}", "\n".join(lines))
 
 
 def tell_creator(owner: User, inquiry: Inquiry) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from crm.brands.models import Brand
 from crm.database import Base, UTCDateTime, str_enum, utcnow
 from crm.inputs import BIG_COUNT
+from crm.kit import rate_card
 from crm.ownership import Owned
 from crm.pitches.models import Pitch
 
@@ -34,13 +35,8 @@ class InquiryKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "ugc_video": "UGC video",
-            "sponsored_post": "Sponsored post",
-            "package": "Package of videos",
-            "retainer": "Monthly retainer",
-            "other": "Something else",
-        }[self.value]
+        """The rate card's wording (what the brand just read on the kit), or "Something else"."""
+        return rate_card.LABELS.get(self.value, "Something else")
 
 
 class Inquiry(Owned, Base):

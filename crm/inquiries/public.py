@@ -5,9 +5,12 @@ rendered HTML), the same bytes for every visitor, so it can't hold a CSRF token 
 bound to one visitor's session, kept in a shared cache, would be served to everyone and
 fail for all but one). The kit links here with a button; this page is never cached
 (no-store, as every app page) and carries the visitor's own token. A kit that is off and
-a slug nobody has give the same 404 on GET and POST. A POST is counted per address and per
-kit (the shared throttle) before anything else; a filled honeypot gets the same "sent"
-page and nothing is stored.
+a slug nobody has give the same 404 on GET and POST. A POST is counted per address (the
+shared throttle) before anything else; a filled honeypot gets the same "sent" page and
+nothing is stored. Only a post that passed the honeypot and the form's checks counts
+against the kit, so thrown-away bot posts don't lock real brands out. The brand's
+confirmation mail is counted per email address a day (CRM_INQUIRY_MAX_PER_EMAIL): the
+form takes any address.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from werkzeug.wrappers import Response
 
 from crm import database
 from crm.accounts import login as auth
+from crm.accounts.mail import mail_configured
 from crm.accounts.models import User
 from crm.database import db_session
 from crm.inquiries import mail, services
@@ -55,8 +59,8 @@ def form(slug: str) -> str:
 @bp.post("/<slug>/inquire")
 def send(slug: str) -> str | Response:
     """File the inquiry as an inbound pitch and tell both sides."""
-    kit_id = _published(slug)[0].id  # read before the throttle ends the request's read
-    if not auth.throttle().inquiry_attempt(auth.client_address(), kit_id):
+    _published(slug)  # an unknown slug is a 404 before anything is counted
+    if not auth.throttle().inquiry_attempt(auth.client_address()):
         abort(429, TOO_MANY)
     kit, owner = _published(slug)  # the throttle ended the read: load them again
     form = InquiryForm()
@@ -64,12 +68,19 @@ def send(slug: str) -> str | Response:
         return redirect(url_for("inquire.sent", slug=slug), 303)
     if not form.validate_on_submit():
         return _form_page(kit, owner, form)
+    kit_id = kit.id  # read before the throttle ends the request's read
+    if not auth.throttle().inquiry_to_kit(kit_id):
+        abort(429, TOO_MANY)
+    kit, owner = _published(slug)  # the throttle ended the read: load them again
     with saving(form) as saved:
         inquiry = services.receive(db_session(), owner, form.data_for(), database.utcnow())
     if not saved:
         return _form_page(kit, owner, form)
-    page = kit_page(db_session(), kit, owner, market())
-    mail.confirm_to_brand(owner, inquiry, page.rates if page.shows("rates") else ())
+    brand_email = inquiry.email  # read before the count ends the read
+    confirm = mail_configured() and auth.daily_throttle().inquiry_confirmation(brand_email)
+    if confirm:  # past the per-address limit the inquiry is filed, unconfirmed
+        page = kit_page(db_session(), kit, owner, market())
+        mail.confirm_to_brand(owner, brand_email, page.rates if page.shows("rates") else ())
     mail.tell_creator(owner, inquiry)
     return redirect(url_for("inquire.sent", slug=slug), 303)
 

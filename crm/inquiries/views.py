@@ -29,7 +29,7 @@ def index() -> str:
     return render_template(
         "inquiries/inbox.html",
         inquiries=services.recent(db, user.id),
-        answers=approvals.recent_answers(db, user.id, services.INBOX_SHOWN),
+        answers=approvals.recent_answers(db, user.id),
     )
 
 

@@ -51,6 +51,22 @@ class MediaKit(Owned, Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
+class KitSlugHold(Owned, Base):
+    """A kit address its creator gave up lately, held for them (CRM_KIT_SLUG_HOLD_DAYS).
+
+    Links in pitch emails sent earlier carry the old address: until the hold ends nobody
+    else may take it (it answers "Page not found" meanwhile), and its creator may take it
+    back. One row per address: released again, the row is overwritten.
+    """
+
+    __tablename__ = "kit_slug_holds"
+    __table_args__ = (UniqueConstraint("slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(SLUG_MAX))
+    released_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class KitBrand(Owned, Base):
     """A brand the creator ticked to show on the kit (brands worked with)."""
 

@@ -4,15 +4,28 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
 
+from flask import current_app, has_app_context
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from crm import database
 from crm.accounts.mail import absolute_url
 from crm.brands.models import Brand, BrandStatus
+from crm.config import DEFAULTS
 from crm.database import utcnow
 from crm.errors import FieldError
-from crm.kit.models import BIO_MAX, PRICE_KINDS, SLUG_MAX, KitBrand, KitVideo, MediaKit
+from crm.kit.models import (
+    BIO_MAX,
+    PRICE_KINDS,
+    SLUG_MAX,
+    KitBrand,
+    KitSlugHold,
+    KitVideo,
+    MediaKit,
+)
 from crm.money import MAX_CENTS
 from crm.ownership import owned
 from crm.stats.models import PortfolioVideo
@@ -71,18 +84,47 @@ def slug_problem(slug: str) -> str | None:
     return None
 
 
-def slug_free(session: Session, slug: str, owner_id: int) -> bool:
-    """Whether no other creator's kit has `slug`."""
+SLUG_TAKEN = "That address is taken: pick another."
+SLUG_HELD = "That address was someone's recently: pick another."
+
+
+def hold_period() -> timedelta:
+    """How long an address a creator gave up stays theirs (CRM_KIT_SLUG_HOLD_DAYS)."""
+    days = (current_app.config if has_app_context() else DEFAULTS)["KIT_SLUG_HOLD_DAYS"]
+    return timedelta(days=days)
+
+
+def _held_for_others(where: Any, owner_id: int, now: datetime) -> Any:
+    """The slugs matching `where` another creator gave up inside the hold period."""
+    return select(KitSlugHold.slug).where(
+        where, KitSlugHold.owner_id != owner_id, KitSlugHold.released_at > now - hold_period()
+    )
+
+
+def slug_taken(session: Session, slug: str, owner_id: int) -> bool:
+    """Whether another creator's kit has `slug`."""
     taken = session.scalar(
         select(MediaKit.id).where(MediaKit.slug == slug, MediaKit.owner_id != owner_id)
     )
-    return taken is None
+    return taken is not None
+
+
+def slug_held(session: Session, slug: str, owner_id: int) -> bool:
+    """Whether another creator gave `slug` up lately (it is held for them)."""
+    held = _held_for_others(KitSlugHold.slug == slug, owner_id, database.utcnow())
+    return session.scalar(held.limit(1)) is not None
+
+
+def slug_free(session: Session, slug: str, owner_id: int) -> bool:
+    """Whether `slug` can be this creator's: no other kit has it, nobody else holds it."""
+    return not slug_taken(session, slug, owner_id) and not slug_held(session, slug, owner_id)
 
 
 def free_slug(session: Session, slug: str, owner_id: int) -> str:
     """`slug` if no other creator's kit has it, else the first free `slug-2`, `slug-3`...
 
-    One query: the slugs sharing the longest prefix any variant keeps (up to "-999").
+    Two queries: the kits' and the holds' slugs sharing the longest prefix any variant
+    keeps (up to "-999").
     """
     prefix = slug[: SLUG_MAX - 5]
     taken = set(
@@ -92,6 +134,8 @@ def free_slug(session: Session, slug: str, owner_id: int) -> str:
             )
         )
     )
+    held = KitSlugHold.slug.startswith(prefix, autoescape=True)
+    taken |= set(session.scalars(_held_for_others(held, owner_id, database.utcnow())))
     if slug not in taken:
         return slug
     for number in range(2, 1000):
@@ -134,8 +178,10 @@ def check_settings(session: Session, owner_id: int, data: KitSettings) -> None:
         problem = slug_problem(data.slug) if data.slug else "Choose an address to turn it on."
         if problem:
             raise KitError(problem, field="slug")
-        if not slug_free(session, data.slug, owner_id):
-            raise KitError("That address is taken: pick another.", field="slug")
+        if slug_taken(session, data.slug, owner_id):
+            raise KitError(SLUG_TAKEN, field="slug")
+        if slug_held(session, data.slug, owner_id):
+            raise KitError(SLUG_HELD, field="slug")
     if len(data.bio) > BIO_MAX:
         raise KitError(f"Keep it under {BIO_MAX} characters.", field="bio")
     if "\x00" in data.bio or "<" in data.bio:
@@ -174,6 +220,7 @@ def save_settings(session: Session, owner_id: int, data: KitSettings) -> MediaKi
     check_settings(session, owner_id, data)
     kit = kit_of(session, owner_id) or MediaKit(owner_id=owner_id)
     kit.enabled = data.enabled
+    _move_slug(session, owner_id, kit.slug, data.slug or None)
     kit.slug = data.slug or None
     kit.bio = data.bio.strip()
     kit.hidden_blocks = ",".join(key for key, _label in BLOCKS if key in data.hidden)
@@ -186,6 +233,17 @@ def save_settings(session: Session, owner_id: int, data: KitSettings) -> MediaKi
     _replace(session, owner_id, KitBrand, "brand_id", data.brand_ids)
     session.flush()
     return kit
+
+
+def _move_slug(session: Session, owner_id: int, old: str | None, new: str | None) -> None:
+    """Hold the address given up for its creator; the one taken is a kit's again."""
+    if old == new:
+        return
+    # An address taken is no longer held: the creator's own hold, or one that ended.
+    stale = [slug for slug in (old, new) if slug]
+    session.execute(delete(KitSlugHold).where(KitSlugHold.slug.in_(stale)))
+    if old:
+        session.add(KitSlugHold(owner_id=owner_id, slug=old, released_at=database.utcnow()))
 
 
 def _replace(

@@ -25,8 +25,9 @@ from flask import (
 
 from crm.accounts.mail import absolute_url
 from crm.database import db_session, end_read
-from crm.deals.invoice_pdf import PDF_MISSING, pdf_available, render_pdf
+from crm.deals.invoice_pdf import PDF_MISSING, pdf_available
 from crm.kit.page import KitPage, kit_page, published_kit
+from crm.kit.pdf import kit_pdf, pdf_etag
 from crm.market.current import market
 
 bp = Blueprint("kit", __name__, url_prefix="/kit")
@@ -89,17 +90,25 @@ def as_json(slug: str) -> Response:
 
 @bp.get("/<slug>.pdf")
 def pdf(slug: str) -> Response:
-    """The same page as a PDF, through the invoice's library; without it, back to the page
-    (which says what to install)."""
+    """The same page as a PDF, through the invoice's library (fetching nothing), with its
+    ETag, made once per version (crm.kit.pdf); without the library, back to the page (which
+    says what to install)."""
     kit = _published(slug)
     html = render_kit(kit, inline_css=_kit_css())
     end_read(db_session())  # no transaction held through the rendering
-    made = render_pdf(html, request.url_root)
+    etag = pdf_etag(html)
+    if pdf_available() and request.if_none_match.contains_weak(etag):
+        unchanged = Response(status=304)
+        unchanged.set_etag(etag)
+        unchanged.headers["Cache-Control"] = CACHE_CONTROL
+        return unchanged
+    made = kit_pdf(slug, etag, html, request.url_root)
     if made is None:
         return redirect(url_for("kit.page", slug=slug, _anchor="pdf"))  # type: ignore[return-value]
     response = send_file(
         BytesIO(made), mimetype="application/pdf", download_name=f"{slug}-media-kit.pdf"
     )
+    response.set_etag(etag)
     response.headers["Cache-Control"] = CACHE_CONTROL
     return response
 
