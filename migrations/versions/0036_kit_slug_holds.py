@@ -4,7 +4,7 @@ A changed slug is held for its previous owner (CRM_KIT_SLUG_HOLD_DAYS) so the li
 pitch emails sent earlier don't open another creator's kit; one row per address.
 
 Revision ID: 0036_kit_slug_holds
-Revises: 0034_inquiries
+Revises: 0035_kit_indexes
 """
 
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0036_kit_slug_holds"
-down_revision: str | None = "0034_inquiries"
+down_revision: str | None = "0035_kit_indexes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
