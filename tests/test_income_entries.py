@@ -149,6 +149,26 @@ def test_overdue_is_unpaid_past_its_due_date(session, user) -> None:
     assert not late.is_overdue(date(2026, 11, 10))  # due today is not late yet
 
 
+def test_the_list_rows_carry_what_an_entry_and_its_brand_show(session, user) -> None:
+    brand = make_brand(session, user, name="Glow Labs")
+    branded = make_income(session, user, earned_on=date(2026, 11, 2), brand="Glow Labs",
+                          currency="EUR", amount_cents=10_000, rate_millionths=1_100_000,
+                          due_on=date(2026, 11, 10), note="Reel", stream="affiliate",
+                          program="Glow Affiliates")  # fmt: skip
+    plain = make_income(session, user, earned_on=date(2026, 11, 1), status=IncomeStatus.PAID,
+                        due_on=date(2026, 11, 10), paid_on=date(2026, 11, 9))  # fmt: skip
+    page = listing.list_page(session, user.id, listing.IncomeFilters(), TODAY, None, 10)
+    first, second = page.items
+    assert (first.id, first.brand_id, first.brand_name) == (branded.id, brand.id, "Glow Labs")
+    assert (first.note, first.program, first.stream) == ("Reel", "Glow Affiliates", "affiliate")
+    assert (first.amount_cents, first.currency, first.rate_millionths) == (10_000, "EUR", 1_100_000)
+    assert (first.reporting_cents, first.reporting_currency) == (11_000, "USD")
+    assert first.status is IncomeStatus.EXPECTED and first.is_overdue(TODAY)
+    assert (second.id, second.brand_id, second.brand_name) == (plain.id, None, None)
+    assert second.paid_on == date(2026, 11, 9) and not second.is_overdue(TODAY)
+    assert not first.is_overdue(date(2026, 11, 10))  # due today is not late yet
+
+
 def test_totals_are_the_sums_of_the_filtered_entries(session, user) -> None:
     make_income(session, user, earned_on=date(2026, 11, 1), amount_cents=10_000,
                 status=IncomeStatus.PAID)  # fmt: skip

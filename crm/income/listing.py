@@ -17,6 +17,7 @@ from crm.brands.models import Brand
 from crm.dates import month_days
 from crm.downloads import csv_pieces
 from crm.income.models import IncomeEntry, IncomeStatus
+from crm.income.rows import IncomeRow, income_rows
 from crm.market.facts import Market
 from crm.money import format_rate, to_major
 from crm.ownership import owned
@@ -151,17 +152,15 @@ def list_page(
     today: date,
     cursor: str | None,
     size: int,
-) -> Page[IncomeEntry]:
-    """One page of the filtered list, newest first, with each entry's brand."""
+) -> Page[IncomeRow]:
+    """One page of the filtered list, newest first, each row with its brand's name."""
     return keyset_page(
         session,
         filtered(owner_id, filters, today),
         LIST_ORDER,
         cursor,
         size,
-        # Joined, not a second query: a page with no brand would skip it, so the page's
-        # statements would change with its rows.
-        options=(joinedload(IncomeEntry.brand),),
+        rows_for=lambda ids: income_rows(session, owner_id, ids),
     )
 
 
