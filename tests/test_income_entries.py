@@ -188,6 +188,42 @@ def test_totals_are_the_sums_of_the_filtered_entries(session, user) -> None:
     assert [e.amount_cents for e in page.items] == [2_000]
 
 
+NOV_1 = date(2026, 11, 1)
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        # (count, earned, paid, outstanding, overdue, in another currency)
+        ("", (4, 17_600, 10_000, 7_600, 2_500, 1)),
+        ("paid", (1, 10_000, 10_000, 0, 0, 0)),
+        ("unpaid", (3, 7_600, 0, 7_600, 2_500, 1)),
+        ("overdue", (2, 2_500, 0, 2_500, 2_500, 1)),
+        ("invoiced", (1, 2_000, 0, 2_000, 2_000, 0)),
+    ],
+)
+def test_totals_split_paid_owed_and_late_under_every_status_filter(
+    session, user, status, expected
+) -> None:
+    make_income(session, user, earned_on=NOV_1, amount_cents=10_000, status=IncomeStatus.PAID,
+                due_on=date(2026, 11, 1))  # fmt: skip
+    make_income(session, user, earned_on=NOV_1, amount_cents=2_000, status=IncomeStatus.INVOICED,
+                due_on=date(2026, 11, 6))  # fmt: skip
+    make_income(session, user, earned_on=NOV_1, amount_cents=500, due_on=date(2026, 11, 19))
+    make_income(session, user, earned_on=NOV_1, amount_cents=5_100)  # no due date: owed, never late
+    user.currency = "EUR"  # saved after a change of profile currency: in no USD sum
+    make_income(session, user, earned_on=NOV_1, amount_cents=7_700, due_on=date(2026, 11, 1))
+    totals = listing.totals(session, user.id, listing.IncomeFilters(status=status), "USD", TODAY)
+    assert (
+        totals.count,
+        totals.earned_cents,
+        totals.paid_cents,
+        totals.outstanding_cents,
+        totals.overdue_cents,
+        totals.other_currency,
+    ) == expected
+
+
 def test_another_creators_income_is_in_no_total(session, user, other_user) -> None:
     make_income(session, other_user, earned_on=date(2026, 11, 3))
     totals = listing.totals(session, user.id, listing.IncomeFilters(), "USD", TODAY)

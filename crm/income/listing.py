@@ -9,7 +9,19 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Date, Integer, Select, String, and_, bindparam, case, func, literal, select
+from sqlalchemy import (
+    Date,
+    Integer,
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    select,
+    true,
+)
 from sqlalchemy.orm import Session, joinedload
 
 from crm.brands.csvfile import EXPORT_BATCH, neutralise
@@ -110,26 +122,40 @@ class Totals:
     other_currency: int
 
 
-def _cents(condition: Any) -> Any:
-    return func.coalesce(func.sum(case((condition, IncomeEntry.reporting_cents), else_=0)), 0)
-
-
 def totals(
     session: Session, owner_id: int, filters: IncomeFilters, reporting: str, today: date
 ) -> Totals:
-    """The filtered entries' totals, summed by the database (one query)."""
+    """The filtered entries' totals, summed by the database (one query).
+
+    Two passes in one statement: every matching entry for the count and what was earned, and
+    the unpaid ones alone (the unpaid partial index) for what is outstanding and overdue.
+    Six conditional sums over every entry cost twice the single pass at 10,000 entries;
+    paid is earned less outstanding (an entry is paid or it is not).
+    """
     same = IncomeEntry.reporting_currency == reporting
-    statement = filtered(owner_id, filters, today).with_only_columns(
-        func.count(case((same, 1))),
-        _cents(same),
-        _cents(and_(same, IncomeEntry.status == IncomeStatus.PAID)),
-        _cents(and_(same, unpaid())),
-        _cents(and_(same, overdue(today))),
-        func.count(case((IncomeEntry.reporting_currency != reporting, 1))),
+    matching = filtered(owner_id, filters, today)
+    every = matching.with_only_columns(
+        func.count().filter(same),
+        func.coalesce(func.sum(IncomeEntry.reporting_cents).filter(same), 0),
+        func.count().filter(IncomeEntry.reporting_currency != reporting),
         maintain_column_froms=True,
+    ).subquery("every_entry")
+    late = and_(IncomeEntry.due_on.is_not(None), IncomeEntry.due_on < today)
+    owed = (
+        matching.where(unpaid(), same)
+        .with_only_columns(
+            func.coalesce(func.sum(IncomeEntry.reporting_cents), 0),
+            func.coalesce(func.sum(IncomeEntry.reporting_cents).filter(late), 0),
+            maintain_column_froms=True,
+        )
+        .subquery("unpaid_entries")
     )
-    row = session.execute(statement).one()
-    return Totals(*(int(value or 0) for value in row))
+    # One row each: joined on nothing, they make the one row of totals.
+    both = select(every, owed).join_from(every, owed, true())
+    count, earned, other, outstanding, overdue_cents = (
+        int(value or 0) for value in session.execute(both).one()
+    )
+    return Totals(count, earned, earned - outstanding, outstanding, overdue_cents, other)
 
 
 # Newest first; the id breaks ties between entries of one day.
