@@ -263,26 +263,35 @@ BRANDS_LISTED = 100
 
 def brands_earned_from(session: Session, owner_id: int) -> list[tuple[int, str]]:
     """(id, name) of the brands the creator earned from lately, A-Z (one query)."""
+    values = {"owner_id": owner_id, "scanned": BRANDS_SCANNED, "listed": BRANDS_LISTED}
+    rows = session.execute(_brands_earned_statement(), values)
+    return [(brand_id, name) for brand_id, name in rows]
+
+
+@cache
+def _brands_earned_statement() -> Select[Any]:
+    """Built once (every income list runs it; building its subqueries cost more than its
+    SQL on SQLite); the owner and the two limits are bound parameters."""
+    owner_id = bindparam("owner_id", type_=Integer)
     latest = (
         owned(IncomeEntry, owner_id, IncomeEntry.brand_id, IncomeEntry.earned_on)
         .where(IncomeEntry.brand_id.is_not(None))
         .order_by(IncomeEntry.earned_on.desc(), IncomeEntry.id.desc())
-        .limit(BRANDS_SCANNED)
+        .limit(bindparam("scanned", type_=Integer))
         .subquery()
     )
     brands = (
         select(latest.c.brand_id)
         .group_by(latest.c.brand_id)
         .order_by(func.max(latest.c.earned_on).desc(), latest.c.brand_id.desc())
-        .limit(BRANDS_LISTED)
+        .limit(bindparam("listed", type_=Integer))
         .subquery()
     )
-    rows = session.execute(
+    return (
         owned(Brand, owner_id, Brand.id, Brand.name)
         .join(brands, Brand.id == brands.c.brand_id)
         .order_by(Brand.name_key, Brand.id)
     )
-    return [(brand_id, name) for brand_id, name in rows]
 
 
 def is_month(text: str) -> bool:
