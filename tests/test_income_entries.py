@@ -149,6 +149,26 @@ def test_overdue_is_unpaid_past_its_due_date(session, user) -> None:
     assert not late.is_overdue(date(2026, 11, 10))  # due today is not late yet
 
 
+def test_the_list_rows_carry_what_an_entry_and_its_brand_show(session, user) -> None:
+    brand = make_brand(session, user, name="Glow Labs")
+    branded = make_income(session, user, earned_on=date(2026, 11, 2), brand="Glow Labs",
+                          currency="EUR", amount_cents=10_000, rate_millionths=1_100_000,
+                          due_on=date(2026, 11, 10), note="Reel", stream="affiliate",
+                          program="Glow Affiliates")  # fmt: skip
+    plain = make_income(session, user, earned_on=date(2026, 11, 1), status=IncomeStatus.PAID,
+                        due_on=date(2026, 11, 10), paid_on=date(2026, 11, 9))  # fmt: skip
+    page = listing.list_page(session, user.id, listing.IncomeFilters(), TODAY, None, 10)
+    first, second = page.items
+    assert (first.id, first.brand_id, first.brand_name) == (branded.id, brand.id, "Glow Labs")
+    assert (first.note, first.program, first.stream) == ("Reel", "Glow Affiliates", "affiliate")
+    assert (first.amount_cents, first.currency, first.rate_millionths) == (10_000, "EUR", 1_100_000)
+    assert (first.reporting_cents, first.reporting_currency) == (11_000, "USD")
+    assert first.status is IncomeStatus.EXPECTED and first.is_overdue(TODAY)
+    assert (second.id, second.brand_id, second.brand_name) == (plain.id, None, None)
+    assert second.paid_on == date(2026, 11, 9) and not second.is_overdue(TODAY)
+    assert not first.is_overdue(date(2026, 11, 10))  # due today is not late yet
+
+
 def test_totals_are_the_sums_of_the_filtered_entries(session, user) -> None:
     make_income(session, user, earned_on=date(2026, 11, 1), amount_cents=10_000,
                 status=IncomeStatus.PAID)  # fmt: skip
@@ -166,6 +186,42 @@ def test_totals_are_the_sums_of_the_filtered_entries(session, user) -> None:
     overdue = replace(november, status="overdue")
     page = listing.list_page(session, user.id, overdue, TODAY, None, 10)
     assert [e.amount_cents for e in page.items] == [2_000]
+
+
+NOV_1 = date(2026, 11, 1)
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        # (count, earned, paid, outstanding, overdue, in another currency)
+        ("", (4, 17_600, 10_000, 7_600, 2_500, 1)),
+        ("paid", (1, 10_000, 10_000, 0, 0, 0)),
+        ("unpaid", (3, 7_600, 0, 7_600, 2_500, 1)),
+        ("overdue", (2, 2_500, 0, 2_500, 2_500, 1)),
+        ("invoiced", (1, 2_000, 0, 2_000, 2_000, 0)),
+    ],
+)
+def test_totals_split_paid_owed_and_late_under_every_status_filter(
+    session, user, status, expected
+) -> None:
+    make_income(session, user, earned_on=NOV_1, amount_cents=10_000, status=IncomeStatus.PAID,
+                due_on=date(2026, 11, 1))  # fmt: skip
+    make_income(session, user, earned_on=NOV_1, amount_cents=2_000, status=IncomeStatus.INVOICED,
+                due_on=date(2026, 11, 6))  # fmt: skip
+    make_income(session, user, earned_on=NOV_1, amount_cents=500, due_on=date(2026, 11, 19))
+    make_income(session, user, earned_on=NOV_1, amount_cents=5_100)  # no due date: owed, never late
+    user.currency = "EUR"  # saved after a change of profile currency: in no USD sum
+    make_income(session, user, earned_on=NOV_1, amount_cents=7_700, due_on=date(2026, 11, 1))
+    totals = listing.totals(session, user.id, listing.IncomeFilters(status=status), "USD", TODAY)
+    assert (
+        totals.count,
+        totals.earned_cents,
+        totals.paid_cents,
+        totals.outstanding_cents,
+        totals.overdue_cents,
+        totals.other_currency,
+    ) == expected
 
 
 def test_another_creators_income_is_in_no_total(session, user, other_user) -> None:

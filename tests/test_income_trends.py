@@ -163,3 +163,18 @@ def test_the_trend_verdict_is_the_month_reports_whatever_the_streams(session, us
     assert november.total_cents == 40_000  # the chart stacks every stream
     assert report.benchmark.total.verdict == "below"  # $200 of UGC against $285-$1,200
     assert november.verdict == report.benchmark.total.verdict
+
+
+def test_each_months_sums_hold_its_first_and_last_day_and_no_other(session, user) -> None:
+    for day, cents, stream in (
+        (date(2026, 2, 28), 100, "ugc"),
+        (date(2026, 3, 1), 1_000, "ugc"),
+        (date(2026, 3, 31), 10_000, "ugc"),
+        (date(2026, 3, 31), 20_000, "brand"),
+        (date(2026, 4, 1), 100_000, "ugc"),
+    ):
+        make_income(session, user, earned_on=day, amount_cents=cents, stream=stream, today=TODAY)
+    months = {month.key: month.by_stream for month in trend_months(session, user, TODAY, MARKET)}
+    assert months["2026-02"] == {"ugc": 100}
+    assert months["2026-03"] == {"ugc": 11_000, "brand": 20_000}
+    assert months["2026-04"] == {"ugc": 100_000}

@@ -1,7 +1,7 @@
 """Trends: twelve months of income by stream against the tier band, and the follower and
 engagement trend, as numbers for a server-drawn SVG and the table beside it.
 
-Two aggregate queries whatever the history: income per day and stream, and the audience
+Two aggregate queries whatever the history: income per month and stream, and the audience
 month by month (crm.stats.trend: followers at each month's end, the month's engagement).
 """
 
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from crm.accounts.models import User
 from crm.dates import show_month
 from crm.income.listing import month_days
-from crm.income.sums import daily_stream_sums
+from crm.income.sums import monthly_stream_sums
 from crm.market.facts import Market, Stream
 from crm.market.ranges import CentsRange
 from crm.money import format_money
@@ -71,11 +71,10 @@ def trend_months(session: Session, user: User, today: date, market: Market) -> l
     """The last twelve months (this one included), oldest first (two queries)."""
     months = last_months(today, MONTHS)
     first, following = month_days(*months[0])[0], month_days(*months[-1])[1]
-    income = daily_stream_sums(session, user, first, following)
+    income = monthly_stream_sums(session, user, first, following)
     by_month: dict[tuple[int, int], dict[str, int]] = {m: {} for m in months}
-    for day, stream, cents in income:
-        row = by_month[(day.year, day.month)]
-        row[stream] = row.get(stream, 0) + int(cents)
+    for month, stream, cents in income:
+        by_month[month][stream] = int(cents)
     result = []
     for audience in audience_months(session, user, months):
         counted = audience.followers if audience.followers is not None else user.followers or 0

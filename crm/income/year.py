@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from crm.accounts.models import User
 from crm.brands.csvfile import neutralise
 from crm.income.models import Expense, ExpenseCategory, IncomeEntry, IncomeStatus
-from crm.income.sums import daily_stream_sums
+from crm.income.sums import monthly_stream_sums
 from crm.market.facts import Market
 from crm.money import to_major
 from crm.ownership import owned
@@ -69,7 +69,7 @@ def year_summary(session: Session, user: User, year: int) -> YearSummary:
     """`user`'s year in the profile's currency (two queries)."""
     first, following = date(year, 1, 1), date(year + 1, 1, 1)
     paid = case((IncomeEntry.status == IncomeStatus.PAID, IncomeEntry.reporting_cents), else_=0)
-    income = daily_stream_sums(session, user, first, following, func.sum(paid))
+    income = monthly_stream_sums(session, user, first, following, func.sum(paid))
     by_month, paid_by_month, streams = _fold_income(income)
     expenses_by_month, categories = _fold_expenses(_daily_expenses(session, user, first, following))
     months = tuple(
@@ -99,15 +99,15 @@ def _daily_expenses(
 def _fold_income(
     income: Iterable[Sequence[Any]],
 ) -> tuple[dict[int, dict[str, int]], dict[int, int], dict[str, int]]:
-    """Daily (day, stream, cents, paid cents) into income per month and stream, paid per
+    """((year, month), stream, cents, paid cents) into income per month and stream, paid per
     month, and the year per stream."""
     by_month: dict[int, dict[str, int]] = {m: {} for m in range(1, 13)}
     paid_by_month = dict.fromkeys(range(1, 13), 0)
     streams: dict[str, int] = {}
-    for day, stream, cents, paid_cents in income:
-        row = by_month[day.month]
+    for (_year, month), stream, cents, paid_cents in income:
+        row = by_month[month]
         row[stream] = row.get(stream, 0) + int(cents)
-        paid_by_month[day.month] += int(paid_cents)
+        paid_by_month[month] += int(paid_cents)
         streams[stream] = streams.get(stream, 0) + int(cents)
     return by_month, paid_by_month, streams
 
