@@ -185,9 +185,13 @@ def list_brands(
 ) -> Page[BrandRow]:
     """One page of brands from `cursor`, with tags and primary contacts: five queries, any page."""
     _label, order = SORTS.get(filters.sort, SORTS[DEFAULT_SORT])
-    search = list_search(session, owner_id, filters.q, count_cap) if filters.q.strip() else None
     # The search's own count is the list's when nothing else narrows it.
-    only_searched = search is not None and not replace(filters, q="", sort="").active
+    only_searched = bool(filters.q.strip()) and not replace(filters, q="", sort="").active
+    search = (
+        list_search(session, owner_id, filters.q, count_cap, counted=only_searched)
+        if filters.q.strip()
+        else None
+    )
     walk = (
         filtered(owner_id, filters, search, walk=True)
         if _walks(session, owner_id, filters)

@@ -73,19 +73,30 @@ class ListSearch:
     count: Count | None = None
 
 
-def list_search(session: Session, owner_id: int, q: str, cap: int) -> ListSearch:
+def list_search(
+    session: Session, owner_id: int, q: str, cap: int, counted: bool = True
+) -> ListSearch:
     """The brand list's search condition for `q`, chosen for how common `q` is.
 
     One behaviour (the rows found are always those `matching_brands` finds); only the
     plan differs. A rare search goes through the text index. On SQLite a common one
     reads each row's stored text in the list's own order instead: the list then reads
     about a page of rows divided by how common the search is, never every match.
+    `counted`: on PostgreSQL, count the matches too (up to `cap`, in the search table
+    alone, which holds the owner: counting brands whose id is among them joined the two).
     """
     wanted = needle(q)
-    index_plan = ListSearch(Brand.id.in_(matching_brands(owner_id, q)))
-    if not wanted or session.get_bind().dialect.name != "sqlite":
-        # PostgreSQL's planner weighs the trigram index against the sort order itself.
+    matching = matching_brands(owner_id, q)
+    index_plan = ListSearch(Brand.id.in_(matching))
+    if not wanted:
         return index_plan
+    if session.get_bind().dialect.name != "sqlite":
+        # PostgreSQL's planner weighs the trigram index against the sort order itself.
+        if not counted:
+            return index_plan
+        limited = matching.limit(cap + 1).subquery()
+        count = Count(session.scalar(select(func.count()).select_from(limited)) or 0, cap)
+        return ListSearch(index_plan.condition, count)
     found = (
         select(sa.literal_column("rowid"))
         .select_from(sa.table(FTS_TABLE))
