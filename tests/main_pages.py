@@ -51,7 +51,14 @@ def no_data(session: Session, user: User, ids: Ids) -> None:
 def brands(session: Session, user: User, ids: Ids) -> None:
     """Brands with a tag, contacts and notes; one of them (brand_id) gets each round's."""
     if "brand_id" not in ids:
-        anchor = make_brand(session, user, name="Glow Labs", tags="skincare, vip")
+        anchor = make_brand(
+            session,
+            user,
+            name="Glow Labs",
+            tags="skincare, vip",
+            website="https://glowlabs.com",
+            tiktok_handle="glowlabs",
+        )
         ids["brand_id"] = anchor.id
         ids["contact_id"] = make_contact(session, user, brand=anchor, email="jo@glowlabs.com").id
     anchor = session.get_one(Brand, ids["brand_id"])

@@ -130,15 +130,16 @@ def signed_in(browser, base_url) -> dict:
 
 @pytest.fixture
 def open_page(browser, signed_in):
-    """Open logged-in pages at a given width (JavaScript optional); console errors fail the test."""
+    """Open pages at a given width (JavaScript optional), logged in as the demo creator unless
+    another's `storage_state` is given (None: logged out); console errors fail the test."""
     contexts = []
     errors: list[str] = []
 
-    def open_at(width: int, *, javascript: bool = True):
+    def open_at(width: int, *, javascript: bool = True, storage_state: dict | str | None = "demo"):
         height = 900 if width >= 760 else 844
         context = browser.new_context(
             viewport={"width": width, "height": height},
-            storage_state=signed_in,
+            storage_state=signed_in if storage_state == "demo" else storage_state,
             java_script_enabled=javascript,
         )
         contexts.append(context)
