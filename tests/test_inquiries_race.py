@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 import uuid
 from collections.abc import Iterator
 
@@ -29,6 +28,7 @@ from crm.inquiries.models import InquiryKind
 from crm.pitches.models import Pitch
 from tests.factories import make_user
 from tests.factories_inquiries import make_inquiry
+from tests.locks import waits_on_a_lock
 
 ON_POSTGRES = os.environ.get("CRM_TEST_DATABASE_URL", "").startswith("postgresql")
 WAIT = 20  # seconds before a stuck thread fails the test rather than hanging it
@@ -106,7 +106,7 @@ def test_a_second_inquiry_waits_for_the_first_and_matches_its_new_brand(
     try:
         assert first_filed.wait(WAIT)
         # Proof that they overlapped: the second is blocked on a lock the first holds.
-        assert _waits_on_a_lock(engine, second_pid), "the second inquiry never waited"
+        assert waits_on_a_lock(engine, second_pid, WAIT), "the second inquiry never waited"
     finally:
         release.set()
         for thread in threads:
@@ -116,19 +116,3 @@ def test_a_second_inquiry_waits_for_the_first_and_matches_its_new_brand(
         assert _count(session, Brand, committed) == 1
         assert _count(session, Contact, committed) == 2
         assert _count(session, Pitch, committed) == 2
-
-
-def _waits_on_a_lock(engine: sa.Engine, pid: list[int]) -> bool:
-    deadline = time.monotonic() + WAIT
-    with engine.connect() as connection:
-        while time.monotonic() < deadline:
-            if not pid:
-                continue
-            waiting = connection.execute(
-                sa.text("SELECT wait_event_type FROM pg_stat_activity WHERE pid = :pid"),
-                {"pid": pid[0]},
-            ).scalar()
-            connection.rollback()  # a fresh snapshot of pg_stat_activity each time
-            if waiting == "Lock":
-                return True
-    return False

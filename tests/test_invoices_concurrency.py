@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 import uuid
 from collections.abc import Iterator
 
@@ -24,6 +23,7 @@ from crm.deals.models import Deal
 from crm.market.seed import installed_market
 from tests.factories import make_user
 from tests.factories_deals import TODAY, make_deal
+from tests.locks import waits_on_a_lock
 
 pytestmark = [
     pytest.mark.postgres_only,
@@ -85,27 +85,11 @@ def test_a_second_request_waits_for_the_first_and_takes_the_next_number(
         thread.start()
     assert first_took.wait(WAIT)
     # Proof that they raced: the second is blocked on the lock the first holds.
-    assert _waits_on_a_lock(engine, second_pid), "the second request never waited for the lock"
+    assert waits_on_a_lock(engine, second_pid, WAIT), "the second request never waited for the lock"
     release.set()
     for thread in threads:
         thread.join(WAIT)
     assert numbers == {"first": "INV-2026-0001", "second": "INV-2026-0002"}
-
-
-def _waits_on_a_lock(engine: sa.Engine, pid: list[int]) -> bool:
-    deadline = time.monotonic() + WAIT
-    with engine.connect() as connection:
-        while time.monotonic() < deadline:
-            if not pid:
-                continue
-            waiting = connection.execute(
-                sa.text("SELECT wait_event_type FROM pg_stat_activity WHERE pid = :pid"),
-                {"pid": pid[0]},
-            ).scalar()
-            connection.rollback()  # a fresh snapshot of pg_stat_activity each time
-            if waiting == "Lock":
-                return True
-    return False
 
 
 def test_two_requests_making_invoices_at_once_get_every_number_once(
