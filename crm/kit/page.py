@@ -7,6 +7,7 @@ and the rate card. A handful of queries whatever the account holds.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -239,7 +240,7 @@ def _videos(session: Session, kit: MediaKit) -> tuple[Video, ...]:
             .join(KitVideo, KitVideo.video_id == PortfolioVideo.id)
             .where(KitVideo.owner_id == kit.owner_id)
         )
-        found = sorted(picked, key=lambda v: (v.views, v.id), reverse=True)[:VIDEOS_MAX]
+        found = heapq.nlargest(VIDEOS_MAX, picked, key=lambda v: (v.views, v.id))
     return tuple(Video(v.title, v.url, figures.people(v.views)) for v in found)
 
 
