@@ -20,7 +20,8 @@ from crm.deals.models import Deal
 from crm.market.seed import installed_market
 from tests.factories import make_user
 from tests.factories_deals import TODAY, make_deal, make_invoice
-from tests.test_invoices_concurrency import WAIT, _waits_on_a_lock
+from tests.locks import waits_on_a_lock
+from tests.test_invoices_concurrency import WAIT
 from tests.test_invoices_pages import _csrf, page_text
 
 YEAR = TODAY.year
@@ -157,7 +158,9 @@ def test_a_settings_save_waits_for_an_invoice_being_made_and_checks_its_number(
     for thread in threads:
         thread.start()
     assert made.wait(WAIT)
-    assert _waits_on_a_lock(engine, settings_pid), "the settings save never waited for the lock"
+    assert waits_on_a_lock(engine, settings_pid, WAIT), (
+        "the settings save never waited for the lock"
+    )
     release.set()
     for thread in threads:
         thread.join(WAIT)
