@@ -109,14 +109,14 @@ class TestParts:
         assert (listing.coming_up.total, listing.coming_up.more) == (3, "1")
 
     def test_the_count_past_its_cap_reads_with_a_plus(self, monkeypatch, session, user) -> None:
-        monkeypatch.setattr(due, "COUNT_CAP", 3)
         monkeypatch.setattr(due, "GROUP_CAP", 1)
         for day in range(1, 6):
             _due(session, user, f"Overdue {day}", date(2026, 2, day))
         statement = due.counts_query(user.id, WEDNESDAY, ("overdue",), cap=3)
         assert session.execute(statement).scalar_one() == 4  # stops at cap + 1
-        group = due.DueGroup("overdue", [], 4)
-        assert group.more == "3+"
+        group = due.DueGroup("overdue", [], 4, cap=3)
+        assert (group.more, group.total_text) == ("3+", "3+")
+        assert due.DueGroup("overdue", [], 3, cap=3).total_text == "3"
 
 
 class TestPage:
@@ -232,8 +232,8 @@ def test_each_part_reads_the_due_index_without_sorting(session, user) -> None:
     if dialect.name != "sqlite":
         pytest.skip("tests/test_query_plans.py checks the PostgreSQL plans of the page")
     statements = [
-        sa.union_all(*(due._part(user.id, k, w) for k, w in due._ranges(WEDNESDAY).items())),
-        due.counts_query(user.id, WEDNESDAY, tuple(due._ranges(WEDNESDAY))),
+        sa.union_all(*(due._part(user.id, k, w, 21) for k, w in due._ranges(WEDNESDAY).items())),
+        due.counts_query(user.id, WEDNESDAY, tuple(due._ranges(WEDNESDAY)), due.COUNT_CAP),
     ]
     for statement in statements:
         sql = str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
@@ -252,7 +252,7 @@ def test_a_cancelled_deals_deliverables_are_owed_no_more(session, user) -> None:
     session.commit()
     listing = due.due_list(session, user.id, WEDNESDAY)
     assert _titles(listing.overdue) == ["Owed"] and listing.overdue.total == 1
-    counts = session.execute(due.counts_query(user.id, WEDNESDAY, ("overdue",))).one()
+    counts = session.execute(due.counts_query(user.id, WEDNESDAY, ("overdue",), 10)).one()
     assert counts.overdue == 1
 
 
@@ -294,6 +294,31 @@ class TestGroupAlone:
         assert "of 7 in coming up" in logged_in.get("/deals/due?group=coming_up").get_data(
             as_text=True
         )
+
+    def test_a_group_page_counts_a_page_past_its_own_end(
+        self, monkeypatch, logged_in, session, user, at_noon
+    ) -> None:
+        monkeypatch.setattr(due, "GROUP_PAGE", 2)
+        monkeypatch.setattr(due, "COUNT_CAP", 2)
+        for day in range(10):
+            _due(session, user, f"Late {day}", date(2026, 2, 1 + day))
+        session.commit()
+        first = logged_in.get("/deals/due?group=overdue").get_data(as_text=True)
+        assert "showing 1–2 of 4+ in overdue" in first
+        after_link = re.search(r'href="([^"]+)" rel="next"', first).group(1).replace("&amp;", "&")
+        second = logged_in.get(after_link).get_data(as_text=True)
+        assert "showing 3–4 of 6+ in overdue" in second
+
+    def test_a_rows_move_select_has_its_own_status_selected(
+        self, logged_in, session, user, at_noon
+    ) -> None:
+        _due(session, user, "Late", date(2026, 3, 1))
+        session.commit()
+        page = logged_in.get("/deals/due").get_data(as_text=True)
+        select = re.search(r'<select id="move-\d+" name="status">(.*?)</select>', page).group(1)
+        values = re.findall(r'<option value="([^"]+)"', select)
+        assert values == [status.value for status in DeliverableStatus]
+        assert re.findall(r'<option value="([^"]+)" selected>', select) == ["briefed"]
 
     def test_a_group_alone_runs_the_same_queries_however_many_rows(
         self, monkeypatch, logged_in, session, user, count_queries, at_noon

@@ -215,6 +215,6 @@ def due_page() -> str | tuple[str, int]:
         alone=isinstance(listing, due.GroupPage),
         sort=sort,
         cap=due.GROUP_CAP,
-        statuses=list(DeliverableStatus),
+        move_options=due.move_options(),
         has_deal_page="deals.detail" in current_app.view_functions,
     )
