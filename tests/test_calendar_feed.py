@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import re
+import subprocess
+import sys
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -376,3 +379,62 @@ def test_a_changed_event_is_served_changed_not_from_the_kept_copy() -> None:
     calendar.calendar_bytes([first])
     parsed = Calendar.from_ical(calendar.calendar_bytes([moved]))
     assert [e.decoded("DTSTART") for e in parsed.walk("VEVENT")] == [date(2026, 3, 12)]
+
+
+def test_an_unchanged_feed_is_served_from_the_kept_file(
+    monkeypatch, app, logged_in, session, user
+) -> None:
+    """A calendar app polls the same feed: the second fetch builds no event and no file,
+    and a change builds it again."""
+    deal = make_deal(session, user, make_brand(session, user, name="Glow Labs"))
+    make_deliverable(session, user, deal, title="Hook", due_on=TODAY)
+    path, _ = _make_feed(logged_in)
+    built = []
+    real = calendar.calendar_bytes
+    monkeypatch.setattr(calendar, "calendar_bytes", lambda events: built.append(1) or real(events))
+    monkeypatch.setattr(calendar, "_files", calendar.OrderedDict())  # none kept from before
+    client = app.test_client()
+    first, again = client.get(path), client.get(path)
+    assert again.data == first.data and again.headers["ETag"] == first.headers["ETag"]
+    assert len(built) == 1
+    make_deliverable(session, user, deal, title="Second cut", due_on=TODAY)
+    changed = client.get(path)
+    assert len(built) == 2 and "Second cut" in changed.get_data(as_text=True)
+
+
+def test_the_kept_files_are_bounded_oldest_out(monkeypatch) -> None:
+    monkeypatch.setattr(calendar, "FILES_KEPT", 2)
+    monkeypatch.setattr(calendar, "_files", calendar.OrderedDict())
+    feeds = [calendar.FeedRows(owner, ((), (), (), ())) for owner in (1, 2, 3)]
+    for rows in feeds:
+        calendar.feed_file(rows)
+    calendar.feed_file(feeds[1])  # served again: now the newest
+    assert list(calendar._files) == [feeds[2].etag, feeds[1].etag]
+
+
+def test_the_etag_is_made_of_the_rows_and_the_same_in_every_process() -> None:
+    """Two processes (gunicorn workers) with different hash seeds give one row set one ETag:
+    a calendar app polling through either gets its 304."""
+    code = (
+        "from datetime import date, datetime, UTC\n"
+        "from crm.deals import calendar\n"
+        "from crm.deals.models import DeliverableStatus\n"
+        "row = (7, 'Hook', date(2026, 3, 2), DeliverableStatus.BRIEFED,"
+        " datetime(2026, 3, 1, tzinfo=UTC), 'Spring', 'Glow Labs')\n"
+        "print(calendar.FeedRows(1, ((row,), (), (), ())).etag)\n"
+    )
+    etags = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in ("1", "2")
+    }
+    assert len(etags) == 1 and len(etags.pop()) == 32
+    empty = calendar.FeedRows(1, ((), (), (), ()))
+    assert calendar.FeedRows(2, ((), (), (), ())).etag != empty.etag  # one creator's own
+    one = calendar.FeedRows(1, (((7, "Hook"),), (), (), ()))
+    assert calendar.FeedRows(1, ((), ((7, "Hook"),), (), ())).etag != one.etag  # by kind

@@ -19,12 +19,13 @@ def feed(token: str) -> Response:
     owner = calendar.owner_of_token(session, token)
     if owner is None:
         abort(404)
-    events = calendar.feed_events(session, owner.id, dates.today_in(owner.timezone))
-    etag = calendar.feed_etag(events)
+    rows = calendar.feed_rows(session, owner.id, dates.today_in(owner.timezone))
+    etag = rows.etag
     if request.if_none_match.contains_weak(etag):
         response = Response(status=304)  # unchanged: no iCalendar built
     else:
-        response = Response(calendar.calendar_bytes(events), mimetype="text/calendar")
+        etag, body = calendar.feed_file(rows)
+        response = Response(body, mimetype="text/calendar")
         response.headers["Content-Disposition"] = 'inline; filename="creator-crm.ics"'
     response.set_etag(etag)
     # The URL is the secret: no shared cache keeps a copy; calendar apps revalidate each time.
