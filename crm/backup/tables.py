@@ -100,6 +100,8 @@ EXCLUDED_TABLES: dict[str, str] = {
     "themselves are on the brand's timeline and in the deliverables' status",
     "brand_search": "derived from brands and contacts; rebuilt on restore",
     "pitch_totals": "derived from pitches by database triggers; rebuilt as pitches restore",
+    "income_month_sums": "derived from income entries by database triggers; rebuilt as entries "
+    "restore",
     "import_mappings": "a CSV layout's remembered columns (JSON): a convenience, asked again on "
     "the first import of that layout after a restore",
     "kit_slug_holds": "kit addresses this server keeps for an account after it changed "

@@ -21,7 +21,7 @@ from crm.accounts.models import User
 from crm.calculators.cli import RatesGroup
 from crm.database import db_session
 from crm.errors import FieldError
-from crm.income import listing, payloads, services
+from crm.income import listing, payloads, services, sums
 from crm.income.models import IncomeEntry, IncomeStatus
 from crm.income.report import MonthReport, gaps, month_report
 from crm.income.year import YEAR_MAX, YEAR_MIN, year_csv, year_summary
@@ -236,6 +236,19 @@ def report_month(email: str, month: tuple[int, int], as_json: bool) -> None:
         click.echo(json.dumps(payloads.report_payload(report), indent=2))
     else:
         click.echo("\n".join(report_lines(report)))
+
+
+@income_group.command("rebuild-sums")
+@with_appcontext
+def rebuild_sums_command() -> None:
+    """Recount the kept month sums (the year, trends and totals read them) from the entries."""
+    session = db_session()
+    wrong = sums.rebuild_sums(session)
+    session.commit()
+    if wrong:
+        click.echo(f"Income month sums recounted: {wrong} of them had drifted and are right again.")
+    else:
+        click.echo("Income month sums recounted: they were all right.")
 
 
 @report_group.command("year")

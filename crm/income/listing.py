@@ -30,6 +30,7 @@ from crm.dates import month_days
 from crm.downloads import csv_pieces
 from crm.income.models import IncomeEntry, IncomeStatus
 from crm.income.rows import IncomeRow, income_rows
+from crm.income.sums import kept_totals
 from crm.market.facts import Market
 from crm.money import format_rate, to_major
 from crm.ownership import owned
@@ -127,19 +128,25 @@ def totals(
 ) -> Totals:
     """The filtered entries' totals, summed by the database (one query).
 
-    Two passes in one statement: every matching entry for the count and what was earned, and
-    the unpaid ones alone (the unpaid partial index) for what is outstanding and overdue.
-    Six conditional sums over every entry cost twice the single pass at 10,000 entries;
-    paid is earned less outstanding (an entry is paid or it is not).
+    Two parts in one statement: the count and what was earned, and the unpaid entries alone
+    (the unpaid partial index) for what is outstanding and overdue; paid is earned less
+    outstanding (an entry is paid or it is not). Filtered by month and stream only, the count
+    and the earnings come from the kept month sums (crm.income.sums: at most a row per month
+    and stream, however many entries); by status or brand, from the matching entries.
     """
     same = IncomeEntry.reporting_currency == reporting
     matching = filtered(owner_id, filters, today)
-    every = matching.with_only_columns(
-        func.count().filter(same),
-        func.coalesce(func.sum(IncomeEntry.reporting_cents).filter(same), 0),
-        func.count().filter(IncomeEntry.reporting_currency != reporting),
-        maintain_column_froms=True,
-    ).subquery("every_entry")
+    if filters.status or filters.brand_id is not None:
+        every = matching.with_only_columns(
+            func.count().filter(same),
+            func.coalesce(func.sum(IncomeEntry.reporting_cents).filter(same), 0),
+            func.count().filter(IncomeEntry.reporting_currency != reporting),
+            maintain_column_froms=True,
+        ).subquery("every_entry")
+    else:  # a month or all of them, a stream or all: the kept sums hold it
+        every = kept_totals(owner_id, reporting, filters.month, filters.stream).subquery(
+            "every_entry"
+        )
     late = and_(IncomeEntry.due_on.is_not(None), IncomeEntry.due_on < today)
     owed = (
         matching.where(unpaid(), same)

@@ -106,6 +106,30 @@ class IncomeEntry(CreatedOnce, Base):
         )
 
 
+class IncomeMonthSum(Base):
+    """One creator's income of one month ('2026-11') and stream, in one reporting currency:
+    how many entries, what they earned and what of that is paid.
+
+    Written only by database triggers on `income_entries` (migration
+    0037_income_month_sums), in the same transaction as the entry write, so every path
+    (the ORM, imports' bulk inserts, backups restored, deletes cascading) keeps it right;
+    `crm income rebuild-sums` recounts it. A row counted down to 0 entries stays (readers
+    skip it).
+    """
+
+    __tablename__ = "income_month_sums"
+
+    owner_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    stream: Mapped[str] = mapped_column(String(32), primary_key=True)
+    reporting_currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    entries: Mapped[int] = mapped_column(default=0)
+    earned_cents: Mapped[int] = mapped_column(BIG_COUNT, default=0)
+    paid_cents: Mapped[int] = mapped_column(BIG_COUNT, default=0)
+
+
 class ExpenseCategory(enum.StrEnum):
     EQUIPMENT = "equipment"
     SOFTWARE = "software"

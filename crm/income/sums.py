@@ -1,27 +1,45 @@
-"""Income summed per month and stream over a date range: the one query trends and the year share."""
+"""Income summed per month and stream: the kept sums (income_month_sums) and their checks.
+
+The year summary, the trends chart and the income list's totals read `income_month_sums`,
+a row per (creator, month, stream, reporting currency) that database triggers keep in
+step with every entry written (migration 0037), so a year costs at most twelve months of
+a few streams, however many entries they hold. This module reads those rows, counts the
+same sums from the entries themselves (tests compare the two), and recounts them when
+asked (`crm income rebuild-sums`).
+"""
 
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, func
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.visitors import InternalTraversal
 
 from crm.accounts.models import User
-from crm.income.models import IncomeEntry
+from crm.income.models import IncomeEntry, IncomeMonthSum, IncomeStatus
 from crm.ownership import owned
 
 
 class MonthOf(ColumnElement[str]):
-    """A date column's month as text, '2026-11': what the month sums group by.
+    """A date column's month as text, '2026-11': the key of the kept sums.
 
-    Grouped by day instead, a year of entries came back as some 1,500 rows (a day and a
-    stream each) that Python folded into months, each with its date parsed: three times the
-    cost of the SQL on SQLite. SQLite stores a date as ISO text (its first seven characters
-    are the month); PostgreSQL formats it.
+    SQLite stores a date as ISO text (its first seven characters are the month);
+    PostgreSQL formats it. The triggers of migration 0037 say the same in their SQL.
     """
 
     inherit_cache = True
@@ -42,26 +60,137 @@ def _month_elsewhere(element: MonthOf, compiler: Any, **kw: Any) -> str:
     return f"to_char({compiler.process(element.column, **kw)}, 'YYYY-MM')"
 
 
+def month_key(day: date) -> str:
+    """The kept sums' month of a day: '2026-11'."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def _first_of_month(day: date) -> str:
+    if day.day != 1:
+        raise ValueError(f"the kept sums start and end on a month's first day, not {day}")
+    return month_key(day)
+
+
 def monthly_stream_sums(
-    session: Session, user: User, first: date, following: date, *extra: Any
-) -> list[tuple[Any, ...]]:
-    """((year, month), stream, cents, *extra) rows for first <= day < following, in the
-    profile's currency only (entries saved under another one can't be added to it)."""
-    month = MonthOf(IncomeEntry.earned_on)
-    rows = session.execute(
+    session: Session, user: User, first: date, following: date
+) -> list[tuple[tuple[int, int], str, int, int]]:
+    """((year, month), stream, earned cents, paid cents) for the months from `first` up to
+    `following` (each the first day of a month), in the profile's currency only (entries
+    saved under another one can't be added to it): one range of the kept sums."""
+    values = {
+        "owner_id": user.id,
+        "currency": user.currency,
+        "first": _first_of_month(first),
+        "following": _first_of_month(following),
+    }
+    return [
+        ((int(month[:4]), int(month[5:7])), stream, int(earned), int(paid))
+        for month, stream, earned, paid in session.execute(_monthly_statement(), values)
+    ]
+
+
+@cache
+def _monthly_statement() -> Select[Any]:
+    return (
         owned(
-            IncomeEntry,
-            user.id,
-            month,
-            IncomeEntry.stream,
-            func.sum(IncomeEntry.reporting_cents),
-            *extra,
+            IncomeMonthSum,
+            bindparam("owner_id", type_=Integer),
+            IncomeMonthSum.month,
+            IncomeMonthSum.stream,
+            IncomeMonthSum.earned_cents,
+            IncomeMonthSum.paid_cents,
         )
         .where(
-            IncomeEntry.earned_on >= first,
-            IncomeEntry.earned_on < following,
-            IncomeEntry.reporting_currency == user.currency,
+            IncomeMonthSum.month >= bindparam("first", type_=String),
+            IncomeMonthSum.month < bindparam("following", type_=String),
+            IncomeMonthSum.reporting_currency == bindparam("currency", type_=String),
+            IncomeMonthSum.entries > 0,
         )
-        .group_by(month, IncomeEntry.stream)
+        .order_by(IncomeMonthSum.month, IncomeMonthSum.stream)
     )
-    return [((int(key[:4]), int(key[5:7])), *rest) for key, *rest in rows]
+
+
+def kept_totals(
+    owner_id: int, reporting: str, month: tuple[int, int] | None, stream: str
+) -> Select[Any]:
+    """One row from the kept sums: (entries in `reporting`, what they earned, entries in
+    another currency), over one month or every one, one stream or all."""
+    same = IncomeMonthSum.reporting_currency == reporting
+    statement = owned(
+        IncomeMonthSum,
+        owner_id,
+        func.coalesce(func.sum(case((same, IncomeMonthSum.entries), else_=0)), 0),
+        func.coalesce(func.sum(case((same, IncomeMonthSum.earned_cents), else_=0)), 0),
+        func.coalesce(func.sum(case((same, 0), else_=IncomeMonthSum.entries)), 0),
+    )
+    if month is not None:
+        statement = statement.where(IncomeMonthSum.month == f"{month[0]:04d}-{month[1]:02d}")
+    if stream:
+        statement = statement.where(IncomeMonthSum.stream == stream)
+    return statement
+
+
+_KEY = (IncomeEntry.owner_id, MonthOf(IncomeEntry.earned_on), IncomeEntry.stream)
+
+
+def _counted(owner_id: int | None) -> Select[Any]:
+    paid = case((IncomeEntry.status == IncomeStatus.PAID, IncomeEntry.reporting_cents), else_=0)
+    statement = select(
+        *_KEY,
+        IncomeEntry.reporting_currency,
+        func.count(),
+        func.sum(IncomeEntry.reporting_cents),
+        func.sum(paid),
+    ).group_by(*_KEY, IncomeEntry.reporting_currency)
+    if owner_id is not None:
+        statement = statement.where(IncomeEntry.owner_id == owner_id)
+    return statement
+
+
+def counted_from_entries(session: Session, owner_id: int | None = None) -> dict[tuple, tuple]:
+    """{(owner, month, stream, currency): (entries, earned, paid)} from the entries."""
+    return {
+        tuple(row[:4]): tuple(int(value) for value in row[4:])
+        for row in session.execute(_counted(owner_id))
+    }
+
+
+def kept_sums(session: Session, owner_id: int | None = None) -> dict[tuple, tuple]:
+    """The same mapping read from `income_month_sums`, rows counted down to 0 left out."""
+    statement = select(
+        IncomeMonthSum.owner_id,
+        IncomeMonthSum.month,
+        IncomeMonthSum.stream,
+        IncomeMonthSum.reporting_currency,
+        IncomeMonthSum.entries,
+        IncomeMonthSum.earned_cents,
+        IncomeMonthSum.paid_cents,
+    ).where(IncomeMonthSum.entries != 0)
+    if owner_id is not None:
+        statement = statement.where(IncomeMonthSum.owner_id == owner_id)
+    return {
+        tuple(row[:4]): tuple(int(value) for value in row[4:]) for row in session.execute(statement)
+    }
+
+
+def rebuild_sums(session: Session) -> int:
+    """Recount every kept sum from the entries; returns how many were wrong (flushes only).
+
+    On PostgreSQL the entries are locked against writes (reads go on) until the caller
+    commits, so no write lands between the count and the new sums; SQLite's write
+    transaction already keeps other writers out.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection().exec_driver_sql("LOCK TABLE income_entries IN SHARE MODE")
+    expected = counted_from_entries(session)
+    kept = kept_sums(session)
+    wrong = sum(1 for key in expected.keys() | kept.keys() if expected.get(key) != kept.get(key))
+    session.execute(delete(IncomeMonthSum))
+    columns = ("owner_id", "month", "stream", "reporting_currency")
+    session.execute(
+        insert(IncomeMonthSum).from_select(
+            [*columns, "entries", "earned_cents", "paid_cents"], _counted(None)
+        )
+    )
+    session.flush()
+    return wrong

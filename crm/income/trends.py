@@ -73,7 +73,7 @@ def trend_months(session: Session, user: User, today: date, market: Market) -> l
     first, following = month_days(*months[0])[0], month_days(*months[-1])[1]
     income = monthly_stream_sums(session, user, first, following)
     by_month: dict[tuple[int, int], dict[str, int]] = {m: {} for m in months}
-    for month, stream, cents in income:
+    for month, stream, cents, _paid in income:
         by_month[month][stream] = int(cents)
     result = []
     for audience in audience_months(session, user, months):

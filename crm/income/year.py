@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, case, func
+from sqlalchemy import Row, func
 from sqlalchemy.orm import Session
 
 from crm.accounts.models import User
 from crm.brands.csvfile import neutralise
-from crm.income.models import Expense, ExpenseCategory, IncomeEntry, IncomeStatus
+from crm.income.models import Expense, ExpenseCategory
 from crm.income.sums import monthly_stream_sums
 from crm.market.facts import Market
 from crm.money import to_major
@@ -68,8 +68,7 @@ class YearSummary:
 def year_summary(session: Session, user: User, year: int) -> YearSummary:
     """`user`'s year in the profile's currency (two queries)."""
     first, following = date(year, 1, 1), date(year + 1, 1, 1)
-    paid = case((IncomeEntry.status == IncomeStatus.PAID, IncomeEntry.reporting_cents), else_=0)
-    income = monthly_stream_sums(session, user, first, following, func.sum(paid))
+    income = monthly_stream_sums(session, user, first, following)
     by_month, paid_by_month, streams = _fold_income(income)
     expenses_by_month, categories = _fold_expenses(_daily_expenses(session, user, first, following))
     months = tuple(
