@@ -21,7 +21,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench import pages, prepare, report, serve
+from bench import pages, prepare, report, serve, speed
 from bench.client import Measurer, Timing, session_cookie
 from crm.database import make_engine
 
@@ -195,6 +195,7 @@ def main(argv: list[str] | None = None) -> None:
     sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
     started = time.perf_counter()
     load_before = os.getloadavg()
+    speed_before = speed.reference_ms()
     runs = []
     for name, template in targets(args):
         if "{size}" not in template and template and len(sizes) > 1:
@@ -207,6 +208,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     elapsed = time.perf_counter() - started
     load_after = os.getloadavg()
+    speed_after = speed.reference_ms()
     params = [
         f"- sizes: {', '.join(prepare.label(s) for s in sizes)} brands and pitches for the "
         f"main creator, plus {args.others} other creators with a tenth each",
@@ -220,6 +222,8 @@ def main(argv: list[str] | None = None) -> None:
         f"{2 * serve.WORKERS} connections, {args.duration:g} s a page",
         f"- whole run: {elapsed / 60:.1f} min; load average {load_before[0]:.1f} at the start, "
         f"{load_after[0]:.1f} at the end",
+        f"- machine speed (bench/speed.py, lower is faster): {speed_before:.1f} ms at the "
+        f"start, {speed_after:.1f} ms at the end",
     ]
     notes = list(args.note)
     for run in runs:

@@ -5,6 +5,7 @@ Not a timing test: nothing here looks at how long anything took.
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -168,6 +169,8 @@ def test_a_tiny_run_fills_measures_and_writes_results(tmp_path, monkeypatch, cap
     assert "pitch list, oldest page" in out and "queries" in out
     text = results.read_text()
     assert "## smoke" in text and "| pitch list |" in text
+    speed = re.search(r"machine speed \(bench/speed.py, lower is faster\): ([\d.]+) ms", text)
+    assert speed and float(speed.group(1)) > 0
     main([*argv[:-2], "--title", "again"])  # the cached fill, a second section beside the first
     text = results.read_text()
     assert "## smoke" in text and "## again" in text
