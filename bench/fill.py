@@ -434,6 +434,14 @@ class Filler:
 # The brands a benchmark kit ticks: as many as a kit shows.
 KIT_BRANDS = 12
 
+# The fewest of each kind the main creator gets, whatever the size: enough that the small
+# account's lists are as full as the large one's (a month of income, a page of imports, each
+# group of the Due page, the active and gifted deal lists), so the 1k/100k ratio compares the
+# same page with more data behind it, not a page of 4 rows with one of 25. (Before these, at 1k
+# the income list showed 4 entries, imports 5, the Due page 40 KB against 85 KB at 100k.)
+# Other creators (a tenth of the size) keep the plain shares.
+FULL_PAGES = {"income": 1_000, "imports": 60, "deals": 400}
+
 
 def creators(size: int, others: int) -> list[Creator]:
     """The main creator with `size` brands and pitches, and `others` with a tenth each."""
@@ -468,8 +476,10 @@ def fill_creator(
     add_snapshots(connection, filler.snapshots(ids, who.snapshots_every))
     add_videos(connection, filler.videos(who.videos))
     add_templates(connection, filler.templates())
+    floors = FULL_PAGES if who.email == MAIN_EMAIL else {}
     # A tenth as many income entries as brands: 10,000 over two years at 100k.
-    add_income(connection, filler.income(max(who.brands // 10, 12), brands))
+    income = max(who.brands // 10, floors.get("income", 12))
+    add_income(connection, filler.income(income, brands))
     # A sent pitch with no follow-up yet: its email is the first follow-up, which the fill
     # gives a template of the creator's own, so every size measures the same kind of page.
     sent = [p for p in pitches if p["status"] == PitchStatus.SENT]
@@ -477,10 +487,13 @@ def fill_creator(
     pitch = waiting[len(waiting) // 2]
     won = [p for p in pitches if p["status"] == PitchStatus.WON]
     seed = filler.rng.randrange(1 << 30)
+    deals = max(who.brands // 10, floors.get("deals", 3))
     deal_id, invoice_id = fill_deals(
-        connection, ids, (owner_id, seed, filler.now, filler.categories), brands, won, primary
-    )
-    add_imports(connection, import_rows(owner_id, max(who.brands // 200, 3), filler.now))
+        connection, ids, (owner_id, seed, filler.now, filler.categories), brands, won, primary,
+        deals,
+    )  # fmt: skip
+    imports = max(who.brands // 200, floors.get("imports", 3))
+    add_imports(connection, import_rows(owner_id, imports, filler.now))
     token = f"bench-calendar-feed-{owner_id}"
     add_calendar_feed(connection, owner_id, token)
     approval_token = f"bench-approval-link-{owner_id}"

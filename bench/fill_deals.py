@@ -343,13 +343,12 @@ def fill_deals(
     brands: list[dict[str, Any]],
     won: list[dict[str, Any]],
     primary: dict[int, int],
+    count: int,
 ) -> tuple[int, int]:
-    """A deal for about one brand in ten and what hangs off them, for the creator `who`
+    """`count` deals (about one brand in ten) and what hangs off them, for the creator `who`
     (owner id, seed, now, categories); returns the ids the deal and invoice pages open."""
     owner_id, seed, now, categories = who
-    rows = DealFiller(owner_id, seed, now, categories).fill(
-        ids, brands, won, primary, max(len(brands) // 10, 3)
-    )
+    rows = DealFiller(owner_id, seed, now, categories).fill(ids, brands, won, primary, count)
     add_deals(connection, rows.deals)
     add_deliverables(connection, rows.deliverables)
     add_invoices(connection, rows.invoices)

@@ -25,7 +25,7 @@ from crm.database import alembic_config, make_engine, upgrade
 from crm.market.current import app_market
 
 # Bump when the fill changes what it writes: cached databases are then refilled.
-FILL_VERSION = 6
+FILL_VERSION = 7
 CACHE = Path(tempfile.gettempdir()) / "crm-bench"
 SECRET_KEY = "bench-secret-key"  # noqa: S105 (signs the scratch sessions of the benchmark)
 
