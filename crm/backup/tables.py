@@ -132,6 +132,8 @@ PROFILE_COLUMNS = (
 EXCLUDED_COLUMNS: dict[str, str] = {
     "owner_id": "the account restored into owns every row; a file cannot name another",
     "creation_token": "a form's double-submit guard, meaningless after the submit",
+    "lines_total_cents": "an invoice's lines summed by database triggers; summed again as "
+    "its lines restore",
 }
 
 # Text columns whose service takes less than the column's type would hold.

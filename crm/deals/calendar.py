@@ -31,7 +31,6 @@ from sqlalchemy import (
     Integer,
     bindparam,
     delete,
-    func,
     literal,
     select,
     union_all,
@@ -44,7 +43,7 @@ from crm.accounts.models import User
 from crm.accounts.services import token_hash
 from crm.brands.models import Brand
 from crm.deals.calendar_models import CalendarFeed
-from crm.deals.invoice_models import Invoice, InvoiceLine, InvoiceStatus
+from crm.deals.invoice_models import Invoice, InvoiceStatus
 from crm.deals.models import Deal, DealStatus, Deliverable, DeliverableStatus
 from crm.deals.rights import RightsKind
 from crm.deals.rights_sql import ends_between, window_end
@@ -203,12 +202,7 @@ def _followup_events(rows: Rows) -> list[FeedEvent]:
 
 def _invoice_rows(owner_id: Any, first: Any, last: Any, limit: int) -> Executable:
     """Sent invoices not paid yet, due between `first` and `last`, with their totals."""
-    total = (
-        select(func.coalesce(func.sum(InvoiceLine.quantity * InvoiceLine.unit_cents), 0))
-        .where(InvoiceLine.invoice_id == Invoice.id)
-        .scalar_subquery()
-        .label("total_cents")
-    )
+    total = Invoice.lines_total_cents.label("total_cents")
     return (
         owned(
             Invoice,

@@ -1,7 +1,7 @@
 """The dashboard's money and rights numbers from deals: invoices outstanding and overdue, per
 currency, and rights ending within 14 days, in one statement.
 
-Invoice totals are their lines' sums (CASE splits out the overdue ones); the rights count
+Invoice totals are their kept lines totals (CASE splits out the overdue ones); the rights count
 reads each kind of window's index range of last days (crm.deals.rights_sql), so no deal is
 read into Python and no deal outside the range is read at all.
 """
@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Date, Integer, Select, bindparam, case, func, select, true
 from sqlalchemy.orm import Session
 
-from crm.deals.invoice_models import Invoice, InvoiceLine, InvoiceStatus
+from crm.deals.invoice_models import Invoice, InvoiceStatus
 from crm.deals.rights import ENDING_SOON_DAYS
 from crm.deals.rights_sql import ending_count_query
 from crm.ownership import owned
@@ -67,19 +67,20 @@ class DealNumbers:
 
 
 def _invoice_totals(owner_id: Any, today: Any) -> Select[Any]:
+    """Sent invoices per currency, and the overdue ones, from ix_invoices_owner_status_due
+    alone: it holds each invoice's currency and kept lines total (no line is read)."""
     late = Invoice.due_on < today
-    amount = InvoiceLine.quantity * InvoiceLine.unit_cents
+    amount = Invoice.lines_total_cents
     return (
         owned(
             Invoice,
             owner_id,
             Invoice.currency.label("currency"),
-            func.count(func.distinct(Invoice.id)).label("outstanding_count"),
+            func.count().label("outstanding_count"),
             func.coalesce(func.sum(amount), 0).label("outstanding_cents"),
-            func.count(func.distinct(case((late, Invoice.id)))).label("overdue_count"),
+            func.count(case((late, 1))).label("overdue_count"),
             func.coalesce(func.sum(case((late, amount), else_=0)), 0).label("overdue_cents"),
         )
-        .join(InvoiceLine, InvoiceLine.invoice_id == Invoice.id)
         .where(Invoice.status == InvoiceStatus.SENT)
         .group_by(Invoice.currency)
     )
