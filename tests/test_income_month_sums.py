@@ -12,10 +12,8 @@ import itertools
 from datetime import date
 
 import sqlalchemy as sa
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
-from hypothesis.stateful import run_state_machine_as_test as run_machine
+from hypothesis.stateful import initialize, invariant, rule
 
 from crm.accounts.models import User
 from crm.income import listing, services, sums
@@ -24,6 +22,7 @@ from crm.income.year import year_summary
 from crm.market.seed import installed_market
 from tests.factories import make_user
 from tests.factories_income import TODAY, make_income
+from tests.machines import SavepointMachine, run_on
 
 _emails = itertools.count(1)
 # Days over three months and across a year's end, so entries move between month rows.
@@ -51,15 +50,12 @@ def _data(day: date, stream: str, status: IncomeStatus, cents: int) -> services.
     return services.EntryData(day, cents, "USD", stream, status, paid_on=paid_on)
 
 
-class EntryWrites(RuleBasedStateMachine):
+class EntryWrites(SavepointMachine):
     """Random income writes by two creators; after each, the kept sums match the rows."""
-
-    connection = None
-    session = None
 
     @initialize()
     def two_creators(self) -> None:
-        self.savepoint = self.connection.begin_nested()
+        self.begin()
         self.users = [
             make_user(self.session, email=f"sums{next(_emails)}@example.com") for _ in range(2)
         ]
@@ -145,25 +141,9 @@ class EntryWrites(RuleBasedStateMachine):
     def sums_match_the_rows(self) -> None:
         _matches(self.session)
 
-    def teardown(self) -> None:
-        self.session.rollback()
-        self.session.expunge_all()
-        if getattr(self, "savepoint", None) is not None and self.savepoint.is_active:
-            self.savepoint.rollback()
-
 
 def test_kept_sums_equal_a_group_by_after_any_writes(connection, session) -> None:
-    EntryWrites.connection = connection
-    EntryWrites.session = session
-    run_machine(
-        EntryWrites,
-        settings=settings(
-            max_examples=20,
-            stateful_step_count=20,
-            deadline=None,
-            suppress_health_check=[HealthCheck.too_slow],
-        ),
-    )
+    run_on(EntryWrites, connection, session, examples=20)
 
 
 def test_the_year_and_every_months_totals_read_the_kept_sums(session, user, count_queries) -> None:

@@ -10,15 +10,14 @@ from __future__ import annotations
 import itertools
 
 import sqlalchemy as sa
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
-from hypothesis.stateful import run_state_machine_as_test as run_machine
+from hypothesis.stateful import initialize, invariant, rule
 
 from crm.deals import invoices
 from crm.deals.invoice_models import Invoice, InvoiceLine, InvoiceStatus
 from tests.factories import make_user
 from tests.factories_deals import TODAY, make_deal
+from tests.machines import SavepointMachine, run_on
 
 _emails = itertools.count(1)
 
@@ -49,15 +48,12 @@ def _data(lines) -> invoices.InvoiceData:
     )
 
 
-class LineWrites(RuleBasedStateMachine):
+class LineWrites(SavepointMachine):
     """Random line writes on a creator's invoices; after each, every kept total matches."""
-
-    connection = None
-    session = None
 
     @initialize()
     def a_creator_with_a_deal(self) -> None:
-        self.savepoint = self.connection.begin_nested()
+        self.begin()
         self.user = make_user(self.session, email=f"lines{next(_emails)}@example.com")
         self.deal = make_deal(self.session, self.user)
 
@@ -128,22 +124,6 @@ class LineWrites(RuleBasedStateMachine):
         kept, summed = _kept_and_summed(self.session)
         assert kept == summed
 
-    def teardown(self) -> None:
-        self.session.rollback()
-        self.session.expunge_all()
-        if getattr(self, "savepoint", None) is not None and self.savepoint.is_active:
-            self.savepoint.rollback()
-
 
 def test_kept_totals_equal_the_lines_after_any_writes(connection, session) -> None:
-    LineWrites.connection = connection
-    LineWrites.session = session
-    run_machine(
-        LineWrites,
-        settings=settings(
-            max_examples=15,
-            stateful_step_count=15,
-            deadline=None,
-            suppress_health_check=[HealthCheck.too_slow],
-        ),
-    )
+    run_on(LineWrites, connection, session, examples=15)

@@ -11,10 +11,8 @@ from __future__ import annotations
 import itertools
 
 import sqlalchemy as sa
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
-from hypothesis.stateful import run_state_machine_as_test as run_machine
+from hypothesis.stateful import initialize, invariant, rule
 
 from crm.accounts.models import User
 from crm.brands import services as brands
@@ -23,6 +21,7 @@ from crm.pitches import services, states, totals
 from crm.pitches.models import Pitch, PitchStatus, PitchTotal
 from tests.factories import make_user
 from tests.factories_pitches import NOW, brand_for, make_pitch
+from tests.machines import SavepointMachine, run_on
 
 _emails = itertools.count(1)
 STATUSES = st.sampled_from(list(PitchStatus))
@@ -38,18 +37,12 @@ def _matches(session) -> None:
     assert negative == 0
 
 
-class PitchWrites(RuleBasedStateMachine):
+class PitchWrites(SavepointMachine):
     """Random pitch writes by two creators; after each, the counters match the rows."""
-
-    # Set by the test: the test's connection, and a session on it.
-    connection = None
-    session = None
 
     @initialize()
     def two_creators(self) -> None:
-        # Each run of the machine starts from what the test began with, and a failed
-        # write leaves nothing behind for the next run.
-        self.savepoint = self.connection.begin_nested()
+        self.begin()
         self.users = [
             make_user(self.session, email=f"totals{next(_emails)}@example.com") for _ in range(2)
         ]
@@ -132,25 +125,9 @@ class PitchWrites(RuleBasedStateMachine):
     def counters_match_the_rows(self) -> None:
         _matches(self.session)
 
-    def teardown(self) -> None:
-        self.session.rollback()
-        self.session.expunge_all()
-        if getattr(self, "savepoint", None) is not None and self.savepoint.is_active:
-            self.savepoint.rollback()
-
 
 def test_counters_equal_a_group_by_after_any_writes(connection, session) -> None:
-    PitchWrites.connection = connection
-    PitchWrites.session = session
-    run_machine(
-        PitchWrites,
-        settings=settings(
-            max_examples=20,
-            stateful_step_count=20,
-            deadline=None,
-            suppress_health_check=[HealthCheck.too_slow],
-        ),
-    )
+    run_on(PitchWrites, connection, session, examples=20)
 
 
 def test_the_board_and_dashboard_read_the_counters_not_the_pitches(

@@ -21,9 +21,7 @@ from sqlalchemy import (
     String,
     bindparam,
     case,
-    delete,
     func,
-    insert,
     select,
 )
 from sqlalchemy.ext.compiler import compiles
@@ -32,6 +30,7 @@ from sqlalchemy.sql.visitors import InternalTraversal
 
 from crm.accounts.models import User
 from crm.income.models import IncomeEntry, IncomeMonthSum, IncomeStatus
+from crm.kept_counts import Kept
 from crm.ownership import owned
 
 
@@ -147,50 +146,34 @@ def _counted(owner_id: int | None) -> Select[Any]:
     return statement
 
 
+MONTH_SUMS = Kept(
+    source="income_entries",
+    model=IncomeMonthSum,
+    columns=(
+        "owner_id",
+        "month",
+        "stream",
+        "reporting_currency",
+        "entries",
+        "earned_cents",
+        "paid_cents",
+    ),
+    keys=4,
+    counted=_counted,
+    live=lambda: IncomeMonthSum.entries != 0,
+)
+
+
 def counted_from_entries(session: Session, owner_id: int | None = None) -> dict[tuple, tuple]:
     """{(owner, month, stream, currency): (entries, earned, paid)} from the entries."""
-    return {
-        tuple(row[:4]): tuple(int(value) for value in row[4:])
-        for row in session.execute(_counted(owner_id))
-    }
+    return MONTH_SUMS.expected(session, owner_id)
 
 
 def kept_sums(session: Session, owner_id: int | None = None) -> dict[tuple, tuple]:
     """The same mapping read from `income_month_sums`, rows counted down to 0 left out."""
-    statement = select(
-        IncomeMonthSum.owner_id,
-        IncomeMonthSum.month,
-        IncomeMonthSum.stream,
-        IncomeMonthSum.reporting_currency,
-        IncomeMonthSum.entries,
-        IncomeMonthSum.earned_cents,
-        IncomeMonthSum.paid_cents,
-    ).where(IncomeMonthSum.entries != 0)
-    if owner_id is not None:
-        statement = statement.where(IncomeMonthSum.owner_id == owner_id)
-    return {
-        tuple(row[:4]): tuple(int(value) for value in row[4:]) for row in session.execute(statement)
-    }
+    return MONTH_SUMS.kept(session, owner_id)
 
 
 def rebuild_sums(session: Session) -> int:
-    """Recount every kept sum from the entries; returns how many were wrong (flushes only).
-
-    On PostgreSQL the entries are locked against writes (reads go on) until the caller
-    commits, so no write lands between the count and the new sums; SQLite's write
-    transaction already keeps other writers out.
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        session.connection().exec_driver_sql("LOCK TABLE income_entries IN SHARE MODE")
-    expected = counted_from_entries(session)
-    kept = kept_sums(session)
-    wrong = sum(1 for key in expected.keys() | kept.keys() if expected.get(key) != kept.get(key))
-    session.execute(delete(IncomeMonthSum))
-    columns = ("owner_id", "month", "stream", "reporting_currency")
-    session.execute(
-        insert(IncomeMonthSum).from_select(
-            [*columns, "entries", "earned_cents", "paid_cents"], _counted(None)
-        )
-    )
-    session.flush()
-    return wrong
+    """Recount every kept sum from the entries; returns how many were wrong (flushes only)."""
+    return MONTH_SUMS.rebuild(session)

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Select, delete, func, insert, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from crm.kept_counts import Kept
 from crm.pitches.models import Pitch, PitchStatus, PitchTotal
 
 
@@ -75,43 +76,26 @@ def _counted(owner_id: int | None) -> Select[tuple[int, PitchStatus, str, int, i
     return statement
 
 
+PITCH_TOTALS = Kept(
+    source="pitches",
+    model=PitchTotal,
+    columns=("owner_id", "status", "currency", "count", "quoted_count", "quoted_cents"),
+    keys=3,
+    counted=_counted,
+    live=lambda: PitchTotal.count != 0,
+)
+
+
 def counted_from_pitches(session: Session, owner_id: int | None = None) -> dict[tuple, tuple]:
     """{(owner, status, currency): (count, quoted_count, quoted_cents)} from the pitches."""
-    return {tuple(row[:3]): tuple(row[3:]) for row in session.execute(_counted(owner_id))}
+    return PITCH_TOTALS.expected(session, owner_id)
 
 
 def kept_counters(session: Session, owner_id: int | None = None) -> dict[tuple, tuple]:
     """The same mapping read from `pitch_totals`, rows counted down to 0 left out."""
-    statement = select(
-        PitchTotal.owner_id,
-        PitchTotal.status,
-        PitchTotal.currency,
-        PitchTotal.count,
-        PitchTotal.quoted_count,
-        PitchTotal.quoted_cents,
-    ).where(PitchTotal.count != 0)
-    if owner_id is not None:
-        statement = statement.where(PitchTotal.owner_id == owner_id)
-    return {tuple(row[:3]): tuple(row[3:]) for row in session.execute(statement)}
+    return PITCH_TOTALS.kept(session, owner_id)
 
 
 def rebuild_totals(session: Session) -> int:
-    """Recount every counter from the pitches; returns how many were wrong (flushes only).
-
-    On PostgreSQL the pitches are locked against writes (reads go on) until the caller
-    commits, so no write lands between the count and the new counters; SQLite's write
-    transaction already keeps other writers out.
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        session.connection().exec_driver_sql("LOCK TABLE pitches IN SHARE MODE")
-    expected = counted_from_pitches(session)
-    kept = kept_counters(session)
-    wrong = sum(1 for key in expected.keys() | kept.keys() if expected.get(key) != kept.get(key))
-    session.execute(delete(PitchTotal))
-    session.execute(
-        insert(PitchTotal).from_select(
-            ["owner_id", "status", "currency", "count", "quoted_count", "quoted_cents"],
-            _counted(None),
-        )
-    )
-    return wrong
+    """Recount every counter from the pitches; returns how many were wrong (flushes only)."""
+    return PITCH_TOTALS.rebuild(session)
