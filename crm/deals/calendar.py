@@ -129,7 +129,7 @@ def _uid(kind: str, *parts: object) -> str:
     return "-".join([kind, *(str(p) for p in parts)]) + f"@{UID_DOMAIN}"
 
 
-def _deliverable_rows(owner_id: Any, first: Any, last: Any, limit: int) -> Executable:
+def _deliverables_read(owner_id: Any, first: Any, last: Any, limit: int) -> Executable:
     """Deliverables not posted yet, due between `first` and `last`."""
     return (
         owned(
@@ -165,7 +165,7 @@ def _deliverable_events(rows: Rows) -> list[FeedEvent]:
     ]
 
 
-def _followup_rows(owner_id: Any, first: Any, last: Any, limit: int) -> Executable:
+def _followups_read(owner_id: Any, first: Any, last: Any, limit: int) -> Executable:
     """Sent pitches whose next follow-up falls between `first` and `last`."""
     return (
         owned(
@@ -200,7 +200,7 @@ def _followup_events(rows: Rows) -> list[FeedEvent]:
     ]
 
 
-def _invoice_rows(owner_id: Any, first: Any, last: Any, limit: int) -> Executable:
+def _invoices_read(owner_id: Any, first: Any, last: Any, limit: int) -> Executable:
     """Sent invoices not paid yet, due between `first` and `last`, with their totals."""
     total = Invoice.lines_total_cents.label("total_cents")
     return (
@@ -263,7 +263,7 @@ def _rights_ending(owner_id: Any, kind: RightsKind, first: Any, last: Any, limit
     return select(*rows.c)
 
 
-def _rights_rows(owner_id: Any, first: Any, last: Any, limit: int) -> Executable:
+def _rights_ends_read(owner_id: Any, first: Any, last: Any, limit: int) -> Executable:
     """The last day of each rights window ending between `first` and `last` (however old
     the deal), `limit` per kind at most: one statement of three index ranges."""
     return union_all(*(_rights_ending(owner_id, kind, first, last, limit) for kind in RightsKind))
@@ -294,10 +294,10 @@ def _as_date(value: date | str) -> date:
 # Each kind of event: the statement that reads its rows (of the creator, the first and last
 # days, and how many at most), and how its events are made of the rows.
 _KINDS: dict[str, tuple[Callable[[Any, Any, Any, int], Executable], Callable[[Rows], list]]] = {
-    "deliverable": (_deliverable_rows, _deliverable_events),
-    "followup": (_followup_rows, _followup_events),
-    "invoice": (_invoice_rows, _invoice_events),
-    "rights": (_rights_rows, _rights_events),
+    "deliverable": (_deliverables_read, _deliverable_events),
+    "followup": (_followups_read, _followup_events),
+    "invoice": (_invoices_read, _invoice_events),
+    "rights": (_rights_ends_read, _rights_events),
 }
 # Part of every ETag: bump it when the events made of the same rows change (their wording,
 # a field added), so calendar apps holding the old file are sent the new one.
