@@ -16,15 +16,15 @@ bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 def feed(token: str) -> Response:
     """The creator's events as iCalendar; 404 for a token never made, regenerated or revoked."""
     session = db_session()
-    owner = calendar.owner_of_token(session, token)
-    if owner is None:
+    opened = calendar.feed_of_token(session, token)
+    if opened is None:
         abort(404)
-    rows = calendar.feed_rows(session, owner.id, dates.today_in(owner.timezone))
-    etag = rows.etag
+    today = dates.today_in(opened.owner.timezone)
+    etag = opened.etag(today)
     if request.if_none_match.contains_weak(etag):
-        response = Response(status=304)  # unchanged: no iCalendar built
+        response = Response(status=304)  # unchanged: nothing read but the token's row
     else:
-        etag, body = calendar.feed_file(rows)
+        etag, body = calendar.feed_file(session, opened, today)
         response = Response(body, mimetype="text/calendar")
         response.headers["Content-Disposition"] = 'inline; filename="creator-crm.ics"'
     response.set_etag(etag)
