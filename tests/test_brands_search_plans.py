@@ -209,3 +209,16 @@ def test_on_postgresql_a_search_is_counted_in_the_search_table_alone(
     with count_queries() as statements:
         list_brands(session, account.id, BrandFilters(q="glow", status="lead"), None, SIZE, CAP)
     assert len([s for s in statements if "count(" in s.lower()]) == 1
+
+
+def test_a_search_with_few_matches_asks_the_text_index_once(
+    session, account, count_queries
+) -> None:
+    """The count's statement hands over the few matches' ids (PostgreSQL), or the index's
+    ids are read first (SQLite): the page does not search the text a second time."""
+    with count_queries() as statements:
+        page = list_brands(session, account.id, BrandFilters(q="zest lab"), None, SIZE, CAP)
+    searched = [s for s in statements if "brand_search_fts" in s or "search_text LIKE" in s]
+    assert len(searched) == 1, searched
+    assert sorted(brand.name for brand in page.items) == ["Zest Lab 0", "Zest Lab 1", "Zest Lab 2"]
+    assert page.total.value == 3 and not page.total.capped

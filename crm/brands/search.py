@@ -63,6 +63,9 @@ def matching_brands(owner_id: int, q: str) -> Select[Any]:
 # the list could take its first page, so the list walks its own sort order instead and
 # checks each row's stored text, stopping once the page is full.
 COMMON_MATCHES = 2_000
+# On PostgreSQL, a search this creator's brands match at most this often is handed to the
+# list as their ids (read with the count), not as a second search.
+ID_LIST_MAX = 200
 
 
 @dataclass(frozen=True)
@@ -94,8 +97,15 @@ def list_search(
         # PostgreSQL's planner weighs the trigram index against the sort order itself.
         if not counted:
             return index_plan
+        # One trigram search gives the count and, when the matches are few, their ids: the
+        # list then reads those brands by id instead of searching a second time (two
+        # searches of 1.4 ms each for a name and number at 100,000 brands).
         limited = matching.limit(cap + 1).subquery()
-        count = Count(session.scalar(select(func.count()).select_from(limited)) or 0, cap)
+        total = func.count().over().label("total")
+        found = session.execute(select(limited.c.brand_id, total).limit(ID_LIST_MAX + 1)).all()
+        count = Count(found[0].total if found else 0, cap)
+        if count.value <= ID_LIST_MAX:
+            return ListSearch(Brand.id.in_([row.brand_id for row in found]), count)
         return ListSearch(index_plan.condition, count)
     found = (
         select(sa.literal_column("rowid"))
