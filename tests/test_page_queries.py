@@ -44,6 +44,9 @@ def test_query_count_does_not_grow_with_data(
         page.fill(session, user, ids)
     url = page.resolve(client, ids)
     client.get(url)  # anything a first visit does once
+    # Both counts follow a write: a page that serves a kept copy while nothing changed
+    # (the calendar feed) is counted building it each time, not kept once and built once.
+    page.fill(session, user, ids)
     some = _queries(count_queries, client, url)
     for _ in range(3):
         page.fill(session, user, ids)
