@@ -57,6 +57,13 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
         default="",
         help="only pages whose label contains this text (or one of several, comma-separated)",
     )
+    add(
+        "--page-size",
+        type=int,
+        default=None,
+        help="rows a list page shows (default: the app's own); with 1 every list shows one "
+        "row at both sizes, so a page's ratio is the data's alone, not more rows shown",
+    )
     add("--fresh", action="store_true", help="refill even when a filled database matches")
     add("--fill-only", action="store_true", help="fill (or check the cache) and stop")
     add(
@@ -74,6 +81,8 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
         args.runs, args.duration = min(args.runs, 8), min(args.duration, 2)
     if args.repeat < 1:
         parser.error("--repeat is 1 or more")
+    if args.page_size is not None and args.page_size < 1:
+        parser.error("--page-size is 1 or more")
     return args
 
 
@@ -192,6 +201,9 @@ def median_served(same: list[serve.Served]) -> serve.Served:
 
 def main(argv: list[str] | None = None) -> None:
     args = arguments(argv)
+    if args.page_size is not None:
+        # Read by the app in this process and by gunicorn's workers (CRM_* settings).
+        os.environ["CRM_PAGE_SIZE"] = str(args.page_size)
     sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
     started = time.perf_counter()
     load_before = os.getloadavg()
@@ -213,6 +225,9 @@ def main(argv: list[str] | None = None) -> None:
         f"- sizes: {', '.join(prepare.label(s) for s in sizes)} brands and pitches for the "
         f"main creator, plus {args.others} other creators with a tenth each",
         f"- test client: 3 warm-up requests, then {args.runs} timed ones per page",
+        f"- list pages: {args.page_size} rows a page (--page-size), not the app's own"
+        if args.page_size is not None
+        else "- list pages: the app's own page size",
         f"- rounds: {args.repeat} over every page; each figure is the median of the rounds"
         if args.repeat > 1
         else "- rounds: 1 (one measurement per page)",

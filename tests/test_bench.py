@@ -175,6 +175,23 @@ def test_a_tiny_run_fills_measures_and_writes_results(tmp_path, monkeypatch, cap
     text = results.read_text()
     assert "## smoke" in text and "## again" in text
     assert "filled" not in capsys.readouterr().out
+    # One row a page: the same list measured showing less (the app reads CRM_PAGE_SIZE).
+    monkeypatch.setenv("CRM_PAGE_SIZE", "25")  # put back as it was (unset) after the test
+    main([*argv[:-2], "--title", "one row", "--page-size", "1"])
+    text = results.read_text()
+    assert "- list pages: 1 rows a page (--page-size)" in text.split("## one row")[1]
+    assert _kilobytes(text, "one row", "pitch list") < _kilobytes(text, "again", "pitch list")
+
+
+def _kilobytes(text: str, title: str, label: str) -> float:
+    """The KB column of `label`'s row in section `title` (one size measured)."""
+    section = text.split(f"## {title}\n")[1].split("\n## ")[0]
+    header = next(line for line in section.splitlines() if line.startswith("| page |"))
+    row = next(line for line in section.splitlines() if line.startswith(f"| {label} |"))
+    column = [cell.strip() for cell in header.split("|")].index(next(
+        cell.strip() for cell in header.split("|") if cell.strip().startswith("KB")
+    ))  # fmt: skip
+    return float(row.split("|")[column])
 
 
 def test_rounds_combine_as_medians_keeping_the_worst_news() -> None:
