@@ -2,10 +2,11 @@
 
     python -m bench [--sizes 1000,100000] [--databases sqlite,postgresql] [--quick] [--write]
 
-For each database and size: a filled database (cached; --fresh refills), each page of
-bench/pages.py through the test client (warm-up, then --runs timed requests: p50, p95, SQL
-statements, HTML size), then gunicorn with 2 workers driven by wrk for --duration seconds a
-page (requests per second, as a fraction of the bare page in the same run). It prints
+For each database: a filled database per size (cached; --fresh refills), each page of
+bench/pages.py through the test client at every size in turn (warm-up, then --runs timed
+requests: p50, p95, SQL statements, HTML size), then gunicorn with 2 workers per size driven
+by wrk for --duration seconds a page, each page at every size in turn (requests per second,
+as a fraction of the bare page of the same server in the same round). It prints
 numbers and asserts nothing; --write puts them in bench/RESULTS.md.
 """
 
@@ -17,6 +18,8 @@ import os
 import statistics
 import tempfile
 import time
+from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -49,7 +52,7 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
         default=1,
         help="rounds over every page (test client and gunicorn); each figure is the median",
     )
-    add("--port", type=int, default=5141, help="gunicorn's port on 127.0.0.1")
+    add("--port", type=int, default=5141, help="gunicorn's first port on 127.0.0.1 (one a size)")
     add("--quick", action="store_true", help="8 runs a page and 2 s of wrk")
     add("--no-serve", action="store_true", help="skip the gunicorn run")
     add(
@@ -118,62 +121,118 @@ def version(name: str, url: str) -> str:
         engine.dispose()
 
 
-def measure_size(run: report.DatabaseRun, args: argparse.Namespace, url: str, size: int) -> None:
-    label = prepare.label(size)
-    started = time.perf_counter()
-    facts = prepare.prepare(url, size, args.others, args.fresh)
-    run.fill_seconds[label] = time.perf_counter() - started
-    if run.version == run.name:  # asked once the database surely exists
-        run.version = version(run.name, url)
+@dataclass
+class Side:
+    """One size of one database, as measured: its label, URL, fill facts and page URLs."""
+
+    label: str
+    url: str
+    measurer: Measurer
+    urls: list[tuple[str, str]]
+
+
+def measure_database(
+    run: report.DatabaseRun, args: argparse.Namespace, template: str, sizes: list[int]
+) -> None:
+    """Every chosen page at every size, each page timed at each size back to back.
+
+    The sizes are measured side by side, not one after the other: a shared machine changes
+    speed over minutes (bench/speed.py once read 12.9 ms at a run's start and 25.1 ms at its
+    end), and a size measured in the slower half would show growth the data did not cause.
+    """
+    facts = {}
+    for size in sizes:
+        url = database_url(template, size, args.others)
+        started = time.perf_counter()
+        facts[size] = (url, prepare.prepare(url, size, args.others, args.fresh))
+        run.fill_seconds[prepare.label(size)] = time.perf_counter() - started
+        if run.version == run.name:  # asked once the database surely exists
+            run.version = version(run.name, url)
     if args.fill_only:
         return
-    run.sizes.append(label)
-    measurer = Measurer(url, prepare.CACHE / "instance")
     wanted = [text.strip().casefold() for text in args.only.split(",")]
     chosen = [p for p in pages.PAGES if any(text in p.label.casefold() for text in wanted)]
-    urls = [("bare page", pages.BARE)] + [(p.label, measurer.resolve(p, facts)) for p in chosen]
+    sides = []
+    for size, (url, filled) in facts.items():
+        measurer = Measurer(url, prepare.CACHE / "instance")
+        urls = [("bare page", pages.BARE)] + [
+            (p.label, measurer.resolve(p, filled)) for p in chosen
+        ]
+        sides.append(Side(prepare.label(size), url, measurer, urls))
+    run.sizes = [side.label for side in sides]
     # Rounds over all the pages rather than one page N times in a row: a minute in which
     # the machine is busy then lands on one round of every page, not on every round of one.
-    rounds = []
+    rounds: dict[str, list[list[Timing]]] = {side.label: [] for side in sides}
     for round_number in range(1, args.repeat + 1):
-        timings = []
-        for page_label, page_url in urls:
-            timing = measurer.time(page_label, page_url, args.runs)
-            timings.append(timing)
-            flag = "" if timing.status == 200 else f"  status {timing.status}!"
-            print(
-                f"  {run.name:10} {label:>5} {round_number}  {page_label:34} "
-                f"p50 {timing.p50_ms:7.1f} ms  p95 {timing.p95_ms:7.1f} ms  "
-                f"cpu {timing.cpu_ms:6.1f} ms  {timing.queries:3} queries "
-                f"{timing.html_kb:6.1f} KB{flag}",
-                flush=True,
-            )
-        rounds.append(timings)
-    run.timings[label] = [median_timing(list(same)) for same in zip(*rounds, strict=True)]
-    cookie = session_cookie(measurer.client)
-    measurer.close()
-    if args.no_serve:
-        return
-    served_rounds, bare = [], []
-    log = Path(tempfile.gettempdir()) / "crm-bench-gunicorn.log"
-    with serve.gunicorn(url, args.port, log) as base:
-        for round_number in range(1, args.repeat + 1):
-            served = []
-            # The bare page first and last: their difference shows how steady the machine was.
-            for page_label, page_url in [*urls, ("bare page, again", pages.BARE)]:
-                result = serve.load(base, args.port, page_label, page_url, cookie, args.duration)
-                served.append(result)
+        timings: dict[str, list[Timing]] = {side.label: [] for side in sides}
+        for index in range(len(sides[0].urls)):
+            for side in sides:
+                page_label, page_url = side.urls[index]
+                timing = side.measurer.time(page_label, page_url, args.runs)
+                timings[side.label].append(timing)
+                flag = "" if timing.status == 200 else f"  status {timing.status}!"
                 print(
-                    f"  {run.name:10} {label:>5} {round_number}  {page_label:34} "
-                    f"{result.rps:8.1f} req/s  p50 {result.p50_ms:6.1f} ms  "
-                    f"{result.not_200} not 200",
+                    f"  {run.name:10} {side.label:>5} {round_number}  {page_label:34} "
+                    f"p50 {timing.p50_ms:7.1f} ms  p95 {timing.p95_ms:7.1f} ms  "
+                    f"cpu {timing.cpu_ms:6.1f} ms  {timing.queries:3} queries "
+                    f"{timing.html_kb:6.1f} KB{flag}",
                     flush=True,
                 )
-            bare += [served[0].rps, served[-1].rps]
-            mean = dataclasses.replace(served[0], rps=(served[0].rps + served[-1].rps) / 2)
-            served_rounds.append([mean, *served[1:-1]])
-    run.served[label] = [median_served(list(same)) for same in zip(*served_rounds, strict=True)]
-    run.bare_spread[label] = (min(bare), max(bare)) if args.repeat > 1 else (bare[0], bare[1])
+        for side in sides:
+            rounds[side.label].append(timings[side.label])
+    for side in sides:
+        run.timings[side.label] = [
+            median_timing(list(same)) for same in zip(*rounds[side.label], strict=True)
+        ]
+    cookies = {side.label: session_cookie(side.measurer.client) for side in sides}
+    for side in sides:
+        side.measurer.close()
+    if not args.no_serve:
+        serve_sides(run, args, sides, cookies)
+
+
+def serve_sides(
+    run: report.DatabaseRun, args: argparse.Namespace, sides: list[Side], cookies: dict[str, str]
+) -> None:
+    """gunicorn for every size at once (a port each), each page loaded at each size in turn."""
+    served_rounds: dict[str, list[list[serve.Served]]] = {side.label: [] for side in sides}
+    bare: dict[str, list[float]] = {side.label: [] for side in sides}
+    with ExitStack() as stack:
+        bases = {}
+        for offset, side in enumerate(sides):
+            log = Path(tempfile.gettempdir()) / f"crm-bench-gunicorn-{side.label}.log"
+            port = args.port + offset
+            bases[side.label] = (stack.enter_context(serve.gunicorn(side.url, port, log)), port)
+        for round_number in range(1, args.repeat + 1):
+            served: dict[str, list[serve.Served]] = {side.label: [] for side in sides}
+            # The bare page first and last: their difference shows how steady the machine was.
+            for index in range(len(sides[0].urls) + 1):
+                for side in sides:
+                    page_label, page_url = [*side.urls, ("bare page, again", pages.BARE)][index]
+                    base, port = bases[side.label]
+                    result = serve.load(
+                        base, port, page_label, page_url, cookies[side.label], args.duration
+                    )
+                    served[side.label].append(result)
+                    print(
+                        f"  {run.name:10} {side.label:>5} {round_number}  {page_label:34} "
+                        f"{result.rps:8.1f} req/s  p50 {result.p50_ms:6.1f} ms  "
+                        f"{result.not_200} not 200",
+                        flush=True,
+                    )
+            for side in sides:
+                mine = served[side.label]
+                bare[side.label] += [mine[0].rps, mine[-1].rps]
+                mean = dataclasses.replace(mine[0], rps=(mine[0].rps + mine[-1].rps) / 2)
+                served_rounds[side.label].append([mean, *mine[1:-1]])
+    for side in sides:
+        run.served[side.label] = [
+            median_served(list(same)) for same in zip(*served_rounds[side.label], strict=True)
+        ]
+        found = bare[side.label]
+        run.bare_spread[side.label] = (
+            (min(found), max(found)) if args.repeat > 1 else (found[0], found[1])
+        )
 
 
 def median_timing(same: list[Timing]) -> Timing:
@@ -213,8 +272,7 @@ def main(argv: list[str] | None = None) -> None:
         if "{size}" not in template and template and len(sizes) > 1:
             raise SystemExit("--url names one database: put {size} in it, or give one --sizes")
         run = report.DatabaseRun(name, name)
-        for size in sizes:
-            measure_size(run, args, database_url(template, size, args.others), size)
+        measure_database(run, args, template, sizes)
         runs.append(run)
     if args.fill_only:
         return

@@ -162,11 +162,15 @@ def test_the_oldest_page_follows_next_links_or_jumps_by_page_number() -> None:
 def test_a_tiny_run_fills_measures_and_writes_results(tmp_path, monkeypatch, capsys) -> None:
     monkeypatch.setattr(prepare, "CACHE", tmp_path / "cache")
     results = tmp_path / "RESULTS.md"
-    argv = ["--sizes", "40", "--databases", "sqlite", "--others", "1", "--runs", "1"]
+    argv = ["--sizes", "20,40", "--databases", "sqlite", "--others", "1", "--runs", "1"]
     argv += ["--no-serve", "--only", "pitch list", "--write", str(results), "--title", "smoke"]
     main(argv)
     out = capsys.readouterr().out
     assert "pitch list, oldest page" in out and "queries" in out
+    # Each page at both sizes back to back: a machine slowing down mid-run slows both.
+    timed = [line.split()[1:4] for line in out.splitlines() if " ms  p95 " in line]
+    assert timed[:4] == [["20", "1", "bare"], ["40", "1", "bare"], ["20", "1", "pitch"],
+                         ["40", "1", "pitch"]]  # fmt: skip
     text = results.read_text()
     assert "## smoke" in text and "| pitch list |" in text
     speed = re.search(r"machine speed \(bench/speed.py, lower is faster\): ([\d.]+) ms", text)
