@@ -123,7 +123,7 @@ def version(name: str, url: str) -> str:
 
 @dataclass
 class Side:
-    """One size of one database, as measured: its label, URL, fill facts and page URLs."""
+    """One size of one database, as measured: its label, URL, test client and page URLs."""
 
     label: str
     url: str
