@@ -222,3 +222,11 @@ def test_a_search_with_few_matches_asks_the_text_index_once(
     assert len(searched) == 1, searched
     assert sorted(brand.name for brand in page.items) == ["Zest Lab 0", "Zest Lab 1", "Zest Lab 2"]
     assert page.total.value == 3 and not page.total.capped
+
+
+def test_a_search_matching_past_the_count_cap_lists_every_match(session, account) -> None:
+    """Counted only to CAP, a search's ids are not all known: the list must still page
+    through every brand it finds (12 "Glow Studio" brands, counted to 6)."""
+    names, counts = _walk(session, account.id, BrandFilters(q="glow studio"))
+    assert sorted(names) == sorted(f"Glow Studio {n}" for n in range(12))
+    assert counts[0] == f"{CAP}+"

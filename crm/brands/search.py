@@ -104,7 +104,7 @@ def list_search(
         total = func.count().over().label("total")
         found = session.execute(select(limited.c.brand_id, total).limit(ID_LIST_MAX + 1)).all()
         count = Count(found[0].total if found else 0, cap)
-        if count.value <= ID_LIST_MAX:
+        if not count.capped and count.value <= ID_LIST_MAX:  # every match is in `found`
             return ListSearch(Brand.id.in_([row.brand_id for row in found]), count)
         return ListSearch(index_plan.condition, count)
     found = (
