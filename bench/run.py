@@ -28,6 +28,8 @@ from bench import pages, prepare, report, serve, speed
 from bench.client import Measurer, Timing, session_cookie
 from crm.database import make_engine
 
+# The bare page again at the end of each gunicorn round: with the first, how steady it was.
+AGAIN = ("bare page, again", pages.BARE)
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/crm_bench_{size}"
 
 
@@ -208,7 +210,7 @@ def serve_sides(
             # The bare page first and last: their difference shows how steady the machine was.
             for index in range(len(sides[0].urls) + 1):
                 for side in sides:
-                    page_label, page_url = [*side.urls, ("bare page, again", pages.BARE)][index]
+                    page_label, page_url = side.urls[index] if index < len(side.urls) else AGAIN
                     base, port = bases[side.label]
                     result = serve.load(
                         base, port, page_label, page_url, cookies[side.label], args.duration

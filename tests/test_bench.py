@@ -188,14 +188,14 @@ def test_a_tiny_run_fills_measures_and_writes_results(tmp_path, monkeypatch, cap
 
 
 def _kilobytes(text: str, title: str, label: str) -> float:
-    """The KB column of `label`'s row in section `title` (one size measured)."""
+    """The first KB column of `label`'s row in section `title`."""
     section = text.split(f"## {title}\n")[1].split("\n## ")[0]
-    header = next(line for line in section.splitlines() if line.startswith("| page |"))
-    row = next(line for line in section.splitlines() if line.startswith(f"| {label} |"))
-    column = [cell.strip() for cell in header.split("|")].index(next(
-        cell.strip() for cell in header.split("|") if cell.strip().startswith("KB")
-    ))  # fmt: skip
-    return float(row.split("|")[column])
+    lines = section.splitlines()
+    header = [
+        cell.strip() for cell in next(li for li in lines if li.startswith("| page |")).split("|")
+    ]
+    row = next(li for li in lines if li.startswith(f"| {label} |")).split("|")
+    return float(row[next(n for n, cell in enumerate(header) if cell.startswith("KB"))])
 
 
 def test_rounds_combine_as_medians_keeping_the_worst_news() -> None:

@@ -443,5 +443,5 @@ def test_a_kept_file_is_one_databases(monkeypatch, session, user) -> None:
     # The same feed row read from another database, where the creator has no events.
     elsewhere = SimpleNamespace(engine=SimpleNamespace(url=sa.make_url("sqlite:///copy.db")))
     monkeypatch.setattr(session, "get_bind", lambda *_args, **_kw: elsewhere)
-    monkeypatch.setattr(calendar, "feed_rows", lambda *_: calendar.FeedRows(user.id, ((),) * 4))
+    monkeypatch.setattr(calendar, "feed_rows", lambda *_: calendar.FeedRows(((),) * 4))
     assert calendar.feed_file(session, opened, TODAY) == (etag, calendar.calendar_bytes([]))

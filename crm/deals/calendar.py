@@ -332,7 +332,6 @@ EVENTS_FORMAT = 2
 class FeedRows:
     """The rows a creator's feed is made of, as read, by kind (in the order of _KINDS)."""
 
-    owner_id: int
     by_kind: tuple[Rows, ...]
 
     def events(self) -> list[FeedEvent]:
@@ -357,10 +356,7 @@ def feed_rows(session: Session, owner_id: int, today: date) -> FeedRows:
     a statement a kind."""
     first, last = today - timedelta(days=PAST_DAYS), today + timedelta(days=AHEAD_DAYS)
     values = {"owner_id": owner_id, "first": first, "last": last}
-    return FeedRows(
-        owner_id,
-        tuple(session.execute(read, values).all() for read in _statements(EVENTS_MAX)),
-    )
+    return FeedRows(tuple(session.execute(read, values).all() for read in _statements(EVENTS_MAX)))
 
 
 def feed_events(session: Session, owner_id: int, today: date) -> list[FeedEvent]:
